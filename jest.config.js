@@ -1,0 +1,12 @@
+/** Jest runs TypeScript through ts-jest in transpile-only mode: type errors are
+ *  `npm run typecheck`'s job (tsc --noEmit), which keeps the test run fast. */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/__tests__"],
+  testMatch: ["**/*.test.ts"],
+  transform: {
+    "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }],
+  },
+  setupFilesAfterEnv: ["<rootDir>/__tests__/support/setup-jest.ts"],
+  testTimeout: 30000,
+};

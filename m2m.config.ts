@@ -1,0 +1,83 @@
+/**
+ * Who may call what: the one file ops engineers edit. `npm run synth` validates it (every
+ * problem at once) and writes Terraform for each environment into cdktf.out/stacks/<env>/.
+ * Field reference: model/config-types.ts. How to add a client or a route: README.md.
+ */
+import { defineConfig } from "./model/config-types";
+
+export default defineConfig({
+  api: {
+    name: "m2m-demo-api",
+    resourceServerName: "M2M demo API",
+    scopes: [
+      { name: "hello-world", description: "Call the hello-world endpoint" },
+      { name: "read", description: "Read premium content" },
+      { name: "write", description: "Create premium content" },
+      { name: "payments.read", description: "Read payment state" },
+      { name: "payments.write", description: "Initiate payments" },
+    ],
+  },
+
+  routes: [
+    {
+      method: "GET",
+      path: "/hello-world",
+      scopes: ["hello-world"],
+      description: "Greets a machine caller",
+      response: { status: 200, body: { message: "hello world!" } },
+    },
+    {
+      method: "GET",
+      path: "/premium",
+      scopes: ["read"],
+      description: "Reads premium content",
+      response: { status: 200, body: { items: [] } },
+    },
+    {
+      method: "POST",
+      path: "/premium",
+      scopes: ["write"],
+      description: "Creates premium content",
+      response: { status: 201, body: { created: true } },
+    },
+    {
+      // Needs BOTH scopes, which API Gateway's native authorizer cannot express (it matches any-of):
+      // the Lambda scope checker guards it, and cuts a disabled client off at once.
+      method: "POST",
+      path: "/payments",
+      scopes: ["payments.read", "payments.write"],
+      authorizer: "scope-checker",
+      description: "Initiates a payment",
+      response: { status: 202, body: { status: "accepted" } },
+    },
+  ],
+
+  clients: [
+    { name: "3rd-party", description: "External partner calling hello-world", scopes: ["hello-world"] },
+    { name: "reader", description: "Internal reporting service", scopes: ["read"] },
+    { name: "writer", description: "Internal publishing service", scopes: ["read", "write"] },
+    {
+      name: "billing",
+      description: "Billing service",
+      scopes: ["payments.read", "payments.write"],
+      accessTokenValidity: { value: 15, unit: "minutes" },
+    },
+  ],
+
+  environments: [
+    {
+      name: "dev",
+      region: "eu-west-1",
+      domainPrefix: "m2m-demo-dev",
+      stageName: "dev",
+    },
+    {
+      name: "prod",
+      region: "eu-west-1",
+      domainPrefix: "m2m-demo-prod",
+      stageName: "prod",
+      deletionProtection: true,
+      tags: { CostCenter: "platform" },
+    },
+  ],
+});

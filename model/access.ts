@@ -1,0 +1,39 @@
+/**
+ * The access rules, in one place. The constructs, the scope-checker Lambda, the local
+ * environment and the reports all decide "may this client call this route" here.
+ * Pure and dependency-free: the Lambda bundle imports it.
+ */
+
+export type ScopeMatch = "any-of" | "all-of";
+
+/** API Gateway's native Cognito authorizer matches any-of; the scope checker requires all-of. */
+export function scopeMatchOf(authorizer: "cognito" | "scope-checker"): ScopeMatch {
+  return authorizer === "scope-checker" ? "all-of" : "any-of";
+}
+
+/** Whether granted scopes satisfy a route's required scopes. An empty requirement is never satisfied (deny when in doubt). */
+export function scopesSatisfy(match: ScopeMatch, required: readonly string[], granted: ReadonlySet<string>): boolean {
+  if (required.length === 0) return false;
+  return match === "all-of" ? required.every((s) => granted.has(s)) : required.some((s) => granted.has(s));
+}
+
+export type AccessDecision =
+  | { readonly allowed: true }
+  | { readonly allowed: false; readonly reason: "client-disabled" }
+  | { readonly allowed: false; readonly reason: "missing-scope"; readonly missing: readonly string[] };
+
+/**
+ * The effective access of a client to a route, as deployed. A disabled client cannot obtain
+ * tokens, and the scope checker refuses the tokens it still holds.
+ */
+export function decideAccess(
+  client: { readonly scopes: readonly string[]; readonly disabled: boolean },
+  route: { readonly scopes: readonly string[]; readonly authorizer: "cognito" | "scope-checker" },
+): AccessDecision {
+  if (client.disabled) return { allowed: false, reason: "client-disabled" };
+  const granted = new Set(client.scopes);
+  const match = scopeMatchOf(route.authorizer);
+  if (scopesSatisfy(match, route.scopes, granted)) return { allowed: true };
+  const missing = route.scopes.filter((s) => !granted.has(s));
+  return { allowed: false, reason: "missing-scope", missing };
+}

@@ -1,0 +1,49 @@
+/**
+ * AWS quotas and naming rules the config is checked against before anything is synthesized,
+ * so a bad config fails here with a clear message instead of half-way through an apply.
+ */
+export const QUOTAS = {
+  /** Cognito: resource servers per user pool (this program creates one). */
+  resourceServersPerPool: 25,
+  /** Cognito: custom scopes per resource server. */
+  scopesPerResourceServer: 100,
+  /** Cognito: scopes an app client may be allowed. */
+  scopesPerClient: 50,
+  /** Cognito: app clients per user pool. */
+  clientsPerPool: 1000,
+  /** Lambda: total size of a function's environment variables, in bytes. */
+  lambdaEnvironmentBytes: 4096,
+} as const;
+
+/** Cognito access-token validity bounds, in seconds (5 minutes to 1 day). */
+export const ACCESS_TOKEN_VALIDITY = { minSeconds: 5 * 60, maxSeconds: 24 * 60 * 60 } as const;
+
+export const SECONDS_PER_UNIT = { seconds: 1, minutes: 60, hours: 3600, days: 86400 } as const;
+
+/** CloudWatch Logs' allowed retention values, in days. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+export const NAMING = {
+  /** Cognito domain prefix: lowercase letters, digits, hyphens; no leading/trailing hyphen; 1–63. */
+  domainPrefix: /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/,
+  /** Words Cognito reserves in domain prefixes. */
+  domainPrefixReservedWords: ["aws", "amazon", "cognito"],
+  /** API Gateway stage name: letters, digits, hyphens, underscores; 1–128. */
+  stageName: /^[A-Za-z0-9_-]{1,128}$/,
+  /** Cognito scope name: printable ASCII except space, `"`, `/` and `\`; 1–256. */
+  scopeName: /^[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]{1,256}$/,
+  /** Our rule for client and environment names: they become Terraform addresses and secret names. */
+  slug: /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/,
+  /** Cognito resource server name. */
+  resourceServerName: /^[\w\s+=,.@-]{1,256}$/,
+  /** REST API name (our rule: readable in the console and in Terraform). */
+  apiName: /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$/,
+  /** AWS region code. */
+  region: /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d$/,
+  /** A literal path segment (API Gateway path part). */
+  pathLiteral: /^[A-Za-z0-9._~:@!$&'()*+,;=-]+$/,
+  /** A `{param}` or greedy `{param+}` path segment. */
+  pathParameter: /^\{([A-Za-z_][A-Za-z0-9_]*)(\+?)\}$/,
+} as const;

@@ -1,0 +1,33 @@
+/** The URLs and identifiers AWS derives from names, built one way for every consumer. */
+
+/**
+ * The stage's invoke URL, which is also the resource server identifier. Built from the REST API
+ * id and the *literal* region and stage name, never from the deployment or stage resource, so
+ * the resource server (and the scopes methods use) does not depend on the deployment: no cycle.
+ */
+export function invokeUrl(restApiId: string, region: string, stageName: string): string {
+  return `https://${restApiId}.execute-api.${region}.amazonaws.com/${stageName}`;
+}
+
+export function cognitoDomainUrl(domainPrefix: string, region: string): string {
+  return `https://${domainPrefix}.auth.${region}.amazoncognito.com`;
+}
+
+export function tokenEndpointUrl(domainPrefix: string, region: string): string {
+  return `${cognitoDomainUrl(domainPrefix, region)}/oauth2/token`;
+}
+
+/** The `iss` claim of tokens from a user pool. */
+export function issuerUrl(region: string, userPoolId: string): string {
+  return `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
+}
+
+/** The full scope identifier a token carries and a method requires: `<resource server identifier>/<name>`. */
+export function scopeIdentifier(resourceServerIdentifier: string, scopeName: string): string {
+  return `${resourceServerIdentifier}/${scopeName}`;
+}
+
+/** The region part of a Cognito user pool id (`eu-west-1_AbC123`). */
+export function regionOfUserPool(userPoolId: string): string {
+  return userPoolId.split("_")[0] ?? "";
+}

@@ -1,0 +1,102 @@
+/**
+ * The shape of the config, as a zod schema: types, required fields, allowed values, formats
+ * and ranges. Rules that relate one field to another live in `cross-checks.ts`.
+ */
+import { z } from "zod";
+import { LOG_RETENTION_DAYS, NAMING } from "./aws-limits";
+
+const slug = () =>
+  z.string().regex(NAMING.slug, { error: `must be 1–64 lowercase letters, digits or hyphens, not starting or ending with a hyphen` });
+
+const tokenValidity = z.strictObject({
+  value: z.number().int({ error: "must be a whole number" }).positive({ error: "must be positive" }),
+  unit: z.enum(["seconds", "minutes", "hours", "days"]),
+});
+
+const scope = z.strictObject({
+  name: z.string().regex(NAMING.scopeName, {
+    error: 'must be 1–256 printable ASCII characters without space, ", / or \\ (Cognito scope name)',
+  }),
+  description: z.string().min(1, { error: "must not be empty" }).max(256, { error: "must be at most 256 characters" }),
+});
+
+const api = z.strictObject({
+  name: z.string().regex(NAMING.apiName, { error: "must be 1–100 letters, digits, spaces, dots, underscores or hyphens, starting with a letter or digit" }),
+  resourceServerName: z.string().regex(NAMING.resourceServerName, {
+    error: "must be 1–256 letters, digits, spaces or + = , . @ - (Cognito resource server name)",
+  }),
+  scopes: z.array(scope).min(1, { error: "must define at least one scope" }),
+});
+
+const route = z.strictObject({
+  method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"]),
+  path: z.string(),
+  scopes: z.array(z.string()).min(1, { error: "must require at least one scope (a route without scopes would accept only ID tokens)" }),
+  authorizer: z.enum(["cognito", "scope-checker"]).optional(),
+  response: z
+    .strictObject({
+      status: z.number().int({ error: "must be a whole number" }).min(200, { error: "must be an HTTP status from 200 to 599" }).max(599, { error: "must be an HTTP status from 200 to 599" }).optional(),
+      body: z.unknown().optional(),
+    })
+    .optional(),
+  description: z.string().max(500, { error: "must be at most 500 characters" }).optional(),
+});
+
+const clientOverride = z.strictObject({
+  accessTokenValidity: tokenValidity.optional(),
+  disabled: z.boolean().optional(),
+});
+
+const client = z.strictObject({
+  name: slug(),
+  description: z.string().max(500, { error: "must be at most 500 characters" }).optional(),
+  scopes: z.array(z.string()).min(1, { error: "must allow at least one scope (client credentials needs a custom scope)" }),
+  accessTokenValidity: tokenValidity.optional(),
+  environments: z.array(z.string()).min(1, { error: "must name at least one environment (omit it for all)" }).optional(),
+  disabled: z.boolean().optional(),
+  overrides: z.record(z.string(), clientOverride).optional(),
+});
+
+const backend = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("local"), path: z.string().min(1).optional() }),
+  z.strictObject({
+    type: z.literal("s3"),
+    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "must be a valid S3 bucket name" }),
+    key: z.string().min(1, { error: "must not be empty" }),
+    region: z.string().regex(NAMING.region, { error: "must be an AWS region code such as eu-west-1" }),
+    dynamodbTable: z.string().min(3).optional(),
+    kmsKeyId: z.string().min(1).optional(),
+  }),
+]);
+
+const environment = z.strictObject({
+  name: slug(),
+  region: z.string().regex(NAMING.region, { error: "must be an AWS region code such as eu-west-1" }),
+  domainPrefix: z.string().regex(NAMING.domainPrefix, {
+    error: "must be 1–63 lowercase letters, digits or hyphens, not starting or ending with a hyphen (Cognito domain prefix)",
+  }),
+  stageName: z.string().regex(NAMING.stageName, { error: "must be 1–128 letters, digits, hyphens or underscores (API Gateway stage name)" }),
+  deletionProtection: z.boolean().optional(),
+  backend: backend.optional(),
+  tags: z.record(z.string().regex(/^[\p{L}\p{Z}\p{N}_.:/=+@-]{1,128}$/u, { error: "must be a valid AWS tag key" }), z.string().max(256)).optional(),
+});
+
+const scopeChecker = z.strictObject({
+  resultTtlSeconds: z.number().int().min(0, { error: "must be from 0 to 3600 seconds" }).max(3600, { error: "must be from 0 to 3600 seconds" }).optional(),
+  memoryMb: z.number().int().min(128, { error: "must be from 128 to 10240 MB" }).max(10240, { error: "must be from 128 to 10240 MB" }).optional(),
+  timeoutSeconds: z.number().int().min(1, { error: "must be from 1 to 30 seconds (API Gateway waits 30 s at most)" }).max(30, { error: "must be from 1 to 30 seconds (API Gateway waits 30 s at most)" }).optional(),
+  logRetentionDays: z
+    .number()
+    .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), { error: `must be one of CloudWatch's retention values (${LOG_RETENTION_DAYS.join(", ")})` })
+    .optional(),
+});
+
+export const configSchema = z.strictObject({
+  api,
+  routes: z.array(route).min(1, { error: "must define at least one route" }),
+  clients: z.array(client),
+  environments: z.array(environment).min(1, { error: "must define at least one environment" }),
+  scopeChecker: scopeChecker.optional(),
+});
+
+export type ParsedConfig = z.infer<typeof configSchema>;

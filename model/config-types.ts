@@ -1,0 +1,146 @@
+/**
+ * The description ops engineers edit (`m2m.config.ts`): who may call what.
+ * These are the *input* types; `validateConfig` turns them into a resolved {@link M2MModel}
+ * (defaults applied, references checked) or reports every problem at once.
+ */
+
+/** Units Cognito accepts for token validity. */
+export type TokenValidityUnit = "seconds" | "minutes" | "hours" | "days";
+
+export interface TokenValidityInput {
+  readonly value: number;
+  readonly unit: TokenValidityUnit;
+}
+
+export interface ScopeInput {
+  /** Scope name; the full scope is `<resource server identifier>/<name>`. Cognito's charset: printable ASCII without space, `"`, `/` or `\`. */
+  readonly name: string;
+  /** Shown in reports and the OpenAPI document (Cognito requires 1–256 characters). */
+  readonly description: string;
+}
+
+export interface ApiInput {
+  /** Name of the API Gateway REST API (the environment name is appended). */
+  readonly name: string;
+  /** Display name of the Cognito resource server. */
+  readonly resourceServerName: string;
+  /** The scopes this API defines (at most 100: Cognito's quota per resource server). */
+  readonly scopes: readonly ScopeInput[];
+}
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS" | "ANY";
+
+/**
+ * Which authorizer guards a route.
+ * - `cognito` (default): API Gateway's native COGNITO_USER_POOLS authorizer; the token needs *any* of the route's scopes.
+ * - `scope-checker`: the Lambda REQUEST authorizer; the token needs *all* of the route's scopes and its client must be enabled.
+ */
+export type AuthorizerKind = "cognito" | "scope-checker";
+
+export interface MockResponseInput {
+  /** HTTP status the mock integration answers with. @default 200 */
+  readonly status?: number;
+  /** JSON body the mock integration answers with. @default {} */
+  readonly body?: unknown;
+}
+
+export interface RouteInput {
+  readonly method: HttpMethod;
+  /** API path: `/`-separated literal segments, `{param}` segments, and optionally a final greedy `{proxy+}`. */
+  readonly path: string;
+  /** Scope names the route requires: any of them (cognito) or all of them (scope-checker). */
+  readonly scopes: readonly string[];
+  /** @default "cognito" */
+  readonly authorizer?: AuthorizerKind;
+  /** What the mock integration answers. @default { status: 200, body: {} } */
+  readonly response?: MockResponseInput;
+  /** One line for reports and the OpenAPI document. */
+  readonly description?: string;
+}
+
+/** Settings a client may override in one environment. */
+export interface ClientEnvironmentOverride {
+  readonly accessTokenValidity?: TokenValidityInput;
+  readonly disabled?: boolean;
+}
+
+export interface ClientInput {
+  /** Lowercase letters, digits and hyphens; names the Cognito app client and its secret. */
+  readonly name: string;
+  readonly description?: string;
+  /** Scope names this client may request (at most 50: Cognito's quota per app client). */
+  readonly scopes: readonly string[];
+  /** Access-token lifetime, 5 minutes to 1 day. @default { value: 60, unit: "minutes" } */
+  readonly accessTokenValidity?: TokenValidityInput;
+  /** Environments the client exists in. @default every environment */
+  readonly environments?: readonly string[];
+  /**
+   * Cut the client off: it keeps its Cognito app client (same id and secret when re-enabled),
+   * but may no longer obtain tokens, and its tokens stop passing scope-checker routes as soon as
+   * the change is deployed. Tokens it already holds pass native-authorizer routes until they expire.
+   * @default false
+   */
+  readonly disabled?: boolean;
+  /** Per-environment overrides, keyed by environment name. */
+  readonly overrides?: Readonly<Record<string, ClientEnvironmentOverride>>;
+}
+
+export interface LocalBackendInput {
+  readonly type: "local";
+  /** State file path, relative to the stack directory (`cdktf.out/stacks/<env>`). @default "../../../terraform.<env>.tfstate" */
+  readonly path?: string;
+}
+
+export interface S3BackendInput {
+  readonly type: "s3";
+  readonly bucket: string;
+  readonly key: string;
+  readonly region: string;
+  /** Lock with a DynamoDB table; without it, S3 native locking (`use_lockfile`) is used. */
+  readonly dynamodbTable?: string;
+  /** KMS key for server-side encryption of the state object (state holds client secrets). */
+  readonly kmsKeyId?: string;
+}
+
+export type BackendInput = LocalBackendInput | S3BackendInput;
+
+export interface EnvironmentInput {
+  /** Stack name: lowercase letters, digits, hyphens. */
+  readonly name: string;
+  /** AWS region, e.g. `eu-west-1`. */
+  readonly region: string;
+  /** Cognito domain prefix: the token endpoint is `https://<prefix>.auth.<region>.amazoncognito.com/oauth2/token`. */
+  readonly domainPrefix: string;
+  /** API Gateway stage name (letters, digits, hyphens, underscores). */
+  readonly stageName: string;
+  /** Protects the user pool from deletion (Cognito deletion protection and Terraform `prevent_destroy`). @default false */
+  readonly deletionProtection?: boolean;
+  /** Where Terraform keeps state. @default { type: "local" } */
+  readonly backend?: BackendInput;
+  /** Tags added to every resource (besides Project, Environment and ManagedBy). */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+export interface ScopeCheckerInput {
+  /** How long API Gateway caches an authorizer result per token, 0–3600 s (0 disables caching). @default 300 */
+  readonly resultTtlSeconds?: number;
+  /** @default 256 */
+  readonly memoryMb?: number;
+  /** @default 5 */
+  readonly timeoutSeconds?: number;
+  /** CloudWatch Logs retention of the checker's log group. @default 30 */
+  readonly logRetentionDays?: number;
+}
+
+export interface M2MConfigInput {
+  readonly api: ApiInput;
+  readonly routes: readonly RouteInput[];
+  readonly clients: readonly ClientInput[];
+  readonly environments: readonly EnvironmentInput[];
+  readonly scopeChecker?: ScopeCheckerInput;
+}
+
+/** Identity helper that gives `m2m.config.ts` type checking and editor completion. */
+export function defineConfig(config: M2MConfigInput): M2MConfigInput {
+  return config;
+}

@@ -1,0 +1,182 @@
+/**
+ * Rules that relate fields to each other (references, uniqueness, quotas, sizes). They run on
+ * the raw input alongside the schema, guarding every access, so one run reports all problems.
+ */
+import { ACCESS_TOKEN_VALIDITY, NAMING, QUOTAS, SECONDS_PER_UNIT } from "./aws-limits";
+import { normalizePath, parsePath, routeKey, pathKey, segmentText } from "./paths";
+import type { ConfigProblem } from "./problems";
+
+type Raw = Record<string, unknown>;
+const isObject = (v: unknown): v is Raw => typeof v === "object" && v !== null && !Array.isArray(v);
+const arrayOf = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const stringAt = (v: unknown, key: string): string | undefined => (isObject(v) && typeof v[key] === "string" ? (v[key] as string) : undefined);
+
+/** Reports each value that appears more than once in `items`, at its later positions. */
+function checkUnique(problems: ConfigProblem[], items: { path: string; value: string | undefined }[], what: string): void {
+  const first = new Map<string, string>();
+  for (const item of items) {
+    if (item.value === undefined) continue;
+    const seen = first.get(item.value);
+    if (seen) problems.push({ path: item.path, rule: `${what} must be unique (also at ${seen})`, value: item.value });
+    else first.set(item.value, item.path);
+  }
+}
+
+function checkScopeRefs(problems: ConfigProblem[], refs: unknown, path: string, defined: ReadonlySet<string>): void {
+  const items = arrayOf(refs).map((s, k) => ({ path: `${path}[${k}]`, value: typeof s === "string" ? s : undefined }));
+  for (const item of items) {
+    if (item.value !== undefined && !defined.has(item.value)) {
+      problems.push({ path: item.path, rule: "must name a scope defined in api.scopes", value: item.value });
+    }
+  }
+  checkUnique(problems, items, "scope");
+}
+
+function checkTokenValidity(problems: ConfigProblem[], validity: unknown, path: string): void {
+  if (!isObject(validity) || typeof validity.value !== "number" || typeof validity.unit !== "string") return;
+  const perUnit = SECONDS_PER_UNIT[validity.unit as keyof typeof SECONDS_PER_UNIT];
+  if (perUnit === undefined) return;
+  const seconds = validity.value * perUnit;
+  if (seconds < ACCESS_TOKEN_VALIDITY.minSeconds || seconds > ACCESS_TOKEN_VALIDITY.maxSeconds) {
+    problems.push({ path, rule: "must be from 5 minutes to 1 day (Cognito access-token validity)", value: validity });
+  }
+}
+
+function checkRoutes(problems: ConfigProblem[], routes: unknown[], scopes: ReadonlySet<string>): void {
+  const routeIds: { path: string; value: string | undefined }[] = [];
+  const keys: { path: string; value: string | undefined }[] = [];
+  // API Gateway allows one parameter name per position under a parent: /a/{id} and /a/{name}/b conflict.
+  const paramAt = new Map<string, { name: string; path: string }>();
+  const resourceKeys = new Map<string, { path: string; full: string }>();
+  routes.forEach((route, i) => {
+    const path = stringAt(route, "path");
+    const method = stringAt(route, "method");
+    checkScopeRefs(problems, isObject(route) ? route.scopes : undefined, `routes[${i}].scopes`, scopes);
+    if (path === undefined) return;
+    const parsed = parsePath(path);
+    if ("problem" in parsed) {
+      problems.push({ path: `routes[${i}].path`, rule: parsed.problem, value: path });
+      return;
+    }
+    const normalized = normalizePath(path);
+    let parent = "";
+    for (const segment of parsed.segments) {
+      const full = `${parent}/${segmentText(segment)}`;
+      const key = pathKey(full);
+      const other = resourceKeys.get(key);
+      if (other && other.full !== full) {
+        problems.push({ path: `routes[${i}].path`, rule: `resource ${full} maps to the same Terraform name as ${other.full} (from ${other.path}); rename a segment`, value: path });
+      } else resourceKeys.set(key, { path: `routes[${i}].path`, full });
+      if (segment.kind === "parameter") {
+        const existing = paramAt.get(parent);
+        if (existing && existing.name !== segmentText(segment)) {
+          problems.push({ path: `routes[${i}].path`, rule: `path parameter ${segmentText(segment)} conflicts with ${existing.name} at the same position (from ${existing.path}); API Gateway allows one name per position`, value: path });
+        } else if (!existing) paramAt.set(parent, { name: segmentText(segment), path: `routes[${i}].path` });
+      }
+      parent = full;
+    }
+    if (method !== undefined) {
+      routeIds.push({ path: `routes[${i}]`, value: `${method} ${normalized}` });
+      keys.push({ path: `routes[${i}]`, value: routeKey(method, normalized) });
+    }
+  });
+  checkUnique(problems, routeIds, "method and path");
+  const duplicateRoutes = new Set(problems.map((p) => p.path));
+  checkUnique(problems, keys.filter((k) => !duplicateRoutes.has(k.path)), "route's Terraform name (method and path with punctuation folded)");
+}
+
+function checkEnvironments(problems: ConfigProblem[], environments: unknown[]): void {
+  checkUnique(problems, environments.map((e, i) => ({ path: `environments[${i}].name`, value: stringAt(e, "name") })), "environment name");
+  checkUnique(
+    problems,
+    environments.map((e, i) => {
+      const prefix = stringAt(e, "domainPrefix");
+      return { path: `environments[${i}].domainPrefix`, value: prefix === undefined ? undefined : `${prefix} in ${stringAt(e, "region")}` };
+    }),
+    "domain prefix per region",
+  );
+  const stateLocations: { path: string; value: string | undefined }[] = [];
+  environments.forEach((env, i) => {
+    const prefix = stringAt(env, "domainPrefix");
+    const reserved = prefix === undefined ? undefined : NAMING.domainPrefixReservedWords.find((w) => prefix.includes(w));
+    if (reserved) {
+      problems.push({ path: `environments[${i}].domainPrefix`, rule: 'must not contain "aws", "amazon" or "cognito" (reserved by Cognito)', value: prefix });
+    }
+    const backend = isObject(env) ? env.backend : undefined;
+    const localPath = stringAt(backend, "path");
+    if (stringAt(backend, "type") === "local" && localPath !== undefined && (localPath.startsWith("/") || /^[A-Za-z]:[\\/]/.test(localPath))) {
+      problems.push({ path: `environments[${i}].backend.path`, rule: "must be a relative path (absolute paths make the output machine-specific)", value: localPath });
+    }
+    if (stringAt(backend, "type") === "s3") {
+      stateLocations.push({ path: `environments[${i}].backend`, value: `s3://${stringAt(backend, "bucket")}/${stringAt(backend, "key")}` });
+    }
+  });
+  checkUnique(problems, stateLocations, "state location (two environments would overwrite each other's state)");
+}
+
+function checkClients(problems: ConfigProblem[], clients: unknown[], scopes: ReadonlySet<string>, envNames: ReadonlySet<string>): void {
+  checkUnique(problems, clients.map((c, i) => ({ path: `clients[${i}].name`, value: stringAt(c, "name") })), "client name");
+  clients.forEach((client, i) => {
+    if (!isObject(client)) return;
+    checkScopeRefs(problems, client.scopes, `clients[${i}].scopes`, scopes);
+    const count = arrayOf(client.scopes).length;
+    if (count > QUOTAS.scopesPerClient) {
+      problems.push({ path: `clients[${i}].scopes`, rule: `must allow at most ${QUOTAS.scopesPerClient} scopes (Cognito quota per app client)`, value: `${count} scopes` });
+    }
+    checkTokenValidity(problems, client.accessTokenValidity, `clients[${i}].accessTokenValidity`);
+    const own = Array.isArray(client.environments) ? new Set(client.environments.filter((e): e is string => typeof e === "string")) : envNames;
+    arrayOf(client.environments).forEach((env, k) => {
+      if (typeof env === "string" && !envNames.has(env)) {
+        problems.push({ path: `clients[${i}].environments[${k}]`, rule: "must name an environment defined in environments", value: env });
+      }
+    });
+    checkUnique(problems, arrayOf(client.environments).map((e, k) => ({ path: `clients[${i}].environments[${k}]`, value: typeof e === "string" ? e : undefined })), "environment");
+    if (isObject(client.overrides)) {
+      for (const [env, override] of Object.entries(client.overrides)) {
+        const path = `clients[${i}].overrides[${JSON.stringify(env)}]`;
+        if (!own.has(env)) problems.push({ path, rule: "must name an environment this client exists in", value: env });
+        if (isObject(override)) checkTokenValidity(problems, override.accessTokenValidity, `${path}.accessTokenValidity`);
+      }
+    }
+  });
+}
+
+/** Quotas that depend on what each environment ends up with. */
+function checkEnvironmentQuotas(problems: ConfigProblem[], clients: unknown[], environments: unknown[], routes: unknown[]): void {
+  const checkerRoutes = routes.filter((r) => stringAt(r, "authorizer") === "scope-checker");
+  environments.forEach((env, i) => {
+    const name = stringAt(env, "name");
+    if (name === undefined) return;
+    const inEnv = clients.filter((c) => !isObject(c) || !Array.isArray(c.environments) || c.environments.includes(name));
+    if (inEnv.length > QUOTAS.clientsPerPool) {
+      problems.push({ path: `environments[${i}]`, rule: `must have at most ${QUOTAS.clientsPerPool} clients (Cognito app clients per user pool)`, value: `${inEnv.length} clients` });
+    }
+    // The scope checker gets its allow-list and routes as environment variables (4 KB in all).
+    if (checkerRoutes.length > 0) {
+      const idBytes = inEnv.length * 29; // 26-character client id, quotes and comma
+      const routeBytes = JSON.stringify(checkerRoutes.map((r) => (isObject(r) ? [r.method, r.path, r.scopes] : r))).length;
+      const estimate = idBytes + routeBytes + 400; // user pool id, resource server identifier, names
+      if (estimate > QUOTAS.lambdaEnvironmentBytes) {
+        problems.push({ path: `environments[${i}]`, rule: `scope checker's client allow-list and routes must fit Lambda's 4 KB environment (about 120 clients with few scope-checker routes)`, value: `~${estimate} bytes` });
+      }
+    }
+  });
+}
+
+export function crossCheck(input: unknown): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  if (!isObject(input)) return problems;
+  const apiScopes = arrayOf(isObject(input.api) ? input.api.scopes : undefined);
+  checkUnique(problems, apiScopes.map((s, i) => ({ path: `api.scopes[${i}].name`, value: stringAt(s, "name") })), "scope name");
+  if (apiScopes.length > QUOTAS.scopesPerResourceServer) {
+    problems.push({ path: "api.scopes", rule: `must define at most ${QUOTAS.scopesPerResourceServer} scopes (Cognito quota per resource server)`, value: `${apiScopes.length} scopes` });
+  }
+  const scopes = new Set(apiScopes.map((s) => stringAt(s, "name")).filter((s): s is string => s !== undefined));
+  const environments = arrayOf(input.environments);
+  const envNames = new Set(environments.map((e) => stringAt(e, "name")).filter((n): n is string => n !== undefined));
+  checkRoutes(problems, arrayOf(input.routes), scopes);
+  checkEnvironments(problems, environments);
+  checkClients(problems, arrayOf(input.clients), scopes, envNames);
+  checkEnvironmentQuotas(problems, arrayOf(input.clients), environments, arrayOf(input.routes));
+  return problems;
+}

@@ -1,0 +1,80 @@
+/**
+ * The validated, resolved model: every default applied, every reference checked.
+ * Everything downstream (constructs, scope checker wiring, local environment, reports)
+ * reads this, never the raw config.
+ */
+import type { AuthorizerKind, HttpMethod, TokenValidityUnit } from "./config-types";
+
+export interface Scope {
+  readonly name: string;
+  readonly description: string;
+}
+
+export interface Api {
+  readonly name: string;
+  readonly resourceServerName: string;
+  readonly scopes: readonly Scope[];
+}
+
+export interface Route {
+  readonly method: HttpMethod;
+  /** Normalized path: leading `/`, no trailing `/` (except the root `/`). */
+  readonly path: string;
+  readonly scopes: readonly string[];
+  readonly authorizer: AuthorizerKind;
+  readonly response: { readonly status: number; readonly body: unknown };
+  readonly description?: string;
+  /** Stable, readable Terraform name part, e.g. `get_orders_id` for `GET /orders/{id}`. */
+  readonly key: string;
+}
+
+export interface TokenValidity {
+  readonly value: number;
+  readonly unit: TokenValidityUnit;
+}
+
+/** A client as it exists in one environment (overrides applied). */
+export interface Client {
+  readonly name: string;
+  readonly description?: string;
+  readonly scopes: readonly string[];
+  readonly accessTokenValidity: TokenValidity;
+  readonly disabled: boolean;
+}
+
+export type Backend =
+  | { readonly type: "local"; readonly path: string }
+  | {
+      readonly type: "s3";
+      readonly bucket: string;
+      readonly key: string;
+      readonly region: string;
+      readonly dynamodbTable?: string;
+      readonly kmsKeyId?: string;
+    };
+
+export interface ScopeCheckerSettings {
+  readonly resultTtlSeconds: number;
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  readonly logRetentionDays: number;
+}
+
+export interface Environment {
+  readonly name: string;
+  readonly region: string;
+  readonly domainPrefix: string;
+  readonly stageName: string;
+  readonly deletionProtection: boolean;
+  readonly backend: Backend;
+  readonly tags: Readonly<Record<string, string>>;
+  /** The clients that exist in this environment, with this environment's overrides applied. */
+  readonly clients: readonly Client[];
+}
+
+export interface M2MModel {
+  readonly api: Api;
+  readonly routes: readonly Route[];
+  readonly environments: readonly Environment[];
+  readonly scopeChecker: ScopeCheckerSettings;
+}

@@ -1,0 +1,86 @@
+/**
+ * API paths: parsing segments, the resource tree API Gateway needs (shared prefixes share one
+ * resource), and the readable Terraform names derived from them.
+ */
+import { NAMING } from "./aws-limits";
+
+export type PathSegment =
+  | { readonly kind: "literal"; readonly text: string }
+  | { readonly kind: "parameter"; readonly name: string; readonly greedy: boolean };
+
+/** Splits a path into segments; returns the problem as a string when a segment is invalid. */
+export function parsePath(path: string): { segments: PathSegment[] } | { problem: string } {
+  if (!path.startsWith("/")) return { problem: "must start with /" };
+  if (path === "/") return { segments: [] };
+  const parts = path.replace(/\/$/, "").slice(1).split("/");
+  const segments: PathSegment[] = [];
+  for (const [i, part] of parts.entries()) {
+    if (part === "") return { problem: "must not contain an empty segment (//)" };
+    const param = NAMING.pathParameter.exec(part);
+    if (param) {
+      const greedy = param[2] === "+";
+      if (greedy && i !== parts.length - 1) return { problem: `greedy segment "${part}" must be the last segment` };
+      segments.push({ kind: "parameter", name: param[1]!, greedy });
+    } else if (part.includes("{") || part.includes("}")) {
+      return { problem: `segment "${part}" must be a literal or a whole {param} segment` };
+    } else if (!NAMING.pathLiteral.test(part)) {
+      return { problem: `segment "${part}" has a character API Gateway does not allow in a path` };
+    } else {
+      segments.push({ kind: "literal", text: part });
+    }
+  }
+  return { segments };
+}
+
+export function segmentText(segment: PathSegment): string {
+  return segment.kind === "literal" ? segment.text : `{${segment.name}${segment.greedy ? "+" : ""}}`;
+}
+
+/** `/orders/{id}/` -> `/orders/{id}`. */
+export function normalizePath(path: string): string {
+  return path.length > 1 ? path.replace(/\/+$/, "") : path;
+}
+
+/** Readable Terraform name part for a path: `/orders/{id}` -> `orders_id`, `/` -> `root`. */
+export function pathKey(path: string): string {
+  const parsed = parsePath(path);
+  if ("problem" in parsed || parsed.segments.length === 0) return "root";
+  return parsed.segments
+    .map((s) => (s.kind === "literal" ? s.text.replace(/[^A-Za-z0-9-]/g, "-") : s.greedy ? `${s.name}-greedy` : s.name))
+    .join("_");
+}
+
+/** Readable Terraform name part for a route: `GET /orders/{id}` -> `get_orders_id`. */
+export function routeKey(method: string, path: string): string {
+  return `${method.toLowerCase()}_${pathKey(path)}`;
+}
+
+export interface ResourceNode {
+  /** Full path of this resource, e.g. `/orders/{id}`. */
+  readonly path: string;
+  /** The last segment as API Gateway's `path_part`. */
+  readonly pathPart: string;
+  /** Full path of the parent; `/` for children of the root. */
+  readonly parentPath: string;
+  readonly key: string;
+}
+
+/**
+ * The resources API Gateway needs for a set of paths, parents before children, each path once,
+ * in a stable order (sorted by path) so the synthesized output does not depend on route order.
+ */
+export function resourceTree(paths: readonly string[]): ResourceNode[] {
+  const nodes = new Map<string, ResourceNode>();
+  for (const path of paths) {
+    const parsed = parsePath(path);
+    if ("problem" in parsed) throw new Error(`invalid path ${path}: ${parsed.problem}`);
+    let parentPath = "/";
+    for (const segment of parsed.segments) {
+      const pathPart = segmentText(segment);
+      const full = parentPath === "/" ? `/${pathPart}` : `${parentPath}/${pathPart}`;
+      if (!nodes.has(full)) nodes.set(full, { path: full, pathPart, parentPath, key: pathKey(full) });
+      parentPath = full;
+    }
+  }
+  return [...nodes.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}

@@ -1,0 +1,100 @@
+/**
+ * `validateConfig`: raw config in, resolved model out, or a `ConfigValidationError` carrying
+ * every problem at once. Pure: nothing is built, written or fetched.
+ */
+import type { z } from "zod";
+import { configSchema, type ParsedConfig } from "./config-schema";
+import { crossCheck } from "./cross-checks";
+import type { Client, Environment, M2MModel, Route } from "./model-types";
+import { normalizePath, routeKey } from "./paths";
+import { ConfigValidationError, formatPath, type ConfigProblem } from "./problems";
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let current: unknown = input;
+  for (const key of path) {
+    if (typeof current !== "object" || current === null) return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+/** One zod issue -> one or more problems phrased as "<path>: <rule> (got <value>)". */
+function problemsFromIssue(issue: z.core.$ZodIssue, input: unknown): ConfigProblem[] {
+  const value = valueAt(input, issue.path);
+  const path = formatPath(issue.path);
+  switch (issue.code) {
+    case "invalid_type":
+      return [{ path, rule: value === undefined ? "is required" : `must be ${issue.expected === "object" ? "an object" : issue.expected === "array" ? "an array" : `a ${issue.expected}`}`, value }];
+    case "invalid_value":
+      return [{ path, rule: `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`, value }];
+    case "unrecognized_keys":
+      return issue.keys.map((key) => ({
+        path: formatPath([...issue.path, key]),
+        rule: "is not a known field (check the spelling against model/config-types.ts)",
+        value: valueAt(input, [...issue.path, key]),
+      }));
+    case "invalid_union":
+      // Only discriminated unions are used: the discriminator did not match.
+      return [{ path: formatPath([...issue.path, "type"]), rule: 'must be "local" or "s3"', value: valueAt(input, [...issue.path, "type"]) }];
+    default:
+      return [{ path, rule: issue.message, value }];
+  }
+}
+
+function resolveClient(raw: ParsedConfig["clients"][number], env: string): Client {
+  const override = raw.overrides?.[env];
+  return {
+    name: raw.name,
+    ...(raw.description === undefined ? {} : { description: raw.description }),
+    scopes: raw.scopes,
+    accessTokenValidity: override?.accessTokenValidity ?? raw.accessTokenValidity ?? { value: 60, unit: "minutes" },
+    disabled: override?.disabled ?? raw.disabled ?? false,
+  };
+}
+
+function resolve(parsed: ParsedConfig): M2MModel {
+  const routes: Route[] = parsed.routes.map((r) => {
+    const path = normalizePath(r.path);
+    return {
+      method: r.method,
+      path,
+      scopes: r.scopes,
+      authorizer: r.authorizer ?? "cognito",
+      response: { status: r.response?.status ?? 200, body: r.response?.body ?? {} },
+      ...(r.description === undefined ? {} : { description: r.description }),
+      key: routeKey(r.method, path),
+    };
+  });
+  const environments: Environment[] = parsed.environments.map((e) => ({
+    name: e.name,
+    region: e.region,
+    domainPrefix: e.domainPrefix,
+    stageName: e.stageName,
+    deletionProtection: e.deletionProtection ?? false,
+    backend:
+      e.backend?.type === "s3"
+        ? e.backend
+        : { type: "local", path: e.backend?.path ?? `../../../terraform.${e.name}.tfstate` },
+    tags: e.tags ?? {},
+    clients: parsed.clients.filter((c) => c.environments === undefined || c.environments.includes(e.name)).map((c) => resolveClient(c, e.name)),
+  }));
+  return {
+    api: parsed.api,
+    routes,
+    environments,
+    scopeChecker: {
+      resultTtlSeconds: parsed.scopeChecker?.resultTtlSeconds ?? 300,
+      memoryMb: parsed.scopeChecker?.memoryMb ?? 256,
+      timeoutSeconds: parsed.scopeChecker?.timeoutSeconds ?? 5,
+      logRetentionDays: parsed.scopeChecker?.logRetentionDays ?? 30,
+    },
+  };
+}
+
+/** Validates a raw config and resolves it; throws `ConfigValidationError` listing every problem. */
+export function validateConfig(input: unknown): M2MModel {
+  const result = configSchema.safeParse(input);
+  const problems = [...(result.success ? [] : result.error.issues.flatMap((i) => problemsFromIssue(i, input))), ...crossCheck(input)];
+  if (problems.length > 0 || !result.success) throw new ConfigValidationError(problems);
+  return resolve(result.data);
+}
