@@ -5,8 +5,7 @@ module.exports = {
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
   transform: {
-    "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }],
+    "^.+\\.ts$": ["ts-jest", { diagnostics: false }],
   },
-  setupFilesAfterEnv: ["<rootDir>/__tests__/support/setup-jest.ts"],
   testTimeout: 30000,
 };
