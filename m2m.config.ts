@@ -73,10 +73,13 @@ export default defineConfig({
     },
     {
       name: "prod",
+      kind: "production", // deletion protection, access logs, WAF, alarms, longer retention
       region: "eu-west-1",
       domainPrefix: "m2m-demo-prod",
       stageName: "prod",
-      deletionProtection: true,
+      // The account-level API Gateway logging role: one per account and region, managed here only.
+      accessLogs: { manageAccountRole: true },
+      alarms: { emails: ["platform-oncall@example.com"] },
       tags: { CostCenter: "platform" },
     },
   ],

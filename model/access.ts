@@ -37,3 +37,16 @@ export function decideAccess(
   const missing = route.scopes.filter((s) => !granted.has(s));
   return { allowed: false, reason: "missing-scope", missing };
 }
+
+/**
+ * The scope checker's client allow-list: enabled clients that some scope-checker route would
+ * let through. Everyone else is refused with 401 before any policy is built, and the list
+ * stays small enough for the Lambda's environment.
+ */
+export function scopeCheckerAllowList<C extends { readonly scopes: readonly string[]; readonly disabled: boolean }>(
+  clients: readonly C[],
+  routes: readonly { readonly scopes: readonly string[]; readonly authorizer: "cognito" | "scope-checker" }[],
+): C[] {
+  const checked = routes.filter((r) => r.authorizer === "scope-checker");
+  return clients.filter((c) => checked.some((r) => decideAccess(c, r).allowed));
+}

@@ -38,8 +38,10 @@ export const NAMING = {
   slug: /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/,
   /** Cognito resource server name. */
   resourceServerName: /^[\w\s+=,.@-]{1,256}$/,
-  /** REST API name (our rule: readable in the console and in Terraform). */
-  apiName: /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$/,
+  /** API name (our rule: it prefixes function, role and secret names, which AWS caps at 64). */
+  apiName: /^[a-z0-9](?:[a-z0-9-]{0,22}[a-z0-9])?$/,
+  /** Environment name (our rule: the stack name, and part of function, role and secret names). */
+  environmentName: /^[a-z0-9](?:[a-z0-9-]{0,18}[a-z0-9])?$/,
   /** AWS region code. */
   region: /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d$/,
   /** A literal path segment (API Gateway path part). */

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { LOG_RETENTION_DAYS, NAMING } from "./aws-limits";
+import { isCidr } from "./cidr";
 
 const slug = () =>
   z.string().regex(NAMING.slug, { error: `must be 1–64 lowercase letters, digits or hyphens, not starting or ending with a hyphen` });
@@ -13,6 +14,17 @@ const tokenValidity = z.strictObject({
   unit: z.enum(["seconds", "minutes", "hours", "days"]),
 });
 
+const throttling = z.strictObject({
+  rateLimit: z.number().positive({ error: "must be positive (requests per second)" }).max(10000, { error: "must be at most 10000 (API Gateway's account limit)" }),
+  burstLimit: z.number().int({ error: "must be a whole number" }).positive({ error: "must be positive" }).max(5000, { error: "must be at most 5000 (API Gateway's account limit)" }),
+});
+
+const retentionDays = z
+  .number()
+  .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), { error: `must be one of CloudWatch's retention values (${LOG_RETENTION_DAYS.join(", ")})` });
+
+const cidr = z.string().refine((v) => isCidr(v), { error: "must be an IPv4 or IPv6 CIDR such as 203.0.113.0/24" });
+
 const scope = z.strictObject({
   name: z.string().regex(NAMING.scopeName, {
     error: 'must be 1–256 printable ASCII characters without space, ", / or \\ (Cognito scope name)',
@@ -21,7 +33,7 @@ const scope = z.strictObject({
 });
 
 const api = z.strictObject({
-  name: z.string().regex(NAMING.apiName, { error: "must be 1–100 letters, digits, spaces, dots, underscores or hyphens, starting with a letter or digit" }),
+  name: z.string().regex(NAMING.apiName, { error: "must be 1–24 lowercase letters, digits or hyphens, not starting or ending with a hyphen" }),
   resourceServerName: z.string().regex(NAMING.resourceServerName, {
     error: "must be 1–256 letters, digits, spaces or + = , . @ - (Cognito resource server name)",
   }),
@@ -40,6 +52,7 @@ const route = z.strictObject({
     })
     .optional(),
   description: z.string().max(500, { error: "must be at most 500 characters" }).optional(),
+  throttling: throttling.optional(),
 });
 
 const clientOverride = z.strictObject({
@@ -70,7 +83,7 @@ const backend = z.discriminatedUnion("type", [
 ]);
 
 const environment = z.strictObject({
-  name: slug(),
+  name: z.string().regex(NAMING.environmentName, { error: "must be 1–20 lowercase letters, digits or hyphens, not starting or ending with a hyphen" }),
   region: z.string().regex(NAMING.region, { error: "must be an AWS region code such as eu-west-1" }),
   domainPrefix: z.string().regex(NAMING.domainPrefix, {
     error: "must be 1–63 lowercase letters, digits or hyphens, not starting or ending with a hyphen (Cognito domain prefix)",
@@ -79,16 +92,25 @@ const environment = z.strictObject({
   deletionProtection: z.boolean().optional(),
   backend: backend.optional(),
   tags: z.record(z.string().regex(/^[\p{L}\p{Z}\p{N}_.:/=+@-]{1,128}$/u, { error: "must be a valid AWS tag key" }), z.string().max(256)).optional(),
+  kind: z.enum(["development", "production"]).optional(),
+  throttling: throttling.optional(),
+  logRetentionDays: retentionDays.optional(),
+  accessLogs: z.strictObject({ enabled: z.boolean().optional(), manageAccountRole: z.boolean().optional() }).optional(),
+  waf: z
+    .strictObject({
+      enabled: z.boolean().optional(),
+      rateLimitPer5Minutes: z.number().int({ error: "must be a whole number" }).min(10, { error: "must be at least 10 (AWS WAF's minimum)" }).max(2_000_000_000).optional(),
+    })
+    .optional(),
+  allowedSourceIps: z.array(cidr).min(1, { error: "must list at least one CIDR (omit it to allow every source)" }).optional(),
+  alarms: z.strictObject({ enabled: z.boolean().optional(), emails: z.array(z.email({ error: "must be an email address" })).optional() }).optional(),
+  scopeChecker: z.strictObject({ reservedConcurrency: z.number().int({ error: "must be a whole number" }).min(1, { error: "must be at least 1 (0 would stop the checker)" }).max(1000, { error: "must be at most 1000" }).optional() }).optional(),
 });
 
 const scopeChecker = z.strictObject({
   resultTtlSeconds: z.number().int().min(0, { error: "must be from 0 to 3600 seconds" }).max(3600, { error: "must be from 0 to 3600 seconds" }).optional(),
   memoryMb: z.number().int().min(128, { error: "must be from 128 to 10240 MB" }).max(10240, { error: "must be from 128 to 10240 MB" }).optional(),
   timeoutSeconds: z.number().int().min(1, { error: "must be from 1 to 30 seconds (API Gateway waits 30 s at most)" }).max(30, { error: "must be from 1 to 30 seconds (API Gateway waits 30 s at most)" }).optional(),
-  logRetentionDays: z
-    .number()
-    .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), { error: `must be one of CloudWatch's retention values (${LOG_RETENTION_DAYS.join(", ")})` })
-    .optional(),
 });
 
 export const configSchema = z.strictObject({

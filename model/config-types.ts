@@ -20,7 +20,7 @@ export interface ScopeInput {
 }
 
 export interface ApiInput {
-  /** Name of the API Gateway REST API (the environment name is appended). */
+  /** 1–24 lowercase letters, digits, hyphens; prefixes the REST API, user pool, function and secret names. */
   readonly name: string;
   /** Display name of the Cognito resource server. */
   readonly resourceServerName: string;
@@ -44,6 +44,12 @@ export interface MockResponseInput {
   readonly body?: unknown;
 }
 
+/** API Gateway throttling: steady requests per second and the burst above it. */
+export interface ThrottlingInput {
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+}
+
 export interface RouteInput {
   readonly method: HttpMethod;
   /** API path: `/`-separated literal segments, `{param}` segments, and optionally a final greedy `{proxy+}`. */
@@ -56,6 +62,8 @@ export interface RouteInput {
   readonly response?: MockResponseInput;
   /** One line for reports and the OpenAPI document. */
   readonly description?: string;
+  /** Overrides the environment's throttling for this route. */
+  readonly throttling?: ThrottlingInput;
 }
 
 /** Settings a client may override in one environment. */
@@ -104,8 +112,39 @@ export interface S3BackendInput {
 
 export type BackendInput = LocalBackendInput | S3BackendInput;
 
+/**
+ * `development` keeps an environment cheap; `production` turns on the strict defaults:
+ * deletion protection, access logs, WAF, alarms, longer log retention, higher throttling limits.
+ */
+export type EnvironmentKind = "development" | "production";
+
+export interface AccessLogsInput {
+  /** JSON access logs of the stage. @default true in production */
+  readonly enabled?: boolean;
+  /**
+   * Manage the account-level API Gateway CloudWatch role (one per account and region: let only
+   * one environment per account and region opt in). Without it, access logs need the role to exist.
+   * @default false
+   */
+  readonly manageAccountRole?: boolean;
+}
+
+export interface WafInput {
+  /** An AWS WAF web ACL on the stage. @default true in production */
+  readonly enabled?: boolean;
+  /** Requests one source IP may make in 5 minutes before WAF blocks it (at least 10). @default 1000 */
+  readonly rateLimitPer5Minutes?: number;
+}
+
+export interface AlarmsInput {
+  /** CloudWatch alarms to an SNS topic. @default true in production */
+  readonly enabled?: boolean;
+  /** Addresses subscribed to the topic (each must confirm the subscription). */
+  readonly emails?: readonly string[];
+}
+
 export interface EnvironmentInput {
-  /** Stack name: lowercase letters, digits, hyphens. */
+  /** Stack name: 1–20 lowercase letters, digits, hyphens. */
   readonly name: string;
   /** AWS region, e.g. `eu-west-1`. */
   readonly region: string;
@@ -113,12 +152,24 @@ export interface EnvironmentInput {
   readonly domainPrefix: string;
   /** API Gateway stage name (letters, digits, hyphens, underscores). */
   readonly stageName: string;
-  /** Protects the user pool from deletion (Cognito deletion protection and Terraform `prevent_destroy`). @default false */
+  /** Protects the user pool from deletion (Cognito deletion protection and Terraform `prevent_destroy`). @default true in production */
   readonly deletionProtection?: boolean;
   /** Where Terraform keeps state. @default { type: "local" } */
   readonly backend?: BackendInput;
   /** Tags added to every resource (besides Project, Environment and ManagedBy). */
   readonly tags?: Readonly<Record<string, string>>;
+  /** @default "development" */
+  readonly kind?: EnvironmentKind;
+  /** Stage-wide throttling. @default development { rateLimit: 10, burstLimit: 20 }, production { rateLimit: 100, burstLimit: 200 } */
+  readonly throttling?: ThrottlingInput;
+  /** Retention of every log group of the environment (a CloudWatch value). @default development 14, production 365 */
+  readonly logRetentionDays?: number;
+  readonly accessLogs?: AccessLogsInput;
+  readonly waf?: WafInput;
+  /** Source CIDRs allowed to call the API (partners with fixed egress IPs); others are denied by the REST API's resource policy. */
+  readonly allowedSourceIps?: readonly string[];
+  readonly alarms?: AlarmsInput;
+  readonly scopeChecker?: { readonly reservedConcurrency?: number };
 }
 
 export interface ScopeCheckerInput {
@@ -128,8 +179,6 @@ export interface ScopeCheckerInput {
   readonly memoryMb?: number;
   /** @default 5 */
   readonly timeoutSeconds?: number;
-  /** CloudWatch Logs retention of the checker's log group. @default 30 */
-  readonly logRetentionDays?: number;
 }
 
 export interface M2MConfigInput {

@@ -42,6 +42,13 @@ function checkTokenValidity(problems: ConfigProblem[], validity: unknown, path: 
   }
 }
 
+function checkThrottling(problems: ConfigProblem[], throttling: unknown, path: string): void {
+  if (!isObject(throttling) || typeof throttling.rateLimit !== "number" || typeof throttling.burstLimit !== "number") return;
+  if (throttling.burstLimit < throttling.rateLimit) {
+    problems.push({ path: `${path}.burstLimit`, rule: `must be at least rateLimit (${throttling.rateLimit})`, value: throttling.burstLimit });
+  }
+}
+
 function checkRoutes(problems: ConfigProblem[], routes: unknown[], scopes: ReadonlySet<string>): void {
   const routeIds: { path: string; value: string | undefined }[] = [];
   const keys: { path: string; value: string | undefined }[] = [];
@@ -52,6 +59,12 @@ function checkRoutes(problems: ConfigProblem[], routes: unknown[], scopes: Reado
     const path = stringAt(route, "path");
     const method = stringAt(route, "method");
     checkScopeRefs(problems, isObject(route) ? route.scopes : undefined, `routes[${i}].scopes`, scopes);
+    checkThrottling(problems, isObject(route) ? route.throttling : undefined, `routes[${i}].throttling`);
+    const body = isObject(route) && isObject(route.response) ? route.response.body : undefined;
+    // The body becomes an API Gateway mapping template (Velocity), where $ and # are code.
+    if (body !== undefined && /[$#]/.test(JSON.stringify(body) ?? "")) {
+      problems.push({ path: `routes[${i}].response.body`, rule: "must not contain $ or # (API Gateway mapping templates would evaluate them)", value: body });
+    }
     if (path === undefined) return;
     const parsed = parsePath(path);
     if ("problem" in parsed) {
@@ -97,6 +110,7 @@ function checkEnvironments(problems: ConfigProblem[], environments: unknown[]): 
   );
   const stateLocations: { path: string; value: string | undefined }[] = [];
   environments.forEach((env, i) => {
+    checkThrottling(problems, isObject(env) ? env.throttling : undefined, `environments[${i}].throttling`);
     const prefix = stringAt(env, "domainPrefix");
     const reserved = prefix === undefined ? undefined : NAMING.domainPrefixReservedWords.find((w) => prefix.includes(w));
     if (reserved) {
@@ -153,7 +167,9 @@ function checkEnvironmentQuotas(problems: ConfigProblem[], clients: unknown[], e
     }
     // The scope checker gets its allow-list and routes as environment variables (4 KB in all).
     if (checkerRoutes.length > 0) {
-      const idBytes = inEnv.length * 29; // 26-character client id, quotes and comma
+      // Only clients holding every scope of some scope-checker route make the allow-list.
+      const allowed = inEnv.filter((c) => isObject(c) && c.disabled !== true && checkerRoutes.some((r) => arrayOf(isObject(r) ? r.scopes : undefined).every((s) => arrayOf(c.scopes).includes(s))));
+      const idBytes = allowed.length * 29; // 26-character client id, quotes and comma
       const routeBytes = JSON.stringify(checkerRoutes.map((r) => (isObject(r) ? [r.method, r.path, r.scopes] : r))).length;
       const estimate = idBytes + routeBytes + 400; // user pool id, resource server identifier, names
       if (estimate > QUOTAS.lambdaEnvironmentBytes) {

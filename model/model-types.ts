@@ -3,7 +3,12 @@
  * Everything downstream (constructs, scope checker wiring, local environment, reports)
  * reads this, never the raw config.
  */
-import type { AuthorizerKind, HttpMethod, TokenValidityUnit } from "./config-types";
+import type { AuthorizerKind, EnvironmentKind, HttpMethod, TokenValidityUnit } from "./config-types";
+
+export interface Throttling {
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+}
 
 export interface Scope {
   readonly name: string;
@@ -24,6 +29,8 @@ export interface Route {
   readonly authorizer: AuthorizerKind;
   readonly response: { readonly status: number; readonly body: unknown };
   readonly description?: string;
+  /** Route-specific throttling; the environment's applies otherwise. */
+  readonly throttling?: Throttling;
   /** Stable, readable Terraform name part, e.g. `get_orders_id` for `GET /orders/{id}`. */
   readonly key: string;
 }
@@ -57,7 +64,6 @@ export interface ScopeCheckerSettings {
   readonly resultTtlSeconds: number;
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
-  readonly logRetentionDays: number;
 }
 
 export interface Environment {
@@ -70,6 +76,15 @@ export interface Environment {
   readonly tags: Readonly<Record<string, string>>;
   /** The clients that exist in this environment, with this environment's overrides applied. */
   readonly clients: readonly Client[];
+  readonly kind: EnvironmentKind;
+  readonly throttling: Throttling;
+  readonly logRetentionDays: number;
+  readonly accessLogs: { readonly enabled: boolean; readonly manageAccountRole: boolean };
+  readonly waf: { readonly enabled: boolean; readonly rateLimitPer5Minutes: number };
+  /** Empty: no source-IP restriction. */
+  readonly allowedSourceIps: readonly string[];
+  readonly alarms: { readonly enabled: boolean; readonly emails: readonly string[] };
+  readonly scopeCheckerReservedConcurrency?: number;
 }
 
 export interface M2MModel {

@@ -33,9 +33,11 @@ function problemsFromIssue(issue: z.core.$ZodIssue, input: unknown): ConfigProbl
         rule: "is not a known field (check the spelling against model/config-types.ts)",
         value: valueAt(input, [...issue.path, key]),
       }));
-    case "invalid_union":
-      // Only discriminated unions are used: the discriminator did not match.
-      return [{ path: formatPath([...issue.path, "type"]), rule: 'must be "local" or "s3"', value: valueAt(input, [...issue.path, "type"]) }];
+    case "invalid_union": {
+      // The only union is the backend, discriminated by `type`; zod points at the discriminator.
+      const at = issue.path[issue.path.length - 1] === "type" ? issue.path : [...issue.path, "type"];
+      return [{ path: formatPath(at), rule: 'must be "local" or "s3"', value: valueAt(input, at) }];
+    }
     default:
       return [{ path, rule: issue.message, value }];
   }
@@ -62,22 +64,34 @@ function resolve(parsed: ParsedConfig): M2MModel {
       authorizer: r.authorizer ?? "cognito",
       response: { status: r.response?.status ?? 200, body: r.response?.body ?? {} },
       ...(r.description === undefined ? {} : { description: r.description }),
+      ...(r.throttling === undefined ? {} : { throttling: r.throttling }),
       key: routeKey(r.method, path),
     };
   });
-  const environments: Environment[] = parsed.environments.map((e) => ({
-    name: e.name,
-    region: e.region,
-    domainPrefix: e.domainPrefix,
-    stageName: e.stageName,
-    deletionProtection: e.deletionProtection ?? false,
-    backend:
-      e.backend?.type === "s3"
-        ? e.backend
-        : { type: "local", path: e.backend?.path ?? `../../../terraform.${e.name}.tfstate` },
-    tags: e.tags ?? {},
-    clients: parsed.clients.filter((c) => c.environments === undefined || c.environments.includes(e.name)).map((c) => resolveClient(c, e.name)),
-  }));
+  const environments: Environment[] = parsed.environments.map((e) => {
+    const production = e.kind === "production";
+    return {
+      name: e.name,
+      region: e.region,
+      domainPrefix: e.domainPrefix,
+      stageName: e.stageName,
+      deletionProtection: e.deletionProtection ?? production,
+      backend:
+        e.backend?.type === "s3"
+          ? e.backend
+          : { type: "local", path: e.backend?.path ?? `../../../terraform.${e.name}.tfstate` },
+      tags: e.tags ?? {},
+      clients: parsed.clients.filter((c) => c.environments === undefined || c.environments.includes(e.name)).map((c) => resolveClient(c, e.name)),
+      kind: e.kind ?? "development",
+      throttling: e.throttling ?? (production ? { rateLimit: 100, burstLimit: 200 } : { rateLimit: 10, burstLimit: 20 }),
+      logRetentionDays: e.logRetentionDays ?? (production ? 365 : 14),
+      accessLogs: { enabled: e.accessLogs?.enabled ?? production, manageAccountRole: e.accessLogs?.manageAccountRole ?? false },
+      waf: { enabled: e.waf?.enabled ?? production, rateLimitPer5Minutes: e.waf?.rateLimitPer5Minutes ?? 1000 },
+      allowedSourceIps: e.allowedSourceIps ?? [],
+      alarms: { enabled: e.alarms?.enabled ?? production, emails: e.alarms?.emails ?? [] },
+      ...(e.scopeChecker?.reservedConcurrency === undefined ? {} : { scopeCheckerReservedConcurrency: e.scopeChecker.reservedConcurrency }),
+    };
+  });
   return {
     api: parsed.api,
     routes,
@@ -86,7 +100,6 @@ function resolve(parsed: ParsedConfig): M2MModel {
       resultTtlSeconds: parsed.scopeChecker?.resultTtlSeconds ?? 300,
       memoryMb: parsed.scopeChecker?.memoryMb ?? 256,
       timeoutSeconds: parsed.scopeChecker?.timeoutSeconds ?? 5,
-      logRetentionDays: parsed.scopeChecker?.logRetentionDays ?? 30,
     },
   };
 }

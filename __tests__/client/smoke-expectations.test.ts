@@ -1,0 +1,48 @@
+/**
+ * The smoke test's expectations for the default config, spelled out: they must follow from the
+ * model's access rules (decideAccess + the scope checker's allow-list), and here is what that means.
+ */
+import { expectationFor, samplePath } from "../../client/smoke-expectations";
+import { defaultModel, modelWith } from "../local/local-test-kit";
+
+const dev = defaultModel.environments.find((e) => e.name === "dev")!;
+const route = (key: string) => defaultModel.routes.find((r) => `${r.method} ${r.path}` === key)!;
+const client = (name: string, clients = dev.clients) => clients.find((c) => c.name === name)!;
+const expected = (name: string, key: string) => {
+  const e = expectationFor(client(name), route(key), dev.clients, defaultModel.routes);
+  return e.kind === "status" ? `${e.status} ${e.reason}` : `token refused ${e.code}`;
+};
+
+describe("smoke expectations for the default config", () => {
+  it.each([
+    ["3rd-party", "GET /hello-world", "200 allowed"],
+    ["3rd-party", "GET /premium", "401 missing scope"],
+    ["reader", "GET /premium", "200 allowed"],
+    ["reader", "POST /premium", "401 missing scope"],
+    ["writer", "POST /premium", "201 allowed"],
+    ["writer", "POST /payments", "401 not on allow-list"],
+    ["billing", "POST /payments", "202 allowed"],
+    ["billing", "GET /hello-world", "401 missing scope"],
+  ])("%s -> %s: %s", (name, key, outcome) => {
+    expect(expected(name, key)).toBe(outcome);
+  });
+
+  it("expects 403 from the scope checker for a client on its allow-list that lacks one scope", () => {
+    const model = modelWith((c) => ({ ...c, routes: [...c.routes, { method: "GET", path: "/payments/{id}", scopes: ["payments.read"], authorizer: "scope-checker" }], clients: [...c.clients, { name: "auditor", scopes: ["payments.read"] }] }));
+    const env = model.environments.find((e) => e.name === "dev")!;
+    const payments = model.routes.find((r) => r.method === "POST" && r.path === "/payments")!;
+    expect(expectationFor(client("auditor", env.clients), payments, env.clients, model.routes)).toEqual({ kind: "status", status: 403, reason: "missing scope" });
+  });
+
+  it("expects a disabled client to be refused a token", () => {
+    const model = modelWith((c) => ({ ...c, clients: c.clients.map((cl) => (cl.name === "billing" ? { ...cl, overrides: { dev: { disabled: true } } } : cl)) }));
+    const env = model.environments.find((e) => e.name === "dev")!;
+    expect(expectationFor(client("billing", env.clients), route("POST /payments"), env.clients, model.routes)).toEqual({ kind: "token-refused", code: "unauthorized_client", reason: "client disabled" });
+  });
+
+  it("fills path parameters with sample values", () => {
+    expect(samplePath("/orders/{id}/items/{item}")).toBe("/orders/smoke-id/items/smoke-item");
+    expect(samplePath("/files/{proxy+}")).toBe("/files/smoke/proxy");
+    expect(samplePath("/hello-world")).toBe("/hello-world");
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * The `m2m` CLI as a user runs it: a child process of bin/m2m.js. User mistakes give one line on
+ * stderr and a non-zero exit; `smoke --local` and `token --local` work against a running offline
+ * environment; `dev` starts, writes its credentials file, and stops cleanly on SIGTERM.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { LocalEnvironment } from "../../local/local-environment";
+import { readCredentialsFile } from "../../local/credentials-file";
+import { defaultModel, startEnv } from "../local/local-test-kit";
+
+const ROOT = resolve(__dirname, "../..");
+const BIN = join(ROOT, "bin", "m2m.js");
+
+/** The environment without the variables the CLI reads, so the host's settings cannot leak in. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) if (key.startsWith("M2M_") || key.startsWith("AWS_")) delete env[key];
+  return env;
+}
+
+function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: cleanEnv() });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (code) => done({ code, stdout, stderr }));
+  });
+}
+
+let dir: string;
+let env: LocalEnvironment;
+let localFile: string;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "m2m-cli-"));
+  localFile = join(dir, "local.json");
+  env = await startEnv({ credentialsFile: localFile });
+});
+afterAll(async () => {
+  await env.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("user mistakes: one line on stderr, non-zero exit, no stack trace", () => {
+  it.each([
+    [["token"], 2, "m2m: no credentials: pass --local, --outputs FILE, --secret-id ID, or --client-id (or M2M_CLIENT_ID), --client-secret (or M2M_CLIENT_SECRET), --token-endpoint (or M2M_TOKEN_ENDPOINT)"],
+    [["call", "GET", "/premium", "--data", "{oops", "--local"], 2, "m2m: --data is not valid JSON"],
+    [["token", "--colour"], 2, "m2m: Unknown option '--colour' (see m2m --help)"],
+    [["deploy"], 2, 'm2m: unknown command "deploy" (token, call, smoke, dev; see m2m --help)'],
+    [["smoke", "--local", "--local-file", "/nonexistent/local.json"], 1, "m2m: /nonexistent/local.json not found: start the offline environment first (npm run dev)"],
+    [["dev", "--env", "staging"], 2, 'm2m: unknown environment "staging" (the config defines: dev, prod)'],
+  ])("m2m %j", async (args, code, line) => {
+    const result = await runCli(args);
+    expect(result).toEqual({ code, stdout: "", stderr: `${line}\n` });
+  });
+});
+
+describe("against a running offline environment", () => {
+  it("smoke --local passes the default config's matrix", async () => {
+    const result = await runCli(["smoke", "--local", "--local-file", localFile]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const checks = defaultModel.routes.length * (defaultModel.environments.find((e) => e.name === "dev")!.clients.length + 1);
+    expect(result.stdout.trimEnd().split("\n").at(-1)).toBe(`${checks} checks, ${checks} passed, 0 failed`);
+  });
+
+  it("token --local prints a token the API accepts; call prints status and body", async () => {
+    const [token, call] = await Promise.all([
+      runCli(["token", "--local", "--local-file", localFile, "--client", "reader"]),
+      runCli(["call", "post", "/payments", "--data", '{"amount":1}', "--local", "--local-file", localFile, "--client", "billing"]),
+    ]);
+    expect(token.code).toBe(0);
+    const res = await fetch(`${env.apiUrl}/premium`, { headers: { authorization: `Bearer ${token.stdout.trim()}` } });
+    expect(res.status).toBe(200);
+    expect(call).toEqual({ code: 0, stdout: 'HTTP 202\n{\n  "status": "accepted"\n}\n', stderr: "" });
+  });
+});
+
+describe("smoke --outputs (a deployed stack's outputs file)", () => {
+  it("reads the environment's outputs and fails every check of a client without a secret ARN", async () => {
+    // Points at the offline environment and lists no secret ARNs, so nothing reaches AWS.
+    const outputs = join(dir, "outputs.json");
+    writeFileSync(outputs, JSON.stringify({ dev: { invoke_url: env.apiUrl, token_endpoint: env.tokenEndpoint, client_ids: {}, client_secret_arns: {} } }));
+    const result = await runCli(["smoke", "--outputs", outputs, "--env", "dev"]);
+    expect(result.code).toBe(1);
+    const lines = result.stdout.trimEnd().split("\n");
+    expect(lines.filter((l) => / \(no token\) .* ok$/.test(l))).toHaveLength(defaultModel.routes.length);
+    expect(lines.filter((l) => /no credentials +MISMATCH$/.test(l))).toHaveLength(defaultModel.routes.length * defaultModel.environments.find((e) => e.name === "dev")!.clients.length);
+    expect((await runCli(["smoke", "--outputs", outputs])).stderr).toBe("m2m: smoke --outputs needs --env NAME (the stack to check)\n");
+  });
+});
+
+describe("m2m dev", () => {
+  it("prints one ready line, writes a private credentials file, and stops cleanly on SIGTERM", async () => {
+    const file = join(dir, "dev", "local.json");
+    const child = spawn(process.execPath, [BIN, "dev", "--port", "0", "--local-file", file], { cwd: ROOT, env: cleanEnv() });
+    let stdout = "";
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    await new Promise<void>((ready) => child.stdout.on("data", (d) => ((stdout += d), stdout.includes("\n") && ready())));
+    expect(stdout).toMatch(/^m2m dev: "dev" ready at http:\/\/127\.0\.0\.1:\d+\/dev \(token endpoint http:\/\/127\.0\.0\.1:\d+\/oauth2\/token\); credentials in .*local\.json; Ctrl\+C stops\n$/);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const written = readCredentialsFile(file);
+    expect((await fetch(`${written.apiUrl}/hello-world`)).status).toBe(401);
+
+    const exited = new Promise<number | null>((done) => child.on("close", done));
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(stdout.split("\n").filter(Boolean)).toHaveLength(1);
+    expect(stderr).toBe("");
+    expect(existsSync(file)).toBe(false);
+  });
+});

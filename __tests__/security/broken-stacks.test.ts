@@ -1,0 +1,337 @@
+/**
+ * Every rule fails on a deliberately broken copy of real synth output, naming the broken
+ * resource: no rule can pass vacuously. Each case breaks one thing in the all-options stack
+ * (or a default-config stack) and expects exactly that rule to report exactly that address.
+ */
+import defaultConfig from "../../m2m.config";
+import { ALL_RULES } from "../../security/all-rules";
+import type { StackUnderCheck } from "../../security/rule";
+import type { TerraformJson } from "../../security/terraform-json";
+import allOptionsConfig from "./fixtures/all-options.config";
+import { copyOf, synthesizeForCheck } from "./stacks-under-check";
+
+const live = synthesizeForCheck(allOptionsConfig).live;
+const defaults = synthesizeForCheck(defaultConfig);
+
+/** The mutable body of `type.name` in a copy (throws if the stack lacks it, so a case cannot silently break nothing). */
+function resource(json: TerraformJson, type: string, name: string): Record<string, any> {
+  const body = json.resource?.[type]?.[name];
+  if (!body) throw new Error(`${type}.${name} is not in the stack`);
+  return body as Record<string, any>;
+}
+
+/** Replaces text inside a policy string, failing if the text is absent. */
+function editText(body: Record<string, any>, field: string, from: string, to: string): void {
+  const text = body[field] as string;
+  if (!text.includes(from)) throw new Error(`${field} does not contain ${from}`);
+  body[field] = text.replace(from, to);
+}
+
+interface BrokenCase {
+  readonly rule: string;
+  readonly what: string;
+  readonly address: string;
+  /** Problem text expected in the failure. */
+  readonly problem: RegExp;
+  readonly base?: StackUnderCheck;
+  /** The break also fails other addresses (resources depending on a broken provider). */
+  readonly cascades?: boolean;
+  readonly breakIt: (json: TerraformJson, stack: StackUnderCheck) => void;
+}
+
+const cases: BrokenCase[] = [
+  // API Gateway methods
+  {
+    rule: "M2M-API-001", what: "a method with authorization NONE", address: "aws_api_gateway_method.get_orders", problem: /authorization is "NONE"/,
+    breakIt: (j) => { const m = resource(j, "aws_api_gateway_method", "get_orders"); m.authorization = "NONE"; delete m.authorizer_id; delete m.authorization_scopes; },
+  },
+  {
+    rule: "M2M-API-001", what: "NONE with an API key", address: "aws_api_gateway_method.post_refunds", problem: /API key is not an authorization/,
+    breakIt: (j) => { const m = resource(j, "aws_api_gateway_method", "post_refunds"); m.authorization = "NONE"; m.api_key_required = true; },
+  },
+  {
+    rule: "M2M-API-001", what: "a Cognito method without authorizer_id", address: "aws_api_gateway_method.get_orders_id", problem: /not an authorizer of this stack/,
+    breakIt: (j) => { delete resource(j, "aws_api_gateway_method", "get_orders_id").authorizer_id; },
+  },
+  {
+    rule: "M2M-API-001", what: "a CUSTOM method pointing at the Cognito authorizer", address: "aws_api_gateway_method.post_orders", problem: /of type "COGNITO_USER_POOLS"/,
+    breakIt: (j) => { resource(j, "aws_api_gateway_method", "post_orders").authorizer_id = "${aws_api_gateway_authorizer.cognito.id}"; },
+  },
+  {
+    rule: "M2M-API-002", what: "a Cognito method without scopes", address: "aws_api_gateway_method.get_orders", problem: /no authorization_scopes/,
+    breakIt: (j) => { delete resource(j, "aws_api_gateway_method", "get_orders").authorization_scopes; },
+  },
+  {
+    rule: "M2M-API-002", what: "a Cognito method with an empty scope list", address: "aws_api_gateway_method.get_orders_id", problem: /no authorization_scopes/,
+    breakIt: (j) => { resource(j, "aws_api_gateway_method", "get_orders_id").authorization_scopes = []; },
+  },
+  // Stage
+  {
+    rule: "M2M-API-003", what: "a stage without X-Ray", address: "aws_api_gateway_stage.stage", problem: /xray_tracing_enabled/,
+    breakIt: (j) => { delete resource(j, "aws_api_gateway_stage", "stage").xray_tracing_enabled; },
+  },
+  {
+    rule: "M2M-API-004", what: "no catch-all method settings", address: "aws_api_gateway_stage.stage", problem: /method_path "\*\/\*"/,
+    breakIt: (j) => { delete j.resource!.aws_api_gateway_method_settings.all; },
+  },
+  {
+    rule: "M2M-API-004", what: "catch-all settings without throttling", address: "aws_api_gateway_method_settings.all", problem: /throttling_rate_limit/,
+    breakIt: (j) => { delete resource(j, "aws_api_gateway_method_settings", "all").settings.throttling_rate_limit; },
+  },
+  {
+    rule: "M2M-API-004", what: "catch-all settings without metrics", address: "aws_api_gateway_method_settings.all", problem: /metrics_enabled/,
+    breakIt: (j) => { resource(j, "aws_api_gateway_method_settings", "all").settings.metrics_enabled = false; },
+  },
+  {
+    rule: "M2M-API-004", what: "a route override with burst below rate", address: "aws_api_gateway_method_settings.get_orders_id", problem: /throttling_burst_limit is 1/,
+    breakIt: (j) => { resource(j, "aws_api_gateway_method_settings", "get_orders_id").settings.throttling_burst_limit = 1; },
+  },
+  {
+    rule: "M2M-API-004", what: "catch-all settings for another stage", address: "aws_api_gateway_stage.stage", problem: /method_path "\*\/\*"/,
+    breakIt: (j) => { resource(j, "aws_api_gateway_method_settings", "all").stage_name = "other"; },
+  },
+  {
+    rule: "M2M-API-005", what: "a stage without access logs where they are on", address: "aws_api_gateway_stage.stage", problem: /no access_log_settings/,
+    breakIt: (j) => { delete resource(j, "aws_api_gateway_stage", "stage").access_log_settings; },
+  },
+  {
+    rule: "M2M-API-005", what: "an access log format without source IP", address: "aws_api_gateway_stage.stage", problem: /lacks the source IP/,
+    breakIt: (j) => { const s = resource(j, "aws_api_gateway_stage", "stage").access_log_settings; s.format = s.format.replace("$context.identity.sourceIp", ""); },
+  },
+  {
+    rule: "M2M-API-005", what: "access logs to a log group outside the stack", address: "aws_api_gateway_stage.stage", problem: /not the arn of a log group/,
+    breakIt: (j) => { resource(j, "aws_api_gateway_stage", "stage").access_log_settings.destination_arn = "arn:aws:logs:eu-central-1:111122223333:log-group:elsewhere"; },
+  },
+  {
+    rule: "M2M-API-005", what: "the dev stack told its environment enables access logs", address: "aws_api_gateway_stage.stage", problem: /environment dev enables access logs/,
+    base: defaults.dev, breakIt: (_j, s) => { (s.metadata as { accessLogsEnabled: boolean }).accessLogsEnabled = true; },
+  },
+  {
+    rule: "M2M-API-006", what: "a WAF association on the REST API instead of the stage", address: "aws_wafv2_web_acl_association.api", problem: /not the arn of a stage/,
+    breakIt: (j) => { resource(j, "aws_wafv2_web_acl_association", "api").resource_arn = "${aws_api_gateway_rest_api.rest_api.arn}"; },
+  },
+  {
+    rule: "M2M-API-006", what: "a rate rule that only counts", address: "aws_wafv2_web_acl.api", problem: /rate_based_statement and a block action/,
+    breakIt: (j) => { resource(j, "aws_wafv2_web_acl", "api").rule[0].action = { count: {} }; },
+  },
+  {
+    rule: "M2M-API-006", what: "a web ACL nobody associates", address: "aws_wafv2_web_acl.api", problem: /not associated/,
+    breakIt: (j) => { delete j.resource!.aws_wafv2_web_acl_association; },
+  },
+  {
+    rule: "M2M-API-007", what: "a resource policy without its Deny", address: "aws_api_gateway_rest_api_policy.source_ips", problem: /no Deny of execute-api:Invoke/,
+    breakIt: (j) => editText(resource(j, "aws_api_gateway_rest_api_policy", "source_ips"), "policy", '"Effect" = "Deny"', '"Effect" = "Allow"'),
+  },
+  {
+    rule: "M2M-API-007", what: "a resource policy allowing every action", address: "aws_api_gateway_rest_api_policy.source_ips", problem: /more than execute-api:Invoke/,
+    breakIt: (j) => editText(resource(j, "aws_api_gateway_rest_api_policy", "source_ips"), "policy", '"Action" = "execute-api:Invoke"', '"Action" = "*"'),
+  },
+  {
+    rule: "M2M-API-008", what: "data trace on", address: "aws_api_gateway_method_settings.post_orders", problem: /data_trace_enabled is true/,
+    breakIt: (j) => { resource(j, "aws_api_gateway_method_settings", "post_orders").settings.data_trace_enabled = true; },
+  },
+  // Cognito
+  {
+    rule: "M2M-COG-001", what: "a client with the code grant too", address: "aws_cognito_user_pool_client.client_shop", problem: /not \["client_credentials"\]/,
+    breakIt: (j) => { resource(j, "aws_cognito_user_pool_client", "client_shop").allowed_oauth_flows = ["client_credentials", "code"]; },
+  },
+  {
+    rule: "M2M-COG-001", what: "a client with OAuth off but flows set", address: "aws_cognito_user_pool_client.client_auditor", problem: /allowed_oauth_flows_user_pool_client is not true/,
+    breakIt: (j) => { resource(j, "aws_cognito_user_pool_client", "client_auditor").allowed_oauth_flows_user_pool_client = false; },
+  },
+  {
+    rule: "M2M-COG-001", what: "a disabled client that still lists scopes", address: "aws_cognito_user_pool_client.client_retired", problem: /allowed_oauth_flows is \[\]/,
+    breakIt: (j) => { resource(j, "aws_cognito_user_pool_client", "client_retired").allowed_oauth_scopes = ["${aws_cognito_resource_server.resource_server.identifier}/orders.read"]; },
+  },
+  {
+    rule: "M2M-COG-001", what: "a client allowing password sign-in", address: "aws_cognito_user_pool_client.client_finance", problem: /ALLOW_USER_PASSWORD_AUTH/,
+    breakIt: (j) => { resource(j, "aws_cognito_user_pool_client", "client_finance").explicit_auth_flows = ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_PASSWORD_AUTH"]; },
+  },
+  {
+    rule: "M2M-COG-002", what: "a client without a secret", address: "aws_cognito_user_pool_client.client_auditor", problem: /generate_secret/,
+    breakIt: (j) => { resource(j, "aws_cognito_user_pool_client", "client_auditor").generate_secret = false; },
+  },
+  {
+    rule: "M2M-COG-002", what: "a client without token revocation", address: "aws_cognito_user_pool_client.client_shop", problem: /enable_token_revocation/,
+    breakIt: (j) => { delete resource(j, "aws_cognito_user_pool_client", "client_shop").enable_token_revocation; },
+  },
+  {
+    rule: "M2M-COG-002", what: "a client revealing user existence", address: "aws_cognito_user_pool_client.client_finance", problem: /"LEGACY"/,
+    breakIt: (j) => { resource(j, "aws_cognito_user_pool_client", "client_finance").prevent_user_existence_errors = "LEGACY"; },
+  },
+  {
+    rule: "M2M-COG-003", what: "tokens valid 2 days", address: "aws_cognito_user_pool_client.client_auditor", problem: /2 days, outside/,
+    breakIt: (j) => { resource(j, "aws_cognito_user_pool_client", "client_auditor").access_token_validity = 2; },
+  },
+  {
+    rule: "M2M-COG-003", what: "tokens valid 299 seconds", address: "aws_cognito_user_pool_client.client_finance", problem: /299 seconds, outside/,
+    breakIt: (j) => { resource(j, "aws_cognito_user_pool_client", "client_finance").access_token_validity = 299; },
+  },
+  {
+    rule: "M2M-COG-003", what: "validity without units (read as hours)", address: "aws_cognito_user_pool_client.client_shop", problem: /token_validity_units.access_token is not set/,
+    breakIt: (j) => { delete resource(j, "aws_cognito_user_pool_client", "client_shop").token_validity_units; },
+  },
+  {
+    rule: "M2M-COG-004", what: "a pool anyone can sign up to", address: "aws_cognito_user_pool.user_pool", problem: /allow_admin_create_user_only/,
+    breakIt: (j) => { resource(j, "aws_cognito_user_pool", "user_pool").admin_create_user_config = { allow_admin_create_user_only: false }; },
+  },
+  {
+    rule: "M2M-COG-004", what: "email account recovery", address: "aws_cognito_user_pool.user_pool", problem: /verified_email/,
+    breakIt: (j) => { resource(j, "aws_cognito_user_pool", "user_pool").account_recovery_setting = { recovery_mechanism: [{ name: "verified_email", priority: 1 }] }; },
+  },
+  {
+    rule: "M2M-COG-005", what: "a production pool without deletion protection", address: "aws_cognito_user_pool.user_pool", problem: /deletion_protection is "INACTIVE" in production/,
+    breakIt: (j) => { resource(j, "aws_cognito_user_pool", "user_pool").deletion_protection = "INACTIVE"; },
+  },
+  {
+    rule: "M2M-COG-005", what: "a production pool without prevent_destroy", address: "aws_cognito_user_pool.user_pool", problem: /prevent_destroy/,
+    breakIt: (j) => { delete resource(j, "aws_cognito_user_pool", "user_pool").lifecycle; },
+  },
+  {
+    rule: "M2M-COG-005", what: "the dev stack (no protection) checked as production", address: "aws_cognito_user_pool.user_pool", problem: /production environment dev/,
+    base: defaults.dev, breakIt: (_j, s) => { (s.metadata as { production: boolean }).production = true; },
+  },
+  // Logs
+  {
+    rule: "M2M-LOG-001", what: "a log group without retention", address: "aws_cloudwatch_log_group.access_logs", problem: /no retention_in_days/,
+    breakIt: (j) => { delete resource(j, "aws_cloudwatch_log_group", "access_logs").retention_in_days; },
+  },
+  {
+    rule: "M2M-LOG-001", what: "retention that is not a CloudWatch value", address: "aws_cloudwatch_log_group.scope_checker", problem: /not a CloudWatch retention value/,
+    breakIt: (j) => { resource(j, "aws_cloudwatch_log_group", "scope_checker").retention_in_days = 0; },
+  },
+  {
+    rule: "M2M-LOG-002", what: "a function whose log group is not managed", address: "aws_lambda_function.scope_checker", problem: /no log group in the stack/,
+    breakIt: (j) => { delete j.resource!.aws_cloudwatch_log_group.scope_checker; },
+  },
+  // IAM
+  {
+    rule: "M2M-IAM-001", what: "a wildcard action on the log group", address: "aws_iam_role_policy.scope_checker_logs", problem: /wildcard action "logs:\*"/,
+    breakIt: (j) => editText(resource(j, "aws_iam_role_policy", "scope_checker_logs"), "policy", '"logs:PutLogEvents"', '"logs:*"'),
+  },
+  {
+    rule: "M2M-IAM-001", what: "a resource beyond the log group", address: "aws_iam_role_policy.scope_checker_logs", problem: /beyond the function's own log group/,
+    breakIt: (j) => editText(resource(j, "aws_iam_role_policy", "scope_checker_logs"), "policy", "${aws_cloudwatch_log_group.scope_checker.arn}:*", "*"),
+  },
+  {
+    rule: "M2M-IAM-001", what: "another log group (the access logs)", address: "aws_iam_role_policy.scope_checker_logs", problem: /access_logs/,
+    breakIt: (j) => editText(resource(j, "aws_iam_role_policy", "scope_checker_logs"), "policy", "aws_cloudwatch_log_group.scope_checker.arn", "aws_cloudwatch_log_group.access_logs.arn"),
+  },
+  {
+    rule: "M2M-IAM-001", what: "the X-Ray exception stretched to another action", address: "aws_iam_role_policy.scope_checker_logs", problem: /XRayWriteNoResourceLevelPermissions allows .*secretsmanager:GetSecretValue/,
+    breakIt: (j) => editText(resource(j, "aws_iam_role_policy", "scope_checker_logs"), "policy", '"xray:PutTelemetryRecords"', '"xray:PutTelemetryRecords", "secretsmanager:GetSecretValue"'),
+  },
+  {
+    rule: "M2M-IAM-001", what: "a managed policy on the function's role", address: "aws_iam_role_policy_attachment.scope_checker_basic", problem: /AWSLambdaBasicExecutionRole/,
+    breakIt: (j) => {
+      j.resource!.aws_iam_role_policy_attachment.scope_checker_basic = {
+        role: "${aws_iam_role.scope_checker.name}",
+        policy_arn: "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+      };
+    },
+  },
+  {
+    rule: "M2M-IAM-002", what: "a trust policy for any AWS principal", address: "aws_iam_role.scope_checker", problem: /trusts AWS \["\*"\]/,
+    breakIt: (j) => editText(resource(j, "aws_iam_role", "scope_checker"), "assume_role_policy", '{"Service":"lambda.amazonaws.com"}', '{"AWS":"*"}'),
+  },
+  {
+    rule: "M2M-IAM-002", what: "the API Gateway role trusted by Lambda", address: "aws_iam_role.api_gateway_cloudwatch", problem: /only apigateway.amazonaws.com/,
+    breakIt: (j) => editText(resource(j, "aws_iam_role", "api_gateway_cloudwatch"), "assume_role_policy", "apigateway.amazonaws.com", "lambda.amazonaws.com"),
+  },
+  {
+    rule: "M2M-IAM-003", what: "AdministratorAccess on the API Gateway role", address: "aws_iam_role_policy_attachment.api_gateway_cloudwatch", problem: /AdministratorAccess/,
+    breakIt: (j) => { resource(j, "aws_iam_role_policy_attachment", "api_gateway_cloudwatch").policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"; },
+  },
+  // Lambda
+  {
+    rule: "M2M-LAM-001", what: "a permission for every route of the API", address: "aws_lambda_permission.scope_checker", problem: /not scoped to one authorizer/,
+    breakIt: (j) => { resource(j, "aws_lambda_permission", "scope_checker").source_arn = "${aws_api_gateway_rest_api.rest_api.execution_arn}/*/*"; },
+  },
+  {
+    rule: "M2M-LAM-001", what: "a permission with no source_arn", address: "aws_lambda_permission.scope_checker", problem: /no source_arn/,
+    breakIt: (j) => { delete resource(j, "aws_lambda_permission", "scope_checker").source_arn; },
+  },
+  {
+    rule: "M2M-LAM-002", what: "a function without active tracing", address: "aws_lambda_function.scope_checker", problem: /tracing_config.mode/,
+    breakIt: (j) => { delete resource(j, "aws_lambda_function", "scope_checker").tracing_config; },
+  },
+  // Secrets
+  {
+    rule: "M2M-SEC-001", what: "client secrets in a non-sensitive output", address: "output.client_secrets", problem: /client_secret but is not sensitive/,
+    breakIt: (j) => { j.output!.client_secrets.sensitive = false; },
+  },
+  {
+    rule: "M2M-SEC-001", what: "a secret value in a new plain output", address: "output.shop_credentials", problem: /secret_string but is not sensitive/,
+    breakIt: (j) => { j.output!.shop_credentials = { value: "${aws_secretsmanager_secret_version.client_shop.secret_string}" }; },
+  },
+  {
+    rule: "M2M-SEC-002", what: "a client secret in a Lambda environment variable", address: "aws_lambda_function.scope_checker", problem: /client_shop.client_secret/,
+    breakIt: (j) => { resource(j, "aws_lambda_function", "scope_checker").environment.variables.SHOP_SECRET = "${aws_cognito_user_pool_client.client_shop.client_secret}"; },
+  },
+  {
+    rule: "M2M-SEC-002", what: "a literal secret", address: "aws_secretsmanager_secret_version.client_auditor", problem: /literal/,
+    breakIt: (j) => { resource(j, "aws_secretsmanager_secret_version", "client_auditor").secret_string = '{"clientSecret":"pasted-by-hand"}'; },
+  },
+  {
+    rule: "M2M-STA-001", what: "unencrypted S3 state", address: "terraform.backend.s3", problem: /encrypt is not true/,
+    breakIt: (j) => { (j.terraform!.backend as any).s3.encrypt = false; },
+  },
+  // Monitoring
+  {
+    rule: "M2M-MON-001", what: "an unencrypted topic", address: "aws_sns_topic.alarms", problem: /kms_master_key_id/,
+    breakIt: (j) => { delete resource(j, "aws_sns_topic", "alarms").kms_master_key_id; },
+  },
+  {
+    rule: "M2M-MON-002", what: "an alarm with no action", address: "aws_cloudwatch_metric_alarm.api_5xx_rate", problem: /no alarm_actions/,
+    breakIt: (j) => { resource(j, "aws_cloudwatch_metric_alarm", "api_5xx_rate").alarm_actions = []; },
+  },
+  // Tags and portability
+  {
+    rule: "M2M-TAG-001", what: "default tags without Environment", address: "provider.aws", problem: /lacks Environment/, cascades: true,
+    breakIt: (j) => { delete (j.provider!.aws[0] as any).default_tags[0].tags.Environment; },
+  },
+  {
+    rule: "M2M-TAG-001", what: "default tags naming another environment", address: "provider.aws", problem: /not "live"/,
+    breakIt: (j) => { (j.provider!.aws[0] as any).default_tags[0].tags.Environment = "staging"; },
+  },
+  {
+    rule: "M2M-TAG-001", what: "a resource blanking a default tag", address: "aws_cognito_user_pool.user_pool", problem: /override the default Project/,
+    breakIt: (j) => { resource(j, "aws_cognito_user_pool", "user_pool").tags = { Project: "" }; },
+  },
+  {
+    rule: "M2M-TAG-001", what: "a resource on an untagged aliased provider", address: "aws_sns_topic.alarms", problem: /provider aws.us_east_1/, cascades: true,
+    breakIt: (j) => { j.provider!.aws.push({ alias: "us_east_1", region: "us-east-1" }); resource(j, "aws_sns_topic", "alarms").provider = "aws.us_east_1"; },
+  },
+  {
+    rule: "M2M-OUT-001", what: "an absolute path in an archive", address: "data.archive_file.scope_checker", problem: /output_path holds an absolute path \("\/work\/"\)/,
+    breakIt: (j) => { (j.data as any).archive_file.scope_checker.output_path = "/work/main/cdktf.out/scope-checker.zip"; },
+  },
+  {
+    rule: "M2M-OUT-001", what: "a Windows path in a tag", address: "aws_sns_topic.alarms", problem: /tags.Source holds an absolute path/,
+    breakIt: (j) => { resource(j, "aws_sns_topic", "alarms").tags = { Source: "C:\\Users\\ops\\m2m" }; },
+  },
+  {
+    rule: "M2M-OUT-001", what: "a temp path in the local backend of the dev stack", address: "terraform.backend.local", problem: /path holds an absolute path \("\/tmp\/"\)/,
+    base: defaults.dev, breakIt: (j) => { (j.terraform!.backend as any).local.path = "/tmp/terraform.dev.tfstate"; },
+  },
+];
+
+describe("each rule fails on a broken stack, naming the address", () => {
+  test("every rule has at least one broken case", () => {
+    const covered = new Set(cases.map((c) => c.rule));
+    expect(ALL_RULES.map((r) => r.id).filter((id) => !covered.has(id))).toEqual([]);
+  });
+
+  test.each(cases.map((c) => [c.rule, c.what, c] as const))("%s: %s", (ruleId, _what, c) => {
+    const rule = ALL_RULES.find((r) => r.id === ruleId)!;
+    const base = c.base ?? live;
+    // The unbroken stack passes this rule: the failure below comes from the break alone.
+    expect(rule.check(base).failures).toEqual([]);
+    const broken = copyOf(base);
+    c.breakIt(broken.json, broken);
+    const failures = rule.check(broken).failures;
+    if (!c.cascades) expect(failures.map((f) => f.address)).toEqual([c.address]);
+    const named = failures.find((f) => f.address === c.address);
+    expect(named?.problem).toMatch(c.problem);
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * `npm run check:security` as CI runs it (a child process): a table per stack and exit 0 on the
+ * default config; exit 1 naming the address on a broken synth output; one line per config
+ * problem or user mistake, never a stack trace.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ALL_RULES } from "../../security/all-rules";
+import { synthDefault, tempDir } from "../support/synth";
+
+const root = path.join(__dirname, "..", "..");
+const tsx = path.join(root, "node_modules", ".bin", "tsx");
+
+function checkSecurity(...args: string[]) {
+  const result = spawnSync(tsx, ["security/cli.ts", ...args], { cwd: root, encoding: "utf8", env: { ...process.env, M2M_CONFIG: "" } });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("npm run check:security", () => {
+  test("synthesizes the default config and prints a passing table per stack", () => {
+    const { status, stdout, stderr } = checkSecurity();
+    expect(stderr).toBe("");
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/^stack dev \(development, access logs off\)$/m);
+    expect(stdout).toMatch(/^stack prod \(production, access logs on\)$/m);
+    for (const rule of ALL_RULES) expect(stdout.split(rule.id).length - 1).toBe(2); // one row per stack
+    expect(stdout).not.toMatch(/FAIL/);
+    expect(stdout.trim().split("\n").pop()).toBe(`security rules: PASS (${ALL_RULES.length} rules on 2 stacks: dev, prod)`);
+  });
+
+  test("fails on a broken synth output, naming rule, stack and address", () => {
+    const outdir = tempDir("security-cli");
+    const stacks = synthDefault(outdir);
+    const json = structuredClone(stacks.prod.json);
+    delete json.resource.aws_api_gateway_method.get_premium.authorization_scopes;
+    fs.writeFileSync(path.join(outdir, "stacks", "prod", "cdk.tf.json"), JSON.stringify(json));
+
+    const { status, stdout, stderr } = checkSecurity("--stacks", outdir);
+    expect(status).toBe(1);
+    expect(stdout).toMatch(/M2M-API-002 +3 +FAIL /);
+    expect(stdout).toMatch(/- aws_api_gateway_method\.get_premium: has no authorization_scopes/);
+    expect(stderr.trim()).toBe("security rules: FAIL (1 finding in 1 rule check: prod/M2M-API-002)");
+    fs.rmSync(outdir, { recursive: true, force: true });
+  });
+
+  test("an invalid config: one line per problem, exit 1, nothing else", () => {
+    const dir = tempDir("security-config");
+    const file = path.join(dir, "bad.config.js");
+    const config = {
+      api: { name: "bad-api", resourceServerName: "Bad", scopes: [{ name: "read", description: "Read" }] },
+      routes: [{ method: "GET", path: "/x", scopes: ["read"] }],
+      clients: [],
+      environments: [{ name: "dev", region: "eu-west-1", domainPrefix: "bad-dev", stageName: "dev", logRetentionDays: 13, waf: { rateLimitPer5Minutes: 5 } }],
+    };
+    fs.writeFileSync(file, `module.exports = ${JSON.stringify(config)};\n`);
+
+    const { status, stdout, stderr } = checkSecurity("--config", file);
+    expect(status).toBe(1);
+    expect(stdout).toBe("");
+    const lines = stderr.trim().split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines.some((l) => /environments\[0\]\.logRetentionDays: must be one of CloudWatch's retention values .*\(got 13\)$/.test(l))).toBe(true);
+    expect(lines.some((l) => /environments\[0\]\.waf\.rateLimitPer5Minutes: .*\(got 5\)$/.test(l))).toBe(true);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("user mistakes get one line", () => {
+    const unknown = checkSecurity("--stack", "x");
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^unknown argument "--stack"; usage: /)]);
+
+    const missing = checkSecurity("--stacks", path.join(tempDir("security-empty"), "nowhere"));
+    expect(missing.status).toBe(1);
+    expect(missing.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^stacks directory .* does not exist$/)]);
+  });
+});

@@ -1,0 +1,57 @@
+/** `npm run synth` as a user runs it: a bad config exits non-zero, says why, and writes nothing. */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { tempDir } from "../support/synth";
+
+const root = path.resolve(__dirname, "../..");
+const tsx = path.join(root, "node_modules", ".bin", "tsx");
+
+function synth(env: Record<string, string>) {
+  return spawnSync(tsx, ["main.ts"], { cwd: root, env: { ...process.env, ...env }, encoding: "utf8" });
+}
+
+test("a bad config: exit 1, one line per problem, no stack trace, nothing written", () => {
+  const dir = tempDir("bad-config");
+  const configFile = path.join(dir, "bad.config.ts");
+  fs.writeFileSync(
+    configFile,
+    `export default ${JSON.stringify({
+      api: { name: "demo", resourceServerName: "Demo", scopes: [{ name: "read", description: "Read" }] },
+      routes: [{ method: "GET", path: "/items", scopes: ["write"] }],
+      clients: [{ name: "reader", scopes: ["read"], accessTokenValidity: { value: 2, unit: "days" } }],
+      environments: [{ name: "dev", region: "eu-west-1", domainPrefix: "aws-demo", stageName: "dev" }],
+    })};\n`,
+  );
+  const outdir = path.join(dir, "cdktf.out");
+  const result = synth({ M2M_CONFIG: configFile, CDKTF_OUTDIR: outdir });
+  expect(result.status).toBe(1);
+  expect(result.stdout).toBe("");
+  const lines = result.stderr.trim().split("\n");
+  expect(lines[0]).toMatch(/bad\.config\.ts: 3 problem\(s\); nothing was synthesized$/);
+  expect(lines.slice(1)).toEqual([
+    '  routes[0].scopes[0]: must name a scope defined in api.scopes (got "write")',
+    '  environments[0].domainPrefix: must not contain "aws", "amazon" or "cognito" (reserved by Cognito) (got "aws-demo")',
+    '  clients[0].accessTokenValidity: must be from 5 minutes to 1 day (Cognito access-token validity) (got {"value":2,"days":undefined,"unit":"days"})'.replace(',"days":undefined', ""),
+  ]);
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+  expect(fs.existsSync(outdir)).toBe(false);
+});
+
+test("a config file that does not load: exit 1 with one line", () => {
+  const result = synth({ M2M_CONFIG: "/nonexistent/m2m.config.ts", CDKTF_OUTDIR: path.join(tempDir("missing"), "out") });
+  expect(result.status).toBe(1);
+  expect(result.stderr.trim().split("\n")).toHaveLength(1);
+  expect(result.stderr).toMatch(/^cannot load \/nonexistent\/m2m\.config\.ts: /);
+});
+
+test("the default config synthesizes every environment and removes stale stacks", () => {
+  const outdir = path.join(tempDir("good"), "cdktf.out");
+  fs.mkdirSync(path.join(outdir, "stacks", "retired-env"), { recursive: true });
+  const result = synth({ CDKTF_OUTDIR: outdir });
+  expect(result.stderr).toBe("");
+  expect(result.status).toBe(0);
+  expect(result.stdout).toMatch(/^synthesized dev, prod -> .*stacks\/ in \d+ ms\n$/);
+  expect(fs.readdirSync(path.join(outdir, "stacks")).sort()).toEqual(["dev", "prod"]);
+  expect(JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "dev", "cdk.tf.json"), "utf8")).resource.aws_cognito_user_pool).toBeDefined();
+});

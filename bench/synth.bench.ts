@@ -1,0 +1,74 @@
+/**
+ * `npm run bench:synth`: synth time of the default config and of a generated large config
+ * (300 clients, 100 routes), measured side by side in one run with rounds interleaved, so a
+ * noisy machine slows both alike. Two views:
+ *   - process: `tsx main.ts` end to end, as `npm run synth` runs it (goal: default < 2 s);
+ *   - in-process: validate + build + synth only, after a warm-up (goal: large within 3x).
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import defaultConfig from "../m2m.config";
+import { buildApp } from "../constructs/m2m-app";
+import type { M2MConfigInput } from "../model/config-types";
+import { validateConfig } from "../model/validate";
+import { largeConfig } from "./large-config";
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const root = path.resolve(__dirname, "..");
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "m2m-bench-synth-"));
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const elapsed = (fn: () => void) => {
+  const start = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+};
+
+const configs: Record<string, M2MConfigInput> = { default: defaultConfig, large: largeConfig() };
+const files: Record<string, string> = {};
+for (const [name, config] of Object.entries(configs)) {
+  files[name] = path.join(work, `${name}.config.ts`);
+  fs.writeFileSync(files[name]!, `export default ${JSON.stringify(config)};\n`);
+}
+
+function synthProcess(name: string): number {
+  const tsx = path.join(root, "node_modules", ".bin", "tsx");
+  return elapsed(() => {
+    const r = spawnSync(tsx, [path.join(root, "main.ts")], { env: { ...process.env, M2M_CONFIG: files[name], CDKTF_OUTDIR: path.join(work, `out-${name}`) }, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`synth of ${name} failed: ${r.stderr}`);
+  });
+}
+
+function synthInProcess(name: string): number {
+  return elapsed(() => buildApp(validateConfig(configs[name]), { outdir: path.join(work, `in-${name}`) }).synth());
+}
+
+const times: Record<string, Record<string, number[]>> = { process: { default: [], large: [] }, "in-process": { default: [], large: [] } };
+synthInProcess("default"); // warm-up: module loading is the process view's business
+synthInProcess("large");
+for (let round = 0; round < ROUNDS; round++) {
+  for (const name of round % 2 === 0 ? ["default", "large"] : ["large", "default"]) {
+    times.process![name]!.push(synthProcess(name));
+    times["in-process"]![name]!.push(synthInProcess(name));
+  }
+}
+
+const large = validateConfig(configs.large);
+const resources = (name: string) => Object.values(JSON.parse(fs.readFileSync(path.join(work, `out-${name}`, "stacks", "dev", "cdk.tf.json"), "utf8")).resource as Record<string, object>).reduce((n, byName) => n + Object.keys(byName).length, 0);
+console.log(`synth benchmark: ${ROUNDS} interleaved rounds, median ms (node ${process.version}, ${os.cpus().length} cores)`);
+console.log(`  large config: ${large.environments[0]!.clients.length} clients, ${large.routes.length} routes, ${large.environments.length} environments; resources per stack: default ${resources("default")}, large ${resources("large")}`);
+console.log("");
+console.log("  view         default      large    large/default");
+for (const [view, byConfig] of Object.entries(times)) {
+  const d = median(byConfig.default!);
+  const l = median(byConfig.large!);
+  console.log(`  ${view.padEnd(10)} ${d.toFixed(0).padStart(8)} ${l.toFixed(0).padStart(10)}    ${(l / d).toFixed(2)}x`);
+}
+const processDefault = median(times.process!.default!);
+const processLarge = median(times.process!.large!);
+console.log("");
+console.log(`  goal: default synth (process) < 2000 ms: ${processDefault < 2000 ? "met" : "NOT met"} (${processDefault.toFixed(0)} ms)`);
+console.log(`  goal: large within 3x of default (process): ${processLarge / processDefault <= 3 ? "met" : "NOT met"} (${(processLarge / processDefault).toFixed(2)}x)`);
+fs.rmSync(work, { recursive: true, force: true });

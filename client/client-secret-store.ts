@@ -1,0 +1,61 @@
+/**
+ * A client's credentials from AWS Secrets Manager, as the stack stores them: one JSON secret per
+ * client, `{"clientId","clientSecret","tokenEndpoint","scopes"}`. The AWS SDK is imported only
+ * when a secret is actually read, so the offline commands never load it.
+ */
+
+export interface StoredClientCredentials {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly tokenEndpoint: string;
+  readonly scopes: readonly string[];
+}
+
+/** Failures name the secret and the failure class, never the secret's value. */
+export class SecretLookupError extends Error {
+  constructor(readonly secretId: string, problem: string) {
+    super(`could not read client credentials from secret ${secretId}: ${problem}`);
+    this.name = "SecretLookupError";
+  }
+}
+
+/** `arn:aws:secretsmanager:<region>:...`; undefined for a plain secret name. */
+function regionOfArn(secretId: string): string | undefined {
+  const parts = secretId.split(":");
+  return parts[0] === "arn" && parts[2] === "secretsmanager" && parts[3] ? parts[3] : undefined;
+}
+
+/** Parses a secret's value; exported for tests (reading one needs AWS). */
+export function parseClientCredentialsSecret(secretId: string, text: string): StoredClientCredentials {
+  let value: Partial<StoredClientCredentials> | null;
+  try {
+    value = JSON.parse(text) as Partial<StoredClientCredentials> | null;
+  } catch {
+    throw new SecretLookupError(secretId, "the value is not JSON");
+  }
+  if (
+    typeof value?.clientId !== "string" || typeof value.clientSecret !== "string" || typeof value.tokenEndpoint !== "string" ||
+    !Array.isArray(value.scopes) || !value.scopes.every((s) => typeof s === "string")
+  ) {
+    throw new SecretLookupError(secretId, "the value lacks clientId, clientSecret, tokenEndpoint or scopes");
+  }
+  return { clientId: value.clientId, clientSecret: value.clientSecret, tokenEndpoint: value.tokenEndpoint, scopes: value.scopes };
+}
+
+export async function readClientCredentialsSecret(secretId: string): Promise<StoredClientCredentials> {
+  const { SecretsManagerClient, GetSecretValueCommand } = await import("@aws-sdk/client-secrets-manager");
+  const region = regionOfArn(secretId);
+  const client = new SecretsManagerClient(region ? { region } : {});
+  let secretString: string | undefined;
+  try {
+    secretString = (await client.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
+  } catch (error) {
+    // SDK errors name the problem (AccessDenied, ResourceNotFound, no credentials) without the value.
+    const e = error as Error;
+    throw new SecretLookupError(secretId, `${e.name}: ${e.message.split("\n")[0]}`);
+  } finally {
+    client.destroy();
+  }
+  if (secretString === undefined) throw new SecretLookupError(secretId, "the secret has no string value");
+  return parseClientCredentialsSecret(secretId, secretString);
+}

@@ -1,0 +1,33 @@
+/**
+ * Loads `m2m.config.ts` (or another config file) and validates it into the model. The CLI runs
+ * under tsx, so requiring a TypeScript file works; the config's default export is the config.
+ */
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Environment, M2MModel } from "../model/model-types";
+import { ConfigValidationError, formatProblem } from "../model/problems";
+import { validateConfig } from "../model/validate";
+import { UsageError } from "./usage-error";
+
+export const DEFAULT_CONFIG_FILE = "m2m.config.ts";
+
+export function loadModel(configFile: string): M2MModel {
+  const path = resolve(configFile);
+  if (!existsSync(path)) throw new UsageError(`config file ${configFile} not found: run m2m in the project directory or pass --config FILE`);
+  const loaded = require(path) as { default?: unknown };
+  try {
+    return validateConfig(loaded.default ?? loaded);
+  } catch (error) {
+    if (error instanceof ConfigValidationError) {
+      // One line for the terminal: every problem, separated.
+      throw new UsageError(`invalid config ${configFile}: ${error.problems.map(formatProblem).join("; ")}`);
+    }
+    throw error;
+  }
+}
+
+export function environmentOf(model: M2MModel, name: string): Environment {
+  const environment = model.environments.find((e) => e.name === name);
+  if (!environment) throw new UsageError(`unknown environment "${name}" (the config defines: ${model.environments.map((e) => e.name).join(", ")})`);
+  return environment;
+}

@@ -1,0 +1,147 @@
+/**
+ * The smoke matrix: every route without a token, and every route with every client's token,
+ * each answer compared with what the model's access rules say it must be.
+ */
+import type { Environment, M2MModel, Route } from "../model/model-types";
+import { OAuthError, TokenClientError } from "./errors";
+import { expectationFor, expectationWithoutToken, sampleMethod, samplePath, type Expectation } from "./smoke-expectations";
+import { createTokenClient, type FetchLike } from "./token-client";
+
+export interface SmokeCredentials {
+  readonly clientId: string;
+  readonly clientSecret: string;
+}
+
+export interface SmokeTarget {
+  /** Stage base URL, without a trailing slash. */
+  readonly apiUrl: string;
+  readonly tokenEndpoint: string;
+  /** Credentials by client name; a missing client fails its checks. */
+  readonly credentials: ReadonlyMap<string, SmokeCredentials>;
+}
+
+export interface SmokeCheck {
+  readonly route: Route;
+  /** Client name; undefined for the check without a token. */
+  readonly client: string | undefined;
+  readonly expected: Expectation;
+  /** `HTTP 200`, `token refused: unauthorized_client`, `no credentials`, ... */
+  readonly actual: string;
+  readonly passed: boolean;
+}
+
+export interface SmokeReport {
+  readonly checks: readonly SmokeCheck[];
+  readonly failed: number;
+}
+
+export interface SmokeOptions {
+  readonly model: M2MModel;
+  readonly environment: Environment;
+  readonly target: SmokeTarget;
+  readonly fetch?: FetchLike;
+  /** Passed to each token client, e.g. a fast retry policy in tests. */
+  readonly tokenClientRetry?: { readonly maxAttempts?: number };
+}
+
+type CallResult = { status: number; body: unknown };
+
+/** Statuses that carry no body by definition (RFC 9110): nothing to compare. */
+const BODYLESS_STATUSES = new Set([204, 205, 304]);
+
+/** JSON value equality (key order and object prototypes do not matter). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((v, i) => sameJson(v, (b as unknown[])[i]));
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
+  const { model, environment, target } = options;
+  const fetchImpl: FetchLike = options.fetch ?? ((i, n) => fetch(i, n));
+  const checks: SmokeCheck[] = [];
+
+  async function call(route: Route, token: string | undefined): Promise<CallResult> {
+    const response = await fetchImpl(`${target.apiUrl}${samplePath(route.path)}`, {
+      method: sampleMethod(route.method),
+      headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+    });
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = text === "" ? undefined : JSON.parse(text);
+    } catch {
+      // Not JSON: kept as text, and an allowed call then fails its body comparison.
+    }
+    return { status: response.status, body };
+  }
+
+  function judge(route: Route, expected: Expectation, result: CallResult): { actual: string; passed: boolean } {
+    const actual = `HTTP ${result.status}`;
+    if (expected.kind !== "status" || result.status !== expected.status) return { actual, passed: false };
+    // An allowed call must reach the mock integration: its configured body, not a gateway answer.
+    if (expected.reason === "allowed" && route.method !== "HEAD" && !BODYLESS_STATUSES.has(result.status) && !sameJson(result.body, route.response.body)) {
+      return { actual: `${actual}, unexpected body`, passed: false };
+    }
+    return { actual, passed: true };
+  }
+
+  for (const route of model.routes) {
+    const expected = expectationWithoutToken();
+    checks.push({ route, client: undefined, expected, ...judge(route, expected, await call(route, undefined)) });
+  }
+
+  for (const client of environment.clients) {
+    const expectations = model.routes.map((route) => ({ route, expected: expectationFor(client, route, environment.clients, model.routes) }));
+    const credentials = target.credentials.get(client.name);
+    if (!credentials) {
+      for (const { route, expected } of expectations) checks.push({ route, client: client.name, expected, actual: "no credentials", passed: false });
+      continue;
+    }
+    const tokens = createTokenClient({
+      tokenEndpoint: target.tokenEndpoint,
+      clientId: credentials.clientId,
+      clientSecret: credentials.clientSecret,
+      fetch: fetchImpl,
+      ...(options.tokenClientRetry ? { retry: options.tokenClientRetry } : {}),
+    });
+    let token: string | undefined;
+    let tokenFailure: string | undefined;
+    try {
+      token = await tokens.getToken();
+    } catch (error) {
+      if (!(error instanceof TokenClientError)) throw error;
+      tokenFailure = error instanceof OAuthError ? `token refused: ${error.code}` : error.message;
+    }
+    for (const { route, expected } of expectations) {
+      if (token === undefined) {
+        const passed = expected.kind === "token-refused" && tokenFailure === `token refused: ${expected.code}`;
+        checks.push({ route, client: client.name, expected, actual: tokenFailure!, passed });
+      } else if (expected.kind === "token-refused") {
+        checks.push({ route, client: client.name, expected, actual: "token issued", passed: false });
+      } else {
+        checks.push({ route, client: client.name, expected, ...judge(route, expected, await call(route, token)) });
+      }
+    }
+  }
+
+  return { checks, failed: checks.filter((c) => !c.passed).length };
+}
+
+function describeExpectation(expected: Expectation): string {
+  return expected.kind === "status" ? `${expected.status} (${expected.reason})` : `token refused (${expected.reason})`;
+}
+
+/** A plain-text table, one line per check, and a summary line. */
+export function formatSmokeTable(report: SmokeReport): string {
+  const rows = report.checks.map((c) => [`${c.route.method} ${c.route.path}`, c.client ?? "(no token)", describeExpectation(c.expected), c.actual, c.passed ? "ok" : "MISMATCH"]);
+  const header = ["ROUTE", "CLIENT", "EXPECTED", "ACTUAL", "RESULT"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  ");
+  const summary = `${report.checks.length} checks, ${report.checks.length - report.failed} passed, ${report.failed} failed`;
+  return [line(header), ...rows.map(line), summary].join("\n");
+}

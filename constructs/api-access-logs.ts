@@ -1,0 +1,77 @@
+/**
+ * JSON access logs for the stage: who called (client id from either authorizer), what, with
+ * which result and latency. Never the token: API Gateway logs only the fields named here.
+ * Optionally manages the account-level CloudWatch role API Gateway needs to write logs.
+ */
+import { ApiGatewayAccount } from "@cdktf/provider-aws/lib/api-gateway-account";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import type { TerraformResource } from "cdktf";
+import { Construct } from "constructs";
+import { named } from "./terraform-names";
+
+/** One JSON object per request. Cognito-authorized calls carry claims; scope-checker calls carry its context. */
+export const ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: "$context.requestId",
+  requestTime: "$context.requestTimeEpoch",
+  sourceIp: "$context.identity.sourceIp",
+  clientId: "$context.authorizer.claims.client_id$context.authorizer.clientId",
+  httpMethod: "$context.httpMethod",
+  resourcePath: "$context.resourcePath",
+  status: "$context.status",
+  responseLatencyMs: "$context.responseLatency",
+  authorizerError: "$context.authorizer.error",
+  errorMessage: "$context.error.message",
+});
+
+export interface ApiAccessLogsProps {
+  readonly namePrefix: string;
+  readonly retentionInDays: number;
+  readonly manageAccountRole: boolean;
+}
+
+export class ApiAccessLogs extends Construct {
+  readonly logGroup: CloudwatchLogGroup;
+  /** What the stage must wait for: the account's logging role, when managed here. */
+  readonly prerequisites: TerraformResource[] = [];
+
+  constructor(scope: Construct, id: string, props: ApiAccessLogsProps) {
+    super(scope, id);
+    this.logGroup = named(
+      new CloudwatchLogGroup(this, "log-group", {
+        name: `/aws/apigateway/${props.namePrefix}/access`,
+        retentionInDays: props.retentionInDays,
+      }),
+      "access_logs",
+    );
+    if (props.manageAccountRole) {
+      const role = named(
+        new IamRole(this, "account-role", {
+          name: `${props.namePrefix}-apigw-cloudwatch`,
+          assumeRolePolicy: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: "sts:AssumeRole" }],
+          }),
+        }),
+        "api_gateway_cloudwatch",
+      );
+      const attachment = named(
+        new IamRolePolicyAttachment(this, "account-role-policy", {
+          role: role.name,
+          policyArn: "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs",
+        }),
+        "api_gateway_cloudwatch",
+      );
+      const account = named(
+        new ApiGatewayAccount(this, "account", { cloudwatchRoleArn: role.arn, dependsOn: [attachment] }),
+        "account",
+      );
+      this.prerequisites.push(account);
+    }
+  }
+
+  get stageSettings() {
+    return { accessLogSettings: { destinationArn: this.logGroup.arn, format: ACCESS_LOG_FORMAT } };
+  }
+}

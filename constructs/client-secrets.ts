@@ -1,0 +1,54 @@
+/**
+ * Each client's credentials in AWS Secrets Manager, where consumer teams (and `m2m smoke`)
+ * read them: client id, secret, token endpoint and scopes, as one JSON secret per client.
+ * The values also sit in Terraform state: the state backend must be encrypted and access-controlled.
+ */
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
+import type { CognitoUserPoolClient } from "@cdktf/provider-aws/lib/cognito-user-pool-client";
+import { Fn } from "cdktf";
+import { Construct } from "constructs";
+import { named } from "./terraform-names";
+
+export interface ClientSecretsProps {
+  /** `<api>/<environment>`: secrets are named `<prefix>/<client>`. */
+  readonly namePrefix: string;
+  readonly clients: readonly { readonly name: string; readonly appClient: CognitoUserPoolClient; readonly scopes: readonly string[] }[];
+  readonly tokenEndpoint: string;
+  /** Days a deleted secret can still be restored (7–30). */
+  readonly recoveryWindowInDays: number;
+}
+
+export class ClientSecrets extends Construct {
+  /** Secrets by client name. */
+  readonly secrets: ReadonlyMap<string, SecretsmanagerSecret>;
+
+  constructor(scope: Construct, id: string, props: ClientSecretsProps) {
+    super(scope, id);
+    const secrets = new Map<string, SecretsmanagerSecret>();
+    for (const client of props.clients) {
+      const secret = named(
+        new SecretsmanagerSecret(this, `secret-${client.name}`, {
+          name: `${props.namePrefix}/${client.name}`,
+          description: `OAuth client credentials of ${client.name} (client_credentials grant)`,
+          recoveryWindowInDays: props.recoveryWindowInDays,
+        }),
+        `client_${client.name}`,
+      );
+      named(
+        new SecretsmanagerSecretVersion(this, `secret-version-${client.name}`, {
+          secretId: secret.id,
+          secretString: Fn.jsonencode({
+            clientId: client.appClient.id,
+            clientSecret: client.appClient.clientSecret,
+            tokenEndpoint: props.tokenEndpoint,
+            scopes: client.scopes,
+          }),
+        }),
+        `client_${client.name}`,
+      );
+      secrets.set(client.name, secret);
+    }
+    this.secrets = secrets;
+  }
+}

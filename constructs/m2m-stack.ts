@@ -1,0 +1,150 @@
+/**
+ * One environment's stack: provider and backend, the REST API, the Cognito authorization
+ * server keyed to it, the scope checker when a route uses it, client secrets, and outputs.
+ */
+import { ArchiveProvider } from "@cdktf/provider-archive/lib/provider";
+import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import { scopeCheckerAllowList } from "../model/access";
+import { invokeUrl } from "../model/aws-urls";
+import type { Environment, M2MModel } from "../model/model-types";
+import { Alarms } from "./alarms";
+import { ApiAccessLogs } from "./api-access-logs";
+import { ApiThrottling } from "./api-throttling";
+import { ApiWaf } from "./api-waf";
+import { AuthorizationServer } from "./authorization-server";
+import { ClientSecrets } from "./client-secrets";
+import { ProtectedRestApi } from "./protected-rest-api";
+import { ScopeChecker } from "./scope-checker";
+import { createSourceIpPolicy } from "./source-ip-policy";
+import { named } from "./terraform-names";
+
+export interface M2MStackProps {
+  readonly model: M2MModel;
+  readonly environment: Environment;
+  /** The scope checker's bundle, when a route uses it. */
+  readonly scopeCheckerBundle?: string;
+}
+
+export class M2MStack extends TerraformStack {
+  constructor(scope: Construct, props: M2MStackProps) {
+    const { model, environment: env } = props;
+    super(scope, env.name);
+    this.configureBackend(env);
+
+    new AwsProvider(this, "aws", {
+      region: env.region,
+      defaultTags: [{ tags: { ...env.tags, Project: "cognito-m2m", Api: model.api.name, Environment: env.name, ManagedBy: "cdktf" } }],
+    });
+
+    const namePrefix = `${model.api.name}-${env.name}`;
+    const restApi = named(
+      new ApiGatewayRestApi(this, "rest-api", {
+        name: namePrefix,
+        description: `${model.api.resourceServerName} (${env.name})`,
+        endpointConfiguration: { types: ["REGIONAL"] },
+      }),
+      "rest_api",
+    );
+    const resourceServerIdentifier = invokeUrl(restApi.id, env.region, env.stageName);
+
+    const auth = new AuthorizationServer(this, "authorization-server", {
+      environment: env,
+      namePrefix: model.api.name,
+      resourceServerName: model.api.resourceServerName,
+      resourceServerIdentifier,
+      scopes: model.api.scopes,
+      clients: env.clients,
+    });
+
+    const checkerRoutes = model.routes.filter((r) => r.authorizer === "scope-checker");
+    let scopeChecker: ScopeChecker | undefined;
+    if (checkerRoutes.length > 0) {
+      if (!props.scopeCheckerBundle) throw new Error("routes use the scope checker but no bundle was built");
+      new ArchiveProvider(this, "archive"); // zips the bundle
+      scopeChecker = new ScopeChecker(this, "scope-checker", {
+        namePrefix,
+        restApiId: restApi.id,
+        restApiExecutionArn: restApi.executionArn,
+        userPoolId: auth.userPool.id,
+        resourceServerIdentifier: auth.resourceServer.identifier,
+        clientIds: scopeCheckerAllowList(env.clients, model.routes).map((c) => auth.clients.get(c.name)!.id),
+        routes: checkerRoutes,
+        settings: model.scopeChecker,
+        logRetentionDays: env.logRetentionDays,
+        reservedConcurrency: env.scopeCheckerReservedConcurrency,
+        bundleFile: props.scopeCheckerBundle,
+      });
+    }
+
+    const accessLogs = env.accessLogs.enabled
+      ? new ApiAccessLogs(this, "access-logs", { namePrefix, retentionInDays: env.logRetentionDays, manageAccountRole: env.accessLogs.manageAccountRole })
+      : undefined;
+    const sourceIpPolicy = env.allowedSourceIps.length > 0 ? createSourceIpPolicy(this, restApi, env.allowedSourceIps) : undefined;
+
+    const api = new ProtectedRestApi(this, "api", {
+      restApi,
+      realm: model.api.name,
+      stageName: env.stageName,
+      routes: model.routes,
+      userPoolArn: auth.userPool.arn,
+      scopeIdentifier: (name) => auth.scopeIdentifier(name),
+      scopeCheckerAuthorizer: scopeChecker?.authorizer,
+      stageOptions: accessLogs ? { ...accessLogs.stageSettings, dependsOn: accessLogs.prerequisites } : undefined,
+      deploymentParts: sourceIpPolicy ? [sourceIpPolicy] : [],
+    });
+
+    new ApiThrottling(this, "throttling", { stage: api.stage, throttling: env.throttling, routes: model.routes, executionLogging: env.accessLogs.enabled });
+    if (env.waf.enabled) new ApiWaf(this, "waf", { namePrefix, stage: api.stage, rateLimitPer5Minutes: env.waf.rateLimitPer5Minutes });
+    if (env.alarms.enabled) {
+      new Alarms(this, "alarms", { namePrefix, restApiName: restApi.name, stageName: env.stageName, scopeCheckerFunctionName: scopeChecker?.function.functionName, emails: env.alarms.emails });
+    }
+
+    const secrets = new ClientSecrets(this, "client-secrets", {
+      namePrefix: `${model.api.name}/${env.name}`,
+      clients: env.clients.map((c) => ({
+        name: c.name,
+        appClient: auth.clients.get(c.name)!,
+        scopes: c.scopes.map((s) => auth.scopeIdentifier(s)),
+      })),
+      tokenEndpoint: auth.tokenEndpoint,
+      recoveryWindowInDays: env.deletionProtection ? 30 : 7,
+    });
+
+    const clientMap = <T>(value: (name: string) => T) => Object.fromEntries(env.clients.map((c) => [c.name, value(c.name)]));
+    const outputs: [string, string, unknown, boolean?][] = [
+      ["invoke_url", "Base URL of the API stage", api.stage.invokeUrl],
+      ["token_endpoint", "OAuth 2.0 token endpoint (client_credentials grant)", auth.tokenEndpoint],
+      ["user_pool_id", "Cognito user pool id (the token issuer is https://cognito-idp.<region>.amazonaws.com/<id>)", auth.userPool.id],
+      ["resource_server_identifier", "Resource server identifier: the prefix of every scope", auth.resourceServer.identifier],
+      ["scopes", "Full scope identifiers clients request", model.api.scopes.map((s) => auth.scopeIdentifier(s.name))],
+      ["client_ids", "App client id per client name", clientMap((n) => auth.clients.get(n)!.id)],
+      ["client_secret_arns", "Secrets Manager ARN of each client's credentials", clientMap((n) => secrets.secrets.get(n)!.arn)],
+      ["client_secrets", "App client secret per client name", clientMap((n) => auth.clients.get(n)!.clientSecret), true],
+    ];
+    for (const [id, description, value, sensitive] of outputs) {
+      named(new TerraformOutput(this, id, { value, description, sensitive: sensitive ?? false }), id);
+    }
+  }
+
+  /** Local state next to the project by default (a relative path, so the output stays portable). */
+  private configureBackend(env: Environment): void {
+    const backend = env.backend;
+    if (backend.type === "local") {
+      new LocalBackend(this, { path: backend.path });
+      return;
+    }
+    new S3Backend(this, {
+      bucket: backend.bucket,
+      key: backend.key,
+      region: backend.region,
+      encrypt: true,
+      ...(backend.kmsKeyId ? { kmsKeyId: backend.kmsKeyId } : {}),
+      ...(backend.dynamodbTable ? { dynamodbTable: backend.dynamodbTable } : {}),
+    });
+    // Without a DynamoDB table, lock with S3 itself (Terraform >= 1.10).
+    if (!backend.dynamodbTable) this.addOverride("terraform.backend.s3.use_lockfile", true);
+  }
+}

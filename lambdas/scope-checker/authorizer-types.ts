@@ -1,0 +1,42 @@
+/**
+ * The slice of API Gateway's REST `REQUEST` authorizer contract that the scope checker uses.
+ * Declared here (not taken from @types/aws-lambda) so the Lambda has no type-only dependency.
+ */
+
+/** The REST `REQUEST` authorizer event, as far as the scope checker reads it. */
+export interface RequestAuthorizerEvent {
+  readonly type?: string;
+  /** `arn:aws:execute-api:<region>:<account>:<api id>/<stage>/<METHOD>/<request path>` */
+  readonly methodArn: string;
+  /** The resource template that matched, e.g. `/orders/{id}`. */
+  readonly resource?: string | null;
+  readonly httpMethod?: string | null;
+  readonly headers?: Readonly<Record<string, string | undefined>> | null;
+  readonly multiValueHeaders?: Readonly<Record<string, readonly string[] | undefined>> | null;
+}
+
+export interface PolicyStatement {
+  readonly Action: "execute-api:Invoke";
+  readonly Effect: "Allow" | "Deny";
+  readonly Resource: readonly string[];
+}
+
+export interface PolicyDocument {
+  readonly Version: "2012-10-17";
+  readonly Statement: readonly PolicyStatement[];
+}
+
+/** API Gateway accepts only string, number or boolean context values. */
+export interface AuthorizerContext {
+  readonly clientId: string;
+  /** The token's `scope` claim, space separated, as Cognito issued it. */
+  readonly scope: string;
+}
+
+export interface AuthorizerResult {
+  readonly principalId: string;
+  readonly policyDocument: PolicyDocument;
+  readonly context: AuthorizerContext;
+}
+
+export type AuthorizerHandler = (event: RequestAuthorizerEvent) => Promise<AuthorizerResult>;

@@ -1,0 +1,71 @@
+/**
+ * One JSON line per authorization decision. What it may contain is fixed here: the verified
+ * client id, the route template, the decision and a reason *class*. Never the token, the
+ * Authorization header, claims of an unverified token or the event (they carry credentials).
+ */
+
+/** Why a request was refused with 401 (`Error("Unauthorized")`). */
+export type UnauthorizedReason =
+  | "no-token"
+  | "malformed-header"
+  | "multiple-tokens"
+  | "oversized-token"
+  | "malformed-token"
+  | "unsupported-alg"
+  | "unknown-kid"
+  | "bad-signature"
+  | "expired"
+  | "not-yet-valid"
+  | "wrong-issuer"
+  | "wrong-token-use"
+  | "client-not-allowed"
+  | "invalid-claims"
+  | "invalid-token"
+  | "jwks-unavailable"
+  | "config-invalid"
+  | "bad-event";
+
+/** Why a verified token got a Deny (403) for the route it called. */
+export type DenyReason = "missing-scope" | "unknown-route";
+
+export type Decision =
+  | { readonly decision: "allow"; readonly reason: "scopes-satisfied"; readonly clientId: string }
+  | { readonly decision: "deny"; readonly reason: DenyReason; readonly clientId: string }
+  | { readonly decision: "unauthorized"; readonly reason: UnauthorizedReason };
+
+/** Longest route text logged: the method and resource come from the event, keep lines bounded. */
+const MAX_ROUTE_CHARS = 256;
+
+/** Where lines go. Lambda ships stdout/console to CloudWatch; tests and the bench swap the sink. */
+export type LogSink = (line: string) => void;
+
+let sink: LogSink = (line) => console.log(line);
+
+/** Replaces the sink (tests, bench); returns the previous one so callers can restore it. */
+export function setDecisionLogSink(next: LogSink): LogSink {
+  const previous = sink;
+  sink = next;
+  return previous;
+}
+
+/** `GET /orders/{id}` from the event's method and resource template (bounded, strings only). */
+export function routeLabel(httpMethod: unknown, resource: unknown): string {
+  const method = typeof httpMethod === "string" ? httpMethod : "?";
+  const path = typeof resource === "string" ? resource : "?";
+  const label = `${method} ${path}`;
+  return label.length > MAX_ROUTE_CHARS ? `${label.slice(0, MAX_ROUTE_CHARS)}...` : label;
+}
+
+export function logDecision(route: string, decision: Decision): void {
+  // Built field by field (not by spreading `decision`) so nothing else can slip into a line.
+  const line =
+    decision.decision === "unauthorized"
+      ? { msg: "scope-check", decision: decision.decision, reason: decision.reason, route }
+      : { msg: "scope-check", decision: decision.decision, reason: decision.reason, clientId: decision.clientId, route };
+  sink(JSON.stringify(line));
+}
+
+/** A failure of the Lambda's own setup (environment, JWKS), logged once when it happens. */
+export function logSetupFailure(reason: UnauthorizedReason, detail: string): void {
+  sink(JSON.stringify({ msg: "scope-check-setup-failed", reason, detail }));
+}

@@ -1,0 +1,80 @@
+/**
+ * The scope checker: an API Gateway REST `REQUEST` authorizer that lets a Cognito access
+ * token call a route only when it holds *all* of the route's scopes (API Gateway's native
+ * Cognito authorizer can only ask for any-of) and its client is on the allow-list.
+ *
+ * Importing this module does nothing; `createHandler` does the work (tests, the local
+ * environment and handler.ts each build their own handler).
+ *
+ * Outcomes: 401 = thrown `Error("Unauthorized")` (no usable, valid token); 403 = a policy whose
+ * first statement denies the called method ARN; 200 = a policy whose first statement allows
+ * every route the token may call. Either policy covers all routes, so API Gateway may cache it.
+ */
+import { PolicyBuilder } from "./access-policy";
+import type { AuthorizerHandler, AuthorizerResult, PolicyStatement, RequestAuthorizerEvent } from "./authorizer-types";
+import { extractBearerToken } from "./bearer-token";
+import { logDecision, routeLabel, type UnauthorizedReason } from "./decision-log";
+import { unauthorized } from "./errors";
+import { methodArnPrefix } from "./method-arn";
+import { compileRouteTable, type RouteSpec } from "./route-table";
+import { createTokenVerifier, type TokenCheck, type VerifiedAccessToken } from "./token-verifier";
+
+export type { AuthorizerHandler, AuthorizerResult, RequestAuthorizerEvent } from "./authorizer-types";
+
+export interface ScopeCheckerOptions {
+  /** `<region>_<id>`; the issuer is derived from it. */
+  readonly userPoolId: string;
+  /** Client ids whose tokens are accepted; null accepts every client of the pool. */
+  readonly clientIds: readonly string[] | null;
+  /** The scope-checker routes: API Gateway resource path, upper-case method or ANY, full scope identifiers (all required). */
+  readonly routes: readonly RouteSpec[];
+  /** When given, used as the pool's keys and nothing is ever fetched. */
+  readonly jwks?: { readonly keys: readonly object[] };
+}
+
+/** Builds the authorizer. Throws ScopeCheckerConfigError when the options are unusable. */
+export function createHandler(options: ScopeCheckerOptions): AuthorizerHandler {
+  const table = compileRouteTable(options.routes);
+  const policies = new PolicyBuilder(table);
+  const verify = createTokenVerifier(options);
+
+  function refuse(route: string, reason: UnauthorizedReason): never {
+    logDecision(route, { decision: "unauthorized", reason });
+    throw unauthorized();
+  }
+
+  function decide(event: RequestAuthorizerEvent, prefix: string, route: string, check: TokenCheck): AuthorizerResult {
+    if (!check.ok) return refuse(route, check.reason);
+    const { clientId, scope } = check.token;
+    const grant = policies.grant(scope);
+    const called = table.indexOf(event.httpMethod, event.resource);
+    let statements: readonly PolicyStatement[];
+    if (called >= 0 && grant.permitted[called]) {
+      statements = policies.allowStatements(prefix, scope, grant);
+      logDecision(route, { decision: "allow", reason: "scopes-satisfied", clientId });
+    } else {
+      statements = policies.denyStatements(prefix, event.methodArn, grant);
+      logDecision(route, { decision: "deny", reason: called >= 0 ? "missing-scope" : "unknown-route", clientId });
+    }
+    return result(check.token, statements);
+  }
+
+  return async function scopeCheckerHandler(event: RequestAuthorizerEvent): Promise<AuthorizerResult> {
+    if (typeof event !== "object" || event === null) return refuse("? ?", "bad-event");
+    const route = routeLabel(event.httpMethod, event.resource);
+    const prefix = methodArnPrefix(event.methodArn);
+    if (prefix === undefined) return refuse(route, "bad-event");
+    const bearer = extractBearerToken(event.headers, event.multiValueHeaders);
+    if (!bearer.ok) return refuse(route, bearer.reason);
+    const check = verify(bearer.token);
+    return decide(event, prefix, route, check instanceof Promise ? await check : check);
+  };
+}
+
+function result(token: VerifiedAccessToken, statements: readonly PolicyStatement[]): AuthorizerResult {
+  return {
+    principalId: token.clientId,
+    policyDocument: { Version: "2012-10-17", Statement: statements },
+    context: { clientId: token.clientId, scope: token.scope },
+  };
+}

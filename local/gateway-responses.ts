@@ -1,0 +1,36 @@
+/**
+ * API Gateway's own answers (gateway responses), with the bodies API Gateway sends and the RFC 6750
+ * `WWW-Authenticate: Bearer` challenge the deployed stack adds to 401 and 403.
+ */
+import { jsonResponse, type LocalResponse } from "./http-types";
+
+/**
+ * 401: no token, or a token the authorizer refused (bad signature, expired, wrong pool, missing
+ * scope on a native route). The deployed UNAUTHORIZED gateway response has one static header for
+ * all of these, so the emulation sends the same challenge whatever the cause.
+ */
+export function unauthorized(realm: string): LocalResponse {
+  return jsonResponse(401, { message: "Unauthorized" }, { "www-authenticate": `Bearer realm="${realm}"`, "x-amzn-errortype": "UnauthorizedException" });
+}
+
+/** 403 from a Lambda authorizer's policy: an explicit Deny, or an Allow that does not cover the called method. */
+export function accessDenied(realm: string, explicit: boolean): LocalResponse {
+  const message = explicit
+    ? "User is not authorized to access this resource with an explicit deny"
+    : "User is not authorized to access this resource";
+  return jsonResponse(
+    403,
+    { message },
+    { "www-authenticate": `Bearer realm="${realm}", error="insufficient_scope"`, "x-amzn-errortype": "AccessDeniedException" },
+  );
+}
+
+/** 403 for a path or method the API does not define (API Gateway's famously misleading wording). */
+export function missingAuthenticationToken(): LocalResponse {
+  return jsonResponse(403, { message: "Missing Authentication Token" }, { "x-amzn-errortype": "MissingAuthenticationTokenException" });
+}
+
+/** 500 when a Lambda authorizer fails with anything but `Error("Unauthorized")` or returns a malformed result. */
+export function authorizerConfigurationError(): LocalResponse {
+  return jsonResponse(500, { message: null }, { "x-amzn-errortype": "AuthorizerConfigurationException" });
+}

@@ -1,0 +1,172 @@
+/**
+ * The offline environment: one HTTP server on 127.0.0.1 serving, for one environment of the
+ * model, Cognito's token endpoint and JWKS and the API stage behind its authorizers.
+ * The resource server identifier is the local API URL, mirroring "identifier = invoke URL".
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { M2MModel } from "../model/model-types";
+import { createApiEmulator } from "./api-emulator";
+import { newRestApiId } from "./cognito-ids";
+import { removeCredentialsFile, writeCredentialsFile, type LocalCredentialsFile } from "./credentials-file";
+import { missingAuthenticationToken } from "./gateway-responses";
+import { jsonResponse, type LocalRequest, type LocalResponse } from "./http-types";
+import { createNativeAuthorizer } from "./native-authorizer";
+import { createScopeCheckerAuthorizer } from "./scope-checker-authorizer";
+import { createTokenEndpoint, type TokenEndpointMetrics } from "./token-endpoint";
+import { createLocalUserPool } from "./user-pool";
+
+export interface LocalEnvironmentOptions {
+  readonly model: M2MModel;
+  /** Environment name in the model. */
+  readonly environment: string;
+  /** 0 (default) picks a free port. */
+  readonly port?: number;
+  /** Where to write the credentials file (mode 0600); nothing is written when absent. */
+  readonly credentialsFile?: string;
+  /** Overrides every client's access-token validity, for tests of expiry. */
+  readonly accessTokenLifetimeSeconds?: number;
+  /** Called once per request with its method, path (no query) and status: never headers or bodies. */
+  readonly onRequest?: (entry: { method: string; path: string; status: number }) => void;
+}
+
+export interface LocalEnvironment {
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+  /** `http://127.0.0.1:<port>/<stage>`: also the resource server identifier. */
+  readonly apiUrl: string;
+  readonly tokenEndpoint: string;
+  readonly jwksUrl: string;
+  readonly userPoolId: string;
+  /** What the credentials file holds (whether or not one was written). */
+  readonly credentials: LocalCredentialsFile;
+  readonly metrics: TokenEndpointMetrics;
+  close(): Promise<void>;
+}
+
+export class UnknownEnvironmentError extends Error {
+  constructor(readonly environment: string, readonly known: readonly string[]) {
+    super(`unknown environment "${environment}" (the config defines: ${known.join(", ")})`);
+    this.name = "UnknownEnvironmentError";
+  }
+}
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const HOST = "127.0.0.1";
+
+class BodyTooLargeError extends Error {}
+
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new BodyTooLargeError();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function send(response: ServerResponse, local: LocalResponse): void {
+  response.writeHead(local.status, { ...local.headers, "content-length": Buffer.byteLength(local.body) });
+  response.end(local.body);
+}
+
+export async function startLocalEnvironment(options: LocalEnvironmentOptions): Promise<LocalEnvironment> {
+  const { model } = options;
+  const environment = model.environments.find((e) => e.name === options.environment);
+  if (!environment) throw new UnknownEnvironmentError(options.environment, model.environments.map((e) => e.name));
+
+  let dispatch: (request: LocalRequest) => Promise<LocalResponse> = async () => jsonResponse(503, { message: "starting" });
+  const server = createServer((req, res) => {
+    void (async () => {
+      // Split by hand: `new URL` would read a path like `//x` as a host name.
+      const rawUrl = req.url ?? "/";
+      const queryAt = rawUrl.indexOf("?");
+      const path = queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt);
+      let local: LocalResponse;
+      try {
+        const body = await readBody(req);
+        local = await dispatch({
+          method: (req.method ?? "GET").toUpperCase(),
+          path,
+          query: new URLSearchParams(queryAt < 0 ? "" : rawUrl.slice(queryAt + 1)),
+          headers: req.headers,
+          rawHeaders: req.rawHeaders,
+          body,
+          sourceIp: req.socket.remoteAddress ?? HOST,
+        });
+      } catch (error) {
+        local = error instanceof BodyTooLargeError ? jsonResponse(413, { message: "Request Too Long" }) : jsonResponse(500, { message: "Internal server error" });
+        if (!(error instanceof BodyTooLargeError)) process.stderr.write(`m2m local: internal error (${(error as Error).name})\n`);
+      }
+      send(res, local);
+      options.onRequest?.({ method: req.method ?? "GET", path, status: local.status });
+    })();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, HOST, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${HOST}:${port}`;
+  const apiUrl = `${url}/${environment.stageName}`;
+
+  const userPool = createLocalUserPool({ region: environment.region, resourceServerIdentifier: apiUrl, clients: environment.clients });
+  const tokenEndpoint = createTokenEndpoint({
+    userPool,
+    ...(options.accessTokenLifetimeSeconds === undefined ? {} : { accessTokenLifetimeSeconds: options.accessTokenLifetimeSeconds }),
+  });
+  const api = createApiEmulator({
+    routes: model.routes,
+    realm: model.api.name,
+    nativeAuthorizer: createNativeAuthorizer(userPool),
+    scopeChecker: createScopeCheckerAuthorizer({ userPool, routes: model.routes, restApiId: newRestApiId(), stageName: environment.stageName }),
+  });
+  const jwksPath = `/${userPool.userPoolId}/.well-known/jwks.json`;
+  const stagePrefix = `/${environment.stageName}`;
+
+  dispatch = async (request) => {
+    if (request.path === "/oauth2/token") return tokenEndpoint.handle(request);
+    if (request.path === jwksPath && (request.method === "GET" || request.method === "HEAD")) return jsonResponse(200, userPool.signingKey.jwks);
+    if (request.path === stagePrefix || request.path.startsWith(`${stagePrefix}/`)) {
+      return api.handle(request, request.path.slice(stagePrefix.length) || "/");
+    }
+    return missingAuthenticationToken();
+  };
+
+  const credentials: LocalCredentialsFile = {
+    environment: environment.name,
+    tokenEndpoint: `${url}/oauth2/token`,
+    apiUrl,
+    userPoolId: userPool.userPoolId,
+    clients: userPool.clients.map((c) => ({ name: c.name, clientId: c.clientId, clientSecret: c.clientSecret, scopes: c.scopes })),
+  };
+  if (options.credentialsFile !== undefined) writeCredentialsFile(options.credentialsFile, credentials);
+
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    apiUrl,
+    tokenEndpoint: credentials.tokenEndpoint,
+    jwksUrl: `${url}${jwksPath}`,
+    userPoolId: userPool.userPoolId,
+    credentials,
+    get metrics() {
+      return tokenEndpoint.metrics;
+    },
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        if (options.credentialsFile !== undefined) removeCredentialsFile(options.credentialsFile, userPool.userPoolId);
+        server.close(() => resolve());
+        // Keep-alive connections would hold close() open until they time out.
+        server.closeAllConnections();
+      });
+      return closed;
+    },
+  };
+}

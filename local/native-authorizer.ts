@@ -1,0 +1,45 @@
+/**
+ * API Gateway's native COGNITO_USER_POOLS authorizer with authorization scopes: a valid access
+ * token of the user pool (signature, expiry, issuer, token use) that carries *any* of the
+ * route's scopes passes; everything else is 401, including a valid token without the scope
+ * (API Gateway answers a scope mismatch with 401, not 403). It does not look at `client_id`:
+ * that is why a disabled client's live tokens still pass native routes until they expire.
+ */
+import { CognitoJwtVerifier } from "aws-jwt-verify";
+import { scopeMatchOf, scopesSatisfy } from "../model/access";
+import { scopeIdentifier } from "../model/aws-urls";
+import type { Route } from "../model/model-types";
+import type { LocalUserPool } from "./user-pool";
+
+export type NativeDecision = "allow" | "no-token" | "invalid-token";
+
+export interface NativeAuthorizer {
+  authorize(authorizationHeader: string | undefined, route: Route): NativeDecision;
+}
+
+/** The token from `Bearer <jwt>` (any case of the scheme) or a bare JWT. */
+export function bearerToken(authorizationHeader: string): string {
+  const match = /^bearer\s+(\S+)\s*$/i.exec(authorizationHeader.trim());
+  return match ? match[1]! : authorizationHeader.trim();
+}
+
+export function createNativeAuthorizer(userPool: LocalUserPool): NativeAuthorizer {
+  const verifier = CognitoJwtVerifier.create({ userPoolId: userPool.userPoolId, tokenUse: "access", clientId: null });
+  // The JWKS is handed over, never fetched: the offline environment stays offline.
+  verifier.cacheJwks({ keys: userPool.signingKey.jwks.keys.map((k) => ({ ...k })) });
+
+  return {
+    authorize(authorizationHeader, route) {
+      if (authorizationHeader === undefined || authorizationHeader.trim() === "") return "no-token";
+      let scopeClaim: unknown;
+      try {
+        scopeClaim = verifier.verifySync(bearerToken(authorizationHeader)).scope;
+      } catch {
+        return "invalid-token";
+      }
+      const granted = new Set(typeof scopeClaim === "string" ? scopeClaim.split(" ") : []);
+      const required = route.scopes.map((s) => scopeIdentifier(userPool.resourceServerIdentifier, s));
+      return scopesSatisfy(scopeMatchOf(route.authorizer), required, granted) ? "allow" : "invalid-token";
+    },
+  };
+}

@@ -1,0 +1,124 @@
+/**
+ * `access-diff.md`: the access diff as a pull-request comment. Effective access first (what a
+ * reviewer must approve: who gains or loses which route), then the config changes behind it.
+ * Environments whose changes read the same are shown once, together.
+ */
+import { decisionText, DISABLED_CLIENT_NOTE, listOf, plain, requirementText, validityText } from "./access-wording";
+import type { AccessDiff, ClientDiff, EnvironmentDiff, LossCause, RouteDiff } from "./access-diff";
+import { mdCode, mdText } from "./markdown-text";
+import type { AuthorizerKind } from "../model/config-types";
+import { scopeMatchOf } from "../model/access";
+
+/** First line of the comment: CI finds the comment it posted before by it and updates it. */
+export const ACCESS_DIFF_MARKER = "<!-- cognito-m2m-access-diff -->";
+
+export interface DiffLabels {
+  /** The base, e.g. the git ref `origin/main`. */
+  readonly base: string;
+  /** The compared state, e.g. "working tree". */
+  readonly head: string;
+}
+
+function lossText(cause: LossCause): string {
+  switch (cause.kind) {
+    case "client-removed":
+      return "client removed";
+    case "route-removed":
+      return "route removed";
+    case "denied":
+      return decisionText(cause.decision, cause.match, plain);
+  }
+}
+
+/** A ```diff block: GitHub colours `+` lines green and `-` lines red. */
+function accessBlock(env: EnvironmentDiff): string[] {
+  const width = Math.max(0, ...env.access.flatMap((a) => a.lost.map((l) => l.route.length)));
+  const lines: string[] = [];
+  for (const a of env.access) {
+    const client = env.clients.find((c) => c.name === a.client);
+    const note = client?.kind === "added" ? " (new client)" : client?.kind === "removed" ? " (removed)" : client?.kind === "changed" && client.disabled?.after ? " (cut off)" : "";
+    lines.push(`${a.client}${note}:`);
+    for (const r of a.gained) lines.push(`+ ${r}`);
+    for (const l of a.lost) lines.push(`- ${l.route.padEnd(width)}  ${lossText(l.cause)}`);
+  }
+  return ["```diff", ...lines, "```"];
+}
+
+function authorizerWithMatch(authorizer: AuthorizerKind): string {
+  return `${authorizer === "scope-checker" ? "scope checker" : "Cognito"} (${scopeMatchOf(authorizer)})`;
+}
+
+function sourceIpsText(ips: readonly string[]): string {
+  return ips.length === 0 ? "any" : `only ${listOf(ips, mdCode)}`;
+}
+
+function clientLine(c: ClientDiff): string {
+  const name = `Client ${mdCode(c.name)}`;
+  if (c.kind === "added") {
+    const status = c.client.disabled ? ", cut off (disabled)" : "";
+    return `${name} **added**: scopes ${listOf(c.client.scopes, mdCode)}; access token ${validityText(c.client.accessTokenValidity)}${status}`;
+  }
+  if (c.kind === "removed") return `${name} **removed** (had scopes ${listOf(c.client.scopes, mdCode)})`;
+  const parts: string[] = [];
+  if (c.disabled) parts.push(c.disabled.after ? "**cut off** (disabled)" : "**re-enabled**");
+  if (c.scopesAdded.length > 0) parts.push(`scope grant **added** ${listOf(c.scopesAdded, mdCode)}`);
+  if (c.scopesRemoved.length > 0) parts.push(`scope grant **removed** ${listOf(c.scopesRemoved, mdCode)}`);
+  if (c.accessTokenValidity) {
+    parts.push(`access token validity ${validityText(c.accessTokenValidity.before)} → ${validityText(c.accessTokenValidity.after)}`);
+  }
+  return `${name}: ${parts.join("; ")}`;
+}
+
+function routeLine(r: RouteDiff): string {
+  const name = `Route ${mdCode(r.id)}`;
+  if (r.kind === "added") {
+    return `${name} **added**: requires ${requirementText(r.route.scopeMatch, r.route.scopes, mdCode)} via ${authorizerWithMatch(r.route.authorizer)}`;
+  }
+  if (r.kind === "removed") return `${name} **removed**`;
+  const parts: string[] = [];
+  if (r.authorizer) parts.push(`authorizer ${authorizerWithMatch(r.authorizer.before)} → **${authorizerWithMatch(r.authorizer.after)}**`);
+  if (r.scopes) parts.push(`scopes ${listOf(r.scopes.before, mdCode)} → ${listOf(r.scopes.after, mdCode)}`);
+  return `${name}: ${parts.join("; ")}`;
+}
+
+function environmentBody(env: EnvironmentDiff): string {
+  const out: string[] = [];
+  if (env.status === "added") out.push("New environment: everything below is created.", "");
+  if (env.status === "removed") out.push("Environment removed from the config: its clients lose all access.", "");
+  if (env.access.length > 0) out.push("**Effective access**", "", ...accessBlock(env), "");
+  else out.push("Effective access: unchanged.", "");
+
+  const changes = [
+    ...env.endpoints.map((e) => `${e.what === "token endpoint" ? "Token endpoint" : "Invoke URL (and every scope identifier)"}: ${mdCode(e.before)} → ${mdCode(e.after)}`),
+    ...(env.sourceIps ? [`Allowed source IPs: ${sourceIpsText(env.sourceIps.before)} → **${sourceIpsText(env.sourceIps.after)}** (other sources get 403 on every route)`] : []),
+    ...env.scopesDefined.map((s) => `Scope ${mdCode(s)} **defined** on the resource server`),
+    ...env.scopesDeleted.map((s) => `Scope ${mdCode(s)} **deleted** from the resource server`),
+    ...env.clients.map(clientLine),
+    ...env.routes.map(routeLine),
+  ];
+  if (changes.length > 0) out.push("**Config changes**", "", ...changes.map((c) => `- ${c}`), "");
+  return out.join("\n");
+}
+
+/** The comment; one line under the marker when nothing changed. Deterministic for the same diff and labels. */
+export function renderAccessDiffMarkdown(diff: AccessDiff, labels: DiffLabels): string {
+  const span = `${mdCode(labels.base)} → ${mdText(labels.head)}`;
+  if (!diff.changed) return `${ACCESS_DIFF_MARKER}\nNo access changes between ${mdCode(labels.base)} and ${mdText(labels.head)}, in any environment.\n`;
+
+  // Group environments whose sections read the same (dev and prod usually change together).
+  const groups: { names: string[]; body: string }[] = [];
+  for (const env of diff.environments.filter((e) => e.status !== "unchanged")) {
+    const body = environmentBody(env);
+    const same = groups.find((g) => g.body === body);
+    if (same) same.names.push(env.environment);
+    else groups.push({ names: [env.environment], body });
+  }
+  const out = [ACCESS_DIFF_MARKER, `## Access changes: ${span}`, ""];
+  for (const g of groups) out.push(`### ${g.names.map(mdCode).join(", ")}`, "", g.body);
+  const unchanged = diff.environments.filter((e) => e.status === "unchanged").map((e) => mdCode(e.environment));
+  if (unchanged.length > 0) out.push(`No access changes in ${unchanged.join(", ")}.`, "");
+  const cutOff = diff.environments.some((e) => e.clients.some((c) => c.kind === "changed" && c.disabled?.after === true));
+  if (cutOff) out.push(`> ${mdText(DISABLED_CLIENT_NOTE)}`, "");
+  out.push("_Written by `npm run report -- --base`. The full matrix per environment: `<env>/access.html` in the `access-reports` artifact of the CI run (`cdktf.out/reports/` locally)._", "");
+  return out.join("\n");
+}

@@ -1,0 +1,185 @@
+/**
+ * The access diff: what changes between two validated models (the config at a base ref and
+ * the working tree), per environment. Pure data in, pure data out: `renderAccessDiffMarkdown`
+ * turns it into the PR comment, and tests build it from fixtures without git.
+ */
+import type { AccessDecision, ScopeMatch } from "../model/access";
+import type { AuthorizerKind } from "../model/config-types";
+import type { M2MModel, TokenValidity } from "../model/model-types";
+import { cellOf, modelAccess, type ClientAccess, type EnvironmentAccess, type RouteAccess } from "./environment-access";
+
+export interface ValueChange<T> {
+  readonly before: T;
+  readonly after: T;
+}
+
+export type ClientDiff =
+  | { readonly kind: "added"; readonly name: string; readonly client: ClientAccess }
+  | { readonly kind: "removed"; readonly name: string; readonly client: ClientAccess }
+  | {
+      readonly kind: "changed";
+      readonly name: string;
+      readonly scopesAdded: readonly string[];
+      readonly scopesRemoved: readonly string[];
+      /** `before: false, after: true` = cut off; the reverse = re-enabled. */
+      readonly disabled?: ValueChange<boolean>;
+      readonly accessTokenValidity?: ValueChange<TokenValidity>;
+    };
+
+export type RouteDiff =
+  | { readonly kind: "added"; readonly id: string; readonly route: RouteAccess }
+  | { readonly kind: "removed"; readonly id: string; readonly route: RouteAccess }
+  | {
+      readonly kind: "changed";
+      readonly id: string;
+      readonly scopes?: ValueChange<readonly string[]>;
+      readonly authorizer?: ValueChange<AuthorizerKind>;
+    };
+
+/** Why a client no longer reaches a route it reached before. */
+export type LossCause =
+  | { readonly kind: "client-removed" }
+  | { readonly kind: "route-removed" }
+  | { readonly kind: "denied"; readonly decision: Extract<AccessDecision, { allowed: false }>; readonly match: ScopeMatch };
+
+export interface ClientAccessDiff {
+  readonly client: string;
+  /** Route ids the client may call now and could not before. */
+  readonly gained: readonly string[];
+  readonly lost: readonly { readonly route: string; readonly cause: LossCause }[];
+}
+
+export interface EnvironmentDiff {
+  readonly environment: string;
+  readonly status: "added" | "removed" | "changed" | "unchanged";
+  readonly endpoints: readonly { readonly what: "token endpoint" | "invoke URL"; readonly before: string; readonly after: string }[];
+  /** The source-IP allow-list in front of every route (empty: any source). */
+  readonly sourceIps?: ValueChange<readonly string[]>;
+  /** Scopes defined on the resource server. */
+  readonly scopesDefined: readonly string[];
+  readonly scopesDeleted: readonly string[];
+  readonly clients: readonly ClientDiff[];
+  readonly routes: readonly RouteDiff[];
+  readonly access: readonly ClientAccessDiff[];
+}
+
+export interface AccessDiff {
+  readonly environments: readonly EnvironmentDiff[];
+  readonly changed: boolean;
+}
+
+/** Names present in either list: `after`'s order first, then those only in `before`. */
+function union(before: readonly string[], after: readonly string[]): string[] {
+  return [...after, ...before.filter((x) => !after.includes(x))];
+}
+
+function minus(a: readonly string[], b: readonly string[]): string[] {
+  return a.filter((x) => !b.includes(x));
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && minus(a, b).length === 0 && minus(b, a).length === 0;
+}
+
+function diffClients(base: readonly ClientAccess[], head: readonly ClientAccess[]): ClientDiff[] {
+  const out: ClientDiff[] = [];
+  for (const name of union(base.map((c) => c.name), head.map((c) => c.name))) {
+    const before = base.find((c) => c.name === name);
+    const after = head.find((c) => c.name === name);
+    if (!before) out.push({ kind: "added", name, client: after! });
+    else if (!after) out.push({ kind: "removed", name, client: before });
+    else {
+      const scopesAdded = minus(after.scopes, before.scopes);
+      const scopesRemoved = minus(before.scopes, after.scopes);
+      const disabled = before.disabled !== after.disabled ? { before: before.disabled, after: after.disabled } : undefined;
+      const validityChanged =
+        before.accessTokenValidity.value !== after.accessTokenValidity.value || before.accessTokenValidity.unit !== after.accessTokenValidity.unit;
+      if (scopesAdded.length + scopesRemoved.length === 0 && !disabled && !validityChanged) continue;
+      out.push({
+        kind: "changed",
+        name,
+        scopesAdded,
+        scopesRemoved,
+        ...(disabled ? { disabled } : {}),
+        ...(validityChanged ? { accessTokenValidity: { before: before.accessTokenValidity, after: after.accessTokenValidity } } : {}),
+      });
+    }
+  }
+  return out;
+}
+
+function diffRoutes(base: readonly RouteAccess[], head: readonly RouteAccess[]): RouteDiff[] {
+  const out: RouteDiff[] = [];
+  for (const id of union(base.map((r) => r.id), head.map((r) => r.id))) {
+    const before = base.find((r) => r.id === id);
+    const after = head.find((r) => r.id === id);
+    if (!before) out.push({ kind: "added", id, route: after! });
+    else if (!after) out.push({ kind: "removed", id, route: before });
+    else {
+      // Scope order means nothing to either authorizer: compare as sets.
+      const scopes = sameSet(before.scopes, after.scopes) ? undefined : { before: before.scopes, after: after.scopes };
+      const authorizer = before.authorizer === after.authorizer ? undefined : { before: before.authorizer, after: after.authorizer };
+      if (scopes || authorizer) out.push({ kind: "changed", id, ...(scopes ? { scopes } : {}), ...(authorizer ? { authorizer } : {}) });
+    }
+  }
+  return out;
+}
+
+function diffAccess(base: EnvironmentAccess | undefined, head: EnvironmentAccess | undefined): ClientAccessDiff[] {
+  const clients = union(base?.clients.map((c) => c.name) ?? [], head?.clients.map((c) => c.name) ?? []);
+  const routes = union(base?.routes.map((r) => r.id) ?? [], head?.routes.map((r) => r.id) ?? []);
+  const out: ClientAccessDiff[] = [];
+  for (const client of clients) {
+    const gained: string[] = [];
+    const lost: { route: string; cause: LossCause }[] = [];
+    for (const route of routes) {
+      const before = base ? cellOf(base, client, route) : undefined;
+      const after = head ? cellOf(head, client, route) : undefined;
+      const wasAllowed = before?.decision.allowed === true;
+      const isAllowed = after?.decision.allowed === true;
+      if (!wasAllowed && isAllowed) gained.push(route);
+      if (wasAllowed && !isAllowed) {
+        const headClient = head?.clients.some((c) => c.name === client) === true;
+        const headRoute = head?.routes.find((r) => r.id === route);
+        if (!headClient) lost.push({ route, cause: { kind: "client-removed" } });
+        else if (!headRoute) lost.push({ route, cause: { kind: "route-removed" } });
+        else lost.push({ route, cause: { kind: "denied", decision: after!.decision as Extract<AccessDecision, { allowed: false }>, match: headRoute.scopeMatch } });
+      }
+    }
+    if (gained.length + lost.length > 0) out.push({ client, gained, lost });
+  }
+  return out;
+}
+
+function diffEnvironment(name: string, base: EnvironmentAccess | undefined, head: EnvironmentAccess | undefined): EnvironmentDiff {
+  const endpoints: { what: "token endpoint" | "invoke URL"; before: string; after: string }[] = [];
+  if (base && head) {
+    if (base.tokenEndpoint !== head.tokenEndpoint) endpoints.push({ what: "token endpoint", before: base.tokenEndpoint, after: head.tokenEndpoint });
+    if (base.invokeUrlTemplate !== head.invokeUrlTemplate) endpoints.push({ what: "invoke URL", before: base.invokeUrlTemplate, after: head.invokeUrlTemplate });
+  }
+  const sourceIps =
+    base && head && !sameSet(base.guards.allowedSourceIps, head.guards.allowedSourceIps)
+      ? { before: base.guards.allowedSourceIps, after: head.guards.allowedSourceIps }
+      : undefined;
+  const baseScopes = base?.scopes.map((s) => s.name) ?? [];
+  const headScopes = head?.scopes.map((s) => s.name) ?? [];
+  const clients = diffClients(base?.clients ?? [], head?.clients ?? []);
+  const routes = diffRoutes(base?.routes ?? [], head?.routes ?? []);
+  const access = diffAccess(base, head);
+  const scopesDefined = minus(headScopes, baseScopes);
+  const scopesDeleted = minus(baseScopes, headScopes);
+  const anything = (sourceIps ? 1 : 0) + endpoints.length + scopesDefined.length + scopesDeleted.length + clients.length + routes.length + access.length > 0;
+  const status = !base ? "added" : !head ? "removed" : anything ? "changed" : "unchanged";
+  return { environment: name, status, endpoints, ...(sourceIps ? { sourceIps } : {}), scopesDefined, scopesDeleted, clients, routes, access };
+}
+
+/** The change from `base` to `head`, environment by environment (head's order, then removed ones). */
+export function diffModels(base: M2MModel, head: M2MModel): AccessDiff {
+  const baseAccess = modelAccess(base);
+  const headAccess = modelAccess(head);
+  const names = union(baseAccess.map((e) => e.environment), headAccess.map((e) => e.environment));
+  const environments = names.map((n) =>
+    diffEnvironment(n, baseAccess.find((e) => e.environment === n), headAccess.find((e) => e.environment === n)),
+  );
+  return { environments, changed: environments.some((e) => e.status !== "unchanged") };
+}

@@ -1,0 +1,54 @@
+/**
+ * The phrases every report uses for the same facts, so the Markdown report, the HTML page and
+ * the access diff say "needs `write`" the same way. Each takes a `code` formatter that marks a
+ * scope name up for its medium (backticks, <code>, or nothing).
+ */
+import type { AccessDecision, ScopeMatch } from "../model/access";
+import type { AuthorizerKind } from "../model/config-types";
+import type { TokenValidity } from "../model/model-types";
+
+export type CodeFormatter = (text: string) => string;
+
+export const plain: CodeFormatter = (text) => text;
+
+export function listOf(items: readonly string[], code: CodeFormatter): string {
+  return items.map(code).join(", ");
+}
+
+/** "`read`", "any of `read`, `write`" or "all of `payments.read`, `payments.write`". */
+export function requirementText(match: ScopeMatch, scopes: readonly string[], code: CodeFormatter): string {
+  if (scopes.length === 1) return code(scopes[0]!);
+  return `${match === "all-of" ? "all of" : "any of"} ${listOf(scopes, code)}`;
+}
+
+export function authorizerText(authorizer: AuthorizerKind): string {
+  return authorizer === "scope-checker" ? "scope checker (Lambda)" : "Cognito (native)";
+}
+
+/** Why a client may not call a route, in a few words; "allowed" when it may. */
+export function decisionText(decision: AccessDecision, match: ScopeMatch, code: CodeFormatter): string {
+  if (decision.allowed) return "allowed";
+  if (decision.reason === "client-disabled") return "client cut off";
+  // For an any-of route every required scope is missing (one would have sufficed).
+  if (match === "any-of") return decision.missing.length === 1 ? `needs ${code(decision.missing[0]!)}` : `needs one of ${listOf(decision.missing, code)}`;
+  return `missing ${listOf(decision.missing, code)}`;
+}
+
+export function validityText(validity: TokenValidity): string {
+  const unit = validity.value === 1 ? validity.unit.replace(/s$/, "") : validity.unit;
+  return `${validity.value} ${unit}`;
+}
+
+/** Shown wherever a cut-off client appears: what "disabled" does and does not stop at once. */
+export const DISABLED_CLIENT_NOTE =
+  "A cut-off (disabled) client can no longer obtain tokens, and scope-checker routes refuse its tokens as soon as the change is deployed; " +
+  "tokens it already holds pass Cognito routes until they expire.";
+
+export const SCOPE_MATCH_NOTE =
+  "Cognito routes (API Gateway's native authorizer) accept a token carrying any one of the route's scopes; " +
+  "scope-checker routes (the Lambda authorizer) need every scope and an enabled client.";
+
+/** "1 client", "3 clients". */
+export function countOf(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}

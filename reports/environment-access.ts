@@ -1,0 +1,159 @@
+/**
+ * Who may call what in one environment, as deployed: the data every report (Markdown, HTML,
+ * JSON, OpenAPI, access diff) renders. The decisions come from model/access.ts, the same code
+ * the constructs, the scope checker and the local environment use; nothing here re-derives them.
+ */
+import { decideAccess, scopeCheckerAllowList, scopeMatchOf, type AccessDecision, type ScopeMatch } from "../model/access";
+import { invokeUrl, scopeIdentifier, tokenEndpointUrl } from "../model/aws-urls";
+import type { AuthorizerKind, HttpMethod } from "../model/config-types";
+import type { EnvironmentKind } from "../model/config-types";
+import type { Client, Environment, M2MModel, Route, Scope, Throttling, TokenValidity } from "../model/model-types";
+
+/**
+ * Stands for the REST API id in URLs and scope identifiers: AWS assigns it at the first
+ * apply, so reports written before a deploy carry a template (`terraform output invoke_url`
+ * gives the real value).
+ */
+export const REST_API_ID_PLACEHOLDER = "{restApiId}";
+
+export interface ScopeAccess {
+  readonly name: string;
+  readonly description: string;
+  /** `<invoke URL template>/<name>`: what a token carries and a method requires. */
+  readonly identifier: string;
+  /** Clients of this environment allowed to request the scope (disabled ones included). */
+  readonly grantedTo: readonly string[];
+}
+
+export interface RouteAccess {
+  /** `GET /premium`: the route's identity in every report. */
+  readonly id: string;
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly key: string;
+  readonly authorizer: AuthorizerKind;
+  readonly scopeMatch: ScopeMatch;
+  readonly scopes: readonly string[];
+  readonly description?: string;
+  readonly response: { readonly status: number; readonly body: unknown };
+  /** The route's own throttling, or the stage's. */
+  readonly throttling: Throttling;
+  /** Clients allowed to call the route in this environment. */
+  readonly allowedClients: readonly string[];
+}
+
+export interface ClientAccess {
+  readonly name: string;
+  readonly description?: string;
+  readonly scopes: readonly string[];
+  readonly accessTokenValidity: TokenValidity;
+  readonly disabled: boolean;
+  /** Ids of the routes this client may call. */
+  readonly allowedRoutes: readonly string[];
+}
+
+export interface AccessCell {
+  readonly client: string;
+  readonly route: string;
+  readonly decision: AccessDecision;
+}
+
+/** What stands in front of every route, whoever the client: source-IP policy, WAF, throttling. */
+export interface EnvironmentGuards {
+  /** Empty: calls from any source IP. Otherwise the resource policy answers other sources 403. */
+  readonly allowedSourceIps: readonly string[];
+  /** Requests per source IP per 5 minutes before WAF answers 403; absent when WAF is off. */
+  readonly wafRateLimitPer5Minutes?: number;
+  /** Stage throttling; above it API Gateway answers 429. */
+  readonly throttling: Throttling;
+}
+
+export interface EnvironmentAccess {
+  readonly environment: string;
+  readonly kind: EnvironmentKind;
+  readonly region: string;
+  readonly stageName: string;
+  readonly apiName: string;
+  readonly resourceServerName: string;
+  /** Invoke URL with {@link REST_API_ID_PLACEHOLDER}; also the resource server identifier. */
+  readonly invokeUrlTemplate: string;
+  readonly tokenEndpoint: string;
+  readonly guards: EnvironmentGuards;
+  /** Clients the scope checker accepts tokens of (others get 401 on its routes); empty without scope-checker routes. */
+  readonly scopeCheckerAllowList: readonly string[];
+  readonly scopes: readonly ScopeAccess[];
+  readonly clients: readonly ClientAccess[];
+  readonly routes: readonly RouteAccess[];
+  /** One cell per client and route, clients in config order, routes in config order within each client. */
+  readonly matrix: readonly AccessCell[];
+}
+
+export function routeId(route: { readonly method: string; readonly path: string }): string {
+  return `${route.method} ${route.path}`;
+}
+
+/** The access of one environment of a validated model. */
+export function environmentAccess(model: M2MModel, environment: Environment): EnvironmentAccess {
+  const template = invokeUrl(REST_API_ID_PLACEHOLDER, environment.region, environment.stageName);
+  const clients = environment.clients;
+  const matrix: AccessCell[] = [];
+  for (const client of clients) {
+    for (const route of model.routes) matrix.push({ client: client.name, route: routeId(route), decision: decideAccess(client, route) });
+  }
+  const allowed = (client: string, route: string): boolean =>
+    matrix.some((c) => c.client === client && c.route === route && c.decision.allowed);
+
+  return {
+    environment: environment.name,
+    kind: environment.kind,
+    region: environment.region,
+    stageName: environment.stageName,
+    apiName: model.api.name,
+    resourceServerName: model.api.resourceServerName,
+    invokeUrlTemplate: template,
+    tokenEndpoint: tokenEndpointUrl(environment.domainPrefix, environment.region),
+    guards: {
+      allowedSourceIps: environment.allowedSourceIps,
+      ...(environment.waf.enabled ? { wafRateLimitPer5Minutes: environment.waf.rateLimitPer5Minutes } : {}),
+      throttling: environment.throttling,
+    },
+    scopeCheckerAllowList: scopeCheckerAllowList(clients, model.routes).map((c) => c.name),
+    scopes: model.api.scopes.map((s: Scope) => ({
+      name: s.name,
+      description: s.description,
+      identifier: scopeIdentifier(template, s.name),
+      grantedTo: clients.filter((c) => c.scopes.includes(s.name)).map((c) => c.name),
+    })),
+    clients: clients.map((c: Client) => ({
+      name: c.name,
+      ...(c.description === undefined ? {} : { description: c.description }),
+      scopes: c.scopes,
+      accessTokenValidity: c.accessTokenValidity,
+      disabled: c.disabled,
+      allowedRoutes: model.routes.map(routeId).filter((r) => allowed(c.name, r)),
+    })),
+    routes: model.routes.map((r: Route) => ({
+      id: routeId(r),
+      method: r.method,
+      path: r.path,
+      key: r.key,
+      authorizer: r.authorizer,
+      scopeMatch: scopeMatchOf(r.authorizer),
+      scopes: r.scopes,
+      ...(r.description === undefined ? {} : { description: r.description }),
+      response: r.response,
+      throttling: r.throttling ?? environment.throttling,
+      allowedClients: clients.map((c) => c.name).filter((c) => allowed(c, routeId(r))),
+    })),
+    matrix,
+  };
+}
+
+/** The access of every environment of a validated model, in config order. */
+export function modelAccess(model: M2MModel): EnvironmentAccess[] {
+  return model.environments.map((e) => environmentAccess(model, e));
+}
+
+export function cellOf(access: EnvironmentAccess, client: string, route: string): AccessCell | undefined {
+  return access.matrix.find((c) => c.client === client && c.route === route);
+}

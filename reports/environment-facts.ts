@@ -1,0 +1,25 @@
+/**
+ * The facts about an environment a reviewer reads before the matrix: where tokens come from,
+ * where the API lives, and what guards every route whoever the client (source IPs, WAF,
+ * throttling, the scope checker's allow-list). Label/value pairs, rendered by each medium.
+ */
+import { listOf, type CodeFormatter } from "./access-wording";
+import { REST_API_ID_PLACEHOLDER, type EnvironmentAccess } from "./environment-access";
+
+export function environmentFacts(access: EnvironmentAccess, code: CodeFormatter): [label: string, value: string][] {
+  const g = access.guards;
+  const facts: [string, string][] = [
+    ["Invoke URL", `${code(access.invokeUrlTemplate)} (also the resource server identifier)`],
+    ["Token endpoint", code(access.tokenEndpoint)],
+    [REST_API_ID_PLACEHOLDER, "the REST API id AWS assigns on the first apply (terraform output invoke_url)"],
+    ["Kind", access.kind],
+    ["Source IPs", g.allowedSourceIps.length === 0 ? "any" : `only ${listOf(g.allowedSourceIps, code)} (others get 403)`],
+    ["WAF", g.wafRateLimitPer5Minutes === undefined ? "off" : `on: at most ${g.wafRateLimitPer5Minutes} requests per source IP per 5 minutes`],
+    ["Throttling", `${g.throttling.rateLimit} requests/s, burst ${g.throttling.burstLimit} (stage default)`],
+  ];
+  if (access.routes.some((r) => r.authorizer === "scope-checker")) {
+    const list = access.scopeCheckerAllowList;
+    facts.push(["Scope checker allow-list", `${list.length === 0 ? "nobody" : listOf(list, code)} (other clients get 401 on scope-checker routes)`]);
+  }
+  return facts;
+}

@@ -1,0 +1,59 @@
+/** The rule suite, in the order the table prints it. */
+import { accessTokenValidityRule } from "./rules/access-token-validity";
+import { alarmActionsRule } from "./rules/alarm-actions";
+import { clientFlowsRule } from "./rules/client-flows";
+import { clientSecretSettingsRule } from "./rules/client-secret-settings";
+import { defaultTagsRule } from "./rules/default-tags";
+import { lambdaLogGroupRule } from "./rules/lambda-log-group";
+import { lambdaPermissionRule } from "./rules/lambda-permission";
+import { lambdaRoleLeastPrivilegeRule } from "./rules/lambda-role-least-privilege";
+import { lambdaTracingRule } from "./rules/lambda-tracing";
+import { logRetentionRule } from "./rules/log-retention";
+import { managedPolicyAttachmentsRule } from "./rules/managed-policy-attachments";
+import { methodAuthorizerRule } from "./rules/method-authorizer";
+import { methodScopesRule } from "./rules/method-scopes";
+import { methodSettingsDataTraceRule } from "./rules/method-settings-data-trace";
+import { portablePathsRule } from "./rules/portable-paths";
+import { roleTrustPolicyRule } from "./rules/role-trust-policy";
+import { sensitiveOutputsRule } from "./rules/sensitive-outputs";
+import { secretsConfinedRule } from "./rules/secrets-confined";
+import { snsEncryptionRule } from "./rules/sns-encryption";
+import { sourceIpPolicyRule } from "./rules/source-ip-policy";
+import { stateBackendEncryptionRule } from "./rules/state-backend-encryption";
+import { stageAccessLogsRule } from "./rules/stage-access-logs";
+import { stageThrottlingRule } from "./rules/stage-throttling";
+import { stageTracingRule } from "./rules/stage-tracing";
+import { userPoolAdminOnlyRule } from "./rules/user-pool-admin-only";
+import { userPoolDeletionProtectionRule } from "./rules/user-pool-deletion-protection";
+import { webAclRule } from "./rules/web-acl";
+import type { SecurityRule } from "./rule";
+
+export const ALL_RULES: readonly SecurityRule[] = [
+  methodAuthorizerRule,
+  methodScopesRule,
+  stageTracingRule,
+  stageThrottlingRule,
+  stageAccessLogsRule,
+  webAclRule,
+  sourceIpPolicyRule,
+  methodSettingsDataTraceRule,
+  clientFlowsRule,
+  clientSecretSettingsRule,
+  accessTokenValidityRule,
+  userPoolAdminOnlyRule,
+  userPoolDeletionProtectionRule,
+  logRetentionRule,
+  lambdaLogGroupRule,
+  lambdaRoleLeastPrivilegeRule,
+  roleTrustPolicyRule,
+  managedPolicyAttachmentsRule,
+  lambdaPermissionRule,
+  lambdaTracingRule,
+  sensitiveOutputsRule,
+  secretsConfinedRule,
+  stateBackendEncryptionRule,
+  snsEncryptionRule,
+  alarmActionsRule,
+  defaultTagsRule,
+  portablePathsRule,
+];

@@ -1,0 +1,23 @@
+/**
+ * What a rule needs to know about a stack beyond its JSON: which environment it is, whether it
+ * is a production one (strict rules apply) and whether it should have access logs. Taken from
+ * the validated model, never guessed from the synthesized output (a rule that read "is this
+ * production?" from the JSON would pass a stack that silently lost its protection).
+ */
+import type { Environment } from "../model/model-types";
+
+export interface StackMetadata {
+  readonly environmentName: string;
+  readonly production: boolean;
+  readonly accessLogsEnabled: boolean;
+}
+
+export function stackMetadataOf(environment: Environment): StackMetadata {
+  // `kind` decides; a model without it (before issue 6) marks production by deletion protection.
+  const kind: string | undefined = environment.kind;
+  return {
+    environmentName: environment.name,
+    production: kind === undefined ? environment.deletionProtection : kind === "production",
+    accessLogsEnabled: environment.accessLogs?.enabled ?? false,
+  };
+}
