@@ -27,12 +27,12 @@ function main(): number {
   }
 
   // Loaded only for a valid config: a bad one fails fast, and writes nothing.
-  const { buildApp } = require("./constructs/m2m-app") as typeof import("./constructs/m2m-app");
+  const { synthesizeApp } = require("./constructs/m2m-app") as typeof import("./constructs/m2m-app");
   const outdir = process.env.CDKTF_OUTDIR ?? path.join(process.cwd(), "cdktf.out");
   // Stacks of environments that no longer exist must not linger beside the new ones.
   fs.rmSync(path.join(outdir, "stacks"), { recursive: true, force: true });
   const started = process.hrtime.bigint();
-  buildApp(model, { outdir }).synth();
+  synthesizeApp(model, { outdir });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const stacks = model.environments.map((e) => e.name).join(", ");
   console.log(`synthesized ${stacks} -> ${path.relative(process.cwd(), path.join(outdir, "stacks")) || outdir}/ in ${ms.toFixed(0)} ms`);

@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import defaultConfig from "../m2m.config";
-import { buildApp } from "../constructs/m2m-app";
+import { synthesizeApp } from "../constructs/m2m-app";
 import type { M2MConfigInput } from "../model/config-types";
 import { validateConfig } from "../model/validate";
 import { largeConfig } from "./large-config";
@@ -42,7 +42,7 @@ function synthProcess(name: string): number {
 }
 
 function synthInProcess(name: string): number {
-  return elapsed(() => buildApp(validateConfig(configs[name]), { outdir: path.join(work, `in-${name}`) }).synth());
+  return elapsed(() => synthesizeApp(validateConfig(configs[name]), { outdir: path.join(work, `in-${name}`) }));
 }
 
 const times: Record<string, Record<string, number[]>> = { process: { default: [], large: [] }, "in-process": { default: [], large: [] } };

@@ -22,3 +22,19 @@ export function buildApp(model: M2MModel, options: BuildAppOptions): App {
   for (const environment of model.environments) new M2MStack(app, { model, environment, scopeCheckerBundle });
   return app;
 }
+
+/**
+ * Builds and synthesizes the app. cdktf records a full stack trace for every token it creates;
+ * with source maps on (tsx turns them on), each trace costs source-map lookups, which took over
+ * half the synth time of a large config. The traces only feed messages about misused tokens, so
+ * synthesis runs with source maps off and restores the setting afterwards.
+ */
+export function synthesizeApp(model: M2MModel, options: BuildAppOptions): void {
+  const sourceMaps = process.sourceMapsEnabled;
+  process.setSourceMapsEnabled(false);
+  try {
+    buildApp(model, options).synth();
+  } finally {
+    process.setSourceMapsEnabled(sourceMaps);
+  }
+}

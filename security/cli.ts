@@ -28,7 +28,7 @@ interface Options {
 
 function parseArgs(argv: readonly string[]): Options | "help" {
   let stacksDir: string | undefined;
-  let configFile = process.env.M2M_CONFIG ?? path.join(__dirname, "..", "m2m.config.ts");
+  let configFile = process.env.M2M_CONFIG || path.join(__dirname, "..", "m2m.config.ts");
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {

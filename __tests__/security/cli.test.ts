@@ -13,7 +13,8 @@ const root = path.join(__dirname, "..", "..");
 const tsx = path.join(root, "node_modules", ".bin", "tsx");
 
 function checkSecurity(...args: string[]) {
-  const result = spawnSync(tsx, ["security/cli.ts", ...args], { cwd: root, encoding: "utf8", env: { ...process.env, M2M_CONFIG: "" } });
+  const { M2M_CONFIG: _ignored, ...env } = process.env; // the default config unless --config says otherwise
+  const result = spawnSync(tsx, ["security/cli.ts", ...args], { cwd: root, encoding: "utf8", env });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

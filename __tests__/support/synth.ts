@@ -6,7 +6,7 @@ import defaultConfig from "../../m2m.config";
 import type { M2MConfigInput } from "../../model/config-types";
 import type { M2MModel } from "../../model/model-types";
 import { validateConfig } from "../../model/validate";
-import { buildApp } from "../../constructs/m2m-app";
+import { synthesizeApp } from "../../constructs/m2m-app";
 
 /** A synthesized stack: the parsed `cdk.tf.json` and its exact text. */
 export interface SynthesizedStack {
@@ -28,7 +28,7 @@ export function tempDir(prefix: string): string {
 
 /** Synthesizes a model into `outdir` and returns every stack by environment name. */
 export function synthModel(model: M2MModel, outdir: string = tempDir("synth")): Record<string, SynthesizedStack> {
-  buildApp(model, { outdir }).synth();
+  synthesizeApp(model, { outdir });
   const stacks: Record<string, SynthesizedStack> = {};
   for (const env of model.environments) {
     const text = fs.readFileSync(path.join(outdir, "stacks", env.name, "cdk.tf.json"), "utf8");

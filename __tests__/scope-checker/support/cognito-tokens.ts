@@ -108,9 +108,18 @@ export function authorizerEvent(init: EventInit) {
  * scope checker: `*` matches any run of characters (also `/`), `?` one character, an explicit
  * Deny beats any Allow, and no match means deny.
  */
+const compiledPatterns = new Map<string, RegExp>();
+function iamPattern(pattern: string): RegExp {
+  let regex = compiledPatterns.get(pattern);
+  if (!regex) {
+    regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "s");
+    compiledPatterns.set(pattern, regex);
+  }
+  return regex;
+}
+
 export function policyAllows(policy: { Statement: readonly { Effect: string; Resource: readonly string[] | string }[] }, methodArn: string): boolean {
-  const matches = (pattern: string) =>
-    new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "s").test(methodArn);
+  const matches = (pattern: string) => iamPattern(pattern).test(methodArn);
   const resources = (r: readonly string[] | string) => (typeof r === "string" ? [r] : r);
   if (policy.Statement.some((s) => s.Effect === "Deny" && resources(s.Resource).some(matches))) return false;
   return policy.Statement.some((s) => s.Effect === "Allow" && resources(s.Resource).some(matches));

@@ -1,0 +1,76 @@
+/** Issue 6's infrastructure: cheap defaults for development, strict ones for production, every option wired. */
+import defaultConfig from "../../m2m.config";
+import { ACCESS_LOG_FORMAT } from "../../constructs/api-access-logs";
+import { resourceOf, synthConfig, synthDefault } from "../support/synth";
+
+const { dev, prod } = synthDefault();
+
+test("every stage has X-Ray tracing and stage-wide throttling with metrics", () => {
+  for (const [stack, rate, burst] of [[dev!, 10, 20], [prod!, 100, 200]] as const) {
+    expect(resourceOf(stack, "aws_api_gateway_stage", "stage").xray_tracing_enabled).toBe(true);
+    expect(resourceOf(stack, "aws_api_gateway_method_settings", "all")).toMatchObject({
+      method_path: "*/*",
+      stage_name: "${aws_api_gateway_stage.stage.stage_name}",
+      settings: { metrics_enabled: true, throttling_rate_limit: rate, throttling_burst_limit: burst, data_trace_enabled: false },
+    });
+  }
+});
+
+test("development stays cheap: no access logs, WAF, alarms or account role", () => {
+  const types = Object.keys(dev!.json.resource);
+  for (const type of ["aws_wafv2_web_acl", "aws_sns_topic", "aws_cloudwatch_metric_alarm", "aws_api_gateway_account"]) expect(types).not.toContain(type);
+  expect(resourceOf(dev!, "aws_api_gateway_stage", "stage").access_log_settings).toBeUndefined();
+  expect(resourceOf(dev!, "aws_api_gateway_method_settings", "all").settings.logging_level).toBe("OFF");
+});
+
+test("production: JSON access logs after the account's logging role, with retention", () => {
+  const stage = resourceOf(prod!, "aws_api_gateway_stage", "stage");
+  expect(stage.access_log_settings).toEqual({ destination_arn: "${aws_cloudwatch_log_group.access_logs.arn}", format: ACCESS_LOG_FORMAT });
+  expect(stage.depends_on).toEqual(["aws_api_gateway_account.account"]);
+  const fields = JSON.parse(ACCESS_LOG_FORMAT);
+  expect(Object.keys(fields)).toEqual(expect.arrayContaining(["requestId", "sourceIp", "clientId", "resourcePath", "status", "responseLatencyMs"]));
+  expect(ACCESS_LOG_FORMAT).not.toMatch(/Authorization|header/i);
+  expect(resourceOf(prod!, "aws_cloudwatch_log_group", "access_logs").retention_in_days).toBe(365);
+  expect(resourceOf(prod!, "aws_api_gateway_account", "account").cloudwatch_role_arn).toBe("${aws_iam_role.api_gateway_cloudwatch.arn}");
+  expect(resourceOf(prod!, "aws_iam_role_policy_attachment", "api_gateway_cloudwatch").policy_arn).toBe("arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs");
+});
+
+test("production: a WAF web ACL with a per-IP rate rule on the stage", () => {
+  expect(resourceOf(prod!, "aws_wafv2_web_acl", "api")).toMatchObject({
+    scope: "REGIONAL",
+    default_action: { allow: {} },
+    rule: [{ name: "rate-limit-per-source-ip", action: { block: {} }, statement: { rate_based_statement: { limit: 1000, aggregate_key_type: "IP" } } }],
+  });
+  expect(resourceOf(prod!, "aws_wafv2_web_acl_association", "api")).toEqual({ resource_arn: "${aws_api_gateway_stage.stage.arn}", web_acl_arn: "${aws_wafv2_web_acl.api.arn}" });
+});
+
+test("production: alarms to an encrypted SNS topic with the configured subscriber", () => {
+  expect(resourceOf(prod!, "aws_sns_topic", "alarms").kms_master_key_id).toBe("alias/aws/sns");
+  expect(resourceOf(prod!, "aws_sns_topic_subscription", "alarms_0")).toMatchObject({ protocol: "email", endpoint: "platform-oncall@example.com" });
+  const alarms = prod!.json.resource.aws_cloudwatch_metric_alarm!;
+  expect(Object.keys(alarms).sort()).toEqual(["api_4xx_spike", "api_5xx_rate", "cognito_token_throttles", "scope_checker_errors", "scope_checker_throttles"]);
+  for (const alarm of Object.values(alarms)) expect((alarm as { alarm_actions: string[] }).alarm_actions).toEqual(["${aws_sns_topic.alarms.arn}"]);
+  expect(resourceOf(prod!, "aws_cloudwatch_metric_alarm", "api_5xx_rate").dimensions).toEqual({ ApiName: "${aws_api_gateway_rest_api.rest_api.name}", Stage: "prod" });
+  expect(resourceOf(prod!, "aws_cloudwatch_metric_alarm", "scope_checker_errors").dimensions).toEqual({ FunctionName: "${aws_lambda_function.scope_checker.function_name}" });
+});
+
+test("source-IP allow-list, per-route throttling and reserved concurrency when configured", () => {
+  const config = structuredClone(defaultConfig) as any;
+  config.environments[0].allowedSourceIps = ["203.0.113.0/24", "2001:db8::/32"];
+  config.environments[0].scopeChecker = { reservedConcurrency: 5 };
+  config.routes[1].throttling = { rateLimit: 2, burstLimit: 4 };
+  const stack = synthConfig(config).dev!;
+  const policy = resourceOf(stack, "aws_api_gateway_rest_api_policy", "source_ips");
+  expect(policy.rest_api_id).toBe("${aws_api_gateway_rest_api.rest_api.id}");
+  expect(policy.policy).toContain('"Condition" = {"NotIpAddress" = {"aws:SourceIp" = ["203.0.113.0/24", "2001:db8::/32"]}}');
+  expect(policy.policy).toContain('"Effect" = "Deny"');
+  // A resource policy only takes effect on redeployment: it is part of the deployment's trigger.
+  const deployment = resourceOf(stack, "aws_api_gateway_deployment", "deployment");
+  expect(deployment.depends_on).toContain("aws_api_gateway_rest_api_policy.source_ips");
+  expect(deployment.triggers.redeployment).toContain("aws_api_gateway_rest_api_policy.source_ips");
+  expect(resourceOf(stack, "aws_api_gateway_method_settings", "get_premium")).toMatchObject({
+    method_path: "premium/GET",
+    settings: { throttling_rate_limit: 2, throttling_burst_limit: 4, metrics_enabled: true },
+  });
+  expect(resourceOf(stack, "aws_lambda_function", "scope_checker").reserved_concurrent_executions).toBe(5);
+});

@@ -1,0 +1,113 @@
+/** The scope checker's Terraform: bundle -> zip -> function, least-privilege role, authorizer, permission. */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import defaultConfig from "../../m2m.config";
+import { resourceOf, synthConfig, synthDefault, tempDir } from "../support/synth";
+
+const outdir = tempDir("checker");
+const dev = synthDefault(outdir).dev!;
+
+test("the bundle is an asset of the stack, zipped with a fixed file mode", () => {
+  const archive = dev.json.data!.archive_file!.scope_checker!;
+  expect(archive).toMatchObject({ type: "zip", output_path: "scope-checker.zip", output_file_mode: "0644" });
+  const source = archive.source_file as string;
+  expect(source).toMatch(/^assets\/scope-checker_bundle_[0-9A-F]+\/[0-9A-F]+\/index\.mjs$/);
+  const bundle = fs.readFileSync(path.join(outdir, "stacks", "dev", source), "utf8");
+  expect(bundle).toContain("Unauthorized");
+  expect(bundle.length).toBeLessThan(50 * 1024);
+});
+
+test("the function: nodejs22.x on arm64, code hash from the archive, its settings and environment", () => {
+  expect(resourceOf(dev, "aws_lambda_function", "scope_checker")).toMatchObject({
+    runtime: "nodejs22.x",
+    architectures: ["arm64"],
+    handler: "index.handler",
+    filename: "${data.archive_file.scope_checker.output_path}",
+    source_code_hash: "${data.archive_file.scope_checker.output_base64sha256}",
+    memory_size: 256,
+    timeout: 5,
+    tracing_config: { mode: "Active" },
+    depends_on: ["aws_cloudwatch_log_group.scope_checker", "aws_iam_role_policy.scope_checker_logs"],
+    environment: {
+      variables: {
+        USER_POOL_ID: "${aws_cognito_user_pool.user_pool.id}",
+        RESOURCE_SERVER_ID: "${aws_cognito_resource_server.resource_server.identifier}",
+        // Only billing holds both payments scopes: the allow-list is the clients a checked route admits.
+        CLIENT_IDS: "${jsonencode([aws_cognito_user_pool_client.client_billing.id])}",
+        ROUTES: JSON.stringify([{ method: "POST", path: "/payments", scopes: ["payments.read", "payments.write"] }]),
+      },
+    },
+  });
+});
+
+test("the role may only write to its own log group (plus X-Ray, which has no resource-level permissions)", () => {
+  const role = resourceOf(dev, "aws_iam_role", "scope_checker");
+  expect(JSON.parse(role.assume_role_policy)).toEqual({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+  });
+  const policies = dev.json.resource.aws_iam_role_policy!;
+  expect(Object.keys(policies)).toEqual(["scope_checker_logs"]);
+  const policy = resourceOf(dev, "aws_iam_role_policy", "scope_checker_logs").policy as string;
+  expect(policy).toContain('"Action" = ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource" = "${aws_cloudwatch_log_group.scope_checker.arn}:*"');
+  expect(policy).toContain('"Action" = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], "Resource" = "*"');
+  expect(policy).not.toMatch(/"Action" = "\*"|logs:\*|CreateLogGroup/);
+  expect(dev.json.resource.aws_iam_role_policy_attachment).toBeUndefined();
+});
+
+test("the log group has retention", () => {
+  expect(resourceOf(dev, "aws_cloudwatch_log_group", "scope_checker")).toEqual({ name: "/aws/lambda/m2m-demo-api-dev-scope-checker", retention_in_days: 14 });
+});
+
+test("a REQUEST authorizer on the Authorization header, results cached 300 s", () => {
+  expect(resourceOf(dev, "aws_api_gateway_authorizer", "scope_checker")).toEqual({
+    name: "scope-checker",
+    rest_api_id: "${aws_api_gateway_rest_api.rest_api.id}",
+    type: "REQUEST",
+    authorizer_uri: "${aws_lambda_function.scope_checker.invoke_arn}",
+    identity_source: "method.request.header.Authorization",
+    authorizer_result_ttl_in_seconds: 300,
+  });
+});
+
+test("only this authorizer of this API may invoke the function", () => {
+  expect(resourceOf(dev, "aws_lambda_permission", "scope_checker")).toEqual({
+    statement_id: "AllowApiGatewayAuthorizer",
+    action: "lambda:InvokeFunction",
+    function_name: "${aws_lambda_function.scope_checker.function_name}",
+    principal: "apigateway.amazonaws.com",
+    source_arn: "${aws_api_gateway_rest_api.rest_api.execution_arn}/authorizers/${aws_api_gateway_authorizer.scope_checker.id}",
+  });
+});
+
+test("scope-checker routes use CUSTOM authorization; the authorizer is part of the deployment", () => {
+  expect(resourceOf(dev, "aws_api_gateway_method", "post_payments")).toMatchObject({
+    authorization: "CUSTOM",
+    authorizer_id: "${aws_api_gateway_authorizer.scope_checker.id}",
+  });
+  expect(resourceOf(dev, "aws_api_gateway_method", "post_payments").authorization_scopes).toBeUndefined();
+  expect(resourceOf(dev, "aws_api_gateway_deployment", "deployment").depends_on).toContain("aws_api_gateway_authorizer.scope_checker");
+});
+
+test("disabling a client drops it from the allow-list and from the token endpoint", () => {
+  const config = structuredClone(defaultConfig) as any;
+  config.clients.find((c: { name: string }) => c.name === "billing").overrides = { dev: { disabled: true } };
+  const stacks = synthConfig(config);
+  expect(resourceOf(stacks.dev!, "aws_lambda_function", "scope_checker").environment.variables.CLIENT_IDS).toBe("${jsonencode([])}");
+  expect(resourceOf(stacks.dev!, "aws_cognito_user_pool_client", "client_billing")).toMatchObject({
+    allowed_oauth_flows_user_pool_client: false,
+    allowed_oauth_flows: [],
+    allowed_oauth_scopes: [],
+    generate_secret: true,
+  });
+  expect(resourceOf(stacks.prod!, "aws_lambda_function", "scope_checker").environment.variables.CLIENT_IDS).toBe("${jsonencode([aws_cognito_user_pool_client.client_billing.id])}");
+});
+
+test("a config without scope-checker routes has no Lambda, archive or archive provider", () => {
+  const config = structuredClone(defaultConfig) as any;
+  config.routes = config.routes.filter((r: { authorizer?: string }) => r.authorizer !== "scope-checker");
+  const stack = synthConfig(config).dev!;
+  expect(stack.json.resource.aws_lambda_function).toBeUndefined();
+  expect(stack.json.data).toBeUndefined();
+  expect(stack.json.terraform.required_providers.archive).toBeUndefined();
+});

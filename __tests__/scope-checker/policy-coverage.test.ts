@@ -1,0 +1,175 @@
+/**
+ * A policy API Gateway caches for a token is reused on every route the token calls next.
+ * These tests evaluate returned policies (with an IAM matcher written in the test) against
+ * concrete requests of *every* route and compare with what the token's scopes permit
+ * (scopesSatisfy, all-of, over the route table), whichever route the first call went to.
+ */
+import fc from "fast-check";
+import { scopesSatisfy } from "../../model/access";
+import { computeGrant, grantedScopes } from "../../lambdas/scope-checker/access-policy";
+import { setDecisionLogSink } from "../../lambdas/scope-checker/decision-log";
+import { compileRouteTable } from "../../lambdas/scope-checker/route-table";
+import { createHandler } from "../../lambdas/scope-checker/scope-checker";
+import { ARN_PREFIX, USER_POOL_ID, accessToken, authorizerEvent, concretePath, generateSigningKey, jwksOf, policyAllows, scopeIds } from "./support/cognito-tokens";
+import { HTTP_METHODS, SCOPE_NAMES, TEST_ROUTES, requestPathsOf } from "./support/test-routes";
+
+const key = generateSigningKey("key-1");
+const CLIENT = "coverage0client0000000000001";
+
+interface ConcreteRequest {
+  readonly route: number;
+  readonly methodArn: string;
+}
+
+function concreteRequests(routes: readonly { method: string; path: string }[], pathsOf: (path: string) => string[]): ConcreteRequest[] {
+  return routes.flatMap((route, index) =>
+    (route.method === "ANY" ? HTTP_METHODS : [route.method]).flatMap((method) =>
+      pathsOf(route.path).map((path) => ({ route: index, methodArn: `${ARN_PREFIX}${method}${path}` })),
+    ),
+  );
+}
+
+let restoreSink: ReturnType<typeof setDecisionLogSink>;
+beforeAll(() => {
+  restoreSink = setDecisionLogSink(() => undefined);
+});
+afterAll(() => setDecisionLogSink(restoreSink));
+
+describe("the route table of the tests", () => {
+  const handler = createHandler({ userPoolId: USER_POOL_ID, clientIds: [CLIENT], routes: TEST_ROUTES, jwks: jwksOf(key) });
+  const requests = concreteRequests(TEST_ROUTES, requestPathsOf);
+
+  it("has concrete requests that each belong to exactly one route", () => {
+    expect(new Set(requests.map((r) => r.methodArn)).size).toBe(requests.length);
+    expect(requests.length).toBeGreaterThan(40);
+  });
+
+  // Every combination of the scopes: 2^8 tokens.
+  const scopeSets = Array.from({ length: 2 ** SCOPE_NAMES.length }, (_, mask) => SCOPE_NAMES.filter((_, bit) => mask & (1 << bit)));
+
+  it("policies allow exactly the routes the token's scopes permit, whichever route was called first", async () => {
+    let allows = 0;
+    let denies = 0;
+    for (const names of scopeSets) {
+      const token = accessToken(key, CLIENT, scopeIds(...names));
+      const granted = new Set(names.map((n) => scopeIds(n)));
+      const permitted = TEST_ROUTES.map((route) => scopesSatisfy("all-of", route.scopes, granted));
+      for (const [called, route] of TEST_ROUTES.entries()) {
+        const method = route.method === "ANY" ? "PATCH" : route.method;
+        const event = authorizerEvent({ method, resource: route.path, path: concretePath(route.path), headers: { Authorization: `Bearer ${token}` } });
+        const result = await handler(event);
+        expect(result.policyDocument.Statement[0]!.Effect).toBe(permitted[called] ? "Allow" : "Deny");
+        if (permitted[called]) allows += 1;
+        else denies += 1;
+        for (const request of requests) {
+          const allowed = policyAllows(result.policyDocument, request.methodArn);
+          if (allowed !== permitted[request.route]) {
+            throw new Error(`scopes [${names.join(" ")}], first call ${route.method} ${route.path}: ${request.methodArn} allowed=${allowed}`);
+          }
+        }
+      }
+    }
+    // Both outcomes were exercised many times.
+    expect(allows).toBeGreaterThan(200);
+    expect(denies).toBeGreaterThan(200);
+  });
+
+  it("lists every permitted route, including those reached only through a path parameter", async () => {
+    const token = accessToken(key, CLIENT, scopeIds("orders.read", "orders.list", "admin"));
+    const result = await handler(authorizerEvent({ method: "GET", resource: "/orders", headers: { Authorization: token } }));
+    expect(result.policyDocument.Statement).toEqual([
+      {
+        Action: "execute-api:Invoke",
+        Effect: "Allow",
+        Resource: [`${ARN_PREFIX}GET/orders`, `${ARN_PREFIX}GET/orders/*`, `${ARN_PREFIX}*/admin/*`],
+      },
+      // `GET/orders/*` and `*/admin/*` would also match GET /orders/{id}/refunds, which needs refunds.read.
+      { Action: "execute-api:Invoke", Effect: "Deny", Resource: [`${ARN_PREFIX}GET/orders/*/refunds`] },
+    ]);
+  });
+});
+
+describe("a route table where no exact policy exists", () => {
+  // Allowing GET/a/* needs Deny GET/a/*/b, and that pattern also matches GET /a/{x}/b/{y} with y = "b".
+  const routes = [
+    { method: "GET", path: "/a/{x}", scopes: [scopeIds("s1")] },
+    { method: "GET", path: "/a/{x}/b", scopes: [scopeIds("s2")] },
+    { method: "GET", path: "/a/{x}/b/{y}", scopes: [scopeIds("s1")] },
+  ];
+
+  it("is flagged, and the policy errs towards 403, never towards granting", async () => {
+    const grant = computeGrant(compileRouteTable(routes), grantedScopes(scopeIds("s1")));
+    expect(grant.ambiguous).toBe(true);
+    const handler = createHandler({ userPoolId: USER_POOL_ID, clientIds: null, routes, jwks: jwksOf(key) });
+    const token = accessToken(key, CLIENT, scopeIds("s1"));
+    const result = await handler(authorizerEvent({ method: "GET", resource: "/a/{x}", headers: { Authorization: token } }));
+    expect(policyAllows(result.policyDocument, `${ARN_PREFIX}GET/a/1`)).toBe(true);
+    expect(policyAllows(result.policyDocument, `${ARN_PREFIX}GET/a/1/b`)).toBe(false);
+    expect(policyAllows(result.policyDocument, `${ARN_PREFIX}GET/a/1/b/2`)).toBe(true);
+    expect(policyAllows(result.policyDocument, `${ARN_PREFIX}GET/a/1/b/b`)).toBe(false);
+  });
+});
+
+describe("random route tables (property)", () => {
+  const segment = fc.constantFrom("a", "b", "{p}", "{p}", "{rest+}");
+  const routeArb = fc.record({
+    method: fc.constantFrom("GET", "POST", "ANY"),
+    segments: fc.array(segment, { minLength: 0, maxLength: 4 }),
+    scopes: fc.subarray(["s1", "s2", "s3"], { minLength: 1 }),
+  });
+  const tableArb = fc
+    .uniqueArray(routeArb, { minLength: 2, maxLength: 6, selector: (r) => `${r.method} ${r.segments.join("/")}` })
+    .map((routes) =>
+      routes
+        .filter((r) => !r.segments.slice(0, -1).includes("{rest+}"))
+        .map((r) => ({ method: r.method, path: `/${r.segments.join("/")}`, scopes: r.scopes.map((s) => scopeIds(s)) })),
+    )
+    .filter((routes) => routes.length >= 2 && new Set(routes.map((r) => `${r.method} ${r.path}`)).size === routes.length);
+
+  const tokens = new Map<string, string>();
+  for (let mask = 0; mask < 8; mask++) {
+    const names = ["s1", "s2", "s3"].filter((_, bit) => mask & (1 << bit));
+    tokens.set(names.join(" "), accessToken(key, CLIENT, scopeIds(...names)));
+  }
+  const valuesFor = (path: string) => {
+    const single = ["a", "b", "x"];
+    const greedy = ["a", "x", "a/b", "b/a/b"];
+    let paths = [path];
+    paths = paths.flatMap((p) => (p.includes("{p}") ? single.map((v) => p.replace("{p}", v)) : [p]));
+    paths = paths.flatMap((p) => (p.includes("{p}") ? single.map((v) => p.replace("{p}", v)) : [p]));
+    paths = paths.flatMap((p) => (p.includes("{p}") ? single.map((v) => p.replace("{p}", v)) : [p]));
+    paths = paths.flatMap((p) => (p.includes("{p}") ? single.map((v) => p.replace("{p}", v)) : [p]));
+    return paths.flatMap((p) => (p.includes("{rest+}") ? greedy.map((v) => p.replace("{rest+}", v)) : [p]));
+  };
+
+  it("never grant a route the scopes do not permit, and are exact unless flagged ambiguous", async () => {
+    await fc.assert(
+      fc.asyncProperty(tableArb, fc.subarray(["s1", "s2", "s3"]), fc.nat(), async (routes, names, pick) => {
+        const handler = createHandler({ userPoolId: USER_POOL_ID, clientIds: null, routes, jwks: jwksOf(key) });
+        const granted = new Set(names.map((n) => scopeIds(n)));
+        const permitted = routes.map((r) => scopesSatisfy("all-of", r.scopes, granted));
+        const ambiguous = computeGrant(compileRouteTable(routes), granted).ambiguous;
+        const called = routes[pick % routes.length]!;
+        const event = authorizerEvent({
+          method: called.method === "ANY" ? "PUT" : called.method,
+          resource: called.path,
+          path: valuesFor(called.path)[0]!,
+          headers: { Authorization: tokens.get(names.join(" "))! },
+        });
+        const result = await handler(event);
+        // Only requests that a single route can serve have an unambiguous expected answer.
+        const requests = concreteRequests(routes, valuesFor);
+        const owners = new Map<string, Set<number>>();
+        for (const r of requests) owners.set(r.methodArn, (owners.get(r.methodArn) ?? new Set()).add(r.route));
+        for (const request of requests) {
+          if (owners.get(request.methodArn)!.size !== 1) continue;
+          const allowed = policyAllows(result.policyDocument, request.methodArn);
+          if (allowed && !permitted[request.route]) return false;
+          if (!ambiguous && allowed !== permitted[request.route]) return false;
+        }
+        return true;
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
