@@ -80,6 +80,9 @@ export default defineConfig({
       // The account-level API Gateway logging role: one per account and region, managed here only.
       accessLogs: { manageAccountRole: true },
       alarms: { emails: ["platform-oncall@example.com"] },
+      // State holds every client secret: keep production's in an encrypted, locked S3 bucket.
+      // Replace bucket and key with your own before the first deploy.
+      backend: { type: "s3", bucket: "acme-terraform-state", key: "cognito-m2m/prod.tfstate", region: "eu-west-1" },
       tags: { CostCenter: "platform" },
     },
   ],

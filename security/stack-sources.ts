@@ -51,10 +51,10 @@ export function readStacks(model: M2MModel, dir: string): NamedStack[] {
 export function synthesizeStacks(model: M2MModel): NamedStack[] {
   // Loaded on demand: reading existing stacks needs no cdktf.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { buildApp } = require("../constructs/m2m-app") as typeof import("../constructs/m2m-app");
+  const { synthesizeApp } = require("../constructs/m2m-app") as typeof import("../constructs/m2m-app");
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "m2m-security-"));
   try {
-    buildApp(model, { outdir }).synth();
+    synthesizeApp(model, { outdir });
     return readStacks(model, path.join(outdir, "stacks"));
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });

@@ -156,6 +156,11 @@ describe("the stack: provider, backend, outputs", () => {
   test("local backend with a relative path by default", () => {
     expect(dev.json.terraform.backend).toEqual({ local: { path: "../../../terraform.dev.tfstate" } });
   });
+  test("an S3 backend is encrypted and locked (S3's lock file when no DynamoDB table is given)", () => {
+    expect(prod.json.terraform.backend).toEqual({
+      s3: { bucket: "acme-terraform-state", key: "cognito-m2m/prod.tfstate", region: "eu-west-1", encrypt: true, use_lockfile: true },
+    });
+  });
   test("outputs: URLs, ids, scopes, and secrets only as sensitive", () => {
     const outputs = dev.json.output;
     expect(Object.keys(outputs).sort()).toEqual(["client_ids", "client_secret_arns", "client_secrets", "invoke_url", "resource_server_identifier", "scopes", "token_endpoint", "user_pool_id"]);

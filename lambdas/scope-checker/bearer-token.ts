@@ -3,6 +3,10 @@
  * case-insensitively; the value is `Bearer <jwt>` (any case of the scheme) or a bare JWT.
  * Everything else — no header, two headers, two tokens, another scheme, an oversized or
  * mis-shaped token — is refused here, before any cryptography runs.
+ *
+ * This runs on every request, so the accepting path uses only length checks and indexOf;
+ * regular expressions run only to name the reason of a refusal. Characters outside the
+ * base64url alphabet are left to aws-jwt-verify's own shape check (a JwtParseError).
  */
 import type { UnauthorizedReason } from "./decision-log";
 
@@ -13,12 +17,15 @@ import type { UnauthorizedReason } from "./decision-log";
  */
 export const MAX_TOKEN_CHARS = 10_240;
 
-/** Three non-empty base64url parts. Cognito never pads; `=` is refused. */
-const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
-const BASE64URL_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-const BEARER_PREFIX = /^bearer[ \t]+/i;
-const SEPARATORS = /[\s,]+/;
 const AUTHORIZATION = "authorization";
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const SEPARATORS = /[\s,]+/;
+
+/** Value of each base64url character (-1 for any other ASCII character). */
+const SEXTET = new Int8Array(128).fill(-1);
+"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".split("").forEach((ch, value) => {
+  SEXTET[ch.charCodeAt(0)] = value;
+});
 
 export type BearerTokenResult =
   | { readonly ok: true; readonly token: string }
@@ -30,6 +37,16 @@ function refuse(reason: UnauthorizedReason): BearerTokenResult {
   return { ok: false, reason };
 }
 
+function isAuthorization(name: string): boolean {
+  return name.length === AUTHORIZATION.length && name.toLowerCase() === AUTHORIZATION;
+}
+
+/** `Bearer<space or tab>` in any case. */
+function startsWithBearerScheme(value: string): boolean {
+  const next = value.charCodeAt(6);
+  return (next === 32 || next === 9) && value.slice(0, 6).toLowerCase() === "bearer";
+}
+
 export function extractBearerToken(
   headers: HeaderMap<string>,
   multiValueHeaders?: HeaderMap<readonly string[]>,
@@ -38,7 +55,7 @@ export function extractBearerToken(
   let seen = 0;
   if (headers && typeof headers === "object") {
     for (const name of Object.keys(headers)) {
-      if (name.length === AUTHORIZATION.length && name.toLowerCase() === AUTHORIZATION) {
+      if (isAuthorization(name)) {
         seen += 1;
         value = headers[name];
       }
@@ -48,50 +65,50 @@ export function extractBearerToken(
   if (seen > 1) return refuse("multiple-tokens");
   if (multiValueHeaders && typeof multiValueHeaders === "object") {
     for (const name of Object.keys(multiValueHeaders)) {
-      if (name.length === AUTHORIZATION.length && name.toLowerCase() === AUTHORIZATION) {
-        const values = multiValueHeaders[name];
-        if (Array.isArray(values) && values.length > 1) return refuse("multiple-tokens");
-      }
+      const values = isAuthorization(name) ? multiValueHeaders[name] : undefined;
+      if (Array.isArray(values) && values.length > 1) return refuse("multiple-tokens");
     }
   }
   if (value === undefined || value === null) return refuse("no-token");
   if (typeof value !== "string") return refuse("malformed-header");
 
-  // Check the size before any regular expression or copy touches hostile input.
+  // Size first: nothing below should touch an arbitrarily long hostile value.
   if (value.length > MAX_TOKEN_CHARS + 64) return refuse("oversized-token");
   const trimmed = value.trim();
   if (trimmed === "") return refuse("no-token");
+  const token = startsWithBearerScheme(trimmed) ? trimmed.slice(7).trimStart() : trimmed;
+  if (token === "" || (token.length === 6 && token.toLowerCase() === "bearer")) return refuse("malformed-header");
 
-  const prefix = BEARER_PREFIX.exec(trimmed);
-  const token = prefix ? trimmed.slice(prefix[0].length) : trimmed;
-  if (token === "" || /^bearer$/i.test(token)) return refuse("malformed-header");
-
-  if (SEPARATORS.test(token)) {
+  if (token.indexOf(" ") >= 0 || token.indexOf(",") >= 0 || token.indexOf("\t") >= 0) {
     // `Bearer a.b.c, Bearer d.e.f`, `a.b.c d.e.f`: more than one credential. `Basic xyz`: another scheme.
     const jwtShaped = token.split(SEPARATORS).filter((part) => JWT_SHAPE.test(part)).length;
     return refuse(jwtShaped > 1 ? "multiple-tokens" : "malformed-header");
   }
   if (token.length > MAX_TOKEN_CHARS) return refuse("oversized-token");
-  if (!JWT_SHAPE.test(token) || !isCanonicalBase64url(token)) return refuse("malformed-token");
+  if (!isCanonicalJwtShape(token)) return refuse("malformed-token");
   return { ok: true, token };
 }
 
 /**
- * Base64url has spare bits in a part's last character; decoders ignore them, so `…Q` and `…R`
- * can decode to the same signature. Requiring them to be zero (as every encoder writes them)
- * makes each token have exactly one spelling: a mutated token is never a valid one.
+ * Exactly three non-empty parts, no padding, and each part's spare bits zero. Base64url has
+ * spare bits in a part's last character that decoders ignore, so `…Q` and `…R` can decode to
+ * the same signature; requiring them to be zero (as every encoder writes them) gives each
+ * token exactly one spelling: a mutated token is never a valid one.
  */
-function isCanonicalBase64url(token: string): boolean {
+function isCanonicalJwtShape(token: string): boolean {
   let start = 0;
   for (let part = 0; part < 3; part++) {
     const dot = token.indexOf(".", start);
-    const end = dot < 0 ? token.length : dot;
-    const remainder = (end - start) % 4;
-    if (remainder === 1) return false;
-    if (remainder > 1) {
-      const lastSextet = BASE64URL_ALPHABET.indexOf(token[end - 1]!);
-      const spareBits = remainder === 2 ? 0b1111 : 0b11;
-      if ((lastSextet & spareBits) !== 0) return false;
+    const last = part === 2;
+    if (last ? dot >= 0 : dot < 0) return false;
+    const end = last ? token.length : dot;
+    const length = end - start;
+    if (length === 0 || length % 4 === 1) return false;
+    if (length % 4 > 1) {
+      const code = token.charCodeAt(end - 1);
+      const sextet = code < 128 ? SEXTET[code]! : -1;
+      const spareBits = length % 4 === 2 ? 0b1111 : 0b11;
+      if (sextet < 0 || (sextet & spareBits) !== 0) return false;
     }
     start = end + 1;
   }

@@ -1,0 +1,11 @@
+import { generateKeyPairSync, sign } from "node:crypto";
+import { CognitoJwtVerifier } from "aws-jwt-verify/cognito-verifier";
+const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+const now = Math.floor(Date.now() / 1000);
+const pool = "eu-west-1_BenchPool1";
+const input = `${b64({ kid: "k", alg: "RS256" })}.${b64({ sub: "c", token_use: "access", scope: "https://x/a https://x/b", iss: `https://cognito-idp.eu-west-1.amazonaws.com/${pool}`, exp: now + 3600, iat: now, auth_time: now, jti: "x", version: 2, client_id: "c" })}`;
+const token = `${input}.${sign("sha256", Buffer.from(input), privateKey).toString("base64url")}`;
+const v = CognitoJwtVerifier.create({ userPoolId: pool, tokenUse: "access", clientId: ["c"] });
+v.cacheJwks({ keys: [{ ...(publicKey.export({ format: "jwk" }) as object), kid: "k", alg: "RS256", use: "sig" } as any] });
+for (let i = 0; i < 60000; i++) v.verifySync(token);
