@@ -82,7 +82,8 @@ it("mutated tokens: zero allows, zero errors other than Unauthorized", async () 
   await fc.assert(
     fc.asyncProperty(fc.array(mutationArb, { minLength: 1, maxLength: 3 }), fc.boolean(), async (mutations, withScheme) => {
       const mutated = mutations.reduce((t, m) => m(t), valid);
-      fc.pre(mutated !== valid);
+      // Swapping every part with the sibling token just spells that (valid) token: not a mutation.
+      fc.pre(mutated !== valid && mutated !== sibling);
       runs += 1;
       const event = authorizerEvent({ method: "POST", resource: "/payments", headers: { Authorization: withScheme ? `Bearer ${mutated}` : mutated } });
       try {

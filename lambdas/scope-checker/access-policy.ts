@@ -25,11 +25,11 @@ export interface ScopeGrant {
   readonly ambiguous: boolean;
 }
 
-/** Distinct scope claims remembered; a service sees a handful (one per client). */
+/** Bound of each memo (scope claims, API/stage prefixes); a service sees a handful of each. */
 const MAX_CACHED_GRANTS = 512;
 
 export function computeGrant(table: RouteTable, granted: ReadonlySet<string>): ScopeGrant {
-  const { routes, overlaps } = table;
+  const { routes } = table;
   const permitted = routes.map((route) => scopesSatisfy("all-of", route.scopes, granted));
   const allowPatterns: string[] = [];
   const denyPatterns: string[] = [];
@@ -39,9 +39,9 @@ export function computeGrant(table: RouteTable, granted: ReadonlySet<string>): S
       allowPatterns.push(route.arnPattern);
       return;
     }
-    if (!routes.some((_, a) => permitted[a] && overlaps[a]![b])) return;
+    if (!routes.some((_, a) => permitted[a] && table.overlaps(a, b))) return;
     denyPatterns.push(route.arnPattern);
-    if (routes.some((_, c) => permitted[c] && overlaps[b]![c])) ambiguous = true;
+    if (routes.some((_, c) => permitted[c] && table.overlaps(b, c))) ambiguous = true;
   });
   return Object.freeze({
     permitted: Object.freeze(permitted),
@@ -60,31 +60,19 @@ function statement(effect: "Allow" | "Deny", resources: readonly string[]): Poli
   return Object.freeze({ Action: "execute-api:Invoke", Effect: effect, Resource: Object.freeze(resources) });
 }
 
-export class PolicyBuilder {
-  private readonly grants = new Map<string, ScopeGrant>();
-  private readonly allowPolicies = new Map<string, readonly PolicyStatement[]>();
+/** The policies of one scope claim: its grant, and its Allow statements per API/stage prefix. */
+export class ScopePolicy {
+  private readonly allowByPrefix = new Map<string, readonly PolicyStatement[]>();
 
-  constructor(private readonly table: RouteTable) {}
+  constructor(readonly grant: ScopeGrant) {}
 
-  /** The grant for a scope claim, memoized: scope claims come from verified tokens only. */
-  grant(scopeClaim: string): ScopeGrant {
-    let grant = this.grants.get(scopeClaim);
-    if (grant === undefined) {
-      if (this.grants.size >= MAX_CACHED_GRANTS) this.grants.clear();
-      grant = computeGrant(this.table, grantedScopes(scopeClaim));
-      this.grants.set(scopeClaim, grant);
-    }
-    return grant;
-  }
-
-  /** Statements for an allowed call: frozen and shared between calls with the same claim. */
-  allowStatements(prefix: string, scopeClaim: string, grant: ScopeGrant): readonly PolicyStatement[] {
-    const key = `${prefix}\n${scopeClaim}`;
-    let statements = this.allowPolicies.get(key);
+  /** Statements for an allowed call: frozen and shared between calls (one API/stage in practice). */
+  allow(prefix: string): readonly PolicyStatement[] {
+    let statements = this.allowByPrefix.get(prefix);
     if (statements === undefined) {
-      if (this.allowPolicies.size >= MAX_CACHED_GRANTS) this.allowPolicies.clear();
-      statements = Object.freeze(this.statements(prefix, grant, [], "Allow"));
-      this.allowPolicies.set(key, statements);
+      if (this.allowByPrefix.size >= MAX_CACHED_GRANTS) this.allowByPrefix.clear();
+      statements = Object.freeze(this.statements(prefix, [], "Allow"));
+      this.allowByPrefix.set(prefix, statements);
     }
     return statements;
   }
@@ -94,17 +82,40 @@ export class PolicyBuilder {
    * route this table does not know), and the token's Allow statements stay in, so a cached
    * Deny does not refuse its next call to a route it may call.
    */
-  denyStatements(prefix: string, methodArn: string, grant: ScopeGrant): readonly PolicyStatement[] {
-    return this.statements(prefix, grant, [methodArn], "Deny");
+  deny(prefix: string, methodArn: string): readonly PolicyStatement[] {
+    return this.statements(prefix, [methodArn], "Deny");
   }
 
   /** The first statement's effect is the decision for the called route (readers that look only there see it). */
-  private statements(prefix: string, grant: ScopeGrant, extraDenies: readonly string[], first: "Allow" | "Deny"): PolicyStatement[] {
-    const deny = [...extraDenies, ...grant.denyPatterns.map((p) => prefix + p)];
-    const allow = grant.allowPatterns.map((p) => prefix + p);
+  private statements(prefix: string, extraDenies: readonly string[], first: "Allow" | "Deny"): PolicyStatement[] {
+    const deny = [...extraDenies, ...this.grant.denyPatterns.map((p) => prefix + p)];
+    const allow = this.grant.allowPatterns.map((p) => prefix + p);
     const statements: PolicyStatement[] = [];
     if (allow.length > 0) statements.push(statement("Allow", allow));
     if (deny.length > 0) statements[first === "Deny" ? "unshift" : "push"](statement("Deny", deny));
     return statements;
+  }
+}
+
+/** Policies per scope claim, memoized: claims come from verified tokens only, and are few. */
+export class PolicyBuilder {
+  private readonly byScope = new Map<string, ScopePolicy>();
+  private lastClaim: string | undefined;
+  private lastPolicy: ScopePolicy | undefined;
+
+  constructor(private readonly table: RouteTable) {}
+
+  forScope(scopeClaim: string): ScopePolicy {
+    // A warm Lambda mostly sees the same few clients: compare with the last claim before hashing it.
+    if (scopeClaim === this.lastClaim && this.lastPolicy !== undefined) return this.lastPolicy;
+    let policy = this.byScope.get(scopeClaim);
+    if (policy === undefined) {
+      if (this.byScope.size >= MAX_CACHED_GRANTS) this.byScope.clear();
+      policy = new ScopePolicy(computeGrant(this.table, grantedScopes(scopeClaim)));
+      this.byScope.set(scopeClaim, policy);
+    }
+    this.lastClaim = scopeClaim;
+    this.lastPolicy = policy;
+    return policy;
   }
 }

@@ -37,9 +37,11 @@ export function globPattern(glob: string): Pattern {
 /**
  * The `METHOD/path` tails of the method ARNs that requests to a route produce: a `{param}`
  * segment is one or more characters without `/`, a greedy `{param+}` one or more of any.
+ * `ANY` stands for any method word (one or more characters without `/`): exact for our
+ * patterns, whose method is either a real method literal or inside a `*`.
  */
 export function requestPattern(method: string, segments: readonly RequestSegment[]): Pattern {
-  const items: PatternItem[] = literal(`${method}/`);
+  const items: PatternItem[] = method === "ANY" ? [{ cls: NOT_SLASH, repeat: false }, { cls: NOT_SLASH, repeat: true }, ...literal("/")] : literal(`${method}/`);
   segments.forEach((segment, i) => {
     if (i > 0) items.push(...literal("/"));
     if (segment.kind === "literal") items.push(...literal(segment.text));
@@ -62,6 +64,13 @@ function classesShareACharacter(a: CharClass, b: CharClass): boolean {
 
 /** Whether some string matches both patterns. */
 export function patternsIntersect(a: Pattern, b: Pattern): boolean {
+  // Most pairs differ in a leading literal (method, first path segment): settle those without the search.
+  for (let k = 0; k < a.length && k < b.length; k++) {
+    const x = a[k]!;
+    const y = b[k]!;
+    if (x.repeat || y.repeat || x.cls.kind !== "char" || y.cls.kind !== "char") break;
+    if (x.cls.ch !== y.cls.ch) return false;
+  }
   const width = b.length + 1;
   const seen = new Uint8Array((a.length + 1) * width);
   const stack: number[] = [0];

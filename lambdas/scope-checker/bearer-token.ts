@@ -85,7 +85,8 @@ export function extractBearerToken(
     return refuse(jwtShaped > 1 ? "multiple-tokens" : "malformed-header");
   }
   if (token.length > MAX_TOKEN_CHARS) return refuse("oversized-token");
-  if (!isCanonicalJwtShape(token)) return refuse("malformed-token");
+  // aws-jwt-verify tolerates `=` padding; Cognito never pads, and one spelling per token is the rule.
+  if (token.indexOf("=") >= 0 || !isCanonicalJwtShape(token)) return refuse("malformed-token");
   return { ok: true, token };
 }
 

@@ -57,12 +57,10 @@ export function routeLabel(httpMethod: unknown, resource: unknown): string {
 }
 
 export function logDecision(route: string, decision: Decision): void {
-  // Built field by field (not by spreading `decision`) so nothing else can slip into a line.
-  const line =
-    decision.decision === "unauthorized"
-      ? { msg: "scope-check", decision: decision.decision, reason: decision.reason, route }
-      : { msg: "scope-check", decision: decision.decision, reason: decision.reason, clientId: decision.clientId, route };
-  sink(JSON.stringify(line));
+  // Built field by field, so nothing else can slip into a line; decision and reason are fixed
+  // identifiers, the two free strings go through JSON.stringify (cheaper than a whole object).
+  const client = decision.decision === "unauthorized" ? "" : `,"clientId":${JSON.stringify(decision.clientId)}`;
+  sink(`{"msg":"scope-check","decision":"${decision.decision}","reason":"${decision.reason}"${client},"route":${JSON.stringify(route)}}`);
 }
 
 /** A failure of the Lambda's own setup (environment, JWKS), logged once when it happens. */

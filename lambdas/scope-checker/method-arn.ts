@@ -3,8 +3,21 @@
  * ARN: every route's policy resource is this prefix plus the route's `METHOD/path` pattern.
  */
 
-/** The prefix, or undefined when `methodArn` is not an API Gateway method ARN. */
+let lastArn: string | undefined;
+let lastPrefix: string | undefined;
+
+/** The prefix, or undefined when `methodArn` is not an API Gateway method ARN. Remembers the last answer (warm Lambdas see the same ARNs). */
 export function methodArnPrefix(methodArn: unknown): string | undefined {
+  if (methodArn === lastArn && lastArn !== undefined) return lastPrefix;
+  const prefix = parsePrefix(methodArn);
+  if (typeof methodArn === "string") {
+    lastArn = methodArn;
+    lastPrefix = prefix;
+  }
+  return prefix;
+}
+
+function parsePrefix(methodArn: unknown): string | undefined {
   if (typeof methodArn !== "string" || methodArn.length > 2048 || !methodArn.startsWith("arn:")) return undefined;
   // arn : partition : execute-api : region : account : rest
   let colon = -1;

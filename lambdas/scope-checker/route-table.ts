@@ -22,13 +22,17 @@ export interface CompiledRoute extends RouteSpec {
 
 export interface RouteTable {
   readonly routes: readonly CompiledRoute[];
-  /** `overlaps[a][b]`: route a's ARN pattern matches some request of route b (always true for a === b). */
-  readonly overlaps: readonly (readonly boolean[])[];
+  /**
+   * Whether route a's ARN pattern matches some request of route b (true for a === b).
+   * Computed on first use and remembered: a token's first call pays for the pairs it needs,
+   * and a cold start with a large table pays for none.
+   */
+  overlaps(a: number, b: number): boolean;
   /** Index of the route API Gateway invoked (exact method first, then ANY), or -1. */
   indexOf(httpMethod: unknown, resource: unknown): number;
 }
 
-export const HTTP_METHODS = ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"] as const;
+const HTTP_METHODS = ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"] as const;
 const ROUTE_METHODS = new Set<string>([...HTTP_METHODS, "ANY"]);
 const PARAMETER = /^\{([A-Za-z_][A-Za-z0-9_]*)(\+?)\}$/;
 const LITERAL = /^[A-Za-z0-9._~:@!$&'()*+,;=-]+$/;
@@ -59,17 +63,12 @@ function validateScopes(field: string, scopes: unknown): readonly string[] {
   return Object.freeze([...scopes]);
 }
 
-/** Requests of an ANY route can use any HTTP method: one request pattern per method. */
-function requestPatterns(method: string, segments: readonly RequestSegment[]): Pattern[] {
-  const methods = method === "ANY" ? HTTP_METHODS : [method];
-  return methods.map((m) => requestPattern(m, segments));
-}
-
 export function compileRouteTable(specs: readonly RouteSpec[]): RouteTable {
   if (!Array.isArray(specs)) throw new ScopeCheckerConfigError("routes", "must be an array");
-  const byKey = new Map<string, number>();
+  /** resource path -> method (or ANY) -> route index: two lookups, no string building per request. */
+  const byResource = new Map<string, Map<string, number>>();
   const routes: CompiledRoute[] = [];
-  const requests: Pattern[][] = [];
+  const requests: Pattern[] = [];
   const globs: Pattern[] = [];
   specs.forEach((spec, i) => {
     const field = `routes[${i}]`;
@@ -80,23 +79,29 @@ export function compileRouteTable(specs: readonly RouteSpec[]): RouteTable {
     const segments = parseSegments(field, spec.path);
     const scopes = validateScopes(field, spec.scopes);
     const key = `${spec.method} ${spec.path}`;
-    if (byKey.has(key)) throw new ScopeCheckerConfigError(field, `duplicate route ${key}`);
-    byKey.set(key, i);
+    const methods = byResource.get(spec.path) ?? new Map<string, number>();
+    if (methods.has(spec.method)) throw new ScopeCheckerConfigError(field, `duplicate route ${key}`);
+    methods.set(spec.method, i);
+    byResource.set(spec.path, methods);
     const pathPattern = segments.map((s) => (s.kind === "literal" ? s.text : "*")).join("/");
     const arnPattern = `${spec.method === "ANY" ? "*" : spec.method}/${pathPattern}`;
     routes.push(Object.freeze({ method: spec.method, path: spec.path, scopes, label: key, arnPattern }));
-    requests.push(requestPatterns(spec.method, segments));
+    requests.push(requestPattern(spec.method, segments));
     globs.push(globPattern(arnPattern));
   });
-  const overlaps = globs.map((glob, a) =>
-    Object.freeze(requests.map((alternatives, b) => a === b || alternatives.some((request) => patternsIntersect(glob, request)))),
-  );
+  const size = routes.length;
+  const known = new Int8Array(size * size).fill(-1);
   return {
     routes: Object.freeze(routes),
-    overlaps: Object.freeze(overlaps),
+    overlaps(a, b) {
+      const cell = a * size + b;
+      if (known[cell] === -1) known[cell] = a === b || patternsIntersect(globs[a]!, requests[b]!) ? 1 : 0;
+      return known[cell] === 1;
+    },
     indexOf(httpMethod, resource) {
       if (typeof httpMethod !== "string" || typeof resource !== "string") return -1;
-      return byKey.get(`${httpMethod} ${resource}`) ?? byKey.get(`ANY ${resource}`) ?? -1;
+      const methods = byResource.get(resource);
+      return methods === undefined ? -1 : (methods.get(httpMethod) ?? methods.get("ANY") ?? -1);
     },
   };
 }

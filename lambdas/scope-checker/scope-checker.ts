@@ -46,14 +46,14 @@ export function createHandler(options: ScopeCheckerOptions): AuthorizerHandler {
   function decide(event: RequestAuthorizerEvent, prefix: string, route: string, check: TokenCheck): AuthorizerResult {
     if (!check.ok) return refuse(route, check.reason);
     const { clientId, scope } = check.token;
-    const grant = policies.grant(scope);
+    const policy = policies.forScope(scope);
     const called = table.indexOf(event.httpMethod, event.resource);
     let statements: readonly PolicyStatement[];
-    if (called >= 0 && grant.permitted[called]) {
-      statements = policies.allowStatements(prefix, scope, grant);
+    if (called >= 0 && policy.grant.permitted[called]) {
+      statements = policy.allow(prefix);
       logDecision(route, { decision: "allow", reason: "scopes-satisfied", clientId });
     } else {
-      statements = policies.denyStatements(prefix, event.methodArn, grant);
+      statements = policy.deny(prefix, event.methodArn);
       logDecision(route, { decision: "deny", reason: called >= 0 ? "missing-scope" : "unknown-route", clientId });
     }
     return result(check.token, statements);
