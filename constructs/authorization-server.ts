@@ -30,6 +30,11 @@ export class AuthorizationServer extends Construct {
   /** App clients by client name. */
   readonly clients: ReadonlyMap<string, CognitoUserPoolClient>;
   readonly tokenEndpoint: string;
+  /**
+   * The resource server's `identifier` reference, taken once: every attribute access mints a
+   * cdktf token (with a captured stack trace), and scopes are built hundreds of times.
+   */
+  private readonly identifierRef: string;
 
   constructor(scope: Construct, id: string, props: AuthorizationServerProps) {
     super(scope, id);
@@ -65,6 +70,7 @@ export class AuthorizationServer extends Construct {
       }),
       "resource_server",
     );
+    this.identifierRef = this.resourceServer.identifier;
 
     const clients = new Map<string, CognitoUserPoolClient>();
     for (const client of props.clients) clients.set(client.name, this.createClient(client));
@@ -77,7 +83,7 @@ export class AuthorizationServer extends Construct {
    * that uses it, or Cognito answers ScopeDoesNotExistException.
    */
   scopeIdentifier(name: string): string {
-    return scopeIdentifier(this.resourceServer.identifier, name);
+    return scopeIdentifier(this.identifierRef, name);
   }
 
   private createClient(client: Client): CognitoUserPoolClient {
