@@ -5,6 +5,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Environment, M2MModel } from "../model/model-types";
+import { loadConfigFile } from "../model/load-config";
 import { ConfigValidationError, formatProblem } from "../model/problems";
 import { validateConfig } from "../model/validate";
 import { UsageError } from "./usage-error";
@@ -14,9 +15,9 @@ export const DEFAULT_CONFIG_FILE = "m2m.config.ts";
 export function loadModel(configFile: string): M2MModel {
   const path = resolve(configFile);
   if (!existsSync(path)) throw new UsageError(`config file ${configFile} not found: run m2m in the project directory or pass --config FILE`);
-  const loaded = require(path) as { default?: unknown };
+  const config = loadConfigFile(path);
   try {
-    return validateConfig(loaded.default ?? loaded);
+    return validateConfig(config);
   } catch (error) {
     if (error instanceof ConfigValidationError) {
       // One line for the terminal: every problem, separated.

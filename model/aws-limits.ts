@@ -44,8 +44,8 @@ export const NAMING = {
   environmentName: /^[a-z0-9](?:[a-z0-9-]{0,18}[a-z0-9])?$/,
   /** AWS region code. */
   region: /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d$/,
-  /** A literal path segment (API Gateway path part). */
-  pathLiteral: /^[A-Za-z0-9._~:@!$&'()*+,;=-]+$/,
+  /** A literal path segment: API Gateway's path parts allow only letters, digits, `.`, `_` and `-`. */
+  pathLiteral: /^[A-Za-z0-9._-]+$/,
   /** A `{param}` or greedy `{param+}` path segment. */
   pathParameter: /^\{([A-Za-z_][A-Za-z0-9_]*)(\+?)\}$/,
 } as const;

@@ -24,7 +24,7 @@ export function parsePath(path: string): { segments: PathSegment[] } | { problem
     } else if (part.includes("{") || part.includes("}")) {
       return { problem: `segment "${part}" must be a literal or a whole {param} segment` };
     } else if (!NAMING.pathLiteral.test(part)) {
-      return { problem: `segment "${part}" has a character API Gateway does not allow in a path` };
+      return { problem: `segment "${part}" has a character API Gateway does not allow in a path (letters, digits, ".", "_" and "-" only)` };
     } else {
       segments.push({ kind: "literal", text: part });
     }
