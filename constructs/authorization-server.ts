@@ -27,7 +27,7 @@ export class AuthorizationServer extends Construct {
   readonly userPool: CognitoUserPool;
   readonly domain: CognitoUserPoolDomain;
   readonly resourceServer: CognitoResourceServer;
-  /** App clients by client name. */
+  /** App clients by client name (enabled clients only). */
   readonly clients: ReadonlyMap<string, CognitoUserPoolClient>;
   readonly tokenEndpoint: string;
   /**
@@ -72,8 +72,10 @@ export class AuthorizationServer extends Construct {
     );
     this.identifierRef = this.resourceServer.identifier;
 
+    // A disabled (cut-off) client has no app client: the token endpoint answers invalid_client,
+    // and re-enabling it issues a new id and secret, which is what a leaked secret calls for.
     const clients = new Map<string, CognitoUserPoolClient>();
-    for (const client of props.clients) clients.set(client.name, this.createClient(client));
+    for (const client of props.clients) if (!client.disabled) clients.set(client.name, this.createClient(client));
     this.clients = clients;
   }
 
@@ -87,21 +89,14 @@ export class AuthorizationServer extends Construct {
   }
 
   private createClient(client: Client): CognitoUserPoolClient {
-    // A disabled client keeps its app client (same id and secret when re-enabled) but has no
-    // OAuth flow, so the token endpoint refuses it (unauthorized_client).
-    const oauth = client.disabled
-      ? { allowedOauthFlowsUserPoolClient: false, allowedOauthFlows: [], allowedOauthScopes: [] }
-      : {
-          allowedOauthFlowsUserPoolClient: true,
-          allowedOauthFlows: ["client_credentials"],
-          allowedOauthScopes: client.scopes.map((s) => this.scopeIdentifier(s)),
-        };
     return named(
       new CognitoUserPoolClient(this, `client-${client.name}`, {
         name: client.name,
         userPoolId: this.userPool.id,
         generateSecret: true,
-        ...oauth,
+        allowedOauthFlowsUserPoolClient: true,
+        allowedOauthFlows: ["client_credentials"],
+        allowedOauthScopes: client.scopes.map((s) => this.scopeIdentifier(s)),
         // Client credentials needs no user auth flow; refresh-token auth is the minimum Cognito keeps.
         explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
         enableTokenRevocation: true,

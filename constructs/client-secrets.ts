@@ -13,7 +13,8 @@ import { named } from "./terraform-names";
 export interface ClientSecretsProps {
   /** `<api>/<environment>`: secrets are named `<prefix>/<client>`. */
   readonly namePrefix: string;
-  readonly clients: readonly { readonly name: string; readonly appClient: CognitoUserPoolClient; readonly scopes: readonly string[] }[];
+  /** Every client of the environment; a disabled one has no app client. */
+  readonly clients: readonly { readonly name: string; readonly appClient?: CognitoUserPoolClient; readonly scopes: readonly string[] }[];
   readonly tokenEndpoint: string;
   /** Days a deleted secret can still be restored (7–30). */
   readonly recoveryWindowInDays: number;
@@ -38,12 +39,15 @@ export class ClientSecrets extends Construct {
       named(
         new SecretsmanagerSecretVersion(this, `secret-version-${client.name}`, {
           secretId: secret.id,
-          secretString: Fn.jsonencode({
-            clientId: client.appClient.id,
-            clientSecret: client.appClient.clientSecret,
-            tokenEndpoint: props.tokenEndpoint,
-            scopes: client.scopes,
-          }),
+          // A cut-off client keeps its secret (name and ARN stay, consumers see why) without credentials.
+          secretString: client.appClient
+            ? Fn.jsonencode({
+                clientId: client.appClient.id,
+                clientSecret: client.appClient.clientSecret,
+                tokenEndpoint: props.tokenEndpoint,
+                scopes: client.scopes,
+              })
+            : JSON.stringify({ disabled: true, tokenEndpoint: props.tokenEndpoint }),
         }),
         `client_${client.name}`,
       );

@@ -106,23 +106,25 @@ export class M2MStack extends TerraformStack {
       namePrefix: `${model.api.name}/${env.name}`,
       clients: env.clients.map((c) => ({
         name: c.name,
-        appClient: auth.clients.get(c.name)!,
+        appClient: auth.clients.get(c.name),
         scopes: c.scopes.map((s) => auth.scopeIdentifier(s)),
       })),
       tokenEndpoint: auth.tokenEndpoint,
       recoveryWindowInDays: env.deletionProtection ? 30 : 7,
     });
 
-    const clientMap = <T>(value: (name: string) => T) => Object.fromEntries(env.clients.map((c) => [c.name, value(c.name)]));
+    // Ids and secrets exist for enabled clients; every client keeps its Secrets Manager secret.
+    const enabled = env.clients.filter((c) => !c.disabled);
+    const clientMap = <T>(clients: readonly { name: string }[], value: (name: string) => T) => Object.fromEntries(clients.map((c) => [c.name, value(c.name)]));
     const outputs: [string, string, unknown, boolean?][] = [
       ["invoke_url", "Base URL of the API stage", api.stage.invokeUrl],
       ["token_endpoint", "OAuth 2.0 token endpoint (client_credentials grant)", auth.tokenEndpoint],
       ["user_pool_id", "Cognito user pool id (the token issuer is https://cognito-idp.<region>.amazonaws.com/<id>)", auth.userPool.id],
       ["resource_server_identifier", "Resource server identifier: the prefix of every scope", auth.resourceServer.identifier],
       ["scopes", "Full scope identifiers clients request", model.api.scopes.map((s) => auth.scopeIdentifier(s.name))],
-      ["client_ids", "App client id per client name", clientMap((n) => auth.clients.get(n)!.id)],
-      ["client_secret_arns", "Secrets Manager ARN of each client's credentials", clientMap((n) => secrets.secrets.get(n)!.arn)],
-      ["client_secrets", "App client secret per client name", clientMap((n) => auth.clients.get(n)!.clientSecret), true],
+      ["client_ids", "App client id per client name", clientMap(enabled, (n) => auth.clients.get(n)!.id)],
+      ["client_secret_arns", "Secrets Manager ARN of each client's credentials", clientMap(env.clients, (n) => secrets.secrets.get(n)!.arn)],
+      ["client_secrets", "App client secret per client name", clientMap(enabled, (n) => auth.clients.get(n)!.clientSecret), true],
     ];
     for (const [id, description, value, sensitive] of outputs) {
       named(new TerraformOutput(this, id, { value, description, sensitive: sensitive ?? false }), id);

@@ -83,9 +83,10 @@ export interface ClientInput {
   /** Environments the client exists in. @default every environment */
   readonly environments?: readonly string[];
   /**
-   * Cut the client off: it keeps its Cognito app client (same id and secret when re-enabled),
-   * but may no longer obtain tokens, and its tokens stop passing scope-checker routes as soon as
-   * the change is deployed. Tokens it already holds pass native-authorizer routes until they expire.
+   * Cut the client off: its Cognito app client is deleted (the token endpoint answers
+   * invalid_client; re-enabling issues a new id and secret), its secret keeps its name but holds
+   * `{"disabled": true}`, and the scope checker refuses its tokens once the change is deployed.
+   * Tokens it already holds pass native-authorizer routes until they expire.
    * @default false
    */
   readonly disabled?: boolean;

@@ -89,18 +89,24 @@ test("scope-checker routes use CUSTOM authorization; the authorizer is part of t
   expect(resourceOf(dev, "aws_api_gateway_deployment", "deployment").depends_on).toContain("aws_api_gateway_authorizer.scope_checker");
 });
 
-test("disabling a client drops it from the allow-list and from the token endpoint", () => {
+test("disabling a client drops its app client and its place on the allow-list; its secret stays, without credentials", () => {
   const config = structuredClone(defaultConfig) as any;
   config.clients.find((c: { name: string }) => c.name === "billing").overrides = { dev: { disabled: true } };
   const stacks = synthConfig(config);
-  expect(resourceOf(stacks.dev!, "aws_lambda_function", "scope_checker").environment.variables.CLIENT_IDS).toBe("${jsonencode([])}");
-  expect(resourceOf(stacks.dev!, "aws_cognito_user_pool_client", "client_billing")).toMatchObject({
-    allowed_oauth_flows_user_pool_client: false,
-    allowed_oauth_flows: [],
-    allowed_oauth_scopes: [],
-    generate_secret: true,
+  const dev = stacks.dev!;
+  expect(resourceOf(dev, "aws_lambda_function", "scope_checker").environment.variables.CLIENT_IDS).toBe("${jsonencode([])}");
+  expect(dev.json.resource.aws_cognito_user_pool_client!.client_billing).toBeUndefined();
+  expect(resourceOf(dev, "aws_secretsmanager_secret", "client_billing").name).toBe("m2m-demo-api/dev/billing");
+  expect(JSON.parse(resourceOf(dev, "aws_secretsmanager_secret_version", "client_billing").secret_string)).toEqual({
+    disabled: true,
+    tokenEndpoint: "https://m2m-demo-dev.auth.eu-west-1.amazoncognito.com/oauth2/token",
   });
+  expect(Object.keys(dev.json.output.client_ids!.value as object)).not.toContain("billing");
+  expect(Object.keys(dev.json.output.client_secrets!.value as object)).not.toContain("billing");
+  expect(Object.keys(dev.json.output.client_secret_arns!.value as object)).toContain("billing");
+  // Other environments are untouched.
   expect(resourceOf(stacks.prod!, "aws_lambda_function", "scope_checker").environment.variables.CLIENT_IDS).toBe("${jsonencode([aws_cognito_user_pool_client.client_billing.id])}");
+  expect(resourceOf(stacks.prod!, "aws_cognito_user_pool_client", "client_billing").allowed_oauth_flows).toEqual(["client_credentials"]);
 });
 
 test("a config without scope-checker routes has no Lambda, archive or archive provider", () => {

@@ -140,8 +140,10 @@ const cases: BrokenCase[] = [
     breakIt: (j) => { resource(j, "aws_cognito_user_pool_client", "client_auditor").allowed_oauth_flows_user_pool_client = false; },
   },
   {
-    rule: "M2M-COG-001", what: "a disabled client that still lists scopes", address: "aws_cognito_user_pool_client.client_retired", problem: /allowed_oauth_flows is \[\]/,
-    breakIt: (j) => { resource(j, "aws_cognito_user_pool_client", "client_retired").allowed_oauth_scopes = ["${aws_cognito_resource_server.resource_server.identifier}/orders.read"]; },
+    rule: "M2M-COG-001", what: "a client with OAuth switched off instead of removed", address: "aws_cognito_user_pool_client.client_auditor", problem: /allowed_oauth_flows is \[\]/,
+    breakIt: (j) => {
+      Object.assign(resource(j, "aws_cognito_user_pool_client", "client_auditor"), { allowed_oauth_flows: [], allowed_oauth_flows_user_pool_client: false, allowed_oauth_scopes: [] });
+    },
   },
   {
     rule: "M2M-COG-001", what: "a client allowing password sign-in", address: "aws_cognito_user_pool_client.client_finance", problem: /ALLOW_USER_PASSWORD_AUTH/,
@@ -263,6 +265,10 @@ const cases: BrokenCase[] = [
   {
     rule: "M2M-SEC-001", what: "a secret value in a new plain output", address: "output.shop_credentials", problem: /secret_string but is not sensitive/,
     breakIt: (j) => { j.output!.shop_credentials = { value: "${aws_secretsmanager_secret_version.client_shop.secret_string}" }; },
+  },
+  {
+    rule: "M2M-SEC-002", what: "a cut-off client's secret that still carries credentials", address: "aws_secretsmanager_secret_version.client_retired", problem: /literal/,
+    breakIt: (j) => { resource(j, "aws_secretsmanager_secret_version", "client_retired").secret_string = JSON.stringify({ disabled: true, clientId: "abc", clientSecret: "s3cr3t" }); },
   },
   {
     rule: "M2M-SEC-002", what: "a client secret in a Lambda environment variable", address: "aws_lambda_function.scope_checker", problem: /client_shop.client_secret/,

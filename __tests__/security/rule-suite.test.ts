@@ -69,7 +69,10 @@ describe("a config with every option on", () => {
     expect(checkedBy("M2M-IAM-003")).toEqual(["aws_iam_role_policy_attachment.api_gateway_cloudwatch"]);
     expect([...checkedBy("M2M-LOG-001")].sort()).toEqual(["aws_cloudwatch_log_group.access_logs", "aws_cloudwatch_log_group.scope_checker"]);
     expect(checkedBy("M2M-MON-002").length).toBeGreaterThanOrEqual(5);
-    expect(checkedBy("M2M-COG-001")).toContain("aws_cognito_user_pool_client.client_retired");
+    expect(checkedBy("M2M-COG-001")).toContain("aws_cognito_user_pool_client.client_shop");
+    // The cut-off client has no app client, and its secret (a marker without credentials) passes.
+    expect(checkedBy("M2M-COG-001")).not.toContain("aws_cognito_user_pool_client.client_retired");
+    expect(checkedBy("M2M-SEC-002")).toContain("aws_secretsmanager_secret_version.client_retired");
     expect(checkedBy("M2M-TAG-001")).toEqual(expect.arrayContaining(["provider.aws", "aws_cognito_user_pool.user_pool", "aws_sns_topic.alarms"]));
     // Not taggable: methods and permissions are not counted as uncovered.
     expect(checkedBy("M2M-TAG-001")).not.toContain("aws_lambda_permission.scope_checker");

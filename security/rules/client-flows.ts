@@ -6,15 +6,13 @@ const isEmpty = (value: unknown) => value === undefined || value === null || (Ar
 
 function flowProblem(client: Record<string, any>): string | undefined {
   const { allowed_oauth_flows: flows, allowed_oauth_flows_user_pool_client: oauthOn, allowed_oauth_scopes: scopes } = client;
-  // A disabled client keeps its id and secret but can obtain no token at all.
-  const disabled = oauthOn !== true && isEmpty(flows) && isEmpty(scopes);
-  if (!disabled) {
-    if (!Array.isArray(flows) || flows.length !== 1 || flows[0] !== "client_credentials") {
-      return `allowed_oauth_flows is ${JSON.stringify(flows ?? null)}, not ["client_credentials"]`;
-    }
-    if (oauthOn !== true) return "allowed_oauth_flows_user_pool_client is not true";
-    if (!Array.isArray(scopes) || scopes.length === 0) return "allowed_oauth_scopes is empty: the client would get tokens for no scope";
+  // A cut-off client has no app client at all (see AuthorizationServer), so every app client
+  // here is a live client-credentials client.
+  if (!Array.isArray(flows) || flows.length !== 1 || flows[0] !== "client_credentials") {
+    return `allowed_oauth_flows is ${JSON.stringify(flows ?? null)}, not ["client_credentials"]`;
   }
+  if (oauthOn !== true) return "allowed_oauth_flows_user_pool_client is not true";
+  if (!Array.isArray(scopes) || scopes.length === 0) return "allowed_oauth_scopes is empty: the client would get tokens for no scope";
   // Client credentials needs no user sign-in: only the refresh-token flow Cognito always keeps.
   const authFlows: unknown = client.explicit_auth_flows;
   const extra = Array.isArray(authFlows) ? authFlows.filter((f) => f !== "ALLOW_REFRESH_TOKEN_AUTH") : [];
@@ -25,7 +23,7 @@ function flowProblem(client: Record<string, any>): string | undefined {
 
 export const clientFlowsRule: SecurityRule = {
   id: "M2M-COG-001",
-  rationale: "App clients allow only the client_credentials grant with scopes (or are disabled: no flow, no scope); no user flows, no redirects",
+  rationale: "App clients allow only the client_credentials grant, with scopes; no user flows, no redirects (a cut-off client has no app client)",
   resourceTypes: ["aws_cognito_user_pool_client"],
   check({ json }) {
     const out = new OutcomeRecorder();
