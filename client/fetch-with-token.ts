@@ -1,7 +1,26 @@
 /**
- * Calls an API with the client's bearer token. A 401 means the API no longer accepts the token
- * (expired early, key rotated, client re-enabled with new scopes): fetch a new token once and
- * retry once. A second 401 is returned to the caller: retrying further would only spend money.
+ * Calls an API with the client's bearer token, and refreshes the token on a 401 only when a new
+ * token can help.
+ *
+ * A 401 has two causes that look the same: the API no longer accepts the token (it expired early
+ * by the API's clock, the pool's keys changed), which a new token fixes; or the token is fine but
+ * not enough for this route (API Gateway's native authorizer answers a missing scope with 401, the
+ * scope checker answers 401 to a client it does not know), which no token fixes and where every
+ * new token is a billed Cognito request that also throws away a good cached token.
+ *
+ * Rule: on a 401, fetch a new token and retry once — unless the refused token is itself a
+ * replacement that was refused on its retry. A token obtained right after a 401 and refused at
+ * once shows that the refusal is not about the token's age, so later 401s with it are returned
+ * as they are, without a token request; it stays cached and keeps working on the routes it may
+ * call. A replacement that the API accepted on its retry is an ordinary token again (the refresh
+ * did help: the API had stopped accepting the old one), so it gets one refresh on a later 401 too.
+ *
+ * Cost of calling a route the client may not call: one extra token request per token lifetime
+ * (the first 401 after each normal refresh), whatever the number of calls.
+ * Limit: a refused replacement that later also expires early by the API's clock (client clock
+ * more than `refreshSkewSeconds` behind) answers 401 until the client's clock lets the token
+ * client replace it; Cognito client-credentials access tokens cannot be revoked, so age is the
+ * only way the API stops accepting one.
  */
 import type { FetchLike, TokenClient } from "./token-client";
 
@@ -21,12 +40,34 @@ function withBearer(init: RequestInit | undefined, token: string): RequestInit {
   return { ...init, headers };
 }
 
+/** Replacements refused on their retry, per token client. A token client holds one token at a time, so a few entries suffice. */
+const refusedReplacements = new WeakMap<TokenClient, Set<string>>();
+const REMEMBERED_REFUSALS = 8;
+
+function remember(tokens: TokenClient, token: string): void {
+  let refused = refusedReplacements.get(tokens);
+  if (!refused) refusedReplacements.set(tokens, (refused = new Set()));
+  refused.add(token);
+  // Sets iterate in insertion order: drop the oldest (long replaced) tokens.
+  for (const old of refused) {
+    if (refused.size <= REMEMBERED_REFUSALS) break;
+    refused.delete(old);
+  }
+}
+
 export async function fetchWithToken(tokens: TokenClient, input: string | URL, init?: RequestInit, options: FetchWithTokenOptions = {}): Promise<Response> {
   const fetchImpl: FetchLike = options.fetch ?? ((i, n) => fetch(i, n));
   const token = await tokens.getToken();
   const response = await fetchImpl(input, withBearer(init, token));
   if (response.status !== 401 || !isReplayable(init?.body)) return response;
-  await response.body?.cancel();
+  if (refusedReplacements.get(tokens)?.has(token)) return response;
+
   tokens.invalidate(token);
-  return fetchImpl(input, withBearer(init, await tokens.getToken()));
+  const replacement = await tokens.getToken();
+  // A token client that hands back the refused token cannot help either.
+  if (replacement === token) return response;
+  await response.body?.cancel();
+  const retried = await fetchImpl(input, withBearer(init, replacement));
+  if (retried.status === 401) remember(tokens, replacement);
+  return retried;
 }

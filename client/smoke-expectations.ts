@@ -4,13 +4,18 @@
  * `scopeCheckerAllowList` says whether the scope checker even knows the client (a client it does
  * not know is refused with 401 before any policy is built; a known client without the route's
  * scopes gets a Deny, 403). API Gateway's native authorizer answers any refusal with 401.
+ *
+ * A disabled client must be refused a token, and any OAuth error answer counts (a 4xx with an
+ * `error` field): the deployed stack deletes its app client, so Cognito answers as it does for an
+ * unknown client, and which code that is has not been checked against real Cognito (its docs list
+ * invalid_client; unauthorized_client would be as plausible). The smoke table shows the code received.
  */
 import { decideAccess, scopeCheckerAllowList } from "../model/access";
 import type { Client, Route } from "../model/model-types";
 
 export type Expectation =
   | { readonly kind: "status"; readonly status: number; readonly reason: "allowed" | "no token" | "missing scope" | "not on allow-list" }
-  | { readonly kind: "token-refused"; readonly code: "unauthorized_client"; readonly reason: "client disabled" };
+  | { readonly kind: "token-refused"; readonly reason: "client disabled" };
 
 export function expectationWithoutToken(): Expectation {
   return { kind: "status", status: 401, reason: "no token" };
@@ -19,8 +24,7 @@ export function expectationWithoutToken(): Expectation {
 export function expectationFor(client: Client, route: Route, allClients: readonly Client[], allRoutes: readonly Route[]): Expectation {
   const decision = decideAccess(client, route);
   if (decision.allowed) return { kind: "status", status: route.response.status, reason: "allowed" };
-  // A disabled app client has no OAuth flow: Cognito refuses it a token.
-  if (decision.reason === "client-disabled") return { kind: "token-refused", code: "unauthorized_client", reason: "client disabled" };
+  if (decision.reason === "client-disabled") return { kind: "token-refused", reason: "client disabled" };
   if (route.authorizer === "cognito") return { kind: "status", status: 401, reason: "missing scope" };
   const known = scopeCheckerAllowList(allClients, allRoutes).some((c) => c.name === client.name);
   return known ? { kind: "status", status: 403, reason: "missing scope" } : { kind: "status", status: 401, reason: "not on allow-list" };
@@ -34,4 +38,17 @@ export function samplePath(routePath: string): string {
 /** `ANY` is exercised with GET. */
 export function sampleMethod(routeMethod: string): string {
   return routeMethod === "ANY" ? "GET" : routeMethod;
+}
+
+/** Methods whose calls carry a body. */
+const METHODS_WITH_BODY = new Set(["POST", "PUT", "PATCH"]);
+
+/**
+ * The request a smoke call sends besides the token: methods that take a body send `{}` as
+ * `application/json`, as a real caller would. The deployed integrations refuse any other
+ * Content-Type with 415 (and `fetch` labels a bare string body `text/plain`), so the header is
+ * what keeps a correct deployment from looking broken.
+ */
+export function sampleRequest(method: string): { readonly headers: Readonly<Record<string, string>>; readonly body?: string } {
+  return METHODS_WITH_BODY.has(method) ? { headers: { "content-type": "application/json" }, body: "{}" } : { headers: {} };
 }

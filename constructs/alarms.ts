@@ -1,10 +1,17 @@
 /**
- * CloudWatch alarms for a misbehaving client or a broken deployment, sent to an SNS topic:
- * API 5xx rate, 4xx spike, scope-checker errors and throttles, Cognito token-request throttling.
+ * CloudWatch alarms for a misbehaving client or a broken deployment, sent to an encrypted SNS
+ * topic: API 5xx rate, 4xx spike, the scope checker failing closed or being throttled, Cognito
+ * token-request throttling.
  */
+import { CloudwatchLogMetricFilter } from "@cdktf/provider-aws/lib/cloudwatch-log-metric-filter";
 import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { named } from "./terraform-names";
 
@@ -12,8 +19,8 @@ export interface AlarmsProps {
   readonly namePrefix: string;
   readonly restApiName: string;
   readonly stageName: string;
-  /** The scope checker's function name, when the stack has one. */
-  readonly scopeCheckerFunctionName?: string;
+  /** The scope checker's function and log group, when the stack has one. */
+  readonly scopeChecker?: { readonly functionName: string; readonly logGroupName: string };
   readonly emails: readonly string[];
 }
 
@@ -21,11 +28,13 @@ type AlarmSpec = Omit<CloudwatchMetricAlarmConfig, "alarmName" | "alarmActions" 
 
 export class Alarms extends Construct {
   readonly topic: SnsTopic;
+  readonly key: KmsKey;
 
   constructor(scope: Construct, id: string, props: AlarmsProps) {
     super(scope, id);
+    this.key = this.createTopicKey(props.namePrefix);
     this.topic = named(
-      new SnsTopic(this, "topic", { name: `${props.namePrefix}-alarms`, kmsMasterKeyId: "alias/aws/sns" }),
+      new SnsTopic(this, "topic", { name: `${props.namePrefix}-alarms`, kmsMasterKeyId: this.key.arn }),
       "alarms",
     );
     props.emails.forEach((email, i) => {
@@ -54,11 +63,24 @@ export class Alarms extends Construct {
         statistic: "Sum", period: 300, evaluationPeriods: 1, threshold: 0, comparisonOperator: "GreaterThanThreshold",
       },
     ];
-    if (props.scopeCheckerFunctionName) {
-      const fn = { namespace: "AWS/Lambda", dimensions: { FunctionName: props.scopeCheckerFunctionName }, statistic: "Sum", period: 300, evaluationPeriods: 1, threshold: 0, comparisonOperator: "GreaterThanThreshold" };
+    if (props.scopeChecker) {
+      // Lambda's Errors metric counts every Error("Unauthorized") the checker must throw for a
+      // 401, so it would page on normal traffic. The checker failing closed (no JWKS, a broken
+      // environment) is counted from its own decision lines instead.
+      const namespace = `cognito-m2m/${props.namePrefix}`;
+      named(
+        new CloudwatchLogMetricFilter(this, "scope-checker-fail-closed", {
+          name: `${props.namePrefix}-scope-checker-fail-closed`,
+          logGroupName: props.scopeChecker.logGroupName,
+          pattern: '{ ($.reason = "jwks-unavailable") || ($.reason = "config-invalid") }',
+          metricTransformation: { name: "ScopeCheckerFailClosed", namespace, value: "1", unit: "Count" },
+        }),
+        "scope_checker_fail_closed",
+      );
+      const sum = { statistic: "Sum", period: 300, evaluationPeriods: 1, threshold: 0, comparisonOperator: "GreaterThanThreshold" };
       specs.push(
-        { name: "scope_checker_errors", alarmDescription: "The scope checker failed (callers got 500s)", metricName: "Errors", ...fn },
-        { name: "scope_checker_throttles", alarmDescription: "The scope checker was throttled (callers got 500s)", metricName: "Throttles", ...fn },
+        { name: "scope_checker_fail_closed", alarmDescription: "The scope checker refused requests because it could not load the JWKS or its configuration", namespace, metricName: "ScopeCheckerFailClosed", ...sum },
+        { name: "scope_checker_throttles", alarmDescription: "The scope checker was throttled (callers got 500s)", namespace: "AWS/Lambda", dimensions: { FunctionName: props.scopeChecker.functionName }, metricName: "Throttles", ...sum },
       );
     }
     for (const { name, ...spec } of specs) {
@@ -73,5 +95,39 @@ export class Alarms extends Construct {
         name,
       );
     }
+  }
+
+  /**
+   * CloudWatch alarms cannot publish to a topic encrypted with the AWS-managed SNS key (its key
+   * policy cannot be changed to admit CloudWatch), so the topic gets its own key.
+   */
+  private createTopicKey(namePrefix: string): KmsKey {
+    const account = named(new DataAwsCallerIdentity(this, "account"), "current");
+    const partition = named(new DataAwsPartition(this, "partition"), "current");
+    const key = named(
+      new KmsKey(this, "topic-key", {
+        description: `Encrypts the ${namePrefix} alarm topic`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        policy: Fn.jsonencode({
+          Version: "2012-10-17",
+          Statement: [
+            // The account administers the key through IAM, as with a default key policy.
+            { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:${partition.partition}:iam::${account.accountId}:root` }, Action: "kms:*", Resource: "*" },
+            {
+              Sid: "CloudWatchAlarmsPublish",
+              Effect: "Allow",
+              Principal: { Service: "cloudwatch.amazonaws.com" },
+              Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+              Resource: "*",
+              Condition: { StringEquals: { "aws:SourceAccount": account.accountId } },
+            },
+          ],
+        }),
+      }),
+      "alarms",
+    );
+    named(new KmsAlias(this, "topic-key-alias", { name: `alias/${namePrefix}-alarms`, targetKeyId: key.keyId }), "alarms");
+    return key;
   }
 }

@@ -99,7 +99,7 @@ export class M2MStack extends TerraformStack {
     new ApiThrottling(this, "throttling", { stage: api.stage, throttling: env.throttling, routes: model.routes, executionLogging: env.accessLogs.enabled });
     if (env.waf.enabled) new ApiWaf(this, "waf", { namePrefix, stage: api.stage, rateLimitPer5Minutes: env.waf.rateLimitPer5Minutes });
     if (env.alarms.enabled) {
-      new Alarms(this, "alarms", { namePrefix, restApiName: restApi.name, stageName: env.stageName, scopeCheckerFunctionName: scopeChecker?.function.functionName, emails: env.alarms.emails });
+      new Alarms(this, "alarms", { namePrefix, restApiName: restApi.name, stageName: env.stageName, scopeChecker: scopeChecker ? { functionName: scopeChecker.function.functionName, logGroupName: scopeChecker.logGroup.name } : undefined, emails: env.alarms.emails });
     }
 
     const secrets = new ClientSecrets(this, "client-secrets", {

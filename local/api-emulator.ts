@@ -1,10 +1,12 @@
 /**
  * The REST API stage, offline: route selection as API Gateway does it, the route's authorizer
- * (native Cognito or the scope-checker Lambda), then the mock integration's configured answer.
+ * (native Cognito or the scope-checker Lambda), then the mock integration (its Content-Type
+ * check, then its configured answer).
  */
 import type { Route } from "../model/model-types";
 import { accessDenied, authorizerConfigurationError, missingAuthenticationToken, unauthorized } from "./gateway-responses";
-import { headerValue, jsonResponse, type LocalRequest, type LocalResponse } from "./http-types";
+import { headerValue, type LocalRequest, type LocalResponse } from "./http-types";
+import { mockIntegration } from "./mock-integration";
 import type { NativeAuthorizer } from "./native-authorizer";
 import { createRouteTable } from "./route-table";
 import type { ScopeCheckerAuthorizer } from "./scope-checker-authorizer";
@@ -22,14 +24,6 @@ export interface ApiEmulator {
   handle(request: LocalRequest, apiPath: string): Promise<LocalResponse>;
 }
 
-/** Statuses that carry no body by definition (RFC 9110), whatever the template says. */
-const BODYLESS_STATUSES = new Set([204, 205, 304]);
-
-function mockIntegration(route: Route, method: string): LocalResponse {
-  const response = jsonResponse(route.response.status, route.response.body);
-  return method === "HEAD" || BODYLESS_STATUSES.has(route.response.status) ? { ...response, body: "" } : response;
-}
-
 export function createApiEmulator(options: ApiEmulatorOptions): ApiEmulator {
   const table = createRouteTable(options.routes);
   const { realm } = options;
@@ -43,13 +37,13 @@ export function createApiEmulator(options: ApiEmulatorOptions): ApiEmulator {
       if (route.authorizer === "cognito") {
         const decision = options.nativeAuthorizer.authorize(headerValue(request.headers, "authorization"), route);
         if (decision !== "allow") return unauthorized(realm);
-        return mockIntegration(route, request.method);
+        return mockIntegration(route, request);
       }
 
       const decision = await options.scopeChecker.authorize(request, route, apiPath, pathParameters);
       switch (decision) {
         case "allow":
-          return mockIntegration(route, request.method);
+          return mockIntegration(route, request);
         case "no-token":
         case "unauthorized":
           return unauthorized(realm);

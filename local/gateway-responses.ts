@@ -34,3 +34,11 @@ export function missingAuthenticationToken(): LocalResponse {
 export function authorizerConfigurationError(): LocalResponse {
   return jsonResponse(500, { message: null }, { "x-amzn-errortype": "AuthorizerConfigurationException" });
 }
+
+/**
+ * 415 from the integration request: the MOCK integrations have a request template for
+ * `application/json` only and `passthroughBehavior: NEVER`, so any other Content-Type is refused.
+ */
+export function unsupportedMediaType(): LocalResponse {
+  return jsonResponse(415, { message: "Unsupported Media Type" }, { "x-amzn-errortype": "UnsupportedMediaTypeException" });
+}

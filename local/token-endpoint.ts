@@ -3,10 +3,16 @@
  * client authentication by HTTP Basic (client_secret_basic) or in the form body
  * (client_secret_post), `application/x-www-form-urlencoded` only, errors as `{"error": "<code>"}`.
  *
- * Statuses: Cognito documents its negative responses as `400 Bad Request`; a failed client
- * authentication is answered 401 (RFC 6749 §5.2 requires 401 when the client authenticated with
- * the Authorization header, and Cognito answers bad client credentials that way). Unknown client
- * and wrong secret get the same answer, so the endpoint reveals nothing about which ids exist.
+ * Statuses: every error is `400 Bad Request`, `invalid_client` included, because that is what
+ * Cognito documents for its token endpoint ("Examples of negative responses" in
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/token-endpoint.html: one
+ * `HTTP/1.1 400 Bad Request` for invalid_request, invalid_client, invalid_grant,
+ * unauthorized_client and unsupported_grant_type, and its invalid_client example is precisely a
+ * client that authenticated with the Authorization header). RFC 6749 §5.2 would have 401 for a
+ * failed Basic authentication; the emulation follows Cognito, not the RFC, and the token client
+ * treats any 4xx with an `error` field as a final OAuth error either way. Unknown client, wrong
+ * secret and disabled client get the same answer, so the endpoint reveals nothing about which
+ * ids exist.
  */
 import { headerValue, jsonResponse, type LocalRequest, type LocalResponse } from "./http-types";
 import type { LocalAppClient, LocalUserPool } from "./user-pool";
@@ -45,7 +51,7 @@ const GRANTS_NOT_ALLOWED_FOR_M2M_CLIENTS = new Set(["authorization_code", "refre
 const NO_STORE = { "cache-control": "no-store", pragma: "no-cache" };
 
 function tokenError(code: TokenErrorCode): LocalResponse {
-  return jsonResponse(code === "invalid_client" ? 401 : 400, { error: code }, NO_STORE);
+  return jsonResponse(400, { error: code }, NO_STORE);
 }
 
 /** Parses the form; undefined when a parameter repeats (RFC 6749 §3.2: parameters must not be included more than once). */
@@ -124,11 +130,12 @@ export function createTokenEndpoint(options: TokenEndpointOptions): TokenEndpoin
     const credentials = clientCredentials(request, form);
     if ("problem" in credentials) return tokenError(credentials.problem);
     const client = userPool.clientById(credentials.clientId);
-    if (!client || !userPool.secretMatches(client, credentials.clientSecret)) return tokenError("invalid_client");
+    // A disabled client has no app client in the deployed pool (constructs/authorization-server.ts
+    // deletes it), so its old id and secret are answered as an unknown client's would be.
+    if (!client || client.disabled || !userPool.secretMatches(client, credentials.clientSecret)) return tokenError("invalid_client");
 
-    // The deployed app clients allow the client_credentials flow only; a disabled client has no
-    // OAuth flow at all, so Cognito refuses it the grant.
-    if (grantType !== "client_credentials" || client.disabled) return tokenError("unauthorized_client");
+    // The deployed app clients allow the client_credentials flow only.
+    if (grantType !== "client_credentials") return tokenError("unauthorized_client");
 
     const scopes = grantedScopes(client, form.get("scope"));
     if (!scopes) return tokenError("invalid_scope");

@@ -44,14 +44,34 @@ test("production: a WAF web ACL with a per-IP rate rule on the stage", () => {
   expect(resourceOf(prod!, "aws_wafv2_web_acl_association", "api")).toEqual({ resource_arn: "${aws_api_gateway_stage.stage.arn}", web_acl_arn: "${aws_wafv2_web_acl.api.arn}" });
 });
 
-test("production: alarms to an encrypted SNS topic with the configured subscriber", () => {
-  expect(resourceOf(prod!, "aws_sns_topic", "alarms").kms_master_key_id).toBe("alias/aws/sns");
+test("production: alarms to an SNS topic under its own key, which CloudWatch may use", () => {
+  expect(resourceOf(prod!, "aws_sns_topic", "alarms").kms_master_key_id).toBe("${aws_kms_key.alarms.arn}");
+  const key = resourceOf(prod!, "aws_kms_key", "alarms");
+  expect(key).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30 });
+  expect(key.policy).toContain('"Principal" = {"Service" = "cloudwatch.amazonaws.com"}, "Action" = ["kms:Decrypt", "kms:GenerateDataKey*"]');
+  expect(key.policy).toContain('"Condition" = {"StringEquals" = {"aws:SourceAccount" = data.aws_caller_identity.current.account_id}}');
   expect(resourceOf(prod!, "aws_sns_topic_subscription", "alarms_0")).toMatchObject({ protocol: "email", endpoint: "platform-oncall@example.com" });
   const alarms = prod!.json.resource.aws_cloudwatch_metric_alarm!;
-  expect(Object.keys(alarms).sort()).toEqual(["api_4xx_spike", "api_5xx_rate", "cognito_token_throttles", "scope_checker_errors", "scope_checker_throttles"]);
+  expect(Object.keys(alarms).sort()).toEqual(["api_4xx_spike", "api_5xx_rate", "cognito_token_throttles", "scope_checker_fail_closed", "scope_checker_throttles"]);
   for (const alarm of Object.values(alarms)) expect((alarm as { alarm_actions: string[] }).alarm_actions).toEqual(["${aws_sns_topic.alarms.arn}"]);
   expect(resourceOf(prod!, "aws_cloudwatch_metric_alarm", "api_5xx_rate").dimensions).toEqual({ ApiName: "${aws_api_gateway_rest_api.rest_api.name}", Stage: "prod" });
-  expect(resourceOf(prod!, "aws_cloudwatch_metric_alarm", "scope_checker_errors").dimensions).toEqual({ FunctionName: "${aws_lambda_function.scope_checker.function_name}" });
+  expect(resourceOf(prod!, "aws_cloudwatch_metric_alarm", "scope_checker_throttles").dimensions).toEqual({ FunctionName: "${aws_lambda_function.scope_checker.function_name}" });
+});
+
+test("the fail-closed alarm counts the checker's own refusals, not the Error('Unauthorized') every 401 throws", () => {
+  expect(resourceOf(prod!, "aws_cloudwatch_log_metric_filter", "scope_checker_fail_closed")).toMatchObject({
+    log_group_name: "${aws_cloudwatch_log_group.scope_checker.name}",
+    pattern: '{ ($.reason = "jwks-unavailable") || ($.reason = "config-invalid") }',
+    metric_transformation: { name: "ScopeCheckerFailClosed", namespace: "cognito-m2m/m2m-demo-api-prod", value: "1" },
+  });
+  expect(resourceOf(prod!, "aws_cloudwatch_metric_alarm", "scope_checker_fail_closed")).toMatchObject({ namespace: "cognito-m2m/m2m-demo-api-prod", metric_name: "ScopeCheckerFailClosed" });
+  // The metric filter matches the decision line the checker writes when it fails closed.
+  const { logDecision, setDecisionLogSink } = require("../../lambdas/scope-checker/decision-log") as typeof import("../../lambdas/scope-checker/decision-log");
+  const lines: string[] = [];
+  const previous = setDecisionLogSink((line) => lines.push(line));
+  logDecision("POST /payments", { decision: "unauthorized", reason: "jwks-unavailable" });
+  setDecisionLogSink(previous);
+  expect(JSON.parse(lines[0]!)).toMatchObject({ reason: "jwks-unavailable" });
 });
 
 test("source-IP allow-list, per-route throttling and reserved concurrency when configured", () => {

@@ -284,6 +284,10 @@ const cases: BrokenCase[] = [
   },
   // Monitoring
   {
+    rule: "M2M-MON-001", what: "a topic under the AWS-managed SNS key", address: "aws_sns_topic.alarms", problem: /AWS-managed key alias\/aws\/sns/,
+    breakIt: (j) => { resource(j, "aws_sns_topic", "alarms").kms_master_key_id = "alias/aws/sns"; },
+  },
+  {
     rule: "M2M-MON-001", what: "an unencrypted topic", address: "aws_sns_topic.alarms", problem: /kms_master_key_id/,
     breakIt: (j) => { delete resource(j, "aws_sns_topic", "alarms").kms_master_key_id; },
   },

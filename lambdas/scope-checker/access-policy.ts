@@ -60,35 +60,79 @@ function statement(effect: "Allow" | "Deny", resources: readonly string[]): Poli
   return Object.freeze({ Action: "execute-api:Invoke", Effect: effect, Resource: Object.freeze(resources) });
 }
 
+const WILDCARDS = /[*?]/;
+const EACH_WILDCARD = /[*?]/g;
+
 /** The policies of one scope claim: its grant, and its Allow statements per API/stage prefix. */
 export class ScopePolicy {
   private readonly allowByPrefix = new Map<string, readonly PolicyStatement[]>();
+  /** Per route: 1 when its ARN pattern matches no request of a permitted route, 0 when it does, -1 not yet known. */
+  private readonly patternIsSafeDeny: Int8Array;
 
-  constructor(readonly grant: ScopeGrant) {}
+  constructor(
+    readonly grant: ScopeGrant,
+    private readonly table: RouteTable,
+  ) {
+    this.patternIsSafeDeny = new Int8Array(table.routes.length).fill(-1);
+  }
 
   /** Statements for an allowed call: frozen and shared between calls (one API/stage in practice). */
   allow(prefix: string): readonly PolicyStatement[] {
     let statements = this.allowByPrefix.get(prefix);
     if (statements === undefined) {
       if (this.allowByPrefix.size >= MAX_CACHED_GRANTS) this.allowByPrefix.clear();
-      statements = Object.freeze(this.statements(prefix, [], "Allow"));
+      statements = Object.freeze(this.statements(prefix, undefined, "Allow"));
       this.allowByPrefix.set(prefix, statements);
     }
     return statements;
   }
 
   /**
-   * Statements for a denied call: the called method ARN is denied explicitly (it may be a
-   * route this table does not know), and the token's Allow statements stay in, so a cached
-   * Deny does not refuse its next call to a route it may call.
+   * Statements for a denied call to route `called` (-1: a route this table does not know): the
+   * called request is denied explicitly, first, and the token's Allow statements stay in, so a
+   * cached Deny does not refuse its next call to a route it may call.
    */
-  deny(prefix: string, methodArn: string): readonly PolicyStatement[] {
-    return this.statements(prefix, [methodArn], "Deny");
+  deny(prefix: string, called: number, methodArn: string): readonly PolicyStatement[] {
+    return this.statements(prefix, this.calledDenyResource(prefix, called, methodArn), "Deny");
+  }
+
+  /**
+   * The resource that denies the called request. It must match that request and no request of
+   * a route the token may call, or the cached policy would refuse those for the cache's
+   * lifetime. Path parameter values may hold `*` and `?`, which a resource cannot escape, so
+   * the concrete method ARN is not always safe. In order of preference:
+   *  1. the called route's pattern (parameters as `*`, like the Allow patterns), when it
+   *     matches no permitted route's request: exact for all of the route's requests;
+   *  2. the method ARN, when it holds no `*` or `?`: it matches only itself;
+   *  3. the method ARN with each `*` and `?` written `?` (one character), when that matches no
+   *     permitted route's request, or when the route is unknown (then no other statement
+   *     keeps the request denied; a refusal too many is the safe side);
+   *  4. none: the request is still denied, because computeGrant put the route's pattern in
+   *     the Deny for every Allow pattern that matches any of its requests. The first
+   *     statement may then be an Allow that does not match the called request.
+   */
+  private calledDenyResource(prefix: string, called: number, methodArn: string): string | undefined {
+    const { routes } = this.table;
+    if (called >= 0 && this.isSafeDeny(called)) return prefix + routes[called]!.arnPattern;
+    const tail = methodArn.slice(prefix.length);
+    if (!WILDCARDS.test(tail)) return methodArn;
+    const glob = tail.replace(EACH_WILDCARD, "?");
+    if (called < 0 || !routes.some((_, c) => this.grant.permitted[c] && this.table.globReaches(glob, c))) return prefix + glob;
+    return undefined;
+  }
+
+  private isSafeDeny(route: number): boolean {
+    if (this.patternIsSafeDeny[route] === -1) {
+      const { permitted } = this.grant;
+      this.patternIsSafeDeny[route] = permitted.some((ok, c) => ok && this.table.overlaps(route, c)) ? 0 : 1;
+    }
+    return this.patternIsSafeDeny[route] === 1;
   }
 
   /** The first statement's effect is the decision for the called route (readers that look only there see it). */
-  private statements(prefix: string, extraDenies: readonly string[], first: "Allow" | "Deny"): PolicyStatement[] {
-    const deny = [...extraDenies, ...this.grant.denyPatterns.map((p) => prefix + p)];
+  private statements(prefix: string, calledDeny: string | undefined, first: "Allow" | "Deny"): PolicyStatement[] {
+    const deny = this.grant.denyPatterns.map((p) => prefix + p);
+    if (calledDeny !== undefined) deny.unshift(...[calledDeny].filter((r) => !deny.includes(r)));
     const allow = this.grant.allowPatterns.map((p) => prefix + p);
     const statements: PolicyStatement[] = [];
     if (allow.length > 0) statements.push(statement("Allow", allow));
@@ -111,7 +155,7 @@ export class PolicyBuilder {
     let policy = this.byScope.get(scopeClaim);
     if (policy === undefined) {
       if (this.byScope.size >= MAX_CACHED_GRANTS) this.byScope.clear();
-      policy = new ScopePolicy(computeGrant(this.table, grantedScopes(scopeClaim)));
+      policy = new ScopePolicy(computeGrant(this.table, grantedScopes(scopeClaim)), this.table);
       this.byScope.set(scopeClaim, policy);
     }
     this.lastClaim = scopeClaim;

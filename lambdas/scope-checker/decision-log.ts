@@ -2,6 +2,9 @@
  * One JSON line per authorization decision. What it may contain is fixed here: the verified
  * client id, the route template, the decision and a reason *class*. Never the token, the
  * Authorization header, claims of an unverified token or the event (they carry credentials).
+ * A 401 carries a client id only for `client-not-allowed`: that token's signature and claims
+ * were verified, only its client is off the allow-list (the line ops look for after cutting a
+ * client off).
  */
 
 /** Why a request was refused with 401 (`Error("Unauthorized")`). */
@@ -31,7 +34,7 @@ export type DenyReason = "missing-scope" | "unknown-route";
 export type Decision =
   | { readonly decision: "allow"; readonly reason: "scopes-satisfied"; readonly clientId: string }
   | { readonly decision: "deny"; readonly reason: DenyReason; readonly clientId: string }
-  | { readonly decision: "unauthorized"; readonly reason: UnauthorizedReason };
+  | { readonly decision: "unauthorized"; readonly reason: UnauthorizedReason; readonly clientId?: string };
 
 /** Longest route text logged: the method and resource come from the event, keep lines bounded. */
 const MAX_ROUTE_CHARS = 256;
@@ -59,8 +62,13 @@ export function routeLabel(httpMethod: unknown, resource: unknown): string {
 export function logDecision(route: string, decision: Decision): void {
   // Built field by field, so nothing else can slip into a line; decision and reason are fixed
   // identifiers, the two free strings go through JSON.stringify (cheaper than a whole object).
-  const client = decision.decision === "unauthorized" ? "" : `,"clientId":${JSON.stringify(decision.clientId)}`;
+  const client = decision.clientId === undefined ? "" : `,"clientId":${JSON.stringify(decision.clientId)}`;
   sink(`{"msg":"scope-check","decision":"${decision.decision}","reason":"${decision.reason}"${client},"route":${JSON.stringify(route)}}`);
+}
+
+/** A JWKS re-fetch for a token whose key id the cached keys lacked: its outcome, once per fetch. */
+export function logJwksRefresh(outcome: "loaded" | "failed", detail: string): void {
+  sink(JSON.stringify({ msg: "scope-check-jwks-refresh", outcome, detail }));
 }
 
 /** A failure of the Lambda's own setup (environment, JWKS), logged once when it happens. */

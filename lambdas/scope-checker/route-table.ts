@@ -4,7 +4,8 @@
  * path parameters as `*`), and the static "which route's pattern can match which route's
  * requests" relation the policy builder needs to stay correct under result caching.
  */
-import { globPattern, patternsIntersect, requestPattern, type Pattern, type RequestSegment } from "./arn-glob";
+import { parsePath, segmentText, type PathSegment } from "../../model/paths";
+import { globPattern, patternsIntersect, requestPattern, type Pattern } from "./arn-glob";
 import { ScopeCheckerConfigError } from "./errors";
 
 export interface RouteSpec {
@@ -14,6 +15,8 @@ export interface RouteSpec {
 }
 
 export interface CompiledRoute extends RouteSpec {
+  /** The path as API Gateway names the resource (`/orders/{id}/` is `/orders/{id}`). */
+  readonly path: string;
   /** `GET /orders/{id}` */
   readonly label: string;
   /** `GET/orders/*`: appended to the `arn:…:<api id>/<stage>/` prefix of the method ARN. */
@@ -28,29 +31,27 @@ export interface RouteTable {
    * and a cold start with a large table pays for none.
    */
   overlaps(a: number, b: number): boolean;
+  /**
+   * Whether the IAM resource pattern `glob` (a `METHOD/path` tail, `*` and `?` wildcards)
+   * matches some request of route `b`. Not remembered: for the rare globs built per request.
+   */
+  globReaches(glob: string, b: number): boolean;
   /** Index of the route API Gateway invoked (exact method first, then ANY), or -1. */
   indexOf(httpMethod: unknown, resource: unknown): number;
 }
 
 const HTTP_METHODS = ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"] as const;
 const ROUTE_METHODS = new Set<string>([...HTTP_METHODS, "ANY"]);
-const PARAMETER = /^\{([A-Za-z_][A-Za-z0-9_]*)(\+?)\}$/;
-const LITERAL = /^[A-Za-z0-9._~:@!$&'()*+,;=-]+$/;
 
-function parseSegments(field: string, path: string): RequestSegment[] {
-  if (typeof path !== "string" || !path.startsWith("/")) throw new ScopeCheckerConfigError(field, `path must start with "/", got ${JSON.stringify(path)}`);
-  if (path === "/") return [];
-  const parts = path.slice(1).split("/");
-  return parts.map((part, i) => {
-    const parameter = PARAMETER.exec(part);
-    if (parameter) {
-      const greedy = parameter[2] === "+";
-      if (greedy && i !== parts.length - 1) throw new ScopeCheckerConfigError(field, `greedy segment "${part}" must be last in ${path}`);
-      return { kind: "parameter", greedy };
-    }
-    if (!LITERAL.test(part)) throw new ScopeCheckerConfigError(field, `segment ${JSON.stringify(part)} of ${path} is not a literal or {param}`);
-    return { kind: "literal", text: part };
-  });
+/**
+ * The path's segments, by the one path grammar of the project (model/paths.ts: API Gateway's
+ * literal characters, whole `{param}` segments, a greedy `{param+}` only last).
+ */
+function parseSegments(field: string, path: unknown): PathSegment[] {
+  if (typeof path !== "string") throw new ScopeCheckerConfigError(field, `path must be a string, got ${JSON.stringify(path)}`);
+  const parsed = parsePath(path);
+  if ("problem" in parsed) throw new ScopeCheckerConfigError(field, `path ${JSON.stringify(path)} ${parsed.problem}`);
+  return parsed.segments;
 }
 
 function validateScopes(field: string, scopes: unknown): readonly string[] {
@@ -78,14 +79,16 @@ export function compileRouteTable(specs: readonly RouteSpec[]): RouteTable {
     }
     const segments = parseSegments(field, spec.path);
     const scopes = validateScopes(field, spec.scopes);
-    const key = `${spec.method} ${spec.path}`;
-    const methods = byResource.get(spec.path) ?? new Map<string, number>();
+    // Keyed by the resource path API Gateway puts in the event (`resource`), so `/a/` finds `/a`.
+    const path = `/${segments.map(segmentText).join("/")}`;
+    const key = `${spec.method} ${path}`;
+    const methods = byResource.get(path) ?? new Map<string, number>();
     if (methods.has(spec.method)) throw new ScopeCheckerConfigError(field, `duplicate route ${key}`);
     methods.set(spec.method, i);
-    byResource.set(spec.path, methods);
+    byResource.set(path, methods);
     const pathPattern = segments.map((s) => (s.kind === "literal" ? s.text : "*")).join("/");
     const arnPattern = `${spec.method === "ANY" ? "*" : spec.method}/${pathPattern}`;
-    routes.push(Object.freeze({ method: spec.method, path: spec.path, scopes, label: key, arnPattern }));
+    routes.push(Object.freeze({ method: spec.method, path, scopes, label: key, arnPattern }));
     requests.push(requestPattern(spec.method, segments));
     globs.push(globPattern(arnPattern));
   });
@@ -97,6 +100,9 @@ export function compileRouteTable(specs: readonly RouteSpec[]): RouteTable {
       const cell = a * size + b;
       if (known[cell] === -1) known[cell] = a === b || patternsIntersect(globs[a]!, requests[b]!) ? 1 : 0;
       return known[cell] === 1;
+    },
+    globReaches(glob, b) {
+      return patternsIntersect(globPattern(glob), requests[b]!);
     },
     indexOf(httpMethod, resource) {
       if (typeof httpMethod !== "string" || typeof resource !== "string") return -1;

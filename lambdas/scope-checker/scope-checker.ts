@@ -17,7 +17,7 @@ import { logDecision, routeLabel, type UnauthorizedReason } from "./decision-log
 import { unauthorized } from "./errors";
 import { methodArnPrefix } from "./method-arn";
 import { compileRouteTable, type RouteSpec } from "./route-table";
-import { createTokenVerifier, type TokenCheck, type VerifiedAccessToken } from "./token-verifier";
+import { createTokenVerifier, type JwksDocument, type JwksRefresh, type TokenCheck, type VerifiedAccessToken } from "./token-verifier";
 
 export type { AuthorizerHandler, AuthorizerResult, RequestAuthorizerEvent } from "./authorizer-types";
 
@@ -28,8 +28,14 @@ export interface ScopeCheckerOptions {
   readonly clientIds: readonly string[] | null;
   /** The scope-checker routes: API Gateway resource path, upper-case method or ANY, full scope identifiers (all required). */
   readonly routes: readonly RouteSpec[];
-  /** When given, used as the pool's keys and nothing is ever fetched. */
-  readonly jwks?: { readonly keys: readonly object[] };
+  /** When given, used as the pool's keys; nothing is fetched except through `refreshJwks`. */
+  readonly jwks?: JwksDocument;
+  /**
+   * With `jwks`: asked for the pool's current keys when a token names a kid `jwks` lacks
+   * (Cognito rotated its keys). Must rate-limit (JwksRefresher does): undefined means no fetch
+   * now, and the token is refused. Without it an unknown kid is simply refused.
+   */
+  readonly refreshJwks?: JwksRefresh;
 }
 
 /** Builds the authorizer. Throws ScopeCheckerConfigError when the options are unusable. */
@@ -38,13 +44,13 @@ export function createHandler(options: ScopeCheckerOptions): AuthorizerHandler {
   const policies = new PolicyBuilder(table);
   const verify = createTokenVerifier(options);
 
-  function refuse(route: string, reason: UnauthorizedReason): never {
-    logDecision(route, { decision: "unauthorized", reason });
+  function refuse(route: string, reason: UnauthorizedReason, clientId?: string): never {
+    logDecision(route, clientId === undefined ? { decision: "unauthorized", reason } : { decision: "unauthorized", reason, clientId });
     throw unauthorized();
   }
 
   function decide(event: RequestAuthorizerEvent, prefix: string, route: string, check: TokenCheck): AuthorizerResult {
-    if (!check.ok) return refuse(route, check.reason);
+    if (!check.ok) return refuse(route, check.reason, check.clientId);
     const { clientId, scope } = check.token;
     const policy = policies.forScope(scope);
     const called = table.indexOf(event.httpMethod, event.resource);
@@ -53,7 +59,7 @@ export function createHandler(options: ScopeCheckerOptions): AuthorizerHandler {
       statements = policy.allow(prefix);
       logDecision(route, { decision: "allow", reason: "scopes-satisfied", clientId });
     } else {
-      statements = policy.deny(prefix, event.methodArn);
+      statements = policy.deny(prefix, called, event.methodArn);
       logDecision(route, { decision: "deny", reason: called >= 0 ? "missing-scope" : "unknown-route", clientId });
     }
     return result(check.token, statements);

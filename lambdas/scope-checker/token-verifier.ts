@@ -1,13 +1,19 @@
 /**
  * Verifies a Cognito access token with aws-jwt-verify and reduces the outcome to what the
  * scope checker needs: the client id and scope claim, or a reason class for the log.
- * Beyond the library's checks (signature, kid, issuer, expiry, not-before, token use, client
- * allow-list) it insists on RS256 (what Cognito signs with, whatever the JWKS says), an
- * `exp` claim (the library only checks expiry when present) and a string `client_id`.
+ * Beyond the library's checks (signature, kid, issuer, expiry, not-before, token use) it
+ * insists on RS256 (what Cognito signs with, whatever the JWKS says), an `exp` claim (the
+ * library only checks expiry when present) and a string `client_id`. The client allow-list is
+ * checked here, after all of that: so a refusal for it can name the (verified) client.
+ *
+ * Keys: with `jwks` the verifier uses those keys synchronously; a token whose `kid` they lack
+ * may ask `refreshJwks` for the pool's current keys (Cognito rotated them) and is verified
+ * again with those. The kid is read before any signature check, so anyone can send an unknown
+ * one: `refreshJwks` must rate-limit (see jwks-refresh.ts) and answer undefined when no fetch
+ * is allowed, which refuses the token at once.
  */
 import { CognitoJwtVerifier } from "aws-jwt-verify/cognito-verifier";
 import {
-  CognitoJwtInvalidClientIdError,
   CognitoJwtInvalidTokenUseError,
   FetchError,
   JwksNotAvailableInCacheError,
@@ -37,14 +43,24 @@ export interface VerifiedAccessToken {
 
 export type TokenCheck =
   | { readonly ok: true; readonly token: VerifiedAccessToken }
-  | { readonly ok: false; readonly reason: UnauthorizedReason };
+  /** `clientId` only with `client-not-allowed`: the token was verified, its client is not allowed. */
+  | { readonly ok: false; readonly reason: UnauthorizedReason; readonly clientId?: string };
+
+export interface JwksDocument {
+  readonly keys: readonly object[];
+}
+
+/** The pool's current keys, or undefined when no fetch is allowed now or it failed. */
+export type JwksRefresh = () => Promise<JwksDocument | undefined> | undefined;
 
 export interface TokenVerifierOptions {
   readonly userPoolId: string;
   /** Allowed `client_id`s; null accepts any client of the pool. */
   readonly clientIds: readonly string[] | null;
-  /** When given, the verifier uses only these keys and never fetches. */
-  readonly jwks?: { readonly keys: readonly object[] };
+  /** When given, the verifier uses these keys and fetches nothing itself. */
+  readonly jwks?: JwksDocument;
+  /** With `jwks`: asked for new keys when a token's kid is not among them (rate-limited by the caller). */
+  readonly refreshJwks?: JwksRefresh;
 }
 
 /** Raised from our extra checks; mapped to a reason class below, never shown to callers. */
@@ -70,7 +86,6 @@ export function reasonOf(err: unknown): UnauthorizedReason {
   // The verifier looks the issuer up before verifying; an unknown or missing `iss` lands here.
   if (err instanceof ParameterValidationError) return "wrong-issuer";
   if (err instanceof CognitoJwtInvalidTokenUseError) return "wrong-token-use";
-  if (err instanceof CognitoJwtInvalidClientIdError) return "client-not-allowed";
   if (err instanceof JwtInvalidSignatureAlgorithmError) return "unsupported-alg";
   if (err instanceof JwtInvalidSignatureError) return "bad-signature";
   if (err instanceof KidNotFoundInJwksError || err instanceof JwtWithoutValidKidError) return "unknown-kid";
@@ -87,52 +102,83 @@ export function reasonOf(err: unknown): UnauthorizedReason {
   return "invalid-token";
 }
 
-function accepted(payload: JwtPayload): TokenCheck {
-  const scope = typeof payload.scope === "string" ? payload.scope : "";
-  return { ok: true, token: { clientId: payload.client_id as string, scope } };
-}
-
 function refused(err: unknown): TokenCheck {
   return { ok: false, reason: reasonOf(err) };
 }
 
+function asJwks(field: string, jwks: JwksDocument): Jwks {
+  try {
+    assertIsJwks(jwks as unknown as Parameters<typeof assertIsJwks>[0]);
+  } catch {
+    throw new ScopeCheckerConfigError(field, "not a valid JWKS");
+  }
+  return jwks as Jwks;
+}
+
 /**
  * Returns a function that checks one JWT. With `jwks` it is synchronous and never touches the
- * network (an unknown kid is simply refused: no fetch storm). Without, aws-jwt-verify fetches
+ * network, except through `refreshJwks` for an unknown kid. Without, aws-jwt-verify fetches
  * the pool's JWKS on first use and rate-limits refetches for unknown kids.
  */
 export function createTokenVerifier(options: TokenVerifierOptions): (jwt: string) => TokenCheck | Promise<TokenCheck> {
-  const { userPoolId, clientIds, jwks } = options;
+  const { userPoolId, clientIds, jwks, refreshJwks } = options;
   if (typeof userPoolId !== "string") throw new ScopeCheckerConfigError("userPoolId", "must be a string");
   if (clientIds !== null && (!Array.isArray(clientIds) || clientIds.some((id) => typeof id !== "string" || id === ""))) {
     throw new ScopeCheckerConfigError("clientIds", "must be null or an array of non-empty strings");
   }
+  if (refreshJwks !== undefined && (jwks === undefined || typeof refreshJwks !== "function")) {
+    throw new ScopeCheckerConfigError("refreshJwks", "must be a function, given together with jwks");
+  }
+  const allowedClients = clientIds === null ? null : new Set(clientIds);
   let verifier;
   try {
-    verifier = CognitoJwtVerifier.create({
-      userPoolId,
-      tokenUse: "access",
-      clientId: clientIds === null ? null : [...clientIds],
-      customJwtCheck: checkCognitoAccessTokenShape,
-    });
+    // clientId: null — the allow-list is checked in `accepted`, once the token is verified.
+    verifier = CognitoJwtVerifier.create({ userPoolId, tokenUse: "access", clientId: null, customJwtCheck: checkCognitoAccessTokenShape });
   } catch {
     throw new ScopeCheckerConfigError("userPoolId", `not a Cognito user pool id: ${JSON.stringify(userPoolId)}`);
   }
-  if (jwks !== undefined) {
-    try {
-      assertIsJwks(jwks as unknown as Parameters<typeof assertIsJwks>[0]);
-      verifier.cacheJwks(jwks as Jwks);
-    } catch {
-      throw new ScopeCheckerConfigError("jwks", "not a valid JWKS");
-    }
-    const cached = verifier;
-    return (jwt) => {
-      try {
-        return accepted(cached.verifySync(jwt));
-      } catch (err) {
-        return refused(err);
-      }
-    };
+
+  /** Reached only with a verified payload: signature, issuer, expiry, token use and shape checked. */
+  function accepted(payload: JwtPayload): TokenCheck {
+    const clientId = payload.client_id as string;
+    if (allowedClients !== null && !allowedClients.has(clientId)) return { ok: false, reason: "client-not-allowed", clientId };
+    const scope = typeof payload.scope === "string" ? payload.scope : "";
+    return { ok: true, token: { clientId, scope } };
   }
-  return (jwt) => verifier.verify(jwt).then(accepted, refused);
+
+  if (jwks === undefined) return (jwt) => verifier.verify(jwt).then(accepted, refused);
+
+  const cached = verifier;
+  cached.cacheJwks(asJwks("jwks", jwks));
+  const check = (jwt: string): TokenCheck => {
+    try {
+      return accepted(cached.verifySync(jwt));
+    } catch (err) {
+      return refused(err);
+    }
+  };
+  if (refreshJwks === undefined) return check;
+
+  // Concurrent waiters get the same document: install each one once.
+  const installed = new WeakSet<object>();
+  const install = (fresh: JwksDocument | undefined) => {
+    if (fresh === undefined || installed.has(fresh)) return;
+    installed.add(fresh);
+    try {
+      cached.cacheJwks(asJwks("refreshJwks", fresh));
+    } catch {
+      // Not a JWKS: keep the keys we have (the token is refused as unknown-kid below).
+    }
+  };
+  return (jwt) => {
+    try {
+      return accepted(cached.verifySync(jwt));
+    } catch (err) {
+      if (!(err instanceof KidNotFoundInJwksError)) return refused(err);
+      const fresh = refreshJwks();
+      if (fresh === undefined) return refused(err);
+      // Verified once more against the new keys, without asking again: a kid still unknown is refused.
+      return fresh.then(install, () => undefined).then(() => check(jwt));
+    }
+  };
 }
