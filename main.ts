@@ -11,6 +11,19 @@ import { loadConfigFile } from "./model/load-config";
 import { ConfigValidationError, formatProblem } from "./model/problems";
 import { validateConfig } from "./model/validate";
 
+/**
+ * Before synth: stacks of environments that no longer exist go, and so do the assets of the
+ * others (old bundle hashes). Whatever terraform keeps in a stack directory (.terraform/, the
+ * lock file, plans) stays; state never lives there (validation keeps local state outside cdktf.out).
+ */
+function removeStaleOutput(stacksDir: string, environments: ReadonlySet<string>): void {
+  if (!fs.existsSync(stacksDir)) return;
+  for (const entry of fs.readdirSync(stacksDir)) {
+    const target = environments.has(entry) ? path.join(stacksDir, entry, "assets") : path.join(stacksDir, entry);
+    fs.rmSync(target, { recursive: true, force: true });
+  }
+}
+
 function main(): number {
   const configFile = process.env.M2M_CONFIG ?? path.join(__dirname, "m2m.config.ts");
   let model;
@@ -29,8 +42,7 @@ function main(): number {
   // Loaded only for a valid config: a bad one fails fast, and writes nothing.
   const { synthesizeApp } = require("./constructs/m2m-app") as typeof import("./constructs/m2m-app");
   const outdir = process.env.CDKTF_OUTDIR ?? path.join(process.cwd(), "cdktf.out");
-  // Stacks of environments that no longer exist must not linger beside the new ones.
-  fs.rmSync(path.join(outdir, "stacks"), { recursive: true, force: true });
+  removeStaleOutput(path.join(outdir, "stacks"), new Set(model.environments.map((e) => e.name)));
   const started = process.hrtime.bigint();
   synthesizeApp(model, { outdir });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;

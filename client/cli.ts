@@ -9,7 +9,7 @@ import { DEFAULT_CREDENTIALS_FILE, LocalCredentialsFileError, readCredentialsFil
 import { startLocalEnvironment, UnknownEnvironmentError } from "../local/local-environment";
 import type { Environment } from "../model/model-types";
 import { resolveCaller, type CallerFlags } from "./caller";
-import { readClientCredentialsSecret, SecretLookupError } from "./client-secret-store";
+import { ClientDisabledError, readClientCredentialsSecret, SecretLookupError } from "./client-secret-store";
 import { TokenClientError } from "./errors";
 import { fetchWithToken } from "./fetch-with-token";
 import { DEFAULT_CONFIG_FILE, environmentOf, loadModel } from "./load-model";
@@ -21,24 +21,30 @@ import { UsageError } from "./usage-error";
 const DEFAULT_ENVIRONMENT = "dev";
 const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
-const HELP = `usage: m2m <command> [options]
+/** Every option of every command is listed here (a test holds the help to the option tables below). */
+export const HELP = `usage: m2m <command> [options]
 
 commands:
   token                    print an access token
-  call METHOD PATH         call the API with a token, print status and body (--data JSON for a body)
+  call METHOD PATH         call the API with a token, print status and body
   smoke                    check every route against every client; non-zero exit on any mismatch
   dev                      run the offline environment (token endpoint + API) on 127.0.0.1
+  help                     print this text (also --help, -h)
 
-credentials (token, call):
-  --local [--client NAME]               the running offline environment (.m2m/local.json)
-  --outputs FILE --env NAME --client NAME   a deployed stack (cdktf deploy --outputs-file), secret from Secrets Manager
+credentials (token, call), from exactly one source:
+  --local [--client NAME]               the running offline environment
+      --local-file FILE                 its credentials file (default ${DEFAULT_CREDENTIALS_FILE})
+  --outputs FILE --client NAME [--env NAME]   a deployed stack (cdktf deploy --outputs-file; --env default ${DEFAULT_ENVIRONMENT}),
+                                        the client's secret from Secrets Manager
   --secret-id ID                        a client's secret in AWS Secrets Manager
   --client-id ID --client-secret SECRET --token-endpoint URL   (or M2M_CLIENT_ID, M2M_CLIENT_SECRET, M2M_TOKEN_ENDPOINT)
   --api-url URL (or M2M_API_URL)        the stage URL, for call with --secret-id or explicit credentials
   --scope SCOPE                         request this scope (repeatable; default: all of the client's scopes)
 
-smoke:  --local | --outputs FILE --env NAME      [--config FILE]
-dev:    [--env NAME] [--port N] [--access-log] [--config FILE]
+call:   --data JSON                     send JSON as the body, with content-type: application/json
+smoke:  --local [--local-file FILE] | --outputs FILE --env NAME      [--config FILE]
+dev:    [--env NAME] [--port N] [--access-log] [--config FILE] [--local-file FILE]
+        defaults: --env ${DEFAULT_ENVIRONMENT}, --port 0 (any free port), --config ${DEFAULT_CONFIG_FILE}, --local-file ${DEFAULT_CREDENTIALS_FILE}
 `;
 
 interface Io {
@@ -60,6 +66,32 @@ const credentialOptions = {
   "api-url": { type: "string" },
   scope: { type: "string", multiple: true },
 } as const satisfies ParseArgsConfig["options"];
+
+const callOptions = { ...credentialOptions, data: { type: "string" } } as const satisfies ParseArgsConfig["options"];
+
+const smokeOptions = {
+  local: { type: "boolean", default: false },
+  "local-file": { type: "string", default: DEFAULT_CREDENTIALS_FILE },
+  outputs: { type: "string" },
+  env: { type: "string" },
+  config: { type: "string", default: DEFAULT_CONFIG_FILE },
+} as const satisfies ParseArgsConfig["options"];
+
+const devOptions = {
+  env: { type: "string", default: DEFAULT_ENVIRONMENT },
+  port: { type: "string", default: "0" },
+  config: { type: "string", default: DEFAULT_CONFIG_FILE },
+  "local-file": { type: "string", default: DEFAULT_CREDENTIALS_FILE },
+  "access-log": { type: "boolean", default: false },
+} as const satisfies ParseArgsConfig["options"];
+
+/** The options each command accepts. */
+export const COMMAND_OPTIONS: Readonly<Record<"token" | "call" | "smoke" | "dev", NonNullable<ParseArgsConfig["options"]>>> = {
+  token: credentialOptions,
+  call: callOptions,
+  smoke: smokeOptions,
+  dev: devOptions,
+};
 
 /** parseArgs with its multi-sentence errors cut to one line. */
 function parse<O extends NonNullable<ParseArgsConfig["options"]>>(args: readonly string[], options: O, allowPositionals: boolean) {
@@ -97,7 +129,7 @@ async function tokenCommand(args: readonly string[], io: Io): Promise<number> {
 }
 
 async function callCommand(args: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { ...credentialOptions, data: { type: "string" } }, true);
+  const { values, positionals } = parse(args, callOptions, true);
   const [method, path, ...extra] = positionals;
   if (method === undefined || path === undefined) throw new UsageError("usage: m2m call METHOD PATH [--data JSON]");
   if (extra.length > 0) throw new UsageError(`call takes METHOD and PATH only, got also "${extra[0]}"`);
@@ -115,6 +147,7 @@ async function callCommand(args: readonly string[], io: Io): Promise<number> {
   if (caller.apiUrl === undefined) throw new UsageError("no API URL: pass --api-url URL (or M2M_API_URL), --local or --outputs FILE");
   const tokens = createTokenClient({ ...caller, ...(values.scope ? { scopes: values.scope } : {}) });
   const url = `${caller.apiUrl}${path}`;
+  // The deployed integrations accept application/json only (415 otherwise), and fetch would label a string body text/plain.
   const response = await reachable(url, () =>
     fetchWithToken(tokens, url, {
       method: upper,
@@ -144,17 +177,7 @@ async function reachable<T>(url: string, request: () => Promise<T>): Promise<T> 
 }
 
 async function smokeCommand(args: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(
-    args,
-    {
-      local: { type: "boolean", default: false },
-      "local-file": { type: "string", default: DEFAULT_CREDENTIALS_FILE },
-      outputs: { type: "string" },
-      env: { type: "string" },
-      config: { type: "string", default: DEFAULT_CONFIG_FILE },
-    },
-    true,
-  );
+  const { values, positionals } = parse(args, smokeOptions, true);
   if (positionals.length > 0) throw new UsageError(`smoke takes no arguments, got "${positionals[0]}"`);
   if (values.local === (values.outputs !== undefined)) throw new UsageError("smoke needs exactly one target: --local, or --outputs FILE --env NAME");
   const model = loadModel(values.config);
@@ -177,13 +200,20 @@ async function smokeCommand(args: readonly string[], io: Io): Promise<number> {
     environment = environmentOf(model, values.env);
     const outputs = readStackOutputs(values.outputs!, values.env);
     const credentials = new Map<string, SmokeCredentials>();
+    const cutOffClients = new Set<string>();
     for (const client of environment.clients) {
       const arn = outputs.clientSecretArns[client.name];
       if (arn === undefined) continue; // reported as "no credentials" for each of its checks
-      const stored = await readClientCredentialsSecret(arn);
-      credentials.set(client.name, { clientId: stored.clientId, clientSecret: stored.clientSecret });
+      try {
+        const stored = await readClientCredentialsSecret(arn);
+        credentials.set(client.name, { clientId: stored.clientId, clientSecret: stored.clientSecret });
+      } catch (error) {
+        // A disabled client's secret holds `{"disabled": true}`: judged by the smoke, not fatal.
+        if (!(error instanceof ClientDisabledError)) throw error;
+        cutOffClients.add(client.name);
+      }
     }
-    target = { apiUrl: outputs.invokeUrl, tokenEndpoint: outputs.tokenEndpoint, credentials };
+    target = { apiUrl: outputs.invokeUrl, tokenEndpoint: outputs.tokenEndpoint, credentials, cutOffClients };
   }
 
   const report = await reachable(target.apiUrl, () => runSmoke({ model, environment, target }));
@@ -192,17 +222,7 @@ async function smokeCommand(args: readonly string[], io: Io): Promise<number> {
 }
 
 async function devCommand(args: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(
-    args,
-    {
-      env: { type: "string", default: DEFAULT_ENVIRONMENT },
-      port: { type: "string", default: "0" },
-      config: { type: "string", default: DEFAULT_CONFIG_FILE },
-      "local-file": { type: "string", default: DEFAULT_CREDENTIALS_FILE },
-      "access-log": { type: "boolean", default: false },
-    },
-    true,
-  );
+  const { values, positionals } = parse(args, devOptions, true);
   if (positionals.length > 0) throw new UsageError(`dev takes no arguments, got "${positionals[0]}"`);
   const port = Number(values.port);
   if (!/^\d+$/.test(values.port) || port > 65535) throw new UsageError(`--port must be 0-65535 (0 = any free port), got "${values.port}"`);

@@ -1,7 +1,8 @@
 /**
  * A client's credentials from AWS Secrets Manager, as the stack stores them: one JSON secret per
- * client, `{"clientId","clientSecret","tokenEndpoint","scopes"}`. The AWS SDK is imported only
- * when a secret is actually read, so the offline commands never load it.
+ * client, `{"clientId","clientSecret","tokenEndpoint","scopes"}`, or `{"disabled": true, ...}` for
+ * a client cut off by `disabled: true` (its app client is deleted, the secret keeps its name).
+ * The AWS SDK is imported only when a secret is actually read, so the offline commands never load it.
  */
 
 export interface StoredClientCredentials {
@@ -15,7 +16,14 @@ export interface StoredClientCredentials {
 export class SecretLookupError extends Error {
   constructor(readonly secretId: string, problem: string) {
     super(`could not read client credentials from secret ${secretId}: ${problem}`);
-    this.name = "SecretLookupError";
+    this.name = new.target.name;
+  }
+}
+
+/** The secret belongs to a disabled client: there is no app client, so there are no credentials. */
+export class ClientDisabledError extends SecretLookupError {
+  constructor(secretId: string) {
+    super(secretId, "the client is disabled (its app client is deleted; the secret holds no credentials)");
   }
 }
 
@@ -33,6 +41,7 @@ export function parseClientCredentialsSecret(secretId: string, text: string): St
   } catch {
     throw new SecretLookupError(secretId, "the value is not JSON");
   }
+  if ((value as { disabled?: unknown } | null)?.disabled === true) throw new ClientDisabledError(secretId);
   if (
     typeof value?.clientId !== "string" || typeof value.clientSecret !== "string" || typeof value.tokenEndpoint !== "string" ||
     !Array.isArray(value.scopes) || !value.scopes.every((s) => typeof s === "string")

@@ -4,7 +4,7 @@
  */
 import type { Environment, M2MModel, Route } from "../model/model-types";
 import { OAuthError, TokenClientError } from "./errors";
-import { expectationFor, expectationWithoutToken, sampleMethod, samplePath, type Expectation } from "./smoke-expectations";
+import { expectationFor, expectationWithoutToken, sampleMethod, samplePath, sampleRequest, type Expectation } from "./smoke-expectations";
 import { createTokenClient, type FetchLike } from "./token-client";
 
 export interface SmokeCredentials {
@@ -18,6 +18,12 @@ export interface SmokeTarget {
   readonly tokenEndpoint: string;
   /** Credentials by client name; a missing client fails its checks. */
   readonly credentials: ReadonlyMap<string, SmokeCredentials>;
+  /**
+   * Clients the target has cut off: a deployed disabled client has no app client, and its
+   * Secrets Manager secret says `{"disabled": true}` instead of holding credentials. That is
+   * the refusal the model asks of a disabled client; for an enabled one it is a mismatch.
+   */
+  readonly cutOffClients?: ReadonlySet<string>;
 }
 
 export interface SmokeCheck {
@@ -25,7 +31,7 @@ export interface SmokeCheck {
   /** Client name; undefined for the check without a token. */
   readonly client: string | undefined;
   readonly expected: Expectation;
-  /** `HTTP 200`, `token refused: unauthorized_client`, `no credentials`, ... */
+  /** `HTTP 200`, `token refused: invalid_client (HTTP 400)`, `no credentials`, ... */
   readonly actual: string;
   readonly passed: boolean;
 }
@@ -45,6 +51,16 @@ export interface SmokeOptions {
 }
 
 type CallResult = { status: number; body: unknown };
+
+/** What the token endpoint's refusal was, and whether it is an OAuth error answer (a 4xx with an `error` field). */
+function describeTokenFailure(error: TokenClientError): { actual: string; oauthRefusal: boolean } {
+  if (error instanceof OAuthError && error.status >= 400 && error.status <= 499) {
+    return { actual: `token refused: ${error.code} (HTTP ${error.status})`, oauthRefusal: true };
+  }
+  return { actual: error.message, oauthRefusal: false };
+}
+
+const CUT_OFF = "cut off: no app client (secret says disabled)";
 
 /** Statuses that carry no body by definition (RFC 9110): nothing to compare. */
 const BODYLESS_STATUSES = new Set([204, 205, 304]);
@@ -66,9 +82,12 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
   const checks: SmokeCheck[] = [];
 
   async function call(route: Route, token: string | undefined): Promise<CallResult> {
+    const method = sampleMethod(route.method);
+    const sample = sampleRequest(method);
     const response = await fetchImpl(`${target.apiUrl}${samplePath(route.path)}`, {
-      method: sampleMethod(route.method),
-      headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+      method,
+      headers: token === undefined ? sample.headers : { ...sample.headers, authorization: `Bearer ${token}` },
+      ...(sample.body === undefined ? {} : { body: sample.body }),
     });
     const text = await response.text();
     let body: unknown = text;
@@ -97,6 +116,10 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
 
   for (const client of environment.clients) {
     const expectations = model.routes.map((route) => ({ route, expected: expectationFor(client, route, environment.clients, model.routes) }));
+    if (target.cutOffClients?.has(client.name)) {
+      for (const { route, expected } of expectations) checks.push({ route, client: client.name, expected, actual: CUT_OFF, passed: expected.kind === "token-refused" });
+      continue;
+    }
     const credentials = target.credentials.get(client.name);
     if (!credentials) {
       for (const { route, expected } of expectations) checks.push({ route, client: client.name, expected, actual: "no credentials", passed: false });
@@ -110,21 +133,22 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
       ...(options.tokenClientRetry ? { retry: options.tokenClientRetry } : {}),
     });
     let token: string | undefined;
-    let tokenFailure: string | undefined;
+    let tokenFailure: { actual: string; oauthRefusal: boolean } | undefined;
     try {
       token = await tokens.getToken();
     } catch (error) {
       if (!(error instanceof TokenClientError)) throw error;
-      tokenFailure = error instanceof OAuthError ? `token refused: ${error.code}` : error.message;
+      tokenFailure = describeTokenFailure(error);
     }
     for (const { route, expected } of expectations) {
-      if (token === undefined) {
-        const passed = expected.kind === "token-refused" && tokenFailure === `token refused: ${expected.code}`;
-        checks.push({ route, client: client.name, expected, actual: tokenFailure!, passed });
+      if (tokenFailure !== undefined) {
+        // Any OAuth error answer is a refusal; an unreachable or broken endpoint is not.
+        const passed = expected.kind === "token-refused" && tokenFailure.oauthRefusal;
+        checks.push({ route, client: client.name, expected, actual: tokenFailure.actual, passed });
       } else if (expected.kind === "token-refused") {
         checks.push({ route, client: client.name, expected, actual: "token issued", passed: false });
       } else {
-        checks.push({ route, client: client.name, expected, ...judge(route, expected, await call(route, token)) });
+        checks.push({ route, client: client.name, expected, ...judge(route, expected, await call(route, token!)) });
       }
     }
   }

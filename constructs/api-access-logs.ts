@@ -11,12 +11,16 @@ import type { TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import { named } from "./terraform-names";
 
-/** One JSON object per request. Cognito-authorized calls carry claims; scope-checker calls carry its context. */
+/**
+ * One JSON object per request. Cognito-authorized calls carry the token's claims, scope-checker
+ * calls its context: one field each, since API Gateway writes "-" for whichever is unset.
+ */
 export const ACCESS_LOG_FORMAT = JSON.stringify({
   requestId: "$context.requestId",
   requestTime: "$context.requestTimeEpoch",
   sourceIp: "$context.identity.sourceIp",
-  clientId: "$context.authorizer.claims.client_id$context.authorizer.clientId",
+  cognitoClientId: "$context.authorizer.claims.client_id",
+  authorizerClientId: "$context.authorizer.clientId",
   httpMethod: "$context.httpMethod",
   resourcePath: "$context.resourcePath",
   status: "$context.status",
@@ -27,12 +31,19 @@ export const ACCESS_LOG_FORMAT = JSON.stringify({
 
 export interface ApiAccessLogsProps {
   readonly namePrefix: string;
+  readonly restApiId: string;
+  readonly stageName: string;
   readonly retentionInDays: number;
   readonly manageAccountRole: boolean;
 }
 
 export class ApiAccessLogs extends Construct {
   readonly logGroup: CloudwatchLogGroup;
+  /**
+   * The group API Gateway writes execution logs to. Declared here, with retention, before
+   * logging is switched on: otherwise API Gateway creates it itself, unmanaged and kept forever.
+   */
+  readonly executionLogGroup: CloudwatchLogGroup;
   /** What the stage must wait for: the account's logging role, when managed here. */
   readonly prerequisites: TerraformResource[] = [];
 
@@ -44,6 +55,13 @@ export class ApiAccessLogs extends Construct {
         retentionInDays: props.retentionInDays,
       }),
       "access_logs",
+    );
+    this.executionLogGroup = named(
+      new CloudwatchLogGroup(this, "execution-log-group", {
+        name: `API-Gateway-Execution-Logs_${props.restApiId}/${props.stageName}`,
+        retentionInDays: props.retentionInDays,
+      }),
+      "execution_logs",
     );
     if (props.manageAccountRole) {
       const role = named(

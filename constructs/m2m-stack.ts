@@ -12,7 +12,7 @@ import { invokeUrl } from "../model/aws-urls";
 import type { Environment, M2MModel } from "../model/model-types";
 import { Alarms } from "./alarms";
 import { ApiAccessLogs } from "./api-access-logs";
-import { ApiThrottling } from "./api-throttling";
+import { ApiMethodSettings } from "./api-method-settings";
 import { ApiWaf } from "./api-waf";
 import { AuthorizationServer } from "./authorization-server";
 import { ClientSecrets } from "./client-secrets";
@@ -80,7 +80,13 @@ export class M2MStack extends TerraformStack {
     }
 
     const accessLogs = env.accessLogs.enabled
-      ? new ApiAccessLogs(this, "access-logs", { namePrefix, retentionInDays: env.logRetentionDays, manageAccountRole: env.accessLogs.manageAccountRole })
+      ? new ApiAccessLogs(this, "access-logs", {
+          namePrefix,
+          restApiId: restApi.id,
+          stageName: env.stageName,
+          retentionInDays: env.logRetentionDays,
+          manageAccountRole: env.accessLogs.manageAccountRole,
+        })
       : undefined;
     const sourceIpPolicy = env.allowedSourceIps.length > 0 ? createSourceIpPolicy(this, restApi, env.allowedSourceIps) : undefined;
 
@@ -96,7 +102,12 @@ export class M2MStack extends TerraformStack {
       deploymentParts: sourceIpPolicy ? [sourceIpPolicy] : [],
     });
 
-    new ApiThrottling(this, "throttling", { stage: api.stage, throttling: env.throttling, routes: model.routes, executionLogging: env.accessLogs.enabled });
+    new ApiMethodSettings(this, "method-settings", {
+      stage: api.stage,
+      throttling: env.throttling,
+      routes: model.routes,
+      executionLogs: accessLogs ? { prerequisites: [accessLogs.executionLogGroup, ...accessLogs.prerequisites] } : undefined,
+    });
     if (env.waf.enabled) new ApiWaf(this, "waf", { namePrefix, stage: api.stage, rateLimitPer5Minutes: env.waf.rateLimitPer5Minutes });
     if (env.alarms.enabled) {
       new Alarms(this, "alarms", { namePrefix, restApiName: restApi.name, stageName: env.stageName, scopeChecker: scopeChecker ? { functionName: scopeChecker.function.functionName, logGroupName: scopeChecker.logGroup.name } : undefined, emails: env.alarms.emails });

@@ -2,7 +2,10 @@
  * Rules that relate fields to each other (references, uniqueness, quotas, sizes). They run on
  * the raw input alongside the schema, guarding every access, so one run reports all problems.
  */
+import { posix } from "node:path";
+import { scopeCheckerAllowList } from "./access";
 import { ACCESS_TOKEN_VALIDITY, NAMING, QUOTAS, SECONDS_PER_UNIT } from "./aws-limits";
+import { invokeUrl, scopeIdentifier } from "./aws-urls";
 import { normalizePath, parsePath, routeKey, pathKey, segmentText } from "./paths";
 import type { ConfigProblem } from "./problems";
 
@@ -60,6 +63,9 @@ function checkRoutes(problems: ConfigProblem[], routes: unknown[], scopes: Reado
     const method = stringAt(route, "method");
     checkScopeRefs(problems, isObject(route) ? route.scopes : undefined, `routes[${i}].scopes`, scopes);
     checkThrottling(problems, isObject(route) ? route.throttling : undefined, `routes[${i}].throttling`);
+    if (isObject(route) && route.throttling !== undefined && typeof route.path === "string" && normalizePath(route.path) === "/") {
+      problems.push({ path: `routes[${i}].throttling`, rule: "must not be set on the root path / (a stage's method settings cannot address it); the environment's throttling applies", value: route.throttling });
+    }
     const body = isObject(route) && isObject(route.response) ? route.response.body : undefined;
     // The body becomes an API Gateway mapping template (Velocity), where $ and # are code.
     if (body !== undefined && /[$#]/.test(JSON.stringify(body) ?? "")) {
@@ -98,6 +104,37 @@ function checkRoutes(problems: ConfigProblem[], routes: unknown[], scopes: Reado
   checkUnique(problems, keys.filter((k) => !duplicateRoutes.has(k.path)), "route's Terraform name (method and path with punctuation folded)");
 }
 
+/**
+ * A local state file must live outside cdktf.out/: synth rewrites that folder, and state inside a
+ * stack directory could be deleted with it. The path is relative to `cdktf.out/stacks/<env>`.
+ */
+function localStateProblem(localPath: string, env: string): string | undefined {
+  if (localPath.startsWith("/") || /^[A-Za-z]:[\\/]/.test(localPath)) return "must be a relative path (absolute paths make the output machine-specific)";
+  const resolved = posix.normalize(posix.join("cdktf.out/stacks", env, localPath));
+  if (resolved === "cdktf.out" || resolved.startsWith("cdktf.out/")) {
+    return "must point outside cdktf.out/ (it is relative to cdktf.out/stacks/<env>, which synth rewrites; e.g. ../../../terraform.<env>.tfstate)";
+  }
+  return undefined;
+}
+
+/** A full scope identifier (`<invoke URL>/<name>`) may have 256 characters at most (Cognito, API Gateway). */
+function checkScopeIdentifierLengths(problems: ConfigProblem[], scopes: unknown[], environments: unknown[]): void {
+  const SAMPLE_API_ID = "abcdefghij"; // REST API ids have 10 characters
+  environments.forEach((env) => {
+    const region = stringAt(env, "region");
+    const stage = stringAt(env, "stageName");
+    if (region === undefined || stage === undefined) return;
+    scopes.forEach((scope, k) => {
+      const name = stringAt(scope, "name");
+      if (name === undefined) return;
+      const length = scopeIdentifier(invokeUrl(SAMPLE_API_ID, region, stage), name).length;
+      if (length > 256) {
+        problems.push({ path: `api.scopes[${k}].name`, rule: `makes a ${length}-character scope identifier in environment ${stringAt(env, "name")} (<invoke URL>/<name>; Cognito allows 256): shorten the scope or the stage name`, value: name });
+      }
+    });
+  });
+}
+
 function checkEnvironments(problems: ConfigProblem[], environments: unknown[]): void {
   checkUnique(problems, environments.map((e, i) => ({ path: `environments[${i}].name`, value: stringAt(e, "name") })), "environment name");
   checkUnique(
@@ -116,10 +153,20 @@ function checkEnvironments(problems: ConfigProblem[], environments: unknown[]): 
     if (reserved) {
       problems.push({ path: `environments[${i}].domainPrefix`, rule: 'must not contain "aws", "amazon" or "cognito" (reserved by Cognito)', value: prefix });
     }
+    if (isObject(env) && isObject(env.tags)) {
+      for (const key of Object.keys(env.tags)) {
+        if (key.toLowerCase().startsWith("aws:")) problems.push({ path: `environments[${i}].tags[${JSON.stringify(key)}]`, rule: 'must not start with "aws:" (reserved by AWS)', value: key });
+      }
+    }
     const backend = isObject(env) ? env.backend : undefined;
-    const localPath = stringAt(backend, "path");
-    if (stringAt(backend, "type") === "local" && localPath !== undefined && (localPath.startsWith("/") || /^[A-Za-z]:[\\/]/.test(localPath))) {
-      problems.push({ path: `environments[${i}].backend.path`, rule: "must be a relative path (absolute paths make the output machine-specific)", value: localPath });
+    if (backend === undefined || stringAt(backend, "type") === "local") {
+      const name = stringAt(env, "name");
+      const localPath = stringAt(backend, "path") ?? (name === undefined ? undefined : `../../../terraform.${name}.tfstate`);
+      if (localPath !== undefined && name !== undefined) {
+        const problem = localStateProblem(localPath, name);
+        if (problem) problems.push({ path: `environments[${i}].backend.path`, rule: problem, value: localPath });
+        else stateLocations.push({ path: `environments[${i}].backend`, value: `local ${posix.normalize(posix.join("cdktf.out/stacks", name, localPath))}` });
+      }
     }
     if (stringAt(backend, "type") === "s3") {
       stateLocations.push({ path: `environments[${i}].backend`, value: `s3://${stringAt(backend, "bucket")}/${stringAt(backend, "key")}` });
@@ -167,8 +214,12 @@ function checkEnvironmentQuotas(problems: ConfigProblem[], clients: unknown[], e
     }
     // The scope checker gets its allow-list and routes as environment variables (4 KB in all).
     if (checkerRoutes.length > 0) {
-      // Only clients holding every scope of some scope-checker route make the allow-list.
-      const allowed = inEnv.filter((c) => isObject(c) && c.disabled !== true && checkerRoutes.some((r) => arrayOf(isObject(r) ? r.scopes : undefined).every((s) => arrayOf(c.scopes).includes(s))));
+      // The allow-list is computed as the stack computes it, with this environment's overrides.
+      const resolved = inEnv.filter(isObject).map((c) => {
+        const override = isObject(c.overrides) && isObject(c.overrides[name]) ? (c.overrides[name] as Raw) : {};
+        return { scopes: arrayOf(c.scopes).filter((s): s is string => typeof s === "string"), disabled: (override.disabled ?? c.disabled) === true };
+      });
+      const allowed = scopeCheckerAllowList(resolved, checkerRoutes.filter(isObject).map((r) => ({ scopes: arrayOf(r.scopes).filter((s): s is string => typeof s === "string"), authorizer: "scope-checker" as const })));
       const idBytes = allowed.length * 29; // 26-character client id, quotes and comma
       const routeBytes = JSON.stringify(checkerRoutes.map((r) => (isObject(r) ? [r.method, r.path, r.scopes] : r))).length;
       const estimate = idBytes + routeBytes + 400; // user pool id, resource server identifier, names
@@ -194,5 +245,6 @@ export function crossCheck(input: unknown): ConfigProblem[] {
   checkEnvironments(problems, environments);
   checkClients(problems, arrayOf(input.clients), scopes, envNames);
   checkEnvironmentQuotas(problems, arrayOf(input.clients), environments, arrayOf(input.routes));
+  checkScopeIdentifierLengths(problems, apiScopes, environments);
   return problems;
 }

@@ -20,6 +20,8 @@ export function formatPath(path: readonly PropertyKey[]): string {
 
 function formatValue(value: unknown): string {
   if (value === undefined) return "nothing";
+  // Long strings are cut inside their quotes, so the line still reads as a string.
+  if (typeof value === "string" && value.length > 77) return JSON.stringify(`${value.slice(0, 74)}...`);
   let text: string;
   try {
     text = JSON.stringify(value) ?? String(value);

@@ -34,8 +34,9 @@ function lossText(cause: LossCause): string {
 function accessBlock(env: EnvironmentDiff): string[] {
   const width = Math.max(0, ...env.access.flatMap((a) => a.lost.map((l) => l.route.length)));
   const lines: string[] = [];
+  const clients = new Map(env.clients.map((c) => [c.name, c]));
   for (const a of env.access) {
-    const client = env.clients.find((c) => c.name === a.client);
+    const client = clients.get(a.client);
     const note = client?.kind === "added" ? " (new client)" : client?.kind === "removed" ? " (removed)" : client?.kind === "changed" && client.disabled?.after ? " (cut off)" : "";
     lines.push(`${a.client}${note}:`);
     for (const r of a.gained) lines.push(`+ ${r}`);

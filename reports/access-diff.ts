@@ -68,13 +68,27 @@ export interface AccessDiff {
   readonly changed: boolean;
 }
 
+/*
+ * Every lookup below goes through a Set or a Map: a config with hundreds of clients and routes
+ * compares clients x routes cells, and a linear search per cell made that quadratic (minutes).
+ */
+
 /** Names present in either list: `after`'s order first, then those only in `before`. */
 function union(before: readonly string[], after: readonly string[]): string[] {
-  return [...after, ...before.filter((x) => !after.includes(x))];
+  const inAfter = new Set(after);
+  return [...after, ...before.filter((x) => !inAfter.has(x))];
 }
 
 function minus(a: readonly string[], b: readonly string[]): string[] {
-  return a.filter((x) => !b.includes(x));
+  const inB = new Set(b);
+  return a.filter((x) => !inB.has(x));
+}
+
+function byKey<T>(items: readonly T[], key: (item: T) => string): Map<string, T> {
+  // The first item wins for a repeated key, as `find` would.
+  const map = new Map<string, T>();
+  for (const item of items) if (!map.has(key(item))) map.set(key(item), item);
+  return map;
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
@@ -83,9 +97,11 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
 
 function diffClients(base: readonly ClientAccess[], head: readonly ClientAccess[]): ClientDiff[] {
   const out: ClientDiff[] = [];
+  const baseByName = byKey(base, (c) => c.name);
+  const headByName = byKey(head, (c) => c.name);
   for (const name of union(base.map((c) => c.name), head.map((c) => c.name))) {
-    const before = base.find((c) => c.name === name);
-    const after = head.find((c) => c.name === name);
+    const before = baseByName.get(name);
+    const after = headByName.get(name);
     if (!before) out.push({ kind: "added", name, client: after! });
     else if (!after) out.push({ kind: "removed", name, client: before });
     else {
@@ -110,9 +126,11 @@ function diffClients(base: readonly ClientAccess[], head: readonly ClientAccess[
 
 function diffRoutes(base: readonly RouteAccess[], head: readonly RouteAccess[]): RouteDiff[] {
   const out: RouteDiff[] = [];
+  const baseById = byKey(base, (r) => r.id);
+  const headById = byKey(head, (r) => r.id);
   for (const id of union(base.map((r) => r.id), head.map((r) => r.id))) {
-    const before = base.find((r) => r.id === id);
-    const after = head.find((r) => r.id === id);
+    const before = baseById.get(id);
+    const after = headById.get(id);
     if (!before) out.push({ kind: "added", id, route: after! });
     else if (!after) out.push({ kind: "removed", id, route: before });
     else {
@@ -128,6 +146,8 @@ function diffRoutes(base: readonly RouteAccess[], head: readonly RouteAccess[]):
 function diffAccess(base: EnvironmentAccess | undefined, head: EnvironmentAccess | undefined): ClientAccessDiff[] {
   const clients = union(base?.clients.map((c) => c.name) ?? [], head?.clients.map((c) => c.name) ?? []);
   const routes = union(base?.routes.map((r) => r.id) ?? [], head?.routes.map((r) => r.id) ?? []);
+  const headClients = new Set(head?.clients.map((c) => c.name) ?? []);
+  const headRoutes = byKey(head?.routes ?? [], (r) => r.id);
   const out: ClientAccessDiff[] = [];
   for (const client of clients) {
     const gained: string[] = [];
@@ -139,9 +159,8 @@ function diffAccess(base: EnvironmentAccess | undefined, head: EnvironmentAccess
       const isAllowed = after?.decision.allowed === true;
       if (!wasAllowed && isAllowed) gained.push(route);
       if (wasAllowed && !isAllowed) {
-        const headClient = head?.clients.some((c) => c.name === client) === true;
-        const headRoute = head?.routes.find((r) => r.id === route);
-        if (!headClient) lost.push({ route, cause: { kind: "client-removed" } });
+        const headRoute = headRoutes.get(route);
+        if (!headClients.has(client)) lost.push({ route, cause: { kind: "client-removed" } });
         else if (!headRoute) lost.push({ route, cause: { kind: "route-removed" } });
         else lost.push({ route, cause: { kind: "denied", decision: after!.decision as Extract<AccessDecision, { allowed: false }>, match: headRoute.scopeMatch } });
       }
@@ -178,8 +197,8 @@ export function diffModels(base: M2MModel, head: M2MModel): AccessDiff {
   const baseAccess = modelAccess(base);
   const headAccess = modelAccess(head);
   const names = union(baseAccess.map((e) => e.environment), headAccess.map((e) => e.environment));
-  const environments = names.map((n) =>
-    diffEnvironment(n, baseAccess.find((e) => e.environment === n), headAccess.find((e) => e.environment === n)),
-  );
+  const baseByName = byKey(baseAccess, (e) => e.environment);
+  const headByName = byKey(headAccess, (e) => e.environment);
+  const environments = names.map((n) => diffEnvironment(n, baseByName.get(n), headByName.get(n)));
   return { environments, changed: environments.some((e) => e.status !== "unchanged") };
 }

@@ -92,18 +92,41 @@ export function routeId(route: { readonly method: string; readonly path: string 
   return `${route.method} ${route.path}`;
 }
 
+/** Cells by client name, then route id. */
+type CellIndex = ReadonlyMap<string, ReadonlyMap<string, AccessCell>>;
+
+/**
+ * The index of each access object's matrix. Kept beside the object, not in it: the object is
+ * the access.json report as is, and a Map would serialize as `{}`. Every report looks cells up
+ * by client and route (clients x routes lookups); scanning the matrix each time made a
+ * 300-client, 100-route config take minutes.
+ */
+const CELL_INDEX = new WeakMap<EnvironmentAccess, CellIndex>();
+
+function indexCells(matrix: readonly AccessCell[]): CellIndex {
+  const index = new Map<string, Map<string, AccessCell>>();
+  for (const cell of matrix) {
+    let row = index.get(cell.client);
+    if (row === undefined) index.set(cell.client, (row = new Map()));
+    // The first cell wins, as `find` did; validated models have one cell per pair anyway.
+    if (!row.has(cell.route)) row.set(cell.route, cell);
+  }
+  return index;
+}
+
 /** The access of one environment of a validated model. */
 export function environmentAccess(model: M2MModel, environment: Environment): EnvironmentAccess {
   const template = invokeUrl(REST_API_ID_PLACEHOLDER, environment.region, environment.stageName);
   const clients = environment.clients;
+  const routeIds = model.routes.map(routeId);
   const matrix: AccessCell[] = [];
   for (const client of clients) {
-    for (const route of model.routes) matrix.push({ client: client.name, route: routeId(route), decision: decideAccess(client, route) });
+    model.routes.forEach((route, i) => matrix.push({ client: client.name, route: routeIds[i]!, decision: decideAccess(client, route) }));
   }
-  const allowed = (client: string, route: string): boolean =>
-    matrix.some((c) => c.client === client && c.route === route && c.decision.allowed);
+  const index = indexCells(matrix);
+  const allowed = (client: string, route: string): boolean => index.get(client)?.get(route)?.decision.allowed === true;
 
-  return {
+  const access: EnvironmentAccess = {
     environment: environment.name,
     kind: environment.kind,
     region: environment.region,
@@ -130,10 +153,10 @@ export function environmentAccess(model: M2MModel, environment: Environment): En
       scopes: c.scopes,
       accessTokenValidity: c.accessTokenValidity,
       disabled: c.disabled,
-      allowedRoutes: model.routes.map(routeId).filter((r) => allowed(c.name, r)),
+      allowedRoutes: routeIds.filter((r) => allowed(c.name, r)),
     })),
-    routes: model.routes.map((r: Route) => ({
-      id: routeId(r),
+    routes: model.routes.map((r: Route, i) => ({
+      id: routeIds[i]!,
       method: r.method,
       path: r.path,
       key: r.key,
@@ -143,10 +166,12 @@ export function environmentAccess(model: M2MModel, environment: Environment): En
       ...(r.description === undefined ? {} : { description: r.description }),
       response: r.response,
       throttling: r.throttling ?? environment.throttling,
-      allowedClients: clients.map((c) => c.name).filter((c) => allowed(c, routeId(r))),
+      allowedClients: clients.map((c) => c.name).filter((c) => allowed(c, routeIds[i]!)),
     })),
     matrix,
   };
+  CELL_INDEX.set(access, index);
+  return access;
 }
 
 /** The access of every environment of a validated model, in config order. */
@@ -154,6 +179,13 @@ export function modelAccess(model: M2MModel): EnvironmentAccess[] {
   return model.environments.map((e) => environmentAccess(model, e));
 }
 
+/** The cell of one client and route; constant time (the matrix is indexed once per access object). */
 export function cellOf(access: EnvironmentAccess, client: string, route: string): AccessCell | undefined {
-  return access.matrix.find((c) => c.client === client && c.route === route);
+  let index = CELL_INDEX.get(access);
+  if (index === undefined) {
+    // An access object built elsewhere (a test, JSON read back): index it on first use.
+    index = indexCells(access.matrix);
+    CELL_INDEX.set(access, index);
+  }
+  return index.get(client)?.get(route);
 }

@@ -57,6 +57,16 @@ function forbiddenPossible(access: EnvironmentAccess, route: RouteAccess): boole
   return route.authorizer === "scope-checker" || access.guards.allowedSourceIps.length > 0 || access.guards.wafRateLimitPer5Minutes !== undefined;
 }
 
+/** The deployed UNAUTHORIZED gateway response's `WWW-Authenticate` value; its realm is the API's name. */
+export function unauthorizedChallenge(apiName: string): string {
+  return `Bearer realm="${apiName}"`;
+}
+
+/** The deployed ACCESS_DENIED gateway response's `WWW-Authenticate` value. */
+export function insufficientScopeChallenge(apiName: string): string {
+  return `Bearer realm="${apiName}", error="insufficient_scope"`;
+}
+
 function forbiddenDescription(access: EnvironmentAccess): string {
   const causes: string[] = [];
   if (access.routes.some((r) => r.authorizer === "scope-checker")) causes.push("on scope-checker routes, the token lacks one of the route's scopes (the checker's Deny)");
@@ -145,14 +155,14 @@ export function buildOpenApi(access: EnvironmentAccess): JsonObject {
             "No bearer token, or one that is malformed, expired or not issued by this environment's user pool. " +
             "On Cognito routes API Gateway also answers 401 to a token that carries none of the route's scopes; on scope-checker routes, " +
             "to a token whose client is not on the checker's allow-list (cut off, removed, or granted no scope-checker route).",
-          headers: { "WWW-Authenticate": { $ref: "#/components/headers/BearerChallenge" } },
+          headers: { "WWW-Authenticate": { $ref: "#/components/headers/UnauthorizedChallenge" } },
           content: { "application/json": { schema: { $ref: "#/components/schemas/GatewayError" }, example: { message: "Unauthorized" } } },
         },
         ...(access.routes.some((r) => forbiddenPossible(access, r))
           ? {
               Forbidden: {
                 description: forbiddenDescription(access),
-                headers: { "WWW-Authenticate": { $ref: "#/components/headers/BearerChallenge" } },
+                headers: { "WWW-Authenticate": { $ref: "#/components/headers/InsufficientScopeChallenge" } },
                 content: { "application/json": { schema: { $ref: "#/components/schemas/GatewayError" } } },
               },
             }
@@ -165,10 +175,24 @@ export function buildOpenApi(access: EnvironmentAccess): JsonObject {
         },
       },
       headers: {
-        BearerChallenge: {
-          description: 'RFC 6750 challenge, e.g. `Bearer realm="...", error="invalid_token"`: fetch a new token (401) or one with more scopes (403).',
-          schema: { type: "string" },
+        // Exactly what the stack's gateway responses send (constructs/gateway-responses.ts): static values.
+        UnauthorizedChallenge: {
+          description:
+            "RFC 6750 challenge of every 401. API Gateway sends one static value whatever the cause, so it names no `error`: " +
+            "fetch a new token (or check the client's credentials and scopes).",
+          required: true,
+          schema: { type: "string", const: unauthorizedChallenge(access.apiName) },
         },
+        ...(access.routes.some((r) => forbiddenPossible(access, r))
+          ? {
+              InsufficientScopeChallenge: {
+                description:
+                  "RFC 6750 challenge of API Gateway's ACCESS_DENIED answer (the scope checker's Deny, the source-IP policy): " +
+                  "the token lacks a scope the route requires, or the source is not allowed. A WAF block comes without it.",
+                schema: { type: "string", const: insufficientScopeChallenge(access.apiName) },
+              },
+            }
+          : {}),
       },
       schemas: {
         GatewayError: { type: "object", properties: { message: { type: "string" } } },

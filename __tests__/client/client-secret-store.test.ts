@@ -1,5 +1,5 @@
 /** The Secrets Manager value format the stack writes, parsed without AWS (nothing is fetched here). */
-import { parseClientCredentialsSecret, SecretLookupError } from "../../client/client-secret-store";
+import { ClientDisabledError, parseClientCredentialsSecret, SecretLookupError } from "../../client/client-secret-store";
 
 const arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:m2m-demo-api/dev/reader-AbCdEf";
 const value = {
@@ -27,5 +27,17 @@ describe("parseClientCredentialsSecret", () => {
       expect((error as Error).message).toMatch(new RegExp(`^could not read client credentials from secret ${arn}: the value (is not JSON|lacks clientId, clientSecret, tokenEndpoint or scopes)$`));
       expect((error as Error).message).not.toContain(value.clientSecret);
     }
+  });
+
+  it("recognises a disabled client's secret (the stack writes {disabled: true} in place of credentials)", () => {
+    let error: unknown;
+    try {
+      parseClientCredentialsSecret(arn, JSON.stringify({ disabled: true, tokenEndpoint: value.tokenEndpoint }));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ClientDisabledError);
+    expect(error).toBeInstanceOf(SecretLookupError);
+    expect((error as Error).message).toBe(`could not read client credentials from secret ${arn}: the client is disabled (its app client is deleted; the secret holds no credentials)`);
   });
 });

@@ -2,7 +2,7 @@
  * The smoke test's expectations for the default config, spelled out: they must follow from the
  * model's access rules (decideAccess + the scope checker's allow-list), and here is what that means.
  */
-import { expectationFor, samplePath } from "../../client/smoke-expectations";
+import { expectationFor, samplePath, sampleRequest } from "../../client/smoke-expectations";
 import { defaultModel, modelWith } from "../local/local-test-kit";
 
 const dev = defaultModel.environments.find((e) => e.name === "dev")!;
@@ -10,7 +10,7 @@ const route = (key: string) => defaultModel.routes.find((r) => `${r.method} ${r.
 const client = (name: string, clients = dev.clients) => clients.find((c) => c.name === name)!;
 const expected = (name: string, key: string) => {
   const e = expectationFor(client(name), route(key), dev.clients, defaultModel.routes);
-  return e.kind === "status" ? `${e.status} ${e.reason}` : `token refused ${e.code}`;
+  return e.kind === "status" ? `${e.status} ${e.reason}` : `token refused (${e.reason})`;
 };
 
 describe("smoke expectations for the default config", () => {
@@ -34,10 +34,17 @@ describe("smoke expectations for the default config", () => {
     expect(expectationFor(client("auditor", env.clients), payments, env.clients, model.routes)).toEqual({ kind: "status", status: 403, reason: "missing scope" });
   });
 
-  it("expects a disabled client to be refused a token", () => {
+  it("expects a disabled client to be refused a token, with no particular OAuth error code", () => {
     const model = modelWith((c) => ({ ...c, clients: c.clients.map((cl) => (cl.name === "billing" ? { ...cl, overrides: { dev: { disabled: true } } } : cl)) }));
     const env = model.environments.find((e) => e.name === "dev")!;
-    expect(expectationFor(client("billing", env.clients), route("POST /payments"), env.clients, model.routes)).toEqual({ kind: "token-refused", code: "unauthorized_client", reason: "client disabled" });
+    for (const r of model.routes) {
+      expect(expectationFor(client("billing", env.clients), r, env.clients, model.routes)).toEqual({ kind: "token-refused", reason: "client disabled" });
+    }
+  });
+
+  it("sends `{}` as application/json with methods that take a body, nothing with the others", () => {
+    for (const method of ["POST", "PUT", "PATCH"]) expect(sampleRequest(method)).toEqual({ headers: { "content-type": "application/json" }, body: "{}" });
+    for (const method of ["GET", "HEAD", "DELETE", "OPTIONS"]) expect(sampleRequest(method)).toEqual({ headers: {} });
   });
 
   it("fills path parameters with sample values", () => {

@@ -1,13 +1,12 @@
 /**
  * The token client against the offline token endpoint over real loopback HTTP: caching, one
  * shared request for concurrent callers, refresh after expiry, retries of 429/5xx/network
- * errors, final OAuth errors, and no secret in any error or log.
+ * errors, final OAuth errors, and no secret in any error or log. (fetchWithToken: its own file.)
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import { OAuthError, TokenClientConfigError, TokenEndpointUnavailableError, TokenResponseError } from "../../client/errors";
-import { fetchWithToken } from "../../client/fetch-with-token";
 import { createTokenClient, type TokenClientOptions } from "../../client/token-client";
 import type { LocalEnvironment } from "../../local/local-environment";
 import { scopeIdentifier } from "../../model/aws-urls";
@@ -112,14 +111,10 @@ describe("expiry (tokens that live one second)", () => {
   });
   afterAll(() => shortLived.close());
 
-  it("refreshes after expiry, and fetchWithToken recovers from a 401 with one refresh and one retry", async () => {
+  it("refreshes after expiry: a new token, one more request, and the API accepts only the new one", async () => {
     const tokens = clientFor(shortLived, "reader");
-    // This client's clock stands still: it believes its token valid after the API stopped accepting it.
-    const frozenNow = Date.now();
-    const stale = clientFor(shortLived, "reader", { now: () => frozenNow });
     const first = await tokens.getToken();
-    await stale.getToken();
-    expect(shortLived.metrics.requests).toBe(2);
+    expect(shortLived.metrics.requests).toBe(1);
     const premium = `${shortLived.apiUrl}/premium`;
     expect((await fetch(premium, { headers: { authorization: `Bearer ${first}` } })).status).toBe(200);
 
@@ -127,45 +122,9 @@ describe("expiry (tokens that live one second)", () => {
 
     const second = await tokens.getToken();
     expect(second).not.toBe(first);
-    expect(shortLived.metrics.requests).toBe(3);
+    expect(shortLived.metrics.requests).toBe(2);
     expect((await fetch(premium, { headers: { authorization: `Bearer ${first}` } })).status).toBe(401);
     expect((await fetch(premium, { headers: { authorization: `Bearer ${second}` } })).status).toBe(200);
-
-    const statuses: number[] = [];
-    const recordingFetch = async (input: string | URL, init?: RequestInit) => {
-      const res = await fetch(input, init);
-      statuses.push(res.status);
-      return res;
-    };
-    const res = await fetchWithToken(stale, premium, { method: "GET" }, { fetch: recordingFetch });
-    expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ items: [] });
-    expect(statuses).toEqual([401, 200]);
-    expect(shortLived.metrics.requests).toBe(4);
-  });
-});
-
-describe("fetchWithToken", () => {
-  it("retries a 401 once only: a token without the scope is refused twice, with two token requests", async () => {
-    const tokens = clientFor(env, "reader");
-    const statuses: number[] = [];
-    const before = env.metrics.requests;
-    const res = await fetchWithToken(tokens, `${env.apiUrl}/premium`, { method: "POST", body: "{}" }, {
-      fetch: async (input, init) => {
-        const r = await fetch(input, init);
-        statuses.push(r.status);
-        return r;
-      },
-    });
-    expect(res.status).toBe(401);
-    expect(statuses).toEqual([401, 401]);
-    expect(env.metrics.requests - before).toBe(2);
-  });
-
-  it("keeps the caller's headers and adds the bearer token", async () => {
-    const tokens = clientFor(env, "writer");
-    const res = await fetchWithToken(tokens, `${env.apiUrl}/premium`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
-    expect([res.status, await res.json()]).toEqual([201, { created: true }]);
   });
 });
 
@@ -220,7 +179,7 @@ describe("retries", () => {
       .getToken()
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OAuthError);
-    expect(error).toMatchObject({ code: "invalid_client", status: 401, description: undefined });
+    expect(error).toMatchObject({ code: "invalid_client", status: 400, description: undefined });
     expect(env.metrics.requests - before).toBe(1);
     expect(delays).toEqual([]);
   });

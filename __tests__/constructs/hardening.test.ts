@@ -28,9 +28,20 @@ test("production: JSON access logs after the account's logging role, with retent
   expect(stage.access_log_settings).toEqual({ destination_arn: "${aws_cloudwatch_log_group.access_logs.arn}", format: ACCESS_LOG_FORMAT });
   expect(stage.depends_on).toEqual(["aws_api_gateway_account.account"]);
   const fields = JSON.parse(ACCESS_LOG_FORMAT);
-  expect(Object.keys(fields)).toEqual(expect.arrayContaining(["requestId", "sourceIp", "clientId", "resourcePath", "status", "responseLatencyMs"]));
+  expect(Object.keys(fields)).toEqual(expect.arrayContaining(["requestId", "sourceIp", "cognitoClientId", "authorizerClientId", "resourcePath", "status", "responseLatencyMs"]));
+  // One variable per field: API Gateway writes "-" for an unset one, which would garble a shared field.
+  for (const value of Object.values(fields) as string[]) expect(value.match(/\$context\./g)).toHaveLength(1);
   expect(ACCESS_LOG_FORMAT).not.toMatch(/Authorization|header/i);
   expect(resourceOf(prod!, "aws_cloudwatch_log_group", "access_logs").retention_in_days).toBe(365);
+  // Execution logs (ERROR level) go to a group Terraform manages, created before logging is on.
+  expect(resourceOf(prod!, "aws_cloudwatch_log_group", "execution_logs")).toEqual({
+    name: "API-Gateway-Execution-Logs_${aws_api_gateway_rest_api.rest_api.id}/prod",
+    retention_in_days: 365,
+  });
+  expect(resourceOf(prod!, "aws_api_gateway_method_settings", "all")).toMatchObject({
+    settings: { logging_level: "ERROR" },
+    depends_on: ["aws_cloudwatch_log_group.execution_logs", "aws_api_gateway_account.account"],
+  });
   expect(resourceOf(prod!, "aws_api_gateway_account", "account").cloudwatch_role_arn).toBe("${aws_iam_role.api_gateway_cloudwatch.arn}");
   expect(resourceOf(prod!, "aws_iam_role_policy_attachment", "api_gateway_cloudwatch").policy_arn).toBe("arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs");
 });
@@ -79,6 +90,7 @@ test("source-IP allow-list, per-route throttling and reserved concurrency when c
   config.environments[0].allowedSourceIps = ["203.0.113.0/24", "2001:db8::/32"];
   config.environments[0].scopeChecker = { reservedConcurrency: 5 };
   config.routes[1].throttling = { rateLimit: 2, burstLimit: 4 };
+  config.routes.push({ method: "ANY", path: "/premium/{id}", scopes: ["read"], throttling: { rateLimit: 1, burstLimit: 1 } });
   const stack = synthConfig(config).dev!;
   const policy = resourceOf(stack, "aws_api_gateway_rest_api_policy", "source_ips");
   expect(policy.rest_api_id).toBe("${aws_api_gateway_rest_api.rest_api.id}");
@@ -92,5 +104,7 @@ test("source-IP allow-list, per-route throttling and reserved concurrency when c
     method_path: "premium/GET",
     settings: { throttling_rate_limit: 2, throttling_burst_limit: 4, metrics_enabled: true },
   });
+  // An ANY route's own setting targets the ANY method; `*` would override its siblings too.
+  expect(resourceOf(stack, "aws_api_gateway_method_settings", "any_premium_id").method_path).toBe("premium/{id}/ANY");
   expect(resourceOf(stack, "aws_lambda_function", "scope_checker").reserved_concurrent_executions).toBe(5);
 });

@@ -4,12 +4,15 @@
  * environment; `dev` starts, writes its credentials file, and stops cleanly on SIGTERM.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { COMMAND_OPTIONS, HELP } from "../../client/cli";
 import type { LocalEnvironment } from "../../local/local-environment";
 import { readCredentialsFile } from "../../local/credentials-file";
-import { defaultModel, startEnv } from "../local/local-test-kit";
+import { defaultModel, modelWith, startEnv } from "../local/local-test-kit";
 
 const ROOT = resolve(__dirname, "../..");
 const BIN = join(ROOT, "bin", "m2m.js");
@@ -21,9 +24,9 @@ function cleanEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runCli(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: cleanEnv() });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...cleanEnv(), ...extraEnv } });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
@@ -59,6 +62,17 @@ describe("user mistakes: one line on stderr, non-zero exit, no stack trace", () 
   });
 });
 
+describe("m2m --help", () => {
+  it("lists every option of every command", async () => {
+    const result = await runCli(["--help"]);
+    expect(result).toEqual({ code: 0, stdout: HELP, stderr: "" });
+    const flags = new Set(Object.values(COMMAND_OPTIONS).flatMap((options) => Object.keys(options)));
+    expect(flags.size).toBeGreaterThan(10);
+    const missing = [...flags].filter((flag) => !new RegExp(`--${flag}\\b`).test(HELP));
+    expect(missing).toEqual([]);
+  });
+});
+
 describe("against a running offline environment", () => {
   it("smoke --local passes the default config's matrix", async () => {
     const result = await runCli(["smoke", "--local", "--local-file", localFile]);
@@ -91,6 +105,78 @@ describe("smoke --outputs (a deployed stack's outputs file)", () => {
     expect(lines.filter((l) => / \(no token\) .* ok$/.test(l))).toHaveLength(defaultModel.routes.length);
     expect(lines.filter((l) => /no credentials +MISMATCH$/.test(l))).toHaveLength(defaultModel.routes.length * defaultModel.environments.find((e) => e.name === "dev")!.clients.length);
     expect((await runCli(["smoke", "--outputs", outputs])).stderr).toBe("m2m: smoke --outputs needs --env NAME (the stack to check)\n");
+  });
+});
+
+/**
+ * Secrets Manager's GetSecretValue on 127.0.0.1 (the SDK's JSON protocol), for AWS_ENDPOINT_URL_SECRETS_MANAGER:
+ * the secrets as the stack writes them, so `smoke --outputs` runs end to end without AWS.
+ */
+async function startSecretsManagerStandIn(secrets: ReadonlyMap<string, string>) {
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const { SecretId } = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { SecretId: string };
+    const value = req.headers["x-amz-target"] === "secretsmanager.GetSecretValue" ? secrets.get(SecretId) : undefined;
+    res.writeHead(value === undefined ? 400 : 200, { "content-type": "application/x-amz-json-1.1" });
+    res.end(JSON.stringify(value === undefined ? { __type: "ResourceNotFoundException", message: "not found" } : { ARN: SecretId, Name: SecretId.split(":").at(-1), SecretString: value, VersionId: "v1" }));
+  });
+  await new Promise<void>((ready) => server.listen(0, "127.0.0.1", ready));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((closed) => { server.close(() => closed()); server.closeAllConnections(); }),
+  };
+}
+
+describe("smoke --outputs with the clients' secrets, one of them disabled", () => {
+  it("reads each secret, takes a disabled client's {disabled: true} secret as its refusal, and passes", async () => {
+    const writerDisabled = modelWith((c) => ({ ...c, clients: c.clients.map((cl) => (cl.name === "writer" ? { ...cl, disabled: true } : cl)) }));
+    const deployed = await startEnv({ model: writerDisabled });
+    const arnOf = (name: string) => `arn:aws:secretsmanager:eu-west-1:123456789012:secret:m2m-demo-api/dev/${name}-AbCdEf`;
+    const secrets = new Map(
+      deployed.credentials.clients.map((c) => [
+        arnOf(c.name),
+        c.name === "writer"
+          ? JSON.stringify({ disabled: true, tokenEndpoint: deployed.tokenEndpoint })
+          : JSON.stringify({ clientId: c.clientId, clientSecret: c.clientSecret, tokenEndpoint: deployed.tokenEndpoint, scopes: c.scopes }),
+      ]),
+    );
+    const secretsManager = await startSecretsManagerStandIn(secrets);
+    try {
+      const outputs = join(dir, "outputs-disabled.json");
+      const clientIds = Object.fromEntries(deployed.credentials.clients.filter((c) => c.name !== "writer").map((c) => [c.name, c.clientId]));
+      const secretArns = Object.fromEntries(deployed.credentials.clients.map((c) => [c.name, arnOf(c.name)]));
+      writeFileSync(outputs, JSON.stringify({ dev: { invoke_url: deployed.apiUrl, token_endpoint: deployed.tokenEndpoint, client_ids: clientIds, client_secret_arns: secretArns } }));
+      const config = join(dir, "writer-disabled.config.ts");
+      writeFileSync(config, `import base from ${JSON.stringify(join(ROOT, "m2m.config"))};\nexport default { ...base, clients: base.clients.map((c) => (c.name === "writer" ? { ...c, disabled: true } : c)) };\n`);
+
+      const aws = {
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
+        AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
+        AWS_SECRET_ACCESS_KEY: "test-only",
+        AWS_REGION: "eu-west-1",
+        AWS_CONFIG_FILE: join(dir, "no-aws-config"),
+        AWS_SHARED_CREDENTIALS_FILE: join(dir, "no-aws-credentials"),
+        AWS_EC2_METADATA_DISABLED: "true",
+        // The SDK warns on stderr that its 2027 releases need Node 22; not what this test is about.
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+      };
+      const result = await runCli(["smoke", "--outputs", outputs, "--env", "dev", "--config", config], aws);
+      expect(result.stderr).toBe("");
+      const lines = result.stdout.trimEnd().split("\n");
+      expect(lines.filter((l) => / writer /.test(l))).toHaveLength(writerDisabled.routes.length);
+      expect(lines.filter((l) => /^\S+ \S+ +writer +token refused \(client disabled\) +cut off: no app client \(secret says disabled\) +ok$/.test(l))).toHaveLength(writerDisabled.routes.length);
+      const checks = writerDisabled.routes.length * (writerDisabled.environments.find((e) => e.name === "dev")!.clients.length + 1);
+      expect(lines.at(-1)).toBe(`${checks} checks, ${checks} passed, 0 failed`);
+      expect(result.code).toBe(0);
+
+      // The same secret behind `token --secret-id`: one readable line, no stack trace.
+      const token = await runCli(["token", "--secret-id", arnOf("writer")], aws);
+      expect(token).toEqual({ code: 1, stdout: "", stderr: `m2m: could not read client credentials from secret ${arnOf("writer")}: the client is disabled (its app client is deleted; the secret holds no credentials)\n` });
+    } finally {
+      await secretsManager.close();
+      await deployed.close();
+    }
   });
 });
 

@@ -120,7 +120,7 @@ describe("path parameters, ANY, a disabled client and a second scope-checker rou
       expect(outcome("auditor", "post_payments")).toBe("HTTP 403");
       expect(outcome("auditor", "get_payments_id")).toBe("HTTP 200");
       expect(outcome("reader", "any_files_proxy-greedy")).toBe("HTTP 200");
-      expect(outcome("writer", "delete_orders_id")).toBe("token refused: unauthorized_client");
+      expect(outcome("writer", "delete_orders_id")).toBe("token refused: invalid_client (HTTP 400)");
       expect(outcome("billing", "delete_orders_id")).toBe("HTTP 204");
       expect(outcome("reader", "delete_orders_id")).toBe("HTTP 401");
     } finally {

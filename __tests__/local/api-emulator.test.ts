@@ -106,6 +106,41 @@ describe("scope-checker routes (the real Lambda handler)", () => {
   });
 });
 
+describe("the mock integration's Content-Type check (application/json template, passthrough NEVER)", () => {
+  async function send(method: string, path: string, authorization: string | undefined, init: { contentType?: string; body?: string | Uint8Array }) {
+    const headers: Record<string, string> = {};
+    if (authorization !== undefined) headers.authorization = authorization;
+    if (init.contentType !== undefined) headers["content-type"] = init.contentType;
+    const res = await fetch(`${env.apiUrl}${path}`, { method, headers, ...(init.body === undefined ? {} : { body: init.body }) });
+    return { status: res.status, body: await res.json(), errorType: res.headers.get("x-amzn-errortype") };
+  }
+  const unsupported = { status: 415, body: { message: "Unsupported Media Type" }, errorType: "UnsupportedMediaTypeException" };
+
+  it("refuses a body of another media type with 415, on native and scope-checker routes", async () => {
+    expect(await send("POST", "/premium", bearer("writer"), { contentType: "text/plain", body: "{}" })).toEqual(unsupported);
+    expect(await send("POST", "/payments", bearer("billing"), { contentType: "application/x-www-form-urlencoded", body: "a=1" })).toEqual(unsupported);
+    expect(await send("GET", "/premium", bearer("reader"), { contentType: "application/xml" })).toEqual(unsupported);
+  });
+
+  it("refuses a string body sent without a Content-Type: fetch labels it text/plain", async () => {
+    const res = await fetch(`${env.apiUrl}/premium`, { method: "POST", headers: { authorization: bearer("writer") }, body: '{"a":1}' });
+    expect([res.status, await res.json()]).toEqual([415, { message: "Unsupported Media Type" }]);
+  });
+
+  it("accepts application/json (parameters and case ignored) and a request without a Content-Type", async () => {
+    expect(await send("POST", "/premium", bearer("writer"), { contentType: "application/json", body: "{}" })).toMatchObject({ status: 201, body: { created: true } });
+    expect(await send("POST", "/premium", bearer("writer"), { contentType: "Application/JSON; charset=utf-8", body: "{}" })).toMatchObject({ status: 201 });
+    // A byte body gets no Content-Type from fetch: API Gateway takes it as application/json.
+    expect(await send("POST", "/payments", bearer("billing"), { body: new TextEncoder().encode("{}") })).toMatchObject({ status: 202, body: { status: "accepted" } });
+  });
+
+  it("runs after the authorizer: a refused caller gets 401/403, not 415", async () => {
+    expect(await send("POST", "/premium", undefined, { contentType: "text/plain", body: "{}" })).toMatchObject({ status: 401 });
+    expect(await send("POST", "/premium", bearer("reader"), { contentType: "text/plain", body: "{}" })).toMatchObject({ status: 401 });
+    expect(await send("POST", "/payments", bearer("auditor"), { contentType: "text/plain", body: "{}" })).toMatchObject({ status: 403 });
+  });
+});
+
 describe("API Gateway's answers outside the routes", () => {
   it.each([
     ["GET", "/nothing"],

@@ -1,6 +1,7 @@
 /**
  * The offline token endpoint over real HTTP on 127.0.0.1: Cognito's client-credentials success
- * response and claim set, and each error answered the way Cognito answers it.
+ * response and claim set, and each error answered the way Cognito documents it (400 Bad Request
+ * and `{"error": "<code>"}` for every error, invalid_client included).
  */
 import type { LocalEnvironment } from "../../local/local-environment";
 import { issuerUrl, scopeIdentifier } from "../../model/aws-urls";
@@ -75,10 +76,10 @@ describe("errors answered like Cognito", () => {
   const auth = () => basic(reader().clientId, reader().clientSecret);
 
   it.each([
-    { name: "wrong secret", request: () => ({ headers: { authorization: basic(reader().clientId, "not-the-secret"), "content-type": FORM }, body: grant }), status: 401, error: "invalid_client" },
-    { name: "unknown client", request: () => ({ headers: { authorization: basic("unknownclientid0000000000a", "whatever"), "content-type": FORM }, body: grant }), status: 401, error: "invalid_client" },
-    { name: "no client authentication", request: () => ({ headers: { "content-type": FORM }, body: grant }), status: 401, error: "invalid_client" },
-    { name: "a Basic header that is not id:secret", request: () => ({ headers: { authorization: `Basic ${Buffer.from("no-colon").toString("base64")}`, "content-type": FORM }, body: grant }), status: 401, error: "invalid_client" },
+    { name: "wrong secret", request: () => ({ headers: { authorization: basic(reader().clientId, "not-the-secret"), "content-type": FORM }, body: grant }), status: 400, error: "invalid_client" },
+    { name: "unknown client", request: () => ({ headers: { authorization: basic("unknownclientid0000000000a", "whatever"), "content-type": FORM }, body: grant }), status: 400, error: "invalid_client" },
+    { name: "no client authentication", request: () => ({ headers: { "content-type": FORM }, body: grant }), status: 400, error: "invalid_client" },
+    { name: "a Basic header that is not id:secret", request: () => ({ headers: { authorization: `Basic ${Buffer.from("no-colon").toString("base64")}`, "content-type": FORM }, body: grant }), status: 400, error: "invalid_client" },
     { name: "an unsupported grant type", request: () => ({ headers: { authorization: auth(), "content-type": FORM }, body: "grant_type=password&username=a&password=b" }), status: 400, error: "unsupported_grant_type" },
     { name: "a grant the M2M client may not use", request: () => ({ headers: { authorization: auth(), "content-type": FORM }, body: "grant_type=authorization_code&code=abc" }), status: 400, error: "unauthorized_client" },
     { name: "a refresh_token grant", request: () => ({ headers: { authorization: auth(), "content-type": FORM }, body: "grant_type=refresh_token&refresh_token=abc" }), status: 400, error: "unauthorized_client" },
@@ -100,6 +101,11 @@ describe("errors answered like Cognito", () => {
     expect(env.metrics.tokensIssued).toBe(before);
   });
 
+  it("answers invalid_client with 400 for client_secret_basic too, as Cognito documents (not RFC 6749's 401)", async () => {
+    const res = await postToken(env, { headers: { authorization: basic(reader().clientId, "not-the-secret"), "content-type": FORM }, body: grant });
+    expect([res.status, res.json, res.headers.get("www-authenticate")]).toEqual([400, { error: "invalid_client" }, null]);
+  });
+
   it("answers an unknown client and a wrong secret identically (no client enumeration)", async () => {
     const wrongSecret = await postToken(env, { headers: { authorization: basic(reader().clientId, "x"), "content-type": FORM }, body: grant });
     const unknown = await postToken(env, { headers: { authorization: basic("zzzzzzzzzzzzzzzzzzzzzzzzzz", "x"), "content-type": FORM }, body: grant });
@@ -114,13 +120,16 @@ describe("errors answered like Cognito", () => {
 });
 
 describe("a disabled client", () => {
-  it("is refused a token with unauthorized_client, as Cognito refuses an app client without OAuth flows", async () => {
+  it("is refused a token as an unknown client is (the deployed stack deletes its app client)", async () => {
     const model = modelWith((c) => ({ ...c, clients: c.clients.map((cl) => (cl.name === "reader" ? { ...cl, disabled: true } : cl)) }));
     const local = await startEnv({ model });
     try {
       const reader = clientOf(local, "reader");
       const res = await postToken(local, { headers: { authorization: basic(reader.clientId, reader.clientSecret), "content-type": FORM }, body: grant });
-      expect([res.status, res.json]).toEqual([400, { error: "unauthorized_client" }]);
+      expect([res.status, res.json]).toEqual([400, { error: "invalid_client" }]);
+      const unknown = await postToken(local, { headers: { authorization: basic("zzzzzzzzzzzzzzzzzzzzzzzzzz", reader.clientSecret), "content-type": FORM }, body: grant });
+      expect([unknown.status, unknown.json]).toEqual([res.status, res.json]);
+      expect(local.metrics.tokensIssued).toBe(0);
       const writer = clientOf(local, "writer");
       const ok = await postToken(local, { headers: { authorization: basic(writer.clientId, writer.clientSecret), "content-type": FORM }, body: grant });
       expect(ok.status).toBe(200);

@@ -87,6 +87,11 @@ const cases: [string, (c: Mutable) => void, string][] = [
   ["alarm email", (c) => (c.environments[1].alarms = { emails: ["ops-at-example.com"] }), 'environments[1].alarms.emails[0]: must be an email address (got "ops-at-example.com")'],
   ["reserved concurrency zero", (c) => (c.environments[1].scopeChecker = { reservedConcurrency: 0 }), "environments[1].scopeChecker.reservedConcurrency: must be at least 1 (0 would stop the checker) (got 0)"],
   ["environment kind", (c) => (c.environments[1].kind = "prod"), 'environments[1].kind: must be one of "development", "production" (got "prod")'],
+  ["route throttling on the root path", (c) => c.routes.push({ method: "GET", path: "/", scopes: ["read"], throttling: { rateLimit: 1, burstLimit: 2 } }), "routes[4].throttling: must not be set on the root path / (a stage's method settings cannot address it); the environment's throttling applies (got {\"rateLimit\":1,\"burstLimit\":2})"],
+  ["tag key reserved by AWS", (c) => (c.environments[0].tags = { "aws:team": "x" }), 'environments[0].tags["aws:team"]: must not start with "aws:" (reserved by AWS) (got "aws:team")'],
+  ["local state inside cdktf.out (synth would delete it)", (c) => (c.environments[0].backend = { type: "local", path: "state/dev.tfstate" }), 'environments[0].backend.path: must point outside cdktf.out/ (it is relative to cdktf.out/stacks/<env>, which synth rewrites; e.g. ../../../terraform.<env>.tfstate) (got "state/dev.tfstate")'],
+  ["two environments sharing one local state file", (c) => (c.environments[0].backend = { type: "local", path: "../../../shared.tfstate" }, c.environments[1].backend = { type: "local", path: "../../../shared.tfstate" }), "environments[1].backend: state location (two environments would overwrite each other's state) must be unique (also at environments[0].backend) (got \"local shared.tfstate\")"],
+  ["scope identifier over 256 characters", (c) => (c.api.scopes[0].name = "s".repeat(200), c.routes[0].scopes = ["s".repeat(200)], c.clients[0].scopes = ["s".repeat(200)]), `api.scopes[0].name: makes a 259-character scope identifier in environment dev (<invoke URL>/<name>; Cognito allows 256): shorten the scope or the stage name (got "${"s".repeat(74)}...")`],
 ];
 
 test.each(cases)("%s", (_name, mutate, expected) => {

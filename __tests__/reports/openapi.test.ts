@@ -6,6 +6,7 @@
 import SwaggerParser from "@apidevtools/swagger-parser";
 import { buildOpenApi, REST_API_ID_VARIABLE, SECURITY_SCHEME } from "../../reports/openapi";
 import { accessOf, clientNamed, editedModel, modelOf } from "./config-fixtures";
+import { resourceOf, synthDefault } from "../support/synth";
 
 type Doc = Record<string, any>;
 
@@ -138,5 +139,40 @@ describe("OpenAPI document of routes with alternatives, parameters and ANY", () 
   it("answers 403 on every route once a source-IP policy guards the environment", () => {
     expect(doc.paths["/premium"].get.responses["403"]).toEqual({ $ref: "#/components/responses/Forbidden" });
     expect(doc.components.responses.Forbidden.description).toContain("203.0.113.0/24");
+  });
+});
+
+describe("OpenAPI 401 and 403 challenges, against the synthesized gateway responses", () => {
+  // The deployed stack's UNAUTHORIZED and ACCESS_DENIED gateway responses, as `npm run synth` writes them.
+  const stacks = synthDefault();
+  const challengeOf = (env: string, name: string): string => {
+    const value = resourceOf(stacks[env]!, "aws_api_gateway_gateway_response", name).response_parameters["gatewayresponse.header.WWW-Authenticate"] as string;
+    return value.replace(/^'(.*)'$/, "$1"); // API Gateway's static header values are single-quoted
+  };
+
+  it.each(["dev", "prod"])("%s: 401 and 403 state exactly the WWW-Authenticate value the stack sends", (env) => {
+    const doc = buildOpenApi(accessOf(modelOf(), env)) as Doc;
+    const header = (response: string) => {
+      const ref: string = doc.components.responses[response].headers["WWW-Authenticate"].$ref;
+      return doc.components.headers[ref.replace("#/components/headers/", "")];
+    };
+    expect(header("Unauthorized").schema.const).toBe(challengeOf(env, "unauthorized"));
+    expect(header("Forbidden").schema.const).toBe(challengeOf(env, "access_denied"));
+    expect(header("Unauthorized").schema.const).toBe('Bearer realm="m2m-demo-api"');
+  });
+
+  it("never cites an error code the stack does not send (invalid_token)", () => {
+    for (const env of ["dev", "prod"]) {
+      const text = JSON.stringify(buildOpenApi(accessOf(modelOf(), env)));
+      expect(text).not.toContain("invalid_token");
+      expect(stacks[env]!.text).not.toContain("invalid_token");
+    }
+  });
+
+  it("declares the 403 challenge only where a 403 can occur, and stays valid OpenAPI 3.1", async () => {
+    const noForbidden = buildOpenApi(accessOf(editedModel((c) => void (c.routes = c.routes.filter((r: { authorizer?: string }) => r.authorizer !== "scope-checker"))), "dev")) as Doc;
+    expect(noForbidden.components.responses.Forbidden).toBeUndefined();
+    expect(Object.keys(noForbidden.components.headers)).toEqual(["UnauthorizedChallenge"]);
+    await validated(noForbidden);
   });
 });

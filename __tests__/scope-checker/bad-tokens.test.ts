@@ -59,6 +59,8 @@ interface Case {
   readonly multiValueHeaders?: Record<string, string[]>;
   readonly event?: Record<string, unknown>;
   readonly reason: Expected;
+  /** Only for a verified token whose client is not allowed: the client id the line must name. */
+  readonly clientId?: string;
 }
 
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
@@ -120,8 +122,12 @@ const unauthorizedCases: Case[] = [
   { name: "no client_id", headers: bearer(without("client_id")), reason: "invalid-claims" },
   { name: "client_id hidden in __proto__", headers: bearer(signJwt({ kid: key.kid, alg: "RS256" }, `{"__proto__":{"client_id":"${CLIENT}"},${JSON.stringify(claims({})).slice(1).replace(`"client_id":"${CLIENT}",`, "").replace(`,"client_id":"${CLIENT}"`, "")}`, key)), reason: "invalid-claims" },
   { name: "client_id of the wrong type", headers: bearer(signed({ client_id: 42 })), reason: "invalid-claims" },
-  { name: "client not in the allow-list", headers: bearer(accessToken(key, "someone0else0000000000000009", SCOPE)), reason: "client-not-allowed" },
-  { name: "client in aud instead of client_id", headers: bearer(signed({ client_id: "someone0else0000000000000009", aud: CLIENT })), reason: "client-not-allowed" },
+  { name: "client not in the allow-list", headers: bearer(accessToken(key, "someone0else0000000000000009", SCOPE)), reason: "client-not-allowed", clientId: "someone0else0000000000000009" },
+  // A disallowed client whose token also fails a check: that check is the reason, and its (unverified) client id is not logged.
+  { name: "disallowed client, expired", headers: bearer(accessToken(key, "someone0else0000000000000009", SCOPE, { exp: now() - 60, iat: now() - 3660 })), reason: "expired" },
+  { name: "disallowed client, signed by another key", headers: bearer(signJwt({ kid: key.kid, alg: "RS256" }, accessTokenClaims("someone0else0000000000000009", SCOPE), otherKey)), reason: "bad-signature" },
+  { name: "disallowed client, ID token", headers: bearer(accessToken(key, "someone0else0000000000000009", SCOPE, { token_use: "id" })), reason: "wrong-token-use" },
+  { name: "client in aud instead of client_id", headers: bearer(signed({ client_id: "someone0else0000000000000009", aud: CLIENT })), reason: "client-not-allowed", clientId: "someone0else0000000000000009" },
   { name: "scope is an array", headers: bearer(signed({ scope: SCOPE.split(" ") })), reason: "malformed-token" },
   { name: "scope is a number", headers: bearer(signed({ scope: 7 })), reason: "malformed-token" },
   // The event
@@ -146,7 +152,7 @@ it("the untampered token is allowed (so every case below fails for its own reaso
   expect(result.policyDocument.Statement[0]!.Effect).toBe("Allow");
 });
 
-describe.each(unauthorizedCases)("$name", ({ headers, multiValueHeaders, event, reason }) => {
+describe.each(unauthorizedCases)("$name", ({ headers, multiValueHeaders, event, reason, clientId }) => {
   it(`is 401 (${reason}) and the log holds no token`, async () => {
     const request = { ...authorizerEvent({ method: "POST", resource: "/payments", headers, multiValueHeaders }), ...event };
     let thrown: unknown;
@@ -161,7 +167,9 @@ describe.each(unauthorizedCases)("$name", ({ headers, multiValueHeaders, event, 
     expect(thrown).toBeInstanceOf(Error);
     expect((thrown as Error).message).toBe("Unauthorized");
     expect(logs.lines).toHaveLength(1);
-    expect(JSON.parse(logs.lines[0]!)).toEqual({ msg: "scope-check", decision: "unauthorized", reason, route: "POST /payments" });
+    // A client id only where the token was verified; never claims of a token that failed a check.
+    const expected = { msg: "scope-check", decision: "unauthorized", reason, ...(clientId === undefined ? {} : { clientId }), route: "POST /payments" };
+    expect(JSON.parse(logs.lines[0]!)).toEqual(expected);
     const credential = Object.values(headers ?? {}).join(" ");
     for (const piece of credential.split(/[\s.,]+/).filter((p) => p.length > 16)) expect(logs.lines[0]).not.toContain(piece);
   });

@@ -11,23 +11,11 @@ import { setDecisionLogSink } from "../../lambdas/scope-checker/decision-log";
 import { compileRouteTable } from "../../lambdas/scope-checker/route-table";
 import { createHandler } from "../../lambdas/scope-checker/scope-checker";
 import { ARN_PREFIX, USER_POOL_ID, accessToken, authorizerEvent, concretePath, generateSigningKey, jwksOf, policyAllows, scopeIds } from "./support/cognito-tokens";
-import { HTTP_METHODS, SCOPE_NAMES, TEST_ROUTES, requestPathsOf } from "./support/test-routes";
+import { RANDOM_SCOPE_NAMES, concreteRequests, requestPathsFor, routeTableArb, singleOwnerRequests } from "./support/random-route-tables";
+import { SCOPE_NAMES, TEST_ROUTES, requestPathsOf } from "./support/test-routes";
 
 const key = generateSigningKey("key-1");
 const CLIENT = "coverage0client0000000000001";
-
-interface ConcreteRequest {
-  readonly route: number;
-  readonly methodArn: string;
-}
-
-function concreteRequests(routes: readonly { method: string; path: string }[], pathsOf: (path: string) => string[]): ConcreteRequest[] {
-  return routes.flatMap((route, index) =>
-    (route.method === "ANY" ? HTTP_METHODS : [route.method]).flatMap((method) =>
-      pathsOf(route.path).map((path) => ({ route: index, methodArn: `${ARN_PREFIX}${method}${path}` })),
-    ),
-  );
-}
 
 let restoreSink: ReturnType<typeof setDecisionLogSink>;
 beforeAll(() => {
@@ -111,40 +99,16 @@ describe("a route table where no exact policy exists", () => {
 });
 
 describe("random route tables (property)", () => {
-  const segment = fc.constantFrom("a", "b", "{p}", "{p}", "{rest+}");
-  const routeArb = fc.record({
-    method: fc.constantFrom("GET", "POST", "ANY"),
-    segments: fc.array(segment, { minLength: 0, maxLength: 4 }),
-    scopes: fc.subarray(["s1", "s2", "s3"], { minLength: 1 }),
-  });
-  const tableArb = fc
-    .uniqueArray(routeArb, { minLength: 2, maxLength: 6, selector: (r) => `${r.method} ${r.segments.join("/")}` })
-    .map((routes) =>
-      routes
-        .filter((r) => !r.segments.slice(0, -1).includes("{rest+}"))
-        .map((r) => ({ method: r.method, path: `/${r.segments.join("/")}`, scopes: r.scopes.map((s) => scopeIds(s)) })),
-    )
-    .filter((routes) => routes.length >= 2 && new Set(routes.map((r) => `${r.method} ${r.path}`)).size === routes.length);
-
   const tokens = new Map<string, string>();
   for (let mask = 0; mask < 8; mask++) {
-    const names = ["s1", "s2", "s3"].filter((_, bit) => mask & (1 << bit));
+    const names = RANDOM_SCOPE_NAMES.filter((_, bit) => mask & (1 << bit));
     tokens.set(names.join(" "), accessToken(key, CLIENT, scopeIds(...names)));
   }
-  const valuesFor = (path: string) => {
-    const single = ["a", "b", "x"];
-    const greedy = ["a", "x", "a/b", "b/a/b"];
-    let paths = [path];
-    paths = paths.flatMap((p) => (p.includes("{p}") ? single.map((v) => p.replace("{p}", v)) : [p]));
-    paths = paths.flatMap((p) => (p.includes("{p}") ? single.map((v) => p.replace("{p}", v)) : [p]));
-    paths = paths.flatMap((p) => (p.includes("{p}") ? single.map((v) => p.replace("{p}", v)) : [p]));
-    paths = paths.flatMap((p) => (p.includes("{p}") ? single.map((v) => p.replace("{p}", v)) : [p]));
-    return paths.flatMap((p) => (p.includes("{rest+}") ? greedy.map((v) => p.replace("{rest+}", v)) : [p]));
-  };
+  const valuesFor = (path: string) => requestPathsFor(path);
 
   it("never grant a route the scopes do not permit, and are exact unless flagged ambiguous", async () => {
     await fc.assert(
-      fc.asyncProperty(tableArb, fc.subarray(["s1", "s2", "s3"]), fc.nat(), async (routes, names, pick) => {
+      fc.asyncProperty(routeTableArb, fc.subarray([...RANDOM_SCOPE_NAMES]), fc.nat(), async (routes, names, pick) => {
         const handler = createHandler({ userPoolId: USER_POOL_ID, clientIds: null, routes, jwks: jwksOf(key) });
         const granted = new Set(names.map((n) => scopeIds(n)));
         const permitted = routes.map((r) => scopesSatisfy("all-of", r.scopes, granted));
@@ -158,11 +122,7 @@ describe("random route tables (property)", () => {
         });
         const result = await handler(event);
         // Only requests that a single route can serve have an unambiguous expected answer.
-        const requests = concreteRequests(routes, valuesFor);
-        const owners = new Map<string, Set<number>>();
-        for (const r of requests) owners.set(r.methodArn, (owners.get(r.methodArn) ?? new Set()).add(r.route));
-        for (const request of requests) {
-          if (owners.get(request.methodArn)!.size !== 1) continue;
+        for (const request of singleOwnerRequests(concreteRequests(routes, valuesFor))) {
           const allowed = policyAllows(result.policyDocument, request.methodArn);
           if (allowed && !permitted[request.route]) return false;
           if (!ambiguous && allowed !== permitted[request.route]) return false;

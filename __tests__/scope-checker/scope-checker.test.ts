@@ -131,7 +131,17 @@ describe("client allow-list", () => {
   it("an empty list refuses every client", async () => {
     const closed = createHandler({ userPoolId: USER_POOL_ID, clientIds: [], routes: TEST_ROUTES, jwks: jwksOf(key) });
     await expect(closed(authorizerEvent({ ...payments, headers: { Authorization: paymentsToken } }))).rejects.toThrow(/^Unauthorized$/);
-    expect(JSON.parse(logs.lines[0]!)).toMatchObject({ decision: "unauthorized", reason: "client-not-allowed" });
+    expect(JSON.parse(logs.lines[0]!)).toMatchObject({ decision: "unauthorized", reason: "client-not-allowed", clientId: BILLING });
+  });
+
+  it("a client cut off from the list: its 401 line names the client (verified), never the token", async () => {
+    const cutOff = "cut0off0client0id0000000003";
+    const token = accessToken(key, cutOff, scopeIds("payments.read", "payments.write"));
+    await expect(handler(authorizerEvent({ ...payments, headers: { Authorization: `Bearer ${token}` } }))).rejects.toThrow(/^Unauthorized$/);
+    expect(logs.lines.map((l) => JSON.parse(l))).toEqual([
+      { msg: "scope-check", decision: "unauthorized", reason: "client-not-allowed", clientId: cutOff, route: "POST /payments" },
+    ]);
+    for (const part of token.split(".")) expect(logs.lines[0]).not.toContain(part);
   });
 });
 

@@ -91,6 +91,16 @@ const cases: BrokenCase[] = [
     breakIt: (j) => { resource(j, "aws_api_gateway_method_settings", "all").stage_name = "other"; },
   },
   {
+    rule: "M2M-API-005", what: "both client ids squeezed into one field", address: "aws_api_gateway_stage.stage", problem: /lacks the client id from the Cognito authorizer, client id from the scope checker/,
+    breakIt: (j) => {
+      const settings = resource(j, "aws_api_gateway_stage", "stage").access_log_settings;
+      const fields = JSON.parse(settings.format);
+      delete fields.authorizerClientId;
+      fields.cognitoClientId = "$context.authorizer.claims.client_id$context.authorizer.clientId";
+      settings.format = JSON.stringify(fields);
+    },
+  },
+  {
     rule: "M2M-API-005", what: "a stage without access logs where they are on", address: "aws_api_gateway_stage.stage", problem: /no access_log_settings/,
     breakIt: (j) => { delete resource(j, "aws_api_gateway_stage", "stage").access_log_settings; },
   },

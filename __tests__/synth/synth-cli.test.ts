@@ -45,13 +45,19 @@ test("a config file that does not load: exit 1 with one line", () => {
   expect(result.stderr).toMatch(/^cannot load \/nonexistent\/m2m\.config\.ts: /);
 });
 
-test("the default config synthesizes every environment and removes stale stacks", () => {
+test("the default config synthesizes every environment, removes stale stacks and assets, keeps terraform's files", () => {
   const outdir = path.join(tempDir("good"), "cdktf.out");
   fs.mkdirSync(path.join(outdir, "stacks", "retired-env"), { recursive: true });
+  fs.mkdirSync(path.join(outdir, "stacks", "dev", "assets", "old-bundle"), { recursive: true });
+  fs.mkdirSync(path.join(outdir, "stacks", "dev", ".terraform"), { recursive: true });
+  fs.writeFileSync(path.join(outdir, "stacks", "dev", ".terraform.lock.hcl"), "# lock\n");
   const result = synth({ CDKTF_OUTDIR: outdir });
   expect(result.stderr).toBe("");
   expect(result.status).toBe(0);
   expect(result.stdout).toMatch(/^synthesized dev, prod -> .*stacks\/ in \d+ ms\n$/);
   expect(fs.readdirSync(path.join(outdir, "stacks")).sort()).toEqual(["dev", "prod"]);
+  expect(fs.readdirSync(path.join(outdir, "stacks", "dev", "assets"))).not.toContain("old-bundle");
+  expect(fs.existsSync(path.join(outdir, "stacks", "dev", ".terraform"))).toBe(true);
+  expect(fs.readFileSync(path.join(outdir, "stacks", "dev", ".terraform.lock.hcl"), "utf8")).toBe("# lock\n");
   expect(JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "dev", "cdk.tf.json"), "utf8")).resource.aws_cognito_user_pool).toBeDefined();
 });

@@ -129,10 +129,10 @@ export class ScopePolicy {
     return this.patternIsSafeDeny[route] === 1;
   }
 
-  /** The first statement's effect is the decision for the called route (readers that look only there see it). */
+  /** The first statement's effect is the decision for the called route (readers that look only there see it; see case 4 above). */
   private statements(prefix: string, calledDeny: string | undefined, first: "Allow" | "Deny"): PolicyStatement[] {
     const deny = this.grant.denyPatterns.map((p) => prefix + p);
-    if (calledDeny !== undefined) deny.unshift(...[calledDeny].filter((r) => !deny.includes(r)));
+    if (calledDeny !== undefined && !deny.includes(calledDeny)) deny.unshift(calledDeny);
     const allow = this.grant.allowPatterns.map((p) => prefix + p);
     const statements: PolicyStatement[] = [];
     if (allow.length > 0) statements.push(statement("Allow", allow));

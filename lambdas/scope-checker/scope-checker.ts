@@ -7,8 +7,9 @@
  * environment and handler.ts each build their own handler).
  *
  * Outcomes: 401 = thrown `Error("Unauthorized")` (no usable, valid token); 403 = a policy whose
- * first statement denies the called method ARN; 200 = a policy whose first statement allows
- * every route the token may call. Either policy covers all routes, so API Gateway may cache it.
+ * first statement denies the called route (see access-policy.ts for the one rare exception);
+ * 200 = a policy whose first statement allows every route the token may call. Either policy
+ * covers all routes, so API Gateway may cache it.
  */
 import { PolicyBuilder } from "./access-policy";
 import type { AuthorizerHandler, AuthorizerResult, PolicyStatement, RequestAuthorizerEvent } from "./authorizer-types";

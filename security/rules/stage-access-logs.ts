@@ -3,11 +3,16 @@ import { referencedAddresses } from "../references";
 import { OutcomeRecorder, type SecurityRule } from "../rule";
 import { blockOf, findByAddress, resourcesOf } from "../terraform-json";
 
-/** What an access log line must tell: which request, from where, which client, what, result, latency. */
+/**
+ * What an access log line must tell: which request, from where, which client, what, result,
+ * latency. Each is a field of its own: API Gateway writes "-" for an unset variable, so two
+ * variables in one field (the client id from either authorizer) would garble it.
+ */
 const REQUIRED_FIELDS: readonly { readonly what: string; readonly anyOf: readonly string[] }[] = [
   { what: "request id", anyOf: ["$context.requestId"] },
   { what: "source IP", anyOf: ["$context.identity.sourceIp"] },
-  { what: "client id", anyOf: ["$context.authorizer.claims.client_id", "$context.authorizer.clientId"] },
+  { what: "client id from the Cognito authorizer", anyOf: ["$context.authorizer.claims.client_id"] },
+  { what: "client id from the scope checker", anyOf: ["$context.authorizer.clientId"] },
   { what: "route", anyOf: ["$context.resourcePath", "$context.routeKey"] },
   { what: "HTTP method", anyOf: ["$context.httpMethod"] },
   { what: "status", anyOf: ["$context.status"] },
@@ -16,12 +21,13 @@ const REQUIRED_FIELDS: readonly { readonly what: string; readonly anyOf: readonl
 
 function formatProblem(format: unknown): string | undefined {
   if (typeof format !== "string") return "access_log_settings.format is missing";
+  let fields: unknown[];
   try {
-    JSON.parse(format);
+    fields = Object.values(JSON.parse(format) as Record<string, unknown>);
   } catch {
     return "access_log_settings.format is not JSON";
   }
-  const missing = REQUIRED_FIELDS.filter((f) => !f.anyOf.some((v) => format.includes(v))).map((f) => f.what);
+  const missing = REQUIRED_FIELDS.filter((f) => !fields.some((v) => typeof v === "string" && f.anyOf.includes(v))).map((f) => f.what);
   return missing.length > 0 ? `access_log_settings.format lacks the ${missing.join(", ")}` : undefined;
 }
 
@@ -32,10 +38,7 @@ export const stageAccessLogsRule: SecurityRule = {
   check({ json, metadata }) {
     const out = new OutcomeRecorder();
     for (const stage of resourcesOf(json, "aws_api_gateway_stage")) {
-      if (!metadata.accessLogsEnabled) {
-        out.checked(stage.address); // nothing is demanded of an environment without access logs
-        continue;
-      }
+      if (!metadata.accessLogsEnabled) continue; // nothing is demanded of an environment without access logs
       const settings = blockOf(stage.body.access_log_settings);
       if (!settings) {
         out.fail(stage.address, `has no access_log_settings although environment ${metadata.environmentName} enables access logs`);

@@ -1,28 +1,37 @@
 /**
  * Stage method settings: throttling and metrics for every method, with per-route overrides,
- * so one misbehaving client cannot exhaust the account's API Gateway capacity.
+ * so one misbehaving client cannot exhaust the account's API Gateway capacity; execution logs
+ * at ERROR level when the environment logs.
  */
 import { ApiGatewayMethodSettings } from "@cdktf/provider-aws/lib/api-gateway-method-settings";
 import type { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
+import type { TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import type { Route, Throttling } from "../model/model-types";
 import { named } from "./terraform-names";
 
-export interface ApiThrottlingProps {
+export interface ApiMethodSettingsProps {
   readonly stage: ApiGatewayStage;
   readonly throttling: Throttling;
   readonly routes: readonly Route[];
-  /** Execution logs at ERROR level need the account's CloudWatch role. */
-  readonly executionLogging: boolean;
+  /**
+   * Execution logs at ERROR level, written to the given (managed) log group, which must exist
+   * first, like the account's CloudWatch role. Absent: execution logging off.
+   */
+  readonly executionLogs?: { readonly prerequisites: readonly TerraformResource[] };
 }
 
-/** `orders/{id}/GET`: the resource path without its leading slash, then the method. */
+/**
+ * `orders/{id}/GET`: the resource path without its leading slash, then the method (`ANY` for an
+ * ANY method: `*` would override every method on the path). Routes on `/` cannot have their own
+ * throttling (validation refuses it).
+ */
 export function methodPath(route: Route): string {
-  return `${route.path.replace(/^\//, "")}/${route.method === "ANY" ? "*" : route.method}`;
+  return `${route.path.replace(/^\//, "")}/${route.method}`;
 }
 
-export class ApiThrottling extends Construct {
-  constructor(scope: Construct, id: string, props: ApiThrottlingProps) {
+export class ApiMethodSettings extends Construct {
+  constructor(scope: Construct, id: string, props: ApiMethodSettingsProps) {
     super(scope, id);
     const settingsFor = (throttling: Throttling) => ({
       metricsEnabled: true,
@@ -30,9 +39,10 @@ export class ApiThrottling extends Construct {
       throttlingBurstLimit: throttling.burstLimit,
       // Full request/response logging would write tokens to CloudWatch: never.
       dataTraceEnabled: false,
-      loggingLevel: props.executionLogging ? "ERROR" : "OFF",
+      loggingLevel: props.executionLogs ? "ERROR" : "OFF",
     });
-    const common = { restApiId: props.stage.restApiId, stageName: props.stage.stageName };
+    const prerequisites = props.executionLogs?.prerequisites ?? [];
+    const common = { restApiId: props.stage.restApiId, stageName: props.stage.stageName, ...(prerequisites.length > 0 ? { dependsOn: [...prerequisites] } : {}) };
     named(new ApiGatewayMethodSettings(this, "all", { ...common, methodPath: "*/*", settings: settingsFor(props.throttling) }), "all");
     for (const route of props.routes) {
       if (!route.throttling) continue;
