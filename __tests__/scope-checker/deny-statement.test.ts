@@ -124,7 +124,15 @@ describe("random route tables and random parameter values (property)", () => {
         }
         return true;
       }),
-      { numRuns: 300 },
+      {
+        numRuns: 500,
+        examples: [
+          // `GET/*` (the ARN of GET /*) also matches `GET/`: a permitted root route.
+          [[{ method: "GET", path: "/{p}", scopes: [scopeIds("s3")] }, { method: "GET", path: "/", scopes: [scopeIds("s1")] }], ["s1"], 0, ["*", "x", "x", "x"], "x"],
+          // `GET/a/*` (the ARN of GET /a/*) also matches `GET/a/x/b`.
+          [[{ method: "GET", path: "/a/{p}", scopes: [scopeIds("s2")] }, { method: "GET", path: "/a/{p}/b", scopes: [scopeIds("s1")] }], ["s1"], 0, ["*", "x", "x", "x"], "x"],
+        ],
+      },
     );
   });
 });
