@@ -52,6 +52,9 @@ export function parseClientCredentialsSecret(secretId: string, text: string): St
 }
 
 export async function readClientCredentialsSecret(secretId: string): Promise<StoredClientCredentials> {
+  // The SDK prints a multi-line notice about future Node.js versions on stderr; the CLI's stderr
+  // is for one-line errors. Users who want the notice can set the variable to "false".
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const { SecretsManagerClient, GetSecretValueCommand } = await import("@aws-sdk/client-secrets-manager");
   const region = regionOfArn(secretId);
   const client = new SecretsManagerClient(region ? { region } : {});

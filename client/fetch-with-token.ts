@@ -5,22 +5,25 @@
  * A 401 has two causes that look the same: the API no longer accepts the token (it expired early
  * by the API's clock, the pool's keys changed), which a new token fixes; or the token is fine but
  * not enough for this route (API Gateway's native authorizer answers a missing scope with 401, the
- * scope checker answers 401 to a client it does not know), which no token fixes and where every
+ * scope checker answers 401 to a client it does not know), which no token fixes, and where every
  * new token is a billed Cognito request that also throws away a good cached token.
  *
- * Rule: on a 401, fetch a new token and retry once — unless the refused token is itself a
- * replacement that was refused on its retry. A token obtained right after a 401 and refused at
- * once shows that the refusal is not about the token's age, so later 401s with it are returned
- * as they are, without a token request; it stays cached and keeps working on the routes it may
- * call. A replacement that the API accepted on its retry is an ordinary token again (the refresh
- * did help: the API had stopped accepting the old one), so it gets one refresh on a later 401 too.
+ * Rule — at most one refresh per token:
+ * - a 401 to a token that was cached before this call: fetch a new token and retry once;
+ * - a 401 to a token obtained during this call (fetched for it because the cache was empty or
+ *   due, or the replacement fetched after a 401): no refresh. A brand-new token that is refused
+ *   shows that the refusal is not about the token's age. The token is remembered, so later 401s
+ *   with it are returned as they are, without a token request; it stays cached and keeps working
+ *   on the routes the client may call.
+ * A replacement that the API accepted on the retry is an ordinary token again (the refresh did
+ * help: the API had stopped accepting the old one), so a later 401 gets it one refresh too.
  *
- * Cost of calling a route the client may not call: one extra token request per token lifetime
- * (the first 401 after each normal refresh), whatever the number of calls.
- * Limit: a refused replacement that later also expires early by the API's clock (client clock
- * more than `refreshSkewSeconds` behind) answers 401 until the client's clock lets the token
- * client replace it; Cognito client-credentials access tokens cannot be revoked, so age is the
- * only way the API stops accepting one.
+ * Cost of calling a route the client may not call: at most one extra token request per token
+ * lifetime, however many calls (none when the token was obtained for a call to that route).
+ * Limit: a remembered token that later also expires early by the API's clock (client clock more
+ * than `refreshSkewSeconds` behind) answers 401 until the client's clock lets the token client
+ * replace it; Cognito client-credentials access tokens cannot be revoked, so age is the only way
+ * the API stops accepting one.
  */
 import type { FetchLike, TokenClient } from "./token-client";
 
@@ -40,13 +43,13 @@ function withBearer(init: RequestInit | undefined, token: string): RequestInit {
   return { ...init, headers };
 }
 
-/** Replacements refused on their retry, per token client. A token client holds one token at a time, so a few entries suffice. */
-const refusedReplacements = new WeakMap<TokenClient, Set<string>>();
+/** Tokens refused as soon as they were obtained, per token client. A client holds one token at a time, so a few entries suffice. */
+const refusedNewTokens = new WeakMap<TokenClient, Set<string>>();
 const REMEMBERED_REFUSALS = 8;
 
-function remember(tokens: TokenClient, token: string): void {
-  let refused = refusedReplacements.get(tokens);
-  if (!refused) refusedReplacements.set(tokens, (refused = new Set()));
+function rememberRefused(tokens: TokenClient, token: string): void {
+  let refused = refusedNewTokens.get(tokens);
+  if (!refused) refusedNewTokens.set(tokens, (refused = new Set()));
   refused.add(token);
   // Sets iterate in insertion order: drop the oldest (long replaced) tokens.
   for (const old of refused) {
@@ -55,12 +58,23 @@ function remember(tokens: TokenClient, token: string): void {
   }
 }
 
+/** `getToken()`, and whether the token was obtained by this very call (rather than taken from the cache). */
+async function tokenForCall(tokens: TokenClient): Promise<{ token: string; obtainedNow: boolean }> {
+  const before = tokens.tokensObtained;
+  const token = await tokens.getToken();
+  return { token, obtainedNow: before !== undefined && tokens.tokensObtained !== before };
+}
+
 export async function fetchWithToken(tokens: TokenClient, input: string | URL, init?: RequestInit, options: FetchWithTokenOptions = {}): Promise<Response> {
   const fetchImpl: FetchLike = options.fetch ?? ((i, n) => fetch(i, n));
-  const token = await tokens.getToken();
+  const { token, obtainedNow } = await tokenForCall(tokens);
   const response = await fetchImpl(input, withBearer(init, token));
   if (response.status !== 401 || !isReplayable(init?.body)) return response;
-  if (refusedReplacements.get(tokens)?.has(token)) return response;
+  if (obtainedNow) {
+    rememberRefused(tokens, token);
+    return response;
+  }
+  if (refusedNewTokens.get(tokens)?.has(token)) return response;
 
   tokens.invalidate(token);
   const replacement = await tokens.getToken();
@@ -68,6 +82,6 @@ export async function fetchWithToken(tokens: TokenClient, input: string | URL, i
   if (replacement === token) return response;
   await response.body?.cancel();
   const retried = await fetchImpl(input, withBearer(init, replacement));
-  if (retried.status === 401) remember(tokens, replacement);
+  if (retried.status === 401) rememberRefused(tokens, replacement);
   return retried;
 }

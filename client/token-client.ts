@@ -40,6 +40,12 @@ export interface TokenClient {
    * refused: if another caller already replaced it, the newer token is kept (no request storm).
    */
   invalidate(rejectedToken?: string): void;
+  /**
+   * How many tokens this client has obtained so far. fetchWithToken compares it around
+   * `getToken()` to tell a token obtained for the call at hand from a cached one. Optional, so
+   * other implementations of this interface keep working (without it, no token counts as new).
+   */
+  readonly tokensObtained?: number;
 }
 
 interface CachedToken {
@@ -104,6 +110,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
 
   let cached: CachedToken | undefined;
   let inFlight: Promise<string> | undefined;
+  let tokensObtained = 0;
 
   /** One attempt: a token, a final error (thrown), or a retryable failure (returned). */
   async function attempt(): Promise<{ token: CachedToken } | { retry: string; retryAfterMs?: number }> {
@@ -149,6 +156,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
       const outcome = await attempt();
       if ("token" in outcome) {
         cached = outcome.token;
+        tokensObtained++;
         return outcome.token.accessToken;
       }
       lastFailure = outcome.retry;
@@ -167,6 +175,9 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     },
     invalidate(rejectedToken) {
       if (rejectedToken === undefined || cached?.accessToken === rejectedToken) cached = undefined;
+    },
+    get tokensObtained() {
+      return tokensObtained;
     },
   };
 }

@@ -39,10 +39,15 @@ export function validityText(validity: TokenValidity): string {
   return `${validity.value} ${unit}`;
 }
 
-/** Shown wherever a cut-off client appears: what "disabled" does and does not stop at once. */
+/**
+ * Shown wherever a cut-off client appears: what "disabled" does and does not stop at once. Issued
+ * tokens cannot be revoked; the scope checker's allow-list stops them, but API Gateway caches its
+ * answers per token until the deploy workflow flushes the cache (or the TTL runs out).
+ */
 export const DISABLED_CLIENT_NOTE =
-  "A cut-off (disabled) client can no longer obtain tokens, and scope-checker routes refuse its tokens as soon as the change is deployed; " +
-  "tokens it already holds pass Cognito routes until they expire.";
+  "A cut-off (disabled) client's new token requests are refused at once. Tokens it already holds stop on scope-checker routes " +
+  "when the deploy workflow flushes API Gateway's authorizer cache (otherwise within scopeChecker.resultTtlSeconds, 300 s by default), " +
+  "and pass Cognito routes until they expire.";
 
 export const SCOPE_MATCH_NOTE =
   "Cognito routes (API Gateway's native authorizer) accept a token carrying any one of the route's scopes; " +

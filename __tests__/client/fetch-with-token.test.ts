@@ -1,8 +1,8 @@
 /**
  * fetchWithToken against the offline environment over real loopback HTTP: a 401 that a new token
  * can fix (the API stopped accepting the token) gets one refresh and one retry; a 401 that no
- * token fixes (a route the client may not call) costs one token request the first time and none
- * after, counted at the offline token endpoint.
+ * token fixes (a route the client may not call) costs at most one token request the first time
+ * and none after, counted at the offline token endpoint.
  */
 import { fetchWithToken } from "../../client/fetch-with-token";
 import { createTokenClient, type TokenClientOptions } from "../../client/token-client";
@@ -58,6 +58,19 @@ describe("a route the client may not call (401 whatever the token)", () => {
     const allowed = await fetchWithToken(tokens, `${env.apiUrl}/premium`, { method: "GET" }, recorder);
     expect([allowed.status, await allowed.json()]).toEqual([200, { items: [] }]);
     expect(recorder.bearers.at(-1)).toBe(replacement);
+    expect(env.metrics.requests - before).toBe(1);
+  });
+
+  it("a token obtained for the call and refused at once is not refreshed: one token request in all", async () => {
+    const tokens = clientFor(env, "billing");
+    const before = env.metrics.requests;
+    const recorder = recordingFetch();
+    for (let i = 0; i < 5; i++) expect((await fetchWithToken(tokens, `${env.apiUrl}/premium`, { method: "GET" }, recorder)).status).toBe(401);
+    expect(recorder.statuses).toEqual([401, 401, 401, 401, 401]);
+    expect(env.metrics.requests - before).toBe(1);
+    const allowed = await fetchWithToken(tokens, `${env.apiUrl}/payments`, json, recorder);
+    expect(allowed.status).toBe(202);
+    expect(new Set(recorder.bearers).size).toBe(1);
     expect(env.metrics.requests - before).toBe(1);
   });
 

@@ -4,7 +4,7 @@
  * environment; `dev` starts, writes its credentials file, and stops cleanly on SIGTERM.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -91,6 +91,15 @@ describe("against a running offline environment", () => {
     const res = await fetch(`${env.apiUrl}/premium`, { headers: { authorization: `Bearer ${token.stdout.trim()}` } });
     expect(res.status).toBe(200);
     expect(call).toEqual({ code: 0, stdout: 'HTTP 202\n{\n  "status": "accepted"\n}\n', stderr: "" });
+  });
+});
+
+describe("call to a route the client may not call", () => {
+  it("prints the 401, exits 1, and asks for one token only", async () => {
+    const before = env.metrics.requests;
+    const result = await runCli(["call", "POST", "/premium", "--data", "{}", "--local", "--local-file", localFile, "--client", "reader"]);
+    expect(result).toEqual({ code: 1, stdout: 'HTTP 401\n{\n  "message": "Unauthorized"\n}\n', stderr: "" });
+    expect(env.metrics.requests - before).toBe(1);
   });
 });
 

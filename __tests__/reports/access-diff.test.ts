@@ -119,7 +119,11 @@ describe("access diff", () => {
     expect(accessLines(markdown, "`prod`")).toEqual(["billing (cut off):", "- POST /payments  client cut off"]);
     expect(markdown).toContain("- Client `billing`: **cut off** (disabled)");
     expect(markdown).toContain("No access changes in `dev`.");
-    expect(markdown).toContain("tokens it already holds pass Cognito routes until they expire");
+    // What stops when: new tokens at once; held tokens on scope-checker routes at the cache flush; on Cognito routes at expiry.
+    expect(markdown).toContain("new token requests are refused at once");
+    expect(markdown).toContain("stop on scope-checker routes when the deploy workflow flushes API Gateway's authorizer cache");
+    expect(markdown).toContain("pass Cognito routes until they expire");
+    expect(markdown).not.toContain("as soon as the change is deployed");
   });
 
   it("a client is re-enabled: it regains its routes", () => {

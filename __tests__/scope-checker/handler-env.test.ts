@@ -1,13 +1,26 @@
 /**
  * lambdas/scope-checker/handler.ts as Lambda runs it: configured by environment variables,
- * the JWKS served over real HTTP on 127.0.0.1 (JWKS_URI), loaded once at cold start.
+ * the JWKS served over real HTTP on 127.0.0.1 (JWKS_URI), loaded at cold start and re-fetched
+ * (rate-limited) after a key rotation.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { JwksLoadError } from "../../lambdas/scope-checker/errors";
 import { loadJwks } from "../../lambdas/scope-checker/jwks-loader";
 import { readLambdaEnvironment } from "../../lambdas/scope-checker/lambda-environment";
-import { ARN_PREFIX, RESOURCE_SERVER, USER_POOL_ID, accessToken, authorizerEvent, captureConsole, generateSigningKey, jwksOf, scopeIds } from "./support/cognito-tokens";
+import {
+  ARN_PREFIX,
+  RESOURCE_SERVER,
+  USER_POOL_ID,
+  accessToken,
+  accessTokenClaims,
+  authorizerEvent,
+  captureConsole,
+  generateSigningKey,
+  jwksOf,
+  scopeIds,
+  signJwt,
+} from "./support/cognito-tokens";
 
 type HandlerModule = typeof import("../../lambdas/scope-checker/handler");
 
@@ -107,7 +120,7 @@ describe("configured by environment variables", () => {
     expect(await outcome(mod, partial)).toBe("Deny");
     expect(await outcome(mod, bareNames)).toBe("Deny");
     expect(await outcome(mod, accessToken(key, "not0allowed0000000000000009", scopeIds("payments.read", "payments.write")))).toBe("Unauthorized");
-    // Unknown kids do not make the Lambda refetch (no fetch storm).
+    // Unknown kids do not make the Lambda refetch within JWKS_REFRESH_INTERVAL_MS of the cold-start load.
     for (let i = 0; i < 10; i++) expect(await outcome(mod, accessToken(stranger, BILLING, scopeIds("payments.read")))).toBe("Unauthorized");
     expect(jwks.requests).toBe(1);
     expect(logs.lines.join("\n")).not.toContain(full.split(".")[2]);
@@ -124,6 +137,68 @@ describe("configured by environment variables", () => {
     expect(settings.jwksUri).toBe(`https://cognito-idp.eu-west-1.amazonaws.com/${USER_POOL_ID}/.well-known/jwks.json`);
     expect(settings.options.clientIds).toEqual([BILLING]);
     expect(settings.options.routes[0]!.scopes).toEqual([`${RESOURCE_SERVER}/payments.read`, `${RESOURCE_SERVER}/payments.write`]);
+  });
+});
+
+describe("key rotation", () => {
+  const rotated = generateSigningKey("key-3");
+  const SCOPES = scopeIds("payments.read", "payments.write");
+  const refreshLines = () => logs.lines.map((l) => JSON.parse(l)).filter((l) => l.msg === "scope-check-jwks-refresh");
+
+  it("a token with the new kid is 401 until a re-fetch is allowed, then Allow; the withdrawn key stops working", async () => {
+    const mod = coldStart(environment(jwks.uri));
+    const oldKeyToken = accessToken(key, BILLING, SCOPES);
+    expect(await outcome(mod, oldKeyToken)).toBe("Allow");
+    // Cognito rotates: a new key signs, the old one is withdrawn.
+    jwks.body = JSON.stringify(jwksOf(rotated));
+    const newKeyToken = accessToken(rotated, BILLING, SCOPES);
+    for (let i = 0; i < 5; i++) expect(await outcome(mod, newKeyToken)).toBe("Unauthorized");
+    const start = Date.now();
+    const clock = jest.spyOn(Date, "now").mockReturnValue(start + mod.JWKS_REFRESH_INTERVAL_MS - 1_000);
+    expect(await outcome(mod, newKeyToken)).toBe("Unauthorized");
+    expect(jwks.requests).toBe(1);
+    clock.mockReturnValue(start + mod.JWKS_REFRESH_INTERVAL_MS);
+    expect(await outcome(mod, newKeyToken)).toBe("Allow");
+    expect(jwks.requests).toBe(2);
+    expect(await outcome(mod, newKeyToken)).toBe("Allow");
+    // The old key's kid is now unknown: 401, and no new fetch within the interval.
+    expect(await outcome(mod, oldKeyToken)).toBe("Unauthorized");
+    expect(jwks.requests).toBe(2);
+    expect(refreshLines()).toEqual([{ msg: "scope-check-jwks-refresh", outcome: "loaded", keys: 1 }]);
+    const reasons = logs.lines.map((l) => JSON.parse(l)).filter((l) => l.decision === "unauthorized").map((l) => l.reason);
+    expect(reasons).toEqual(Array(7).fill("unknown-kid"));
+  });
+
+  it("a burst of tokens with unknown kids makes at most one fetch, all stay 401, known keys keep working", async () => {
+    const mod = coldStart(environment(jwks.uri));
+    expect(await outcome(mod, accessToken(key, BILLING, SCOPES))).toBe("Allow");
+    jest.spyOn(Date, "now").mockReturnValue(Date.now() + mod.JWKS_REFRESH_INTERVAL_MS);
+    const claims = accessTokenClaims(BILLING, SCOPES);
+    const burst = Array.from({ length: 40 }, (_, i) => signJwt({ kid: `made-up-${i}`, alg: "RS256" }, claims, stranger));
+    expect(await Promise.all(burst.map((t) => outcome(mod, t)))).toEqual(Array(40).fill("Unauthorized"));
+    expect(jwks.requests).toBe(2);
+    expect(await Promise.all(burst.map((t) => outcome(mod, t)))).toEqual(Array(40).fill("Unauthorized"));
+    expect(jwks.requests).toBe(2);
+    expect(await outcome(mod, accessToken(key, BILLING, SCOPES))).toBe("Allow");
+    expect(refreshLines()).toHaveLength(1);
+    for (const token of burst.slice(0, 3)) expect(logs.lines.join("\n")).not.toContain(token.split(".")[2]);
+  });
+
+  it("a failed re-fetch keeps the loaded keys, refuses the unknown kid and is not retried within the interval", async () => {
+    const mod = coldStart(environment(jwks.uri));
+    const valid = accessToken(key, BILLING, SCOPES);
+    const newKeyToken = accessToken(rotated, BILLING, SCOPES);
+    expect(await outcome(mod, valid)).toBe("Allow"); // the cold-start load is done
+    jwks.status = 503;
+    jest.spyOn(Date, "now").mockReturnValue(Date.now() + mod.JWKS_REFRESH_INTERVAL_MS);
+    expect(await outcome(mod, newKeyToken)).toBe("Unauthorized");
+    expect(jwks.requests).toBe(2);
+    expect(await outcome(mod, valid)).toBe("Allow");
+    jwks.status = 200;
+    jwks.body = JSON.stringify(jwksOf(key, rotated));
+    expect(await outcome(mod, newKeyToken)).toBe("Unauthorized");
+    expect(jwks.requests).toBe(2);
+    expect(refreshLines()).toEqual([{ msg: "scope-check-jwks-refresh", outcome: "failed", reason: "jwks-unavailable", detail: `JWKS not loaded from ${jwks.uri}: HTTP status 503` }]);
   });
 });
 

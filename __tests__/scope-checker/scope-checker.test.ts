@@ -157,6 +157,58 @@ describe("key and algorithm pinning", () => {
   });
 });
 
+describe("refreshJwks (new keys for an unknown kid)", () => {
+  const rotated = generateSigningKey("key-9");
+  const scopes = scopeIds("payments.read", "payments.write");
+  const call = (h: ReturnType<typeof createHandler>, token: string) =>
+    h(authorizerEvent({ ...payments, headers: { Authorization: `Bearer ${token}` } })).then(
+      (r) => r.policyDocument.Statement[0]!.Effect,
+      (err: Error) => err.message,
+    );
+
+  it("is asked only for a kid the keys lack; the token is then verified with the keys it returns", async () => {
+    const asked: number[] = [];
+    const h = createHandler({
+      userPoolId: USER_POOL_ID,
+      clientIds: [BILLING],
+      routes: TEST_ROUTES,
+      jwks: jwksOf(key),
+      refreshJwks: () => {
+        asked.push(1);
+        return Promise.resolve(jwksOf(key, rotated));
+      },
+    });
+    expect(await call(h, accessToken(key, BILLING, scopes))).toBe("Allow");
+    expect(await call(h, signJwt({ alg: "RS256" }, accessTokenClaims(BILLING, scopes), key))).toBe("Unauthorized"); // no kid
+    expect(await call(h, signJwt({ kid: key.kid, alg: "RS256" }, accessTokenClaims(BILLING, scopes), rotated))).toBe("Unauthorized"); // known kid, wrong key
+    expect(asked).toHaveLength(0);
+    expect(await call(h, accessToken(rotated, BILLING, scopes))).toBe("Allow");
+    expect(await call(h, accessToken(rotated, BILLING, scopes))).toBe("Allow");
+    expect(asked).toHaveLength(1);
+  });
+
+  it("refuses at once (unknown-kid) when no fetch is allowed, and keeps its keys when the answer is no JWKS", async () => {
+    const answers: (object | undefined)[] = [undefined, { keys: "none" }, { keys: [{ ...rotated.jwk, kty: 7 }] }];
+    const h = createHandler({
+      userPoolId: USER_POOL_ID,
+      clientIds: [BILLING],
+      routes: TEST_ROUTES,
+      jwks: jwksOf(key),
+      refreshJwks: () => {
+        const answer = answers.shift();
+        return answer === undefined ? undefined : Promise.resolve(answer as { keys: object[] });
+      },
+    });
+    for (let i = 0; i < 3; i++) {
+      expect(await call(h, accessToken(rotated, BILLING, scopes))).toBe("Unauthorized");
+      expect(await call(h, accessToken(key, BILLING, scopes))).toBe("Allow");
+    }
+    expect(answers).toHaveLength(0);
+    const reasons = logs.lines.map((l) => JSON.parse(l)).filter((l) => l.decision === "unauthorized").map((l) => l.reason);
+    expect(reasons).toEqual(["unknown-kid", "unknown-kid", "unknown-kid"]);
+  });
+});
+
 describe("decision log", () => {
   it("writes one JSON line per decision with client, route, decision and reason class, never the token", async () => {
     const denied = accessToken(key, READER, scopeIds("orders.read"));
@@ -197,10 +249,13 @@ describe("createHandler", () => {
     ["a path without /", { routes: [{ method: "GET", path: "a", scopes: ["s"] }] }, "routes[0]"],
     ["a greedy segment not last", { routes: [{ method: "GET", path: "/{p+}/a", scopes: ["s"] }] }, "routes[0]"],
     ["an empty segment", { routes: [{ method: "GET", path: "/a//b", scopes: ["s"] }] }, "routes[0]"],
+    ["a `*` in a path (API Gateway refuses it)", { routes: [{ method: "GET", path: "/a/*", scopes: ["s"] }] }, "routes[0]"],
     ["no scopes", { routes: [{ method: "GET", path: "/a", scopes: [] }] }, "routes[0]"],
     ["a duplicate route", { routes: [{ method: "GET", path: "/a", scopes: ["s"] }, { method: "GET", path: "/a", scopes: ["t"] }] }, "routes[1]"],
     ["a JWKS that is not one", { jwks: { keys: [{ kty: 7 }] } }, "jwks"],
     ["client ids that are not strings", { clientIds: [1] }, "clientIds"],
+    ["refreshJwks without jwks", { jwks: undefined, refreshJwks: () => undefined }, "refreshJwks"],
+    ["refreshJwks that is not a function", { refreshJwks: "https://example.com/jwks.json" }, "refreshJwks"],
   ])("refuses %s with a ScopeCheckerConfigError naming the field", (_name, override, field) => {
     const options = { userPoolId: USER_POOL_ID, clientIds: [BILLING], routes: TEST_ROUTES, jwks: jwksOf(key), ...override };
     let error: unknown;

@@ -143,6 +143,12 @@ describe("pull-request workflow", () => {
       "npm run check:security",
       'npm run report -- --base "origin/${BASE_REF}"',
     ]);
+    // The plan matrix: environments with remote state only (the script is tested in workflow-scripts.test.ts).
+    const list = job.steps!.find((s) => s.run?.includes("remote-state-environments.sh"))!;
+    expect(list.run!.trim()).toBe("bash .github/scripts/remote-state-environments.sh planned");
+    expect(wf.jobs["verify"] as unknown as { outputs: Record<string, string> }).toMatchObject({
+      outputs: { environments: `\${{ steps.${(list as Step & { id: string }).id}.outputs.environments }}` },
+    });
     const report = job.steps!.find((s) => s.run?.startsWith("npm run report"))!;
     expect(report.env).toEqual({ BASE_REF: "${{ github.base_ref }}" });
     const uploads = job.steps!.filter((s) => s.uses?.startsWith("actions/upload-artifact@")).map((s) => s.with);
@@ -163,11 +169,14 @@ describe("pull-request workflow", () => {
     expect(post.run).toContain("reports/access-diff.md");
   });
 
-  it("plan: per environment, with OIDC credentials, only when the repository provides a plan role", () => {
+  it("plan: per environment with remote state, with OIDC credentials, only when the repository provides a plan role", () => {
     const job = wf.jobs["plan"]!;
     expect(job.needs).toBe("verify");
-    expect(job.if).toBe("vars.AWS_PLAN_ROLE_ARN != '' && github.event.pull_request.head.repo.full_name == github.repository");
-    expect(job.permissions).toEqual({ "id-token": "write" });
+    expect(job.if).toBe(
+      "vars.AWS_PLAN_ROLE_ARN != '' && github.event.pull_request.head.repo.full_name == github.repository && needs.verify.outputs.environments != '[]'",
+    );
+    // contents: read only to check out the base branch's guard.
+    expect(job.permissions).toEqual({ contents: "read", "id-token": "write" });
     expect(job.strategy?.matrix?.environment).toBe("${{ fromJSON(needs.verify.outputs.environments) }}");
     expect(stepUsing(job, "aws-actions/configure-aws-credentials").with?.["role-to-assume"]).toBe("${{ vars.AWS_PLAN_ROLE_ARN }}");
     const plan = job.steps!.find((s) => s.run?.startsWith("terraform plan"))!;
@@ -175,9 +184,43 @@ describe("pull-request workflow", () => {
     expect(job.steps!.find((s) => s.run?.startsWith("terraform init"))?.["working-directory"]).toBe("cdktf.out/stacks/${{ matrix.environment }}");
   });
 
+  it("plan: runs in the `plan` GitHub environment, so a maintainer approves before any credentials are issued", () => {
+    const job = wf.jobs["plan"]!;
+    expect(job.environment).toBe("plan");
+  });
+
+  it("plan: guards each stack with the BASE branch's rules before credentials, terraform init or plan", () => {
+    const job = wf.jobs["plan"]!;
+    const steps = job.steps!;
+    const checkout = stepUsing(job, "actions/checkout");
+    expect(checkout.with).toEqual({
+      ref: "${{ github.event.pull_request.base.sha }}", // the base branch, never the pull request's head
+      path: "base",
+      "sparse-checkout": ".github/plan-guard",
+      "persist-credentials": false,
+    });
+    const guard = steps.find((s) => s.run?.includes("node \"$GUARD\""))!;
+    expect(guard.env).toEqual({ STACK_DIR: "cdktf.out/stacks/${{ matrix.environment }}", GUARD: "base/.github/plan-guard/check-plan-input.js" });
+    const at = (predicate: (s: Step) => boolean) => steps.findIndex(predicate);
+    const checkoutAt = at((s) => s === checkout);
+    const downloadAt = at((s) => s.uses?.startsWith("actions/download-artifact@") === true);
+    const guardAt = at((s) => s === guard);
+    const credentialsAt = at((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@") === true);
+    const initAt = at((s) => s.run?.startsWith("terraform init") === true);
+    const planAt = at((s) => s.run?.startsWith("terraform plan") === true);
+    expect(checkoutAt).toBeGreaterThanOrEqual(0);
+    expect(downloadAt).toBeGreaterThanOrEqual(0);
+    expect(guardAt).toBeGreaterThan(Math.max(checkoutAt, downloadAt));
+    expect(credentialsAt).toBeGreaterThan(guardAt);
+    expect(initAt).toBeGreaterThan(credentialsAt);
+    expect(planAt).toBeGreaterThan(initAt);
+    // Only the base branch's guard is checked out: the pull request's code never is, in this job.
+    expect(steps.filter((s) => s.uses?.startsWith("actions/checkout@"))).toHaveLength(1);
+  });
+
   it("plan-skipped: says so with a notice when there is no plan role, with no permissions at all", () => {
     const job = wf.jobs["plan-skipped"]!;
-    // Exactly the complement of the plan job's condition: one of the two always runs.
+    // The complement of the plan job's credential conditions (no remote-state environment: the verify job's notice says so).
     expect(job.if).toBe("vars.AWS_PLAN_ROLE_ARN == '' || github.event.pull_request.head.repo.full_name != github.repository");
     expect(job.permissions).toEqual({});
     expect(runs(job).join("\n")).toMatch(/^echo "::notice title=terraform plan skipped::/);
@@ -193,11 +236,35 @@ describe("deploy workflows", () => {
     expect(deploy.concurrency?.["cancel-in-progress"]).toBe(false);
   });
 
-  it("check, then deploy dev, then prod", () => {
-    expect(runs(deploy.jobs["verify"]!)).toEqual(["npm ci --no-audit --no-fund", "npm run typecheck", "npm test", "npm run synth", "npm run check:security"]);
+  it("check, list the environments with remote state, then deploy dev, then prod", () => {
+    const verify = deploy.jobs["verify"]!;
+    expect(runs(verify)).toEqual([
+      "npm ci --no-audit --no-fund",
+      "npm run typecheck",
+      "npm test",
+      "npm run synth",
+      "npm run check:security",
+      "bash .github/scripts/remote-state-environments.sh deployed",
+    ]);
+    const list = verify.steps!.find((s) => s.run?.includes("remote-state-environments.sh"))! as Step & { id: string };
+    expect(list.env).toEqual({ KNOWN_ENVIRONMENTS: "dev prod" }); // every environment deploy.yml has a job for
+    expect((verify as unknown as { outputs: Record<string, string> }).outputs).toEqual({ environments: `\${{ steps.${list.id}.outputs.environments }}` });
     const { dev, prod } = deploy.jobs;
     expect(dev).toMatchObject({ needs: "verify", uses: "./.github/workflows/deploy-environment.yml", with: { environment: "dev" } });
-    expect(prod).toMatchObject({ needs: "dev", uses: "./.github/workflows/deploy-environment.yml", with: { environment: "prod" } });
+    expect(prod).toMatchObject({ needs: ["verify", "dev"], uses: "./.github/workflows/deploy-environment.yml", with: { environment: "prod" } });
+    expect(Object.keys(deploy.jobs)).toEqual(["verify", "dev", "prod"]);
+  });
+
+  it("deploy an environment only when it has remote state; prod follows a deployed or skipped dev, never a failed one", () => {
+    const { dev, prod } = deploy.jobs;
+    expect(dev!.if).toBe("contains(fromJSON(needs.verify.outputs.environments), 'dev')");
+    // A job whose `needs` was skipped is skipped too unless its condition says otherwise: `!cancelled()`
+    // lets prod run after a skipped dev; the results keep it from running after a failed one.
+    expect(prod!.if).toBe(
+      "!cancelled() && needs.verify.result == 'success' && (needs.dev.result == 'success' || needs.dev.result == 'skipped') && " +
+        "contains(fromJSON(needs.verify.outputs.environments), 'prod')",
+    );
+    expect(prod!.if).not.toContain("always()"); // a cancelled run must not go on to deploy prod
   });
 
   it("each deploy runs in its GitHub environment (approvals), assumes its role by OIDC, deploys, then smoke-tests", () => {
@@ -213,6 +280,39 @@ describe("deploy workflows", () => {
     const smokeAt = scripts.indexOf('npx m2m smoke --outputs outputs.json --env "${M2M_ENV}"');
     expect(deployAt).toBeGreaterThan(-1);
     expect(smokeAt).toBeGreaterThan(deployAt);
-    expect(scripts.some((s) => s.includes(".terraform.backend.s3"))).toBe(true); // refuses local state
+    expect(scripts.some((s) => s.includes(".terraform.backend.s3"))).toBe(true); // refuses local state (backstop)
+  });
+
+  it("flush API Gateway's authorizer cache right after a successful deploy, before the smoke test", () => {
+    const job = environment.jobs["deploy"]!;
+    const steps = job.steps!;
+    const deployAt = steps.findIndex((s) => s.run?.startsWith("npm run deploy") === true);
+    const flushAt = steps.findIndex((s) => s.run?.includes("flush-authorizer-cache.sh") === true);
+    const smokeAt = steps.findIndex((s) => s.run?.startsWith("npx m2m smoke") === true);
+    expect(steps[flushAt]!.run!.trim()).toBe('bash .github/scripts/flush-authorizer-cache.sh "${M2M_ENV}" outputs.json');
+    expect(flushAt).toBe(deployAt + 1);
+    expect(smokeAt).toBeGreaterThan(flushAt);
+    // No `if:` override: the default success() runs it only when the deploy succeeded.
+    expect((steps[flushAt] as Step & { if?: string }).if).toBeUndefined();
+  });
+});
+
+describe("dependabot", () => {
+  const doc = parseDocument(readFileSync(resolve(DIR, "..", "dependabot.yml"), "utf8"));
+  const config = doc.toJS() as { version: number; updates: { "package-ecosystem": string; directory: string; schedule: { interval: string }; groups?: Record<string, { patterns: string[]; "exclude-patterns"?: string[] }> }[] };
+
+  it("updates the pinned actions and the npm dependencies weekly, each ecosystem in one grouped pull request", () => {
+    expect([doc.errors, doc.warnings]).toEqual([[], []]);
+    expect(config.version).toBe(2);
+    expect(config.updates.map((u) => [u["package-ecosystem"], u.directory, u.schedule.interval])).toEqual([
+      ["github-actions", "/", "weekly"],
+      ["npm", "/", "weekly"],
+    ]);
+    for (const update of config.updates) expect(Object.values(update.groups ?? {}).some((g) => g.patterns.includes("*"))).toBe(true);
+  });
+
+  it("keeps the cdktf packages out of the npm group: a provider bump must follow a plan-guard update", () => {
+    const npm = config.updates.find((u) => u["package-ecosystem"] === "npm")!;
+    expect(npm.groups!["npm"]!["exclude-patterns"]).toEqual(expect.arrayContaining(["cdktf", "@cdktf/*"]));
   });
 });

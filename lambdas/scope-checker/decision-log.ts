@@ -66,9 +66,14 @@ export function logDecision(route: string, decision: Decision): void {
   sink(`{"msg":"scope-check","decision":"${decision.decision}","reason":"${decision.reason}"${client},"route":${JSON.stringify(route)}}`);
 }
 
-/** A JWKS re-fetch for a token whose key id the cached keys lacked: its outcome, once per fetch. */
-export function logJwksRefresh(outcome: "loaded" | "failed", detail: string): void {
-  sink(JSON.stringify({ msg: "scope-check-jwks-refresh", outcome, detail }));
+/**
+ * A JWKS re-fetch for a token whose key id the cached keys lacked: its outcome, once per fetch.
+ * A failure carries reason `jwks-unavailable`, like a failed cold-start load, so the same
+ * fail-closed alarm counts it (rotated keys that cannot be fetched mean 401s).
+ */
+export function logJwksRefresh(result: { readonly outcome: "loaded"; readonly keys: number } | { readonly outcome: "failed"; readonly detail: string }): void {
+  const line = result.outcome === "failed" ? { msg: "scope-check-jwks-refresh", outcome: "failed", reason: "jwks-unavailable", detail: result.detail } : { msg: "scope-check-jwks-refresh", ...result };
+  sink(JSON.stringify(line));
 }
 
 /** A failure of the Lambda's own setup (environment, JWKS), logged once when it happens. */

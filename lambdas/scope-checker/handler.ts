@@ -78,11 +78,11 @@ function refresherFor(jwksUri: string, loadStartedAt: number): () => ReturnType<
     fetchJwks: () =>
       loadJwks(jwksUri).then(
         (jwks) => {
-          logJwksRefresh("loaded", `${jwks.keys.length} keys`);
+          logJwksRefresh({ outcome: "loaded", keys: jwks.keys.length });
           return jwks;
         },
         (err: unknown) => {
-          logJwksRefresh("failed", err instanceof Error ? err.message : "JWKS load failed");
+          logJwksRefresh({ outcome: "failed", detail: err instanceof Error ? err.message : "JWKS load failed" });
           throw err;
         },
       ),
