@@ -67,7 +67,7 @@ describe("a config with every option on", () => {
     expect(checkedBy("M2M-IAM-001")).toEqual(expect.arrayContaining(["aws_iam_role.scope_checker", "aws_iam_role_policy.scope_checker_logs"]));
     expect([...checkedBy("M2M-IAM-002")].sort()).toEqual(["aws_iam_role.api_gateway_cloudwatch", "aws_iam_role.scope_checker"]);
     expect(checkedBy("M2M-IAM-003")).toEqual(["aws_iam_role_policy_attachment.api_gateway_cloudwatch"]);
-    expect([...checkedBy("M2M-LOG-001")].sort()).toEqual(["aws_cloudwatch_log_group.access_logs", "aws_cloudwatch_log_group.scope_checker"]);
+    expect([...checkedBy("M2M-LOG-001")].sort()).toEqual(["aws_cloudwatch_log_group.access_logs", "aws_cloudwatch_log_group.execution_logs", "aws_cloudwatch_log_group.scope_checker"]);
     expect(checkedBy("M2M-MON-002").length).toBeGreaterThanOrEqual(5);
     expect(checkedBy("M2M-COG-001")).toContain("aws_cognito_user_pool_client.client_shop");
     // The cut-off client has no app client, and its secret (a marker without credentials) passes.
