@@ -124,7 +124,7 @@ export function environmentAccess(model: M2MModel, environment: Environment): En
     model.routes.forEach((route, i) => matrix.push({ client: client.name, route: routeIds[i]!, decision: decideAccess(client, route) }));
   }
   const index = indexCells(matrix);
-  const allowed = (client: string, route: string): boolean => matrix.some((c) => c.client === client && c.route === route && c.decision.allowed);
+  const allowed = (client: string, route: string): boolean => index.get(client)?.get(route)?.decision.allowed === true;
 
   const access: EnvironmentAccess = {
     environment: environment.name,
@@ -187,6 +187,5 @@ export function cellOf(access: EnvironmentAccess, client: string, route: string)
     index = indexCells(access.matrix);
     CELL_INDEX.set(access, index);
   }
-  void index;
-  return access.matrix.find((c) => c.client === client && c.route === route);
+  return index.get(client)?.get(route);
 }
