@@ -5,20 +5,14 @@
  * and none after, counted at the offline token endpoint.
  */
 import { fetchWithToken } from "../../client/fetch-with-token";
-import { createTokenClient, type TokenClientOptions } from "../../client/token-client";
 import type { LocalEnvironment } from "../../local/local-environment";
-import { clientOf, sleep, startEnv } from "../local/local-test-kit";
+import { sleep, startEnv, tokenClientFor } from "../local/local-test-kit";
 
 let env: LocalEnvironment;
 beforeAll(async () => {
   env = await startEnv();
 });
 afterAll(() => env.close());
-
-function clientFor(local: LocalEnvironment, name: string, extra: Partial<TokenClientOptions> = {}) {
-  const c = clientOf(local, name);
-  return createTokenClient({ tokenEndpoint: local.tokenEndpoint, clientId: c.clientId, clientSecret: c.clientSecret, ...extra });
-}
 
 /** A fetch that records the status of every API answer and the token each request carried. */
 function recordingFetch() {
@@ -37,7 +31,7 @@ const json = { method: "POST", headers: { "content-type": "application/json" }, 
 
 describe("a route the client may not call (401 whatever the token)", () => {
   it("native authorizer, missing scope: one refresh on the first call, then no token request however many calls", async () => {
-    const tokens = clientFor(env, "reader");
+    const tokens = tokenClientFor(env, "reader");
     const cached = await tokens.getToken();
     const before = env.metrics.requests;
     const recorder = recordingFetch();
@@ -62,7 +56,7 @@ describe("a route the client may not call (401 whatever the token)", () => {
   });
 
   it("a token obtained for the call and refused at once is not refreshed: one token request in all", async () => {
-    const tokens = clientFor(env, "billing");
+    const tokens = tokenClientFor(env, "billing");
     const before = env.metrics.requests;
     const recorder = recordingFetch();
     for (let i = 0; i < 5; i++) expect((await fetchWithToken(tokens, `${env.apiUrl}/premium`, { method: "GET" }, recorder)).status).toBe(401);
@@ -75,7 +69,7 @@ describe("a route the client may not call (401 whatever the token)", () => {
   });
 
   it("scope checker, client not on its allow-list: the same, one token request in all", async () => {
-    const tokens = clientFor(env, "writer");
+    const tokens = tokenClientFor(env, "writer");
     await tokens.getToken();
     const before = env.metrics.requests;
     const statuses: number[] = [];
@@ -85,7 +79,7 @@ describe("a route the client may not call (401 whatever the token)", () => {
   });
 
   it("concurrent callers share the one refresh", async () => {
-    const tokens = clientFor(env, "3rd-party");
+    const tokens = tokenClientFor(env, "3rd-party");
     await tokens.getToken();
     const before = env.metrics.requests;
     const burst = () => Promise.all(Array.from({ length: 20 }, () => fetchWithToken(tokens, `${env.apiUrl}/premium`).then((r) => r.status)));
@@ -95,7 +89,7 @@ describe("a route the client may not call (401 whatever the token)", () => {
   });
 
   it("keeps the caller's headers and adds the bearer token", async () => {
-    const tokens = clientFor(env, "writer");
+    const tokens = tokenClientFor(env, "writer");
     const res = await fetchWithToken(tokens, `${env.apiUrl}/premium`, json);
     expect([res.status, await res.json()]).toEqual([201, { created: true }]);
   });
@@ -111,7 +105,7 @@ describe("a token the API no longer accepts (tokens that live one second)", () =
   it("gets one refresh and one retry, every time the API stops accepting the token", async () => {
     // This client's clock stands still: it believes its tokens valid after the API stopped accepting them.
     const frozenNow = Date.now();
-    const stale = clientFor(shortLived, "reader", { now: () => frozenNow });
+    const stale = tokenClientFor(shortLived, "reader", { now: () => frozenNow });
     await stale.getToken();
     const before = shortLived.metrics.requests;
     const premium = `${shortLived.apiUrl}/premium`;

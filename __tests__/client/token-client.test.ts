@@ -7,21 +7,16 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import { OAuthError, TokenClientConfigError, TokenEndpointUnavailableError, TokenResponseError } from "../../client/errors";
-import { createTokenClient, type TokenClientOptions } from "../../client/token-client";
+import { createTokenClient } from "../../client/token-client";
 import type { LocalEnvironment } from "../../local/local-environment";
 import { scopeIdentifier } from "../../model/aws-urls";
-import { clientOf, decodeJwt, sleep, startEnv } from "../local/local-test-kit";
+import { clientOf, decodeJwt, sleep, startEnv, tokenClientFor } from "../local/local-test-kit";
 
 let env: LocalEnvironment;
 beforeAll(async () => {
   env = await startEnv();
 });
 afterAll(() => env.close());
-
-function clientFor(local: LocalEnvironment, name: string, extra: Partial<TokenClientOptions> = {}) {
-  const c = clientOf(local, name);
-  return createTokenClient({ tokenEndpoint: local.tokenEndpoint, clientId: c.clientId, clientSecret: c.clientSecret, ...extra });
-}
 
 /** Records the delays the client asks for, without waiting. */
 function recordingSleep() {
@@ -68,7 +63,7 @@ async function closedPortUrl(): Promise<string> {
 
 describe("caching", () => {
   it("makes one token request for many calls", async () => {
-    const tokens = clientFor(env, "reader");
+    const tokens = tokenClientFor(env, "reader");
     const before = env.metrics.requests;
     const seen = new Set<string>();
     for (let i = 0; i < 200; i++) seen.add(await tokens.getToken());
@@ -79,7 +74,7 @@ describe("caching", () => {
   });
 
   it("makes one token request for 50 concurrent callers", async () => {
-    const tokens = clientFor(env, "writer");
+    const tokens = tokenClientFor(env, "writer");
     const before = env.metrics.requests;
     const results = await Promise.all(Array.from({ length: 50 }, () => tokens.getToken()));
     expect(new Set(results).size).toBe(1);
@@ -88,7 +83,7 @@ describe("caching", () => {
 
   it("requests the configured scopes only", async () => {
     const write = scopeIdentifier(env.apiUrl, "write");
-    const token = await clientFor(env, "writer", { scopes: [write] }).getToken();
+    const token = await tokenClientFor(env, "writer", { scopes: [write] }).getToken();
     expect(decodeJwt(token).payload.scope).toBe(write);
   });
 
@@ -112,7 +107,7 @@ describe("expiry (tokens that live one second)", () => {
   afterAll(() => shortLived.close());
 
   it("refreshes after expiry: a new token, one more request, and the API accepts only the new one", async () => {
-    const tokens = clientFor(shortLived, "reader");
+    const tokens = tokenClientFor(shortLived, "reader");
     const first = await tokens.getToken();
     expect(shortLived.metrics.requests).toBe(1);
     const premium = `${shortLived.apiUrl}/premium`;
@@ -186,7 +181,7 @@ describe("retries", () => {
 
   it("does not retry invalid_scope", async () => {
     const before = env.metrics.requests;
-    const error = await clientFor(env, "reader", { scopes: [scopeIdentifier(env.apiUrl, "write")] }).getToken().catch((e: unknown) => e);
+    const error = await tokenClientFor(env, "reader", { scopes: [scopeIdentifier(env.apiUrl, "write")] }).getToken().catch((e: unknown) => e);
     expect(error).toMatchObject({ name: "OAuthError", code: "invalid_scope", status: 400 });
     expect(env.metrics.requests - before).toBe(1);
   });

@@ -3,6 +3,7 @@
  * environment on a free loopback port, and small HTTP helpers. Not a test file itself.
  */
 import { createPublicKey, verify } from "node:crypto";
+import { createTokenClient, type TokenClient, type TokenClientOptions } from "../../client/token-client";
 import { setDecisionLogSink } from "../../lambdas/scope-checker/decision-log";
 import { startLocalEnvironment, type LocalEnvironment, type LocalEnvironmentOptions } from "../../local/local-environment";
 import defaultConfig from "../../m2m.config";
@@ -29,6 +30,12 @@ export function clientOf(env: LocalEnvironment, name: string) {
   const client = env.credentials.clients.find((c) => c.name === name);
   if (!client) throw new Error(`no client ${name}`);
   return client;
+}
+
+/** A token client for one of the environment's clients, against its token endpoint. */
+export function tokenClientFor(env: LocalEnvironment, name: string, extra: Partial<TokenClientOptions> = {}): TokenClient {
+  const c = clientOf(env, name);
+  return createTokenClient({ tokenEndpoint: env.tokenEndpoint, clientId: c.clientId, clientSecret: c.clientSecret, ...extra });
 }
 
 export function basic(clientId: string, clientSecret: string): string {
