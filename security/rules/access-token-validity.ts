@@ -1,20 +1,17 @@
 /** M2M-COG-003: access tokens live between 5 minutes and 1 day, stated explicitly. */
+import { ACCESS_TOKEN_VALIDITY, SECONDS_PER_UNIT } from "../../model/aws-limits";
 import { OutcomeRecorder, type SecurityRule } from "../rule";
 import { blockOf, resourcesOf } from "../terraform-json";
-
-const SECONDS_PER_UNIT: Record<string, number> = { seconds: 1, minutes: 60, hours: 3600, days: 86400 };
-const MIN_SECONDS = 5 * 60;
-const MAX_SECONDS = 86400;
 
 function validityProblem(client: Record<string, any>): string | undefined {
   const value = client.access_token_validity;
   if (typeof value !== "number") return "access_token_validity is not set (Cognito's default would apply unseen)";
   const unit = blockOf(client.token_validity_units)?.access_token;
   if (typeof unit !== "string") return "token_validity_units.access_token is not set (the provider would read the value in hours)";
-  const perUnit = SECONDS_PER_UNIT[unit];
+  const perUnit = (SECONDS_PER_UNIT as Record<string, number>)[unit];
   if (perUnit === undefined) return `token_validity_units.access_token is ${JSON.stringify(unit)}, not one of seconds, minutes, hours, days`;
   const seconds = value * perUnit;
-  if (seconds < MIN_SECONDS || seconds > MAX_SECONDS) return `access token validity is ${value} ${unit}, outside 5 minutes to 1 day`;
+  if (seconds < ACCESS_TOKEN_VALIDITY.minSeconds || seconds > ACCESS_TOKEN_VALIDITY.maxSeconds) return `access token validity is ${value} ${unit}, outside 5 minutes to 1 day`;
   return undefined;
 }
 
