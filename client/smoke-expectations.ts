@@ -11,6 +11,7 @@
  * invalid_client; unauthorized_client would be as plausible). The smoke table shows the code received.
  */
 import { decideAccess, scopeCheckerAllowList } from "../model/access";
+import { parsePath } from "../model/paths";
 import type { Client, Route } from "../model/model-types";
 
 export type Expectation =
@@ -32,7 +33,11 @@ export function expectationFor(client: Client, route: Route, allClients: readonl
 
 /** A concrete request path for a route: `{id}` -> `smoke-id`, `{proxy+}` -> `smoke/proxy`. */
 export function samplePath(routePath: string): string {
-  return routePath.replace(/\{([A-Za-z_][A-Za-z0-9_]*)(\+?)\}/g, (_, name: string, greedy: string) => (greedy ? `smoke/${name}` : `smoke-${name}`));
+  const parsed = parsePath(routePath);
+  if ("problem" in parsed) throw new Error(`route path ${routePath}: ${parsed.problem}`);
+  if (parsed.segments.length === 0) return "/";
+  const parts = parsed.segments.map((s) => (s.kind === "literal" ? s.text : s.greedy ? `smoke/${s.name}` : `smoke-${s.name}`));
+  return `/${parts.join("/")}`;
 }
 
 /** `ANY` is exercised with GET. */
