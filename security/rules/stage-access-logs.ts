@@ -19,7 +19,7 @@ const REQUIRED_FIELDS: readonly { readonly what: string; readonly anyOf: readonl
   { what: "latency", anyOf: ["$context.responseLatency"] },
 ];
 
-function formatProblem(format: unknown): string | undefined {
+function accessLogFormatProblem(format: unknown): string | undefined {
   if (typeof format !== "string") return "access_log_settings.format is missing";
   let fields: unknown[];
   try {
@@ -49,7 +49,7 @@ export const stageAccessLogsRule: SecurityRule = {
         out.fail(stage.address, `access_log_settings.destination_arn ${JSON.stringify(settings.destination_arn ?? null)} is not the arn of a log group of this stack`);
         continue;
       }
-      const problem = formatProblem(settings.format);
+      const problem = accessLogFormatProblem(settings.format);
       out.expect(stage.address, problem === undefined, problem ?? "");
     }
     return out.outcome();
