@@ -7,7 +7,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { loadConfigFile } from "./model/load-config";
+import { ConfigLoadError, loadConfigFile } from "./model/load-config";
 import { ConfigValidationError, formatProblem } from "./model/problems";
 import { validateConfig } from "./model/validate";
 
@@ -35,8 +35,11 @@ function main(): number {
       for (const problem of error.problems) console.error(`  ${formatProblem(problem)}`);
       return 1;
     }
-    console.error(`cannot load ${configFile}: ${(error as Error).message.split("\n")[0]}`);
-    return 1;
+    if (error instanceof ConfigLoadError) {
+      console.error(error.message);
+      return 1;
+    }
+    throw error;
   }
 
   // Loaded only for a valid config: a bad one fails fast, and writes nothing.

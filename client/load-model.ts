@@ -2,10 +2,8 @@
  * Loads `m2m.config.ts` (or another config file) and validates it into the model. The CLI runs
  * under tsx, so requiring a TypeScript file works; the config's default export is the config.
  */
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
 import type { Environment, M2MModel } from "../model/model-types";
-import { loadConfigFile } from "../model/load-config";
+import { ConfigLoadError, loadConfigFile } from "../model/load-config";
 import { ConfigValidationError, formatProblem } from "../model/problems";
 import { validateConfig } from "../model/validate";
 import { UsageError } from "./usage-error";
@@ -13,9 +11,15 @@ import { UsageError } from "./usage-error";
 export const DEFAULT_CONFIG_FILE = "m2m.config.ts";
 
 export function loadModel(configFile: string): M2MModel {
-  const path = resolve(configFile);
-  if (!existsSync(path)) throw new UsageError(`config file ${configFile} not found: run m2m in the project directory or pass --config FILE`);
-  const config = loadConfigFile(path);
+  let config: unknown;
+  try {
+    config = loadConfigFile(configFile);
+  } catch (error) {
+    if (error instanceof ConfigLoadError) {
+      throw new UsageError(error.failure === "missing" ? `config file ${configFile} not found: run m2m in the project directory or pass --config FILE` : error.message);
+    }
+    throw error;
+  }
   try {
     return validateConfig(config);
   } catch (error) {

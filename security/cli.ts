@@ -7,7 +7,7 @@
  *   npm run check:security -- --config other.config.ts   (or M2M_CONFIG=...)
  */
 import * as path from "node:path";
-import { loadConfigFile } from "../model/load-config";
+import { ConfigLoadError, loadConfigFile } from "../model/load-config";
 import type { M2MModel } from "../model/model-types";
 import { ConfigValidationError, formatProblem } from "../model/problems";
 import { validateConfig } from "../model/validate";
@@ -49,7 +49,7 @@ function loadModel(configFile: string): M2MModel {
   try {
     input = loadConfigFile(configFile);
   } catch (error) {
-    throw new StackSourceError(`cannot load ${configFile}: ${(error as Error).message.split("\n")[0]}`);
+    throw error instanceof ConfigLoadError ? new StackSourceError(error.message) : error;
   }
   return validateConfig(input);
 }

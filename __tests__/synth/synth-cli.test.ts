@@ -61,3 +61,13 @@ test("the default config synthesizes every environment, removes stale stacks and
   expect(fs.readFileSync(path.join(outdir, "stacks", "dev", ".terraform.lock.hcl"), "utf8")).toBe("# lock\n");
   expect(JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "dev", "cdk.tf.json"), "utf8")).resource.aws_cognito_user_pool).toBeDefined();
 });
+
+test("a config file that does not compile: exit 1 with one line naming the place", () => {
+  const dir = tempDir("broken-config");
+  const configFile = path.join(dir, "broken.config.ts");
+  fs.writeFileSync(configFile, "export default {\n  api: ,\n};\n");
+  const result = synth({ M2M_CONFIG: configFile, CDKTF_OUTDIR: path.join(dir, "out") });
+  expect(result.status).toBe(1);
+  expect(result.stderr.trim().split("\n")).toHaveLength(1);
+  expect(result.stderr).toContain(`cannot load ${configFile}: Transform failed with 1 error: ${configFile}:2:`);
+});
