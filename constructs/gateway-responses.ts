@@ -4,6 +4,7 @@
  */
 import { ApiGatewayGatewayResponse } from "@cdktf/provider-aws/lib/api-gateway-gateway-response";
 import type { Construct } from "constructs";
+import { insufficientScopeChallenge, unauthorizedChallenge } from "../model/oauth-challenges";
 import { named } from "./terraform-names";
 
 /** Header values in gateway responses are static strings, single-quoted for API Gateway. */
@@ -18,7 +19,7 @@ export function createGatewayResponses(scope: Construct, restApiId: string, real
         responseType: "UNAUTHORIZED",
         statusCode: "401",
         responseTemplates: body,
-        responseParameters: { "gatewayresponse.header.WWW-Authenticate": staticValue(`Bearer realm="${realm}"`) },
+        responseParameters: { "gatewayresponse.header.WWW-Authenticate": staticValue(unauthorizedChallenge(realm)) },
       }),
       "unauthorized",
     ),
@@ -29,7 +30,7 @@ export function createGatewayResponses(scope: Construct, restApiId: string, real
         statusCode: "403",
         responseTemplates: body,
         responseParameters: {
-          "gatewayresponse.header.WWW-Authenticate": staticValue(`Bearer realm="${realm}", error="insufficient_scope"`),
+          "gatewayresponse.header.WWW-Authenticate": staticValue(insufficientScopeChallenge(realm)),
         },
       }),
       "access_denied",

@@ -2,6 +2,7 @@
  * API Gateway's own answers (gateway responses), with the bodies API Gateway sends and the RFC 6750
  * `WWW-Authenticate: Bearer` challenge the deployed stack adds to 401 and 403.
  */
+import { insufficientScopeChallenge, unauthorizedChallenge } from "../model/oauth-challenges";
 import { jsonResponse, type LocalResponse } from "./http-types";
 
 /**
@@ -10,7 +11,7 @@ import { jsonResponse, type LocalResponse } from "./http-types";
  * all of these, so the emulation sends the same challenge whatever the cause.
  */
 export function unauthorized(realm: string): LocalResponse {
-  return jsonResponse(401, { message: "Unauthorized" }, { "www-authenticate": `Bearer realm="${realm}"`, "x-amzn-errortype": "UnauthorizedException" });
+  return jsonResponse(401, { message: "Unauthorized" }, { "www-authenticate": unauthorizedChallenge(realm), "x-amzn-errortype": "UnauthorizedException" });
 }
 
 /** 403 from a Lambda authorizer's policy: an explicit Deny, or an Allow that does not cover the called method. */
@@ -21,7 +22,7 @@ export function accessDenied(realm: string, explicit: boolean): LocalResponse {
   return jsonResponse(
     403,
     { message },
-    { "www-authenticate": `Bearer realm="${realm}", error="insufficient_scope"`, "x-amzn-errortype": "AccessDeniedException" },
+    { "www-authenticate": insufficientScopeChallenge(realm), "x-amzn-errortype": "AccessDeniedException" },
   );
 }
 

@@ -26,8 +26,3 @@ export function issuerUrl(region: string, userPoolId: string): string {
 export function scopeIdentifier(resourceServerIdentifier: string, scopeName: string): string {
   return `${resourceServerIdentifier}/${scopeName}`;
 }
-
-/** The region part of a Cognito user pool id (`eu-west-1_AbC123`). */
-export function regionOfUserPool(userPoolId: string): string {
-  return userPoolId.split("_")[0] ?? "";
-}

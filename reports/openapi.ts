@@ -5,6 +5,7 @@
  * scopes its authorizer requires and the response its mock integration gives.
  */
 import { createHash } from "node:crypto";
+import { insufficientScopeChallenge, unauthorizedChallenge } from "../model/oauth-challenges";
 import { parsePath, segmentText } from "../model/paths";
 import type { HttpMethod } from "../model/config-types";
 import { countOf, DISABLED_CLIENT_NOTE, requirementText, plain } from "./access-wording";
@@ -55,16 +56,6 @@ function securityOf(route: RouteAccess, identifier: (scope: string) => string): 
 /** 403 comes from the scope checker's Deny, the source-IP policy or WAF: only where one of them guards the route. */
 function forbiddenPossible(access: EnvironmentAccess, route: RouteAccess): boolean {
   return route.authorizer === "scope-checker" || access.guards.allowedSourceIps.length > 0 || access.guards.wafRateLimitPer5Minutes !== undefined;
-}
-
-/** The deployed UNAUTHORIZED gateway response's `WWW-Authenticate` value; its realm is the API's name. */
-export function unauthorizedChallenge(apiName: string): string {
-  return `Bearer realm="${apiName}"`;
-}
-
-/** The deployed ACCESS_DENIED gateway response's `WWW-Authenticate` value. */
-export function insufficientScopeChallenge(apiName: string): string {
-  return `Bearer realm="${apiName}", error="insufficient_scope"`;
 }
 
 function forbiddenDescription(access: EnvironmentAccess): string {
