@@ -2,10 +2,10 @@
  * Rules that relate fields to each other (references, uniqueness, quotas, sizes). They run on
  * the raw input alongside the schema, guarding every access, so one run reports all problems.
  */
-import { posix } from "node:path";
 import { scopeCheckerAllowList } from "./access";
 import { ACCESS_TOKEN_VALIDITY, NAMING, QUOTAS, SECONDS_PER_UNIT } from "./aws-limits";
 import { invokeUrl, scopeIdentifier } from "./aws-urls";
+import { defaultLocalStatePath, localStateLocation, localStateProblem } from "./local-state";
 import { normalizePath, parsePath, routeKey, pathKey, segmentText } from "./paths";
 import type { ConfigProblem } from "./problems";
 
@@ -104,19 +104,6 @@ function checkRoutes(problems: ConfigProblem[], routes: unknown[], scopes: Reado
   checkUnique(problems, keys.filter((k) => !duplicateRoutes.has(k.path)), "route's Terraform name (method and path with punctuation folded)");
 }
 
-/**
- * A local state file must live outside cdktf.out/: synth rewrites that folder, and state inside a
- * stack directory could be deleted with it. The path is relative to `cdktf.out/stacks/<env>`.
- */
-function localStateProblem(localPath: string, env: string): string | undefined {
-  if (localPath.startsWith("/") || /^[A-Za-z]:[\\/]/.test(localPath)) return "must be a relative path (absolute paths make the output machine-specific)";
-  const resolved = posix.normalize(posix.join("cdktf.out/stacks", env, localPath));
-  if (resolved === "cdktf.out" || resolved.startsWith("cdktf.out/")) {
-    return "must point outside cdktf.out/ (it is relative to cdktf.out/stacks/<env>, which synth rewrites; e.g. ../../../terraform.<env>.tfstate)";
-  }
-  return undefined;
-}
-
 /** A full scope identifier (`<invoke URL>/<name>`) may have 256 characters at most (Cognito, API Gateway). */
 function checkScopeIdentifierLengths(problems: ConfigProblem[], scopes: unknown[], environments: unknown[]): void {
   const SAMPLE_API_ID = "abcdefghij"; // REST API ids have 10 characters
@@ -161,11 +148,11 @@ function checkEnvironments(problems: ConfigProblem[], environments: unknown[]): 
     const backend = isObject(env) ? env.backend : undefined;
     if (backend === undefined || stringAt(backend, "type") === "local") {
       const name = stringAt(env, "name");
-      const localPath = stringAt(backend, "path") ?? (name === undefined ? undefined : `../../../terraform.${name}.tfstate`);
+      const localPath = stringAt(backend, "path") ?? (name === undefined ? undefined : defaultLocalStatePath(name));
       if (localPath !== undefined && name !== undefined) {
-        const problem = localStateProblem(localPath, name);
+        const problem = localStateProblem(name, localPath);
         if (problem) problems.push({ path: `environments[${i}].backend.path`, rule: problem, value: localPath });
-        else stateLocations.push({ path: `environments[${i}].backend`, value: `local ${posix.normalize(posix.join("cdktf.out/stacks", name, localPath))}` });
+        else stateLocations.push({ path: `environments[${i}].backend`, value: `local ${localStateLocation(name, localPath)}` });
       }
     }
     if (stringAt(backend, "type") === "s3") {

@@ -5,6 +5,7 @@
 import type { z } from "zod";
 import { configSchema, type ParsedConfig } from "./config-schema";
 import { crossCheck } from "./cross-checks";
+import { defaultLocalStatePath } from "./local-state";
 import type { Client, Environment, M2MModel, Route } from "./model-types";
 import { normalizePath, routeKey } from "./paths";
 import { ConfigValidationError, formatPath, type ConfigProblem } from "./problems";
@@ -79,7 +80,7 @@ function resolve(parsed: ParsedConfig): M2MModel {
       backend:
         e.backend?.type === "s3"
           ? e.backend
-          : { type: "local", path: e.backend?.path ?? `../../../terraform.${e.name}.tfstate` },
+          : { type: "local", path: e.backend?.path ?? defaultLocalStatePath(e.name) },
       tags: e.tags ?? {},
       clients: parsed.clients.filter((c) => c.environments === undefined || c.environments.includes(e.name)).map((c) => resolveClient(c, e.name)),
       kind: e.kind ?? "development",
