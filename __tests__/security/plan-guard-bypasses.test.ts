@@ -1,6 +1,6 @@
 /**
  * Issue 15's confirmed plan-guard bypasses, each run against the guard as it was before
- * (kept as a fixture: __tests__/security/fixtures/plan-guard-before-issue-15.js), where it
+ * (main's guard before issue 15, kept as a fixture: __tests__/security/fixtures/plan-guard-before-issue-15.js), where it
  * passes, and against today's guard, where it is refused. The stacks are the real synthesized
  * prod stack with the attacker's edit written as raw JSON text (duplicate keys cannot be built
  * with objects).
