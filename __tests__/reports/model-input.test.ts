@@ -133,3 +133,21 @@ describe("the 'changes code that decides access' notice", () => {
     expect(renderCodeChangeNotice(codeChangesOf(["a``](javascript:x)``.ts"]))).toContain("> - ```a``](javascript:x)``.ts```");
   });
 });
+
+describe("report CLI with model files", () => {
+  const dir = tempDir("model-cli");
+  writeFileSync(join(dir, "base.json"), modelInputText(defaultConfig));
+  writeFileSync(join(dir, "dup.json"), modelInputText(defaultConfig).replace(/^\{/, '{"routes": [],'));
+
+  it.each([
+    [["--base-model", "base.json"], /^report: --base-model needs --head-model/],
+    [["--head-model", "base.json", "--base", "HEAD", "--base-model", "base.json"], /^report: --base and --base-model are two ways/],
+    [["--head-model", "dup.json", "--base-model", "base.json"], /^report: cannot use the model file dup\.json: duplicate key "routes"/],
+    [["--head-model", "base.json", "--base-model", "base.json", "--changed-files", "none.txt"], /^report: --changed-files none\.txt: no such file/],
+  ])("refuses %j with one line and exit 1", (args, message) => {
+    const run = tsx(dir, [join(ROOT, "reports", "cli.ts"), ...args, "--out", "out"]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr.trim().split("\n")).toHaveLength(1);
+  });
+});
