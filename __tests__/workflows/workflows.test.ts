@@ -133,6 +133,21 @@ describe("workflow files", () => {
     ]);
   });
 
+  it("give an OIDC token only to jobs GitHub runs from main's code: no pull-request trigger, no checkout of another ref", () => {
+    for (const file of Object.keys(files)) {
+      const wf = load(file);
+      for (const [name, job] of Object.entries(wf.jobs)) {
+        if (job.permissions?.["id-token"] !== "write") continue;
+        expect([file, name, Object.keys(wf.on).filter((t) => t.startsWith("pull_request"))]).toEqual([file, name, []]);
+        expect([file, name, TRUSTED.includes(file)]).toEqual([file, name, true]);
+        for (const step of (job.steps ?? []).filter((s) => s.uses?.startsWith("actions/checkout@"))) expect([file, name, step.with?.ref]).toEqual([file, name, undefined]);
+        if (file !== "deploy.yml") expect([file, name, job.environment]).toEqual([file, name, expect.any(String)]);
+      }
+    }
+    // deploy.yml's dev/prod jobs hand their token to deploy-environment.yml, whose job runs in the environment.
+    expect(load("deploy.yml").on.pull_request).toBeUndefined();
+  });
+
   it("use no repository secret anywhere: the only token is the job's own github.token", () => {
     for (const [file, text] of Object.entries(files)) expect([file, text.match(/secrets\.[A-Za-z_]+/g)]).toEqual([file, null]);
   });
