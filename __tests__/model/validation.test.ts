@@ -146,3 +146,14 @@ test("defaults are applied and per-environment overrides resolved", () => {
   expect(dev).toMatchObject({ kind: "development", deletionProtection: false, throttling: { rateLimit: 10, burstLimit: 20 }, logRetentionDays: 14, accessLogs: { enabled: false, manageAccountRole: false }, waf: { enabled: false }, alarms: { enabled: false }, allowedSourceIps: [] });
   expect(prod).toMatchObject({ kind: "production", deletionProtection: true, throttling: { rateLimit: 100, burstLimit: 200 }, logRetentionDays: 365, accessLogs: { enabled: true }, waf: { enabled: true, rateLimitPer5Minutes: 1000 }, alarms: { enabled: true } });
 });
+
+test("regions come from the AWS SDK's partition data (@aws-sdk/core), not a list of our own", () => {
+  const { knownRegions, nearestRegion, partitionOf } = require("../../model/aws-regions") as typeof import("../../model/aws-regions");
+  expect(knownRegions().size).toBeGreaterThan(30);
+  expect([partitionOf("eu-north-1"), partitionOf("cn-northwest-1"), partitionOf("us-gov-east-1"), partitionOf("eu-north-9")]).toEqual(["aws", "aws-cn", "aws-us-gov", undefined]);
+  expect([...knownRegions().keys()].filter((r) => r.endsWith("-global"))).toEqual([]);
+  // Every listed region has the form the schema accepts (else the form rule would hide the real one).
+  const { NAMING } = require("../../model/aws-limits") as typeof import("../../model/aws-limits");
+  expect([...knownRegions().keys()].filter((r) => !NAMING.region.test(r))).toEqual(["eusc-de-east-1"]);
+  expect(nearestRegion("us-esat-1")).toBe("us-east-1");
+});
