@@ -35,7 +35,7 @@ describe("npm run check:security", () => {
     const stacks = synthDefault(outdir);
     const json = structuredClone(stacks.prod.json);
     const put = json.resource.aws_api_gateway_rest_api_put.api;
-    const document = JSON.parse(put.body);
+    const document = JSON.parse(put.body as string);
     document.paths["/premium"].get.security = [{ "cognito-user-pool": [] }];
     put.body = JSON.stringify(document);
     fs.writeFileSync(path.join(outdir, "stacks", "prod", "cdk.tf.json"), JSON.stringify(json));
