@@ -86,7 +86,11 @@ export function formatDiffs(changes: readonly PlannedChange[]): string[] {
     if (change.action === "no-op" || change.action === "read") continue;
     lines.push(`${change.address}: ${change.action}${change.replacePaths.length ? ` (forced by ${change.replacePaths.join(", ")})` : ""}`);
     if (change.action === "update" || change.action === "replace") {
-      for (const d of attributeDiffs(change)) lines.push(`  ${d.path}: ${JSON.stringify(d.before)} → ${JSON.stringify(d.after)}`);
+      for (const d of attributeDiffs(change)) {
+        // A replaced resource's computed attributes are all "known after apply": noise, not causes.
+        if (change.action === "replace" && d.after === "(known after apply)" && !change.replacePaths.includes(d.path)) continue;
+        lines.push(`  ${d.path}: ${JSON.stringify(d.before)} → ${JSON.stringify(d.after)}`);
+      }
     }
   }
   return lines;
