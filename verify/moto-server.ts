@@ -4,6 +4,7 @@
  * whole group) by `stop()` or, failing that, when this process exits: it never outlives us.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import * as http from "node:http";
 import * as net from "node:net";
 
 export interface MotoServer {
@@ -28,14 +29,16 @@ function freePort(): Promise<number> {
   });
 }
 
-async function answers(endpoint: string): Promise<boolean> {
-  try {
-    const response = await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(1000) });
-    await response.arrayBuffer();
-    return true;
-  } catch {
-    return false;
-  }
+/** One request without keep-alive (a pooled socket would keep the caller's event loop alive). */
+function answers(endpoint: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const request = http.get(`${endpoint}/moto-api/`, { agent: false, timeout: 1000 }, (response) => {
+      response.resume();
+      response.on("end", () => resolve(true));
+    });
+    request.on("timeout", () => request.destroy());
+    request.on("error", () => resolve(false));
+  });
 }
 
 const running = new Set<ChildProcess>();
