@@ -18,6 +18,10 @@ export interface PlanOutcome {
   readonly seconds: number;
 }
 
+export interface TerraformState {
+  readonly resources: readonly { mode: string; type: string; name: string; instances: { attributes: Record<string, unknown> }[] }[];
+}
+
 export class TerraformCopy {
   private planCount = 0;
   private constructor(
@@ -74,11 +78,16 @@ export class TerraformCopy {
     return (await this.run(["apply", "-input=false", ...(planFile ? [planFile] : ["-auto-approve"])])).seconds;
   }
 
+  /** The local state (empty when nothing was applied). */
+  state(): TerraformState {
+    const file = path.join(this.dir, "terraform.tfstate");
+    if (!fs.existsSync(file)) return { resources: [] };
+    const state = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<TerraformState>;
+    return { resources: state.resources ?? [] };
+  }
+
   /** Managed resource instances in the local state. */
   stateResourceCount(): number {
-    const file = path.join(this.dir, "terraform.tfstate");
-    if (!fs.existsSync(file)) return 0;
-    const state = JSON.parse(fs.readFileSync(file, "utf8")) as { resources?: { mode: string; instances: unknown[] }[] };
-    return (state.resources ?? []).filter((r) => r.mode === "managed").reduce((n, r) => n + r.instances.length, 0);
+    return this.state().resources.filter((r) => r.mode === "managed").reduce((n, r) => n + r.instances.length, 0);
   }
 }
