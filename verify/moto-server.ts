@@ -53,6 +53,13 @@ function killGroup(child: ChildProcess): void {
 process.on("exit", () => {
   for (const child of running) killGroup(child);
 });
+// A signal ends the process without "exit": stop the emulators, then die of the same signal.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    for (const child of running) killGroup(child);
+    process.kill(process.pid, signal);
+  });
+}
 
 export async function startMotoServer(options: { readonly timeoutMs?: number } = {}): Promise<MotoServer> {
   const port = await freePort();

@@ -22,11 +22,13 @@ export interface StepResult {
   readonly config: EditableConfig;
   /** The REST API's methods in the emulator after the apply (undefined for a removal). */
   readonly liveRoutes?: readonly string[];
+  /** Managed resources left in the state after the apply. */
+  readonly stateResources: number;
 }
 
 export interface ChainRun {
   readonly steps: ReadonlyMap<string, Promise<StepResult>>;
-  /** The refreshed plan after the last apply (empty when the chain converged). */
+  /** The refreshed plan after the last apply that leaves the environment (empty when converged). */
   readonly finalReplan: Promise<readonly PlannedChange[]>;
   readonly done: Promise<void>;
   readonly timings: string[];
@@ -64,19 +66,21 @@ export function runChain(root: string, environment: string, base: EditableConfig
           continue;
         }
         try {
+          // The convergence check comes before an environment is removed (then nothing is left to read).
+          if (step.removesEnvironment) finishReplan(await chain.replan());
           step.edit?.(config);
           const plan = step.removesEnvironment ? await chain.planRemoval() : await chain.planTo(config);
           await chain.apply(plan);
           const liveRoutes = step.removesEnvironment ? undefined : await chain.liveRoutes();
           timings.push(`${environment}: ${step.name}: plan ${plan.seconds.toFixed(1)} s, apply ${chain.applySeconds.at(-1)!.toFixed(1)} s`);
-          resolve({ plan, config: structuredClone(config), liveRoutes });
+          resolve({ plan, config: structuredClone(config), liveRoutes, stateResources: chain.copy.stateResourceCount() });
         } catch (error) {
           failed = step.name;
           reject(error instanceof Error ? error : new Error(String(error)));
         }
       }
       if (failed) failReplan(new Error(`not run: step "${failed}" failed`));
-      else finishReplan(await chain.replan());
+      else if (!steps.some((s) => s.removesEnvironment)) finishReplan(await chain.replan());
     } catch (error) {
       const e = error instanceof Error ? error : new Error(String(error));
       for (const { reject } of resolvers.values()) reject(e);
