@@ -44,6 +44,10 @@ const { readTemplateString } = require("./template-expressions.js");
 
 const ALLOW_LIST_FILE = path.join(__dirname, "allow-list.json");
 const ENVIRONMENT_NAME = /^[a-z0-9](?:[a-z0-9-]{0,18}[a-z0-9])?$/;
+/** `required_version` as the stacks write it: a lower bound and nothing else. */
+const REQUIRED_VERSION = /^>= \d+\.\d+\.\d+$/;
+/** A `removed` block forgets one aws_* resource (never a module). */
+const RESOURCE_ADDRESS = /^aws_[a-z0-9_]+\.[A-Za-z0-9_-]+$/;
 /** Arguments of data.archive_file that name files read or written during plan. */
 const ARCHIVE_PATHS = ["source_file", "source_dir", "output_path"];
 
@@ -143,6 +147,8 @@ function walk(doc, use, problems) {
           }
         }
       }
+    } else if (block === "removed") {
+      for (const b of bodiesOf(value, "$.removed", problems)) for (const arg of Object.keys(b.body)) use("removed", arg, undefined, member(b.where, arg));
     } else if (block === "output") {
       for (const { bodies } of labelled(value, "$.output", problems)) for (const b of bodies) for (const arg of Object.keys(b.body)) use("outputs", arg, undefined, member(b.where, arg));
     }
@@ -190,6 +196,7 @@ function deriveAllowList(docs) {
     resources: items("resources"),
     dataSources: items("dataSources"),
     outputs: names("outputs"),
+    removed: names("removed"),
     functions: names("functions"),
   };
 }
@@ -235,6 +242,9 @@ function checkSpecifics(doc, allow, problems) {
     for (const b of backends) for (const inner of b.bodies) for (const [k, v] of Object.entries(inner.body)) {
       if (typeof v !== "string" && typeof v !== "boolean") problems.push(`${member(inner.where, k)} must be a literal string or boolean`);
     }
+    if (body.required_version !== undefined && !(typeof body.required_version === "string" && REQUIRED_VERSION.test(body.required_version))) {
+      problems.push(`${where}.required_version must be a lower bound such as ">= 1.10.0", found ${JSON.stringify(body.required_version)}`);
+    }
     const required = body.required_providers === undefined ? [] : bodiesOf(body.required_providers, `${where}.required_providers`, []);
     const names = required.flatMap((r) => Object.keys(r.body)).sort();
     const expected = Object.keys(allow.requiredProviders).sort();
@@ -248,6 +258,15 @@ function checkSpecifics(doc, allow, problems) {
   if (doc.provider !== undefined) {
     for (const { text, where } of stringsIn(doc.provider, "$.provider")) {
       if (/[$%]\{/.test(text)) problems.push(`${where}: provider configuration must be literal (Terraform strips the sensitive mark from provider configuration, so a reference could print a secret in the plan)`);
+    }
+  }
+  if (doc.removed !== undefined) {
+    // Forget a resource, never destroy it: `destroy = false` and nothing else.
+    for (const { body, where } of bodiesOf(doc.removed, "$.removed", [])) {
+      if (!(typeof body.from === "string" && RESOURCE_ADDRESS.test(body.from))) problems.push(`${where}.from must be the address of an aws_* resource, found ${JSON.stringify(body.from)}`);
+      const lifecycle = body.lifecycle === undefined ? [] : bodiesOf(body.lifecycle, `${where}.lifecycle`, []);
+      const exact = lifecycle.length === 1 && Object.keys(lifecycle[0].body).join(",") === "destroy" && lifecycle[0].body.destroy === false;
+      if (!exact) problems.push(`${where}.lifecycle must be exactly { destroy = false } (forget, never destroy)`);
     }
   }
   if (doc.data !== undefined) {
@@ -283,6 +302,7 @@ function checkAgainstAllowList(doc, allow, problems) {
       resources: item === undefined ? `resource type ${name}` : `resource ${name} argument ${item}`,
       dataSources: item === undefined ? `data source ${name}` : `data source ${name} argument ${item}`,
       outputs: `output argument ${name}`,
+      removed: `removed argument ${name}`,
       functions: `function ${name}()`,
     }[section];
     const message = `${where}: ${what} is not allowed (not in the plan guard's allow-list)`;
@@ -328,7 +348,11 @@ function checkStack(dir) {
 function plannableDocument(doc, stsEndpoint) {
   const out = { ...doc };
   const [{ body }] = bodiesOf(doc.terraform, "$.terraform", []);
-  out.terraform = { required_providers: body.required_providers, backend: { local: { path: "terraform.tfstate" } } };
+  out.terraform = {
+    ...(body.required_version === undefined ? {} : { required_version: body.required_version }),
+    required_providers: body.required_providers,
+    backend: { local: { path: "terraform.tfstate" } },
+  };
   const offline = {
     access_key: "placeholder-no-credentials",
     secret_key: "placeholder-no-credentials",
