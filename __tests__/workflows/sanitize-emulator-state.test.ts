@@ -16,6 +16,11 @@ import { terraformTierDescribe } from "../terraform/tier-gate";
 import { startMotoServer, type MotoServer } from "../../verify/moto-server";
 import { providerWorkspace } from "../../verify/provider-workspace";
 import { MIRROR_PROVIDER_VERSION, terraform } from "../../verify/terraform-cli";
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { accountOf, createStsServer } = require(path.join(path.resolve(__dirname, "..", ".."), ".github", "scripts", "offline-sts.js")) as {
+  accountOf(snapshot: unknown): string;
+  createStsServer(account: string): import("node:http").Server;
+};
 
 const ROOT = path.resolve(__dirname, "..", "..");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -117,5 +122,31 @@ gate.describe(gate.title("sanitizing a state real Terraform applied to the emula
     expect(text).toContain(client.attributes.id);
     expect([state.lineage, state.serial]).toEqual([raw.lineage, raw.serial]);
     console.log(`sanitized a real Terraform ${raw.terraform_version} state: ${raw.resources.length} resources, removed ${removedPaths.join(", ")}; copies: ${copyPaths.join(", ")}`);
+  });
+
+  it("a pull-request-style plan runs on the snapshot: -refresh=false -lock=false, placeholder credentials, the STS stand-in, no secret printed", async () => {
+    const { state } = sanitizeState(raw, schema);
+    const dir = path.join(root, "offline-plan");
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, "terraform.tfstate"), JSON.stringify(state));
+    const sts = createStsServer(accountOf(state));
+    await new Promise<void>((resolve) => sts.listen(0, "127.0.0.1", resolve));
+    try {
+      const config = secretBearingConfig("http://127.0.0.1:9") as any; // every service but STS points at a closed port
+      const { port } = sts.address() as import("node:net").AddressInfo;
+      config.provider.aws[0].endpoints = [{ sts: `http://127.0.0.1:${port}`, cognitoidp: "http://127.0.0.1:9", secretsmanager: "http://127.0.0.1:9", sns: "http://127.0.0.1:9" }];
+      config.provider.aws[0].access_key = "placeholder-no-credentials";
+      config.provider.aws[0].secret_key = "placeholder-no-credentials";
+      fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify(config));
+      const workspace = await providerWorkspace();
+      workspace.linkInto(dir);
+      const plan = await terraform(dir, ["plan", "-refresh=false", "-lock=false", "-input=false", "-no-color"], { env: workspace.env });
+      const secret = raw.resources.find((r: any) => r.type === "aws_cognito_user_pool_client").instances[0].attributes.client_secret as string;
+      expect(plan.stdout).toMatch(/Plan: \d+ to add, \d+ to change, \d+ to destroy\.|No changes\./);
+      expect(plan.stdout.includes(secret)).toBe(false);
+      console.log(`offline plan on the snapshot: ${/Plan: .*|No changes\./.exec(plan.stdout)?.[0]} in ${plan.seconds.toFixed(1)} s`);
+    } finally {
+      await new Promise((resolve) => sts.close(resolve));
+    }
   });
 });
