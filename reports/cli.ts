@@ -23,7 +23,7 @@ import { loadConfigModule } from "./config-loader";
 import { BaseConfigError, BaseRefError, ConfigLoadError, firstLine, InvalidConfigError, ReportUsageError } from "./errors";
 import { loadModelAtRef } from "./git-base-config";
 import { ACCESS_DIFF_FILE, environmentReportFiles, writeReportFiles, type ReportFile } from "./report-files";
-import { codeChangesOf, renderCodeChangeNotice } from "./code-change-notice";
+import { codeChangesOf, configCodeFindings, renderCodeChangeNotice } from "./code-change-notice";
 import { ModelInputError, readModelInput } from "./model-input";
 import { readFileSync } from "node:fs";
 
@@ -34,6 +34,7 @@ interface Options {
   readonly headModel?: string;
   readonly baseModel?: string;
   readonly changedFiles?: string;
+  readonly headConfigText?: string;
 }
 
 function parseOptions(argv: readonly string[]): Options {
@@ -48,6 +49,7 @@ function parseOptions(argv: readonly string[]): Options {
         "head-model": { type: "string" },
         "base-model": { type: "string" },
         "changed-files": { type: "string" },
+        "head-config-text": { type: "string" },
       },
       strict: true,
       allowPositionals: false,
@@ -59,6 +61,8 @@ function parseOptions(argv: readonly string[]): Options {
   const headModel = parsed.values["head-model"];
   const baseModel = parsed.values["base-model"];
   const changedFiles = parsed.values["changed-files"];
+  const headConfigText = parsed.values["head-config-text"];
+  if (headConfigText !== undefined && changedFiles === undefined) throw new ReportUsageError("--head-config-text needs --changed-files");
   if (base !== undefined && base.trim() === "") throw new ReportUsageError("--base needs a git ref");
   if (baseModel !== undefined && base !== undefined) throw new ReportUsageError("--base and --base-model are two ways to say the same; give one");
   if (baseModel !== undefined && headModel === undefined) throw new ReportUsageError("--base-model needs --head-model");
@@ -70,6 +74,7 @@ function parseOptions(argv: readonly string[]): Options {
     ...(headModel === undefined ? {} : { headModel }),
     ...(baseModel === undefined ? {} : { baseModel }),
     ...(changedFiles === undefined ? {} : { changedFiles }),
+    ...(headConfigText === undefined ? {} : { headConfigText }),
   };
 }
 
@@ -104,7 +109,7 @@ function run(argv: readonly string[]): void {
     const base = options.baseModel !== undefined ? readModelInput(resolve(options.baseModel), shown(resolve(options.baseModel))) : loadModelAtRef(baseLabel, configFile);
     const diff = diffModels(base, head);
     const markdown = renderAccessDiffMarkdown(diff, { base: baseLabel, head: options.headModel !== undefined ? "the pull request" : "the working tree" });
-    files.push({ path: ACCESS_DIFF_FILE, content: withCodeChangeNotice(markdown, options.changedFiles) });
+    files.push({ path: ACCESS_DIFF_FILE, content: withCodeChangeNotice(markdown, options.changedFiles, options.headConfigText) });
     const changed = diff.environments.filter((e) => e.status !== "unchanged").map((e) => e.environment);
     diffSummary = changed.length === 0 ? "no access changes" : `access changes in ${changed.join(", ")}`;
   }
@@ -116,15 +121,19 @@ function run(argv: readonly string[]): void {
 }
 
 /** The notice goes right after the marker line, which must stay first (the comment job finds its comment by it). */
-function withCodeChangeNotice(markdown: string, changedFilesFile: string | undefined): string {
+function withCodeChangeNotice(markdown: string, changedFilesFile: string | undefined, configTextFile: string | undefined): string {
   if (changedFilesFile === undefined) return markdown;
-  let list: string;
-  try {
-    list = readFileSync(resolve(changedFilesFile), "utf8");
-  } catch {
-    throw new ReportUsageError(`--changed-files ${changedFilesFile}: no such file`);
-  }
-  const notice = renderCodeChangeNotice(codeChangesOf(list.split("\n")));
+  const read = (option: string, file: string) => {
+    try {
+      return readFileSync(resolve(file), "utf8");
+    } catch {
+      throw new ReportUsageError(`${option} ${file}: no such file`);
+    }
+  };
+  const list = read("--changed-files", changedFilesFile);
+  // The PR's config as text, from GitHub's API: read for what makes it code, never evaluated here.
+  const findings = configTextFile === undefined ? [] : configCodeFindings(read("--head-config-text", configTextFile));
+  const notice = renderCodeChangeNotice(codeChangesOf(list.split("\n")), findings);
   if (notice === "") return markdown;
   const [marker, ...rest] = markdown.split("\n");
   return [marker, notice, ...rest].join("\n");

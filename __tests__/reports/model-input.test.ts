@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import defaultConfig from "../../m2m.config";
 import { tempDir } from "../support/synth";
-import { codeChangesOf, renderCodeChangeNotice } from "../../reports/code-change-notice";
+import { codeChangesOf, configCodeFindings, renderCodeChangeNotice } from "../../reports/code-change-notice";
 import { ModelInputError, modelInputText, readModelInput } from "../../reports/model-input";
 import { InvalidConfigError } from "../../reports/errors";
 
@@ -150,4 +150,34 @@ describe("report CLI with model files", () => {
     expect(run.stderr).toMatch(message);
     expect(run.stderr.trim().split("\n")).toHaveLength(1);
   });
+});
+
+describe("a config that is more than data (read as text on the trusted side, never run)", () => {
+  it("finds nothing in the shipped config", () => {
+    expect(configCodeFindings(readFileSync(join(ROOT, "m2m.config.ts"), "utf8"))).toEqual([]);
+  });
+
+  it("names imports, runtime names and functions, but not words inside strings or comments", () => {
+    const text = [
+      'import { defineConfig } from "./model/config-types";',
+      'import { writeFileSync } from "node:fs";',
+      "// process the clients below",
+      "const env = process.env.GITHUB_EVENT_NAME;",
+      'process.on("exit", () => writeFileSync("m2m-model.json", "{}"));',
+      'export default defineConfig({ api: { name: "a", resourceServerName: "Billing process", scopes: [] } } as any);',
+    ].join("\n");
+    expect(configCodeFindings(text)).toEqual(["imports node:fs", "uses process", "defines functions or classes"]);
+    expect(configCodeFindings('export default { description: "a process, a Date, fetch(x) => y" };')).toEqual([]);
+  });
+
+  it("the notice says so, with the findings escaped", () => {
+    const notice = renderCodeChangeNotice(codeChangesOf(["m2m.config.ts"]), ["imports **x**`y"]);
+    expect(notice).toContain("> **`m2m.config.ts` is more than data** in this PR: it imports \\*\\*x\\*\\*\\`y.");
+    expect(renderCodeChangeNotice(codeChangesOf(["docs/a.md"]), ["uses process"])).toBe("");
+  });
+});
+
+it("a `//` inside a string or template literal cannot hide the code after it", () => {
+  expect(configCodeFindings('const u = "https://x"; process.exit(0); export default {};')).toContain("uses process");
+  expect(configCodeFindings("const u = `https://${globalThis.x}`; export default {};")).toEqual(expect.arrayContaining(["uses template literals"]));
 });

@@ -238,13 +238,15 @@ describe("review workflow (trusted: main's code, the PR's run as data)", () => {
     expect(scripts[0]).toBe("npm ci --no-audit --no-fund");
     expect(scripts).toContain("npm run model:json -- --config m2m.config.ts --out review-input/base-model.json");
     expect(scripts).toContain(
-      "npm run report -- --head-model untrusted/pr-model/m2m-model.json --base-model review-input/base-model.json --changed-files review-input/changed-files.txt --out review",
+      "npm run report -- --head-model untrusted/pr-model/m2m-model.json --base-model review-input/base-model.json --changed-files review-input/changed-files.txt --head-config-text review-input/pr-config.ts.txt --out review",
     );
     const download = stepUsing(job, "actions/download-artifact");
     expect(download.with).toEqual({ name: "pr-model", path: "untrusted/pr-model", "run-id": "${{ github.event.workflow_run.id }}", "github-token": "${{ github.token }}" });
     const files = job.steps!.find((s) => s.run?.includes("/files"))!;
     expect(files.env?.HEAD_SHA).toBe("${{ github.event.workflow_run.head_sha }}");
     expect(files.run).toContain("select(.head.sha == env.HEAD_SHA)");
+    // The PR's config comes as text from the API (for the "more than data" notice), never from the run.
+    expect(files.run).toContain('contents/m2m.config.ts?ref=${HEAD_SHA}" > review-input/pr-config.ts.txt');
   });
 
   it("comment: the only writer, runs no code, finds its comment by the report's marker and updates it", () => {
