@@ -1,0 +1,108 @@
+/**
+ * Runs a TypeScript entry point (main.ts, client/cli.ts, ...) as plain JavaScript: esbuild
+ * bundles it once into .m2m/build/<name>.js, and every later start only checks that the sources
+ * it was built from are unchanged (a content hash per input, listed in <name>.inputs.json) and
+ * requires the bundle. Compiling TypeScript at every start (tsx) cost about a second per command;
+ * checking the hashes costs a few milliseconds.
+ *
+ * Packages stay out of the bundle when they are loaded at run time by path or on demand:
+ * esbuild (it finds its native binary next to itself), tsx (loads the user's TypeScript config)
+ * and the AWS SDK (only when a secret is read).
+ */
+"use strict";
+const crypto = require("node:crypto");
+const fs = require("node:fs");
+const path = require("node:path");
+
+const ROOT = path.join(__dirname, "..");
+const BUILD_DIR = path.join(ROOT, ".m2m", "build");
+const EXTERNAL = ["esbuild", "tsx", "tsx/*", "@aws-sdk/*"];
+/** Inputs from packages are keyed by the lock file, not hashed one by one. */
+const LOCK_FILE = "package-lock.json";
+
+function hashOf(file) {
+  try {
+    return crypto.createHash("sha1").update(fs.readFileSync(path.join(ROOT, file))).digest("hex");
+  } catch {
+    return "missing";
+  }
+}
+
+function paths(name) {
+  return { bundle: path.join(BUILD_DIR, `${name}.js`), inputs: path.join(BUILD_DIR, `${name}.inputs.json`) };
+}
+
+function upToDate(name) {
+  const { bundle, inputs } = paths(name);
+  let recorded;
+  try {
+    recorded = JSON.parse(fs.readFileSync(inputs, "utf8"));
+  } catch {
+    return false;
+  }
+  if (!fs.existsSync(bundle)) return false;
+  return Object.entries(recorded).every(([file, hash]) => hashOf(file) === hash);
+}
+
+/**
+ * Source files use `__dirname` to find the project (main.ts its config, the Lambda bundler the
+ * handler): in the bundle, it becomes the source file's own directory, relative to the bundle.
+ */
+const keepDirname = {
+  name: "keep-dirname",
+  setup(build) {
+    build.onLoad({ filter: /\.ts$/ }, (args) => {
+      if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+      const source = fs.readFileSync(args.path, "utf8");
+      const relative = path.relative(BUILD_DIR, path.dirname(args.path)).split(path.sep).join("/");
+      return { contents: source.replace(/\b__dirname\b/g, `require("node:path").join(__dirname, ${JSON.stringify(relative)})`), loader: "ts" };
+    });
+  },
+};
+
+async function build(name, entry) {
+  const esbuild = require("esbuild");
+  const { bundle, inputs } = paths(name);
+  const result = await esbuild.build({
+    absWorkingDir: ROOT,
+    entryPoints: [entry],
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    external: EXTERNAL,
+    write: false,
+    metafile: true,
+    outfile: bundle,
+    logLevel: "silent",
+    plugins: [keepDirname],
+  });
+  const recorded = { [LOCK_FILE]: hashOf(LOCK_FILE) };
+  for (const input of Object.keys(result.metafile.inputs).sort()) {
+    if (!input.includes("node_modules/") && !input.includes(":")) recorded[input] = hashOf(input);
+  }
+  fs.mkdirSync(BUILD_DIR, { recursive: true });
+  // Temp file, then rename: a concurrent start sees the old bundle or the new one, never half of one.
+  const temp = `${bundle}.${process.pid}.tmp`;
+  fs.writeFileSync(temp, result.outputFiles[0].contents);
+  fs.renameSync(temp, bundle);
+  fs.writeFileSync(`${inputs}.${process.pid}.tmp`, `${JSON.stringify(recorded, null, 2)}\n`);
+  fs.renameSync(`${inputs}.${process.pid}.tmp`, inputs);
+}
+
+/** Builds `entry` (a path relative to the project root) when its sources changed, then loads it. */
+async function loadCompiled(name, entry) {
+  if (!upToDate(name)) {
+    try {
+      await build(name, entry);
+    } catch (error) {
+      const first = (error.errors && error.errors[0]) || { text: String(error.message || error).split("\n")[0] };
+      const where = first.location ? `${first.location.file}:${first.location.line}:${first.location.column + 1}: ` : "";
+      process.stderr.write(`cannot compile ${entry}: ${where}${first.text}\n`);
+      process.exit(1);
+    }
+  }
+  return require(paths(name).bundle);
+}
+
+module.exports = { loadCompiled, BUILD_DIR };
