@@ -8,7 +8,10 @@ import { setDecisionLogSink } from "../lambdas/scope-checker/decision-log";
 import { DEFAULT_CREDENTIALS_FILE, LocalCredentialsFileError, readCredentialsFile } from "../local/credentials-file";
 import { startLocalEnvironment, UnknownEnvironmentError } from "../local/local-environment";
 import type { Environment } from "../model/model-types";
-import { resolveCaller, type CallerFlags } from "./caller";
+import { connect } from "node:net";
+import { CommandFailure, reportFailure, warningLine } from "../model/command-voice";
+import { configWarnings } from "../model/config-warnings";
+import { expandScopes, resolveCaller, type Caller, type CallerFlags } from "./caller";
 import { ClientDisabledError, readClientCredentialsSecret, SecretLookupError } from "./client-secret-store";
 import { TokenClientError } from "./errors";
 import { fetchWithToken } from "./fetch-with-token";
@@ -123,7 +126,8 @@ async function tokenCommand(args: readonly string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, credentialOptions, true);
   if (positionals.length > 0) throw new UsageError(`token takes no arguments, got "${positionals[0]}"`);
   const caller = await resolveCaller(callerFlags(values), io.env);
-  const tokens = createTokenClient({ ...caller, ...(values.scope ? { scopes: values.scope } : {}) });
+  await offlineEnvironmentRunning(caller);
+  const tokens = createTokenClient({ ...caller, ...(values.scope ? { scopes: expandScopes(values.scope, caller) } : {}) });
   io.stdout(`${await tokens.getToken()}\n`);
   return 0;
 }
@@ -145,7 +149,8 @@ async function callCommand(args: readonly string[], io: Io): Promise<number> {
   }
   const caller = await resolveCaller(callerFlags(values), io.env);
   if (caller.apiUrl === undefined) throw new UsageError("no API URL: pass --api-url URL (or M2M_API_URL), --local or --outputs FILE");
-  const tokens = createTokenClient({ ...caller, ...(values.scope ? { scopes: values.scope } : {}) });
+  await offlineEnvironmentRunning(caller);
+  const tokens = createTokenClient({ ...caller, ...(values.scope ? { scopes: expandScopes(values.scope, caller) } : {}) });
   const url = `${caller.apiUrl}${path}`;
   // The deployed integrations accept application/json only (415 otherwise), and fetch would label a string body text/plain.
   const response = await reachable(url, () =>
@@ -165,15 +170,35 @@ async function callCommand(args: readonly string[], io: Io): Promise<number> {
   return response.ok ? 0 : 1;
 }
 
-/** Turns "fetch failed" into one line naming the host and the reason. */
+/** Turns "fetch failed" into one line naming the host and the reason (exit 1: the command line was fine). */
 async function reachable<T>(url: string, request: () => Promise<T>): Promise<T> {
   try {
     return await request();
   } catch (error) {
     if (error instanceof TokenClientError || !(error instanceof TypeError)) throw error;
     const code = (error as { cause?: { code?: unknown } }).cause?.code;
-    throw new UsageError(`cannot reach ${new URL(url).origin}${typeof code === "string" ? ` (${code})` : ""}`);
+    throw new CommandFailure(`cannot reach ${new URL(url).origin}${typeof code === "string" ? ` (${code})` : ""}: check the URL and that the API is deployed`);
   }
+}
+
+const NOT_RUNNING = "the offline environment is not running; start it with npm run dev";
+
+/**
+ * A credentials file outlives an offline environment that was killed: one TCP connect (refused
+ * at once when nothing listens) tells the user that, instead of retried ECONNREFUSED.
+ */
+async function offlineEnvironmentRunning(caller: Pick<Caller, "localFile" | "tokenEndpoint">): Promise<void> {
+  if (caller.localFile === undefined) return;
+  const { hostname, port } = new URL(caller.tokenEndpoint);
+  const listening = await new Promise<boolean>((done) => {
+    const socket = connect({ host: hostname, port: Number(port) });
+    socket.once("connect", () => {
+      socket.destroy();
+      done(true);
+    });
+    socket.once("error", () => done(false));
+  });
+  if (!listening) throw new CommandFailure(NOT_RUNNING);
 }
 
 async function smokeCommand(args: readonly string[], io: Io): Promise<number> {
@@ -190,6 +215,7 @@ async function smokeCommand(args: readonly string[], io: Io): Promise<number> {
       throw new UsageError(`the offline environment runs "${file.environment}", not "${values.env}" (restart it with m2m dev --env ${values.env})`);
     }
     environment = environmentOf(model, file.environment);
+    await offlineEnvironmentRunning({ localFile: values["local-file"], tokenEndpoint: file.tokenEndpoint });
     target = {
       apiUrl: file.apiUrl,
       tokenEndpoint: file.tokenEndpoint,
@@ -228,6 +254,7 @@ async function devCommand(args: readonly string[], io: Io): Promise<number> {
   if (!/^\d+$/.test(values.port) || port > 65535) throw new UsageError(`--port must be 0-65535 (0 = any free port), got "${values.port}"`);
   const model = loadModel(values.config);
   environmentOf(model, values.env);
+  for (const warning of configWarnings(model)) io.stderr(`${warningLine("m2m", warning)}\n`);
 
   const accessLog = values["access-log"];
   // The scope checker logs one JSON line per decision (as in CloudWatch): shown with --access-log only.
@@ -259,12 +286,13 @@ async function devCommand(args: readonly string[], io: Io): Promise<number> {
   return 0;
 }
 
-/** Errors that are the user's to fix: their message is the whole story. */
-function isUserFacing(error: unknown): error is Error {
-  return (
-    error instanceof UsageError || error instanceof LocalCredentialsFileError || error instanceof StackOutputsError ||
-    error instanceof SecretLookupError || error instanceof TokenClientError || error instanceof UnknownEnvironmentError
-  );
+/** Errors that are the user's to fix: their message is the whole story (exit 1; usage errors exit 2). */
+function userFacing(error: unknown): { usage: boolean } | undefined {
+  if (error instanceof UsageError) return { usage: true };
+  const known =
+    error instanceof LocalCredentialsFileError || error instanceof StackOutputsError || error instanceof SecretLookupError ||
+    error instanceof TokenClientError || error instanceof UnknownEnvironmentError;
+  return known ? { usage: false } : undefined;
 }
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
@@ -289,13 +317,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         throw new UsageError(`unknown command "${command}" (token, call, smoke, dev; see m2m --help)`);
     }
   } catch (error) {
-    if (isUserFacing(error)) {
-      io.stderr(`m2m: ${error.message.split("\n")[0]}\n`);
-      return error instanceof UsageError ? 2 : 1;
-    }
-    const e = error as Error;
-    io.stderr(`m2m: unexpected ${e?.name ?? "error"}: ${String(e?.message ?? e).split("\n")[0]}\n`);
-    return 1;
+    return reportFailure("m2m", error, io.stderr, { userFacing });
   }
 }
 
