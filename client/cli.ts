@@ -9,7 +9,8 @@ import { DEFAULT_CREDENTIALS_FILE, LocalCredentialsFileError, readCredentialsFil
 import { startLocalEnvironment, UnknownEnvironmentError } from "../local/local-environment";
 import type { Environment } from "../model/model-types";
 import { connect } from "node:net";
-import { CommandFailure, reportFailure, warningLine } from "../model/command-voice";
+import { CommandFailure, EXIT_FAILURE, EXIT_OK, reportFailure, warningLine } from "../model/command-voice";
+import { formatCheck, readyToDeploy, runDoctor } from "./doctor";
 import { configWarnings } from "../model/config-warnings";
 import { expandScopes, resolveCaller, type Caller, type CallerFlags } from "./caller";
 import { ClientDisabledError, readClientCredentialsSecret, SecretLookupError } from "./client-secret-store";
@@ -22,6 +23,8 @@ import { createTokenClient } from "./token-client";
 import { UsageError } from "./usage-error";
 
 const DEFAULT_ENVIRONMENT = "dev";
+/** What stops `m2m dev`: Ctrl+C, kill/npm/CI, a closed terminal. */
+const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
 /** Every option of every command is listed here (a test holds the help to the option tables below). */
@@ -32,6 +35,7 @@ commands:
   call METHOD PATH         call the API with a token, print status and body
   smoke                    check every route against every client; non-zero exit on any mismatch
   dev                      run the offline environment (token endpoint + API) on 127.0.0.1
+  doctor                   check what a deploy needs (terraform, provider, AWS credentials, state); npm run preflight
   help                     print this text (also --help, -h)
 
 credentials (token, call), from exactly one source:
@@ -48,6 +52,7 @@ call:   --data JSON                     send JSON as the body, with content-type
 smoke:  --local [--local-file FILE] | --outputs FILE --env NAME      [--config FILE]
 dev:    [--env NAME] [--port N] [--access-log] [--config FILE] [--local-file FILE]
         defaults: --env ${DEFAULT_ENVIRONMENT}, --port 0 (any free port), --config ${DEFAULT_CONFIG_FILE}, --local-file ${DEFAULT_CREDENTIALS_FILE}
+doctor: [--env NAME (repeatable; default all)] [--config FILE]
 `;
 
 interface Io {
@@ -88,12 +93,18 @@ const devOptions = {
   "access-log": { type: "boolean", default: false },
 } as const satisfies ParseArgsConfig["options"];
 
+const doctorOptions = {
+  env: { type: "string", multiple: true },
+  config: { type: "string", default: DEFAULT_CONFIG_FILE },
+} as const satisfies ParseArgsConfig["options"];
+
 /** The options each command accepts. */
-export const COMMAND_OPTIONS: Readonly<Record<"token" | "call" | "smoke" | "dev", NonNullable<ParseArgsConfig["options"]>>> = {
+export const COMMAND_OPTIONS: Readonly<Record<"token" | "call" | "smoke" | "dev" | "doctor", NonNullable<ParseArgsConfig["options"]>>> = {
   token: credentialOptions,
   call: callOptions,
   smoke: smokeOptions,
   dev: devOptions,
+  doctor: doctorOptions,
 };
 
 /** parseArgs with its multi-sentence errors cut to one line. */
@@ -275,15 +286,34 @@ async function devCommand(args: readonly string[], io: Io): Promise<number> {
   io.stdout(`m2m dev: "${values.env}" ready at ${local.apiUrl} (token endpoint ${local.tokenEndpoint}); credentials in ${values["local-file"]}; Ctrl+C stops\n`);
 
   await new Promise<void>((done) => {
+    // npm runs scripts through `sh -c`; a shell that does not exec would take npm's SIGTERM and
+    // leave this process behind with its port and credentials file. So: stop on any of the
+    // signals, and also when the parent is gone (re-parented to init, or another reaper).
+    const parent = process.ppid;
+    const orphaned = setInterval(() => {
+      if (process.ppid !== parent) stop();
+    }, 500);
+    orphaned.unref();
     const stop = () => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
+      clearInterval(orphaned);
+      for (const signal of STOP_SIGNALS) process.off(signal, stop);
       void local.close().then(done);
     };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
+    for (const signal of STOP_SIGNALS) process.on(signal, stop);
   });
   return 0;
+}
+
+async function doctorCommand(args: readonly string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, doctorOptions, true);
+  if (positionals.length > 0) throw new UsageError(`doctor takes no arguments, got "${positionals[0]}"`);
+  const model = loadModel(values.config);
+  for (const name of values.env ?? []) environmentOf(model, name);
+  const results = await runDoctor({ model, env: io.env, ...(values.env === undefined ? {} : { environments: values.env }) });
+  io.stdout(results.map((r) => `${formatCheck(r)}\n`).join(""));
+  if (readyToDeploy(results)) return EXIT_OK;
+  io.stderr(`m2m doctor: ${results.filter((r) => r.status === "fail").length} check(s) failed; fix them before cdktf deploy\n`);
+  return EXIT_FAILURE;
 }
 
 /** Errors that are the user's to fix: their message is the whole story (exit 1; usage errors exit 2). */
@@ -307,6 +337,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         return await smokeCommand(rest, io);
       case "dev":
         return await devCommand(rest, io);
+      case "doctor":
+        return await doctorCommand(rest, io);
       case undefined:
       case "help":
       case "--help":
@@ -314,7 +346,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         io.stdout(HELP);
         return command === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command "${command}" (token, call, smoke, dev; see m2m --help)`);
+        throw new UsageError(`unknown command "${command}" (token, call, smoke, dev, doctor; see m2m --help)`);
     }
   } catch (error) {
     return reportFailure("m2m", error, io.stderr, { userFacing });
