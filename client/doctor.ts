@@ -81,6 +81,8 @@ function checkTerraform(input: DoctorInput, environments: M2MModel["environments
 
 interface CliConfig {
   readonly file: string | undefined;
+  /** How the config file is described in messages. */
+  readonly shown: string;
   readonly filesystemMirrors: readonly string[];
   readonly networkMirrors: readonly string[];
   readonly pluginCacheDir: string | undefined;
@@ -91,13 +93,14 @@ function readCliConfig(env: NodeJS.ProcessEnv): CliConfig {
   const file = env.TF_CLI_CONFIG_FILE || join(env.HOME || homedir(), ".terraformrc");
   let text = "";
   try {
-    text = readFileSync(file, "utf8").replace(/(#|\/\/).*$/gm, "");
+    text = readFileSync(file, "utf8").replace(/^\s*(#|\/\/).*$/gm, "");
   } catch {
-    return { file: undefined, filesystemMirrors: [], networkMirrors: [], pluginCacheDir: env.TF_PLUGIN_CACHE_DIR || undefined };
+    const shown = env.TF_CLI_CONFIG_FILE ? `TF_CLI_CONFIG_FILE ${file} not found` : "no ~/.terraformrc";
+    return { file: undefined, shown, filesystemMirrors: [], networkMirrors: [], pluginCacheDir: env.TF_PLUGIN_CACHE_DIR || undefined };
   }
   const blocks = (kind: string, key: string) => [...text.matchAll(new RegExp(`${kind}\\s*\\{[^}]*?${key}\\s*=\\s*"([^"]+)"`, "g"))].map((m) => m[1]!);
   const cache = /plugin_cache_dir\s*=\s*"([^"]+)"/.exec(text)?.[1];
-  return { file, filesystemMirrors: blocks("filesystem_mirror", "path"), networkMirrors: blocks("network_mirror", "url"), pluginCacheDir: env.TF_PLUGIN_CACHE_DIR || cache };
+  return { file, shown: `CLI config ${file}`, filesystemMirrors: blocks("filesystem_mirror", "path"), networkMirrors: blocks("network_mirror", "url"), pluginCacheDir: env.TF_PLUGIN_CACHE_DIR || cache };
 }
 
 function versionsIn(dir: string): string[] {
@@ -120,7 +123,7 @@ async function reachable(url: string): Promise<string | undefined> {
 
 async function checkProvider(input: DoctorInput): Promise<CheckResult> {
   const config = readCliConfig(input.env);
-  const from = config.file === undefined ? "no CLI config" : `CLI config ${config.file}`;
+  const from = config.shown;
   for (const mirror of config.filesystemMirrors) {
     const versions = versionsIn(mirror);
     if (versions.length > 0) return { status: "ok", check: "provider", detail: `hashicorp/aws ${versions.join(", ")} in the filesystem mirror ${mirror} (${from})` };
@@ -134,16 +137,19 @@ async function checkProvider(input: DoctorInput): Promise<CheckResult> {
     if (problem === undefined) return { status: "ok", check: "provider", detail: `hashicorp/aws listed by the network mirror ${mirror} (${from})` };
     return { status: "fail", check: "provider", detail: `the network mirror ${mirror} does not answer for hashicorp/aws (${problem}; ${from}): check its URL and that it serves ${AWS_PROVIDER}` };
   }
-  const problem = await reachable(REGISTRY_PROBE);
-  if (problem === undefined) return { status: "ok", check: "provider", detail: `registry.terraform.io reachable (${from})` };
+  // M2M_TERRAFORM_REGISTRY: another registry's discovery URL (a private registry, or a test's closed port).
+  const probe = input.env.M2M_TERRAFORM_REGISTRY || REGISTRY_PROBE;
+  const registry = new URL(probe).host;
+  const problem = await reachable(probe);
+  if (problem === undefined) return { status: "ok", check: "provider", detail: `${registry} reachable (${from})` };
   const cached = config.pluginCacheDir === undefined ? [] : versionsIn(config.pluginCacheDir);
   if (cached.length > 0) {
-    return { status: "warn", check: "provider", detail: `registry.terraform.io unreachable (${problem}), hashicorp/aws ${cached.join(", ")} in the plugin cache ${config.pluginCacheDir}: terraform init works if the lock file's version is cached` };
+    return { status: "warn", check: "provider", detail: `${registry} unreachable (${problem}), hashicorp/aws ${cached.join(", ")} in the plugin cache ${config.pluginCacheDir}: terraform init works if the lock file's version is cached` };
   }
   return {
     status: "fail",
     check: "provider",
-    detail: `registry.terraform.io unreachable (${problem}; ${from}): allow HTTPS to it, or configure a provider mirror in TF_CLI_CONFIG_FILE (provider_installation { network_mirror { url = "..." } })`,
+    detail: `${registry} unreachable (${problem}; ${from}): allow HTTPS to it, or configure a provider mirror in TF_CLI_CONFIG_FILE (provider_installation { network_mirror { url = "..." } })`,
   };
 }
 

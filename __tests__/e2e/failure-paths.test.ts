@@ -154,7 +154,7 @@ describe("one wording of a bad config for synth, report, check:security and m2m"
     );
 
   it.each([
-    ["synth", "run.js", (file: string) => ["main.ts"], (file: string) => ({ M2M_CONFIG: file })],
+    ["synth", "run.js", () => ["main.ts"], (file: string) => ({ M2M_CONFIG: file })],
     ["report", "run.js", (file: string) => ["reports/cli.ts", "--config", file, "--out", join(dir, "reports")], () => ({})],
     ["check:security", "run.js", (file: string) => ["security/cli.ts", "--config", file], () => ({})],
     ["m2m", "m2m.js", (file: string) => ["dev", "--config", file], () => ({})],

@@ -32,6 +32,6 @@ test("an environment whose clients are all disabled is warned about by name", ()
 test("PROJECT_TAG_KEYS are exactly the default tags the stacks set beyond the user's", () => {
   const stacks = synthDefault();
   const userTags = new Set(Object.keys(validateConfig(defaultConfig).environments.find((e) => e.name === "prod")!.tags));
-  const provider = (stacks.prod!.json as { provider: { aws: { default_tags: { tags: Record<string, string> }[] }[] } }).provider.aws[0]!;
+  const provider = (stacks.prod!.json as unknown as { provider: { aws: { default_tags: { tags: Record<string, string> }[] }[] } }).provider.aws[0]!;
   expect(Object.keys(provider.default_tags[0]!.tags).filter((k) => !userTags.has(k)).sort()).toEqual([...PROJECT_TAG_KEYS].sort());
 });
