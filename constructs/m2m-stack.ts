@@ -18,7 +18,6 @@ import { AuthorizationServer } from "./authorization-server";
 import { ClientSecrets } from "./client-secrets";
 import { ProtectedRestApi } from "./protected-rest-api";
 import { ScopeChecker } from "./scope-checker";
-import { createSourceIpPolicy } from "./source-ip-policy";
 import { named } from "./terraform-names";
 
 export interface M2MStackProps {
@@ -40,10 +39,11 @@ export class M2MStack extends TerraformStack {
     });
 
     const namePrefix = `${model.api.name}-${env.name}`;
+    const restApiDescription = `${model.api.resourceServerName} (${env.name})`;
     const restApi = named(
       new ApiGatewayRestApi(this, "rest-api", {
         name: namePrefix,
-        description: `${model.api.resourceServerName} (${env.name})`,
+        description: restApiDescription,
         endpointConfiguration: { types: ["REGIONAL"] },
       }),
       "rest_api",
@@ -66,7 +66,6 @@ export class M2MStack extends TerraformStack {
       new ArchiveProvider(this, "archive"); // zips the bundle
       scopeChecker = new ScopeChecker(this, "scope-checker", {
         namePrefix,
-        restApiId: restApi.id,
         restApiExecutionArn: restApi.executionArn,
         userPoolId: auth.userPool.id,
         resourceServerIdentifier: auth.resourceServer.identifier,
@@ -88,18 +87,20 @@ export class M2MStack extends TerraformStack {
           manageAccountRole: env.accessLogs.manageAccountRole,
         })
       : undefined;
-    const sourceIpPolicy = env.allowedSourceIps.length > 0 ? createSourceIpPolicy(this, restApi, env.allowedSourceIps) : undefined;
-
     const api = new ProtectedRestApi(this, "api", {
       restApi,
-      realm: model.api.name,
       stageName: env.stageName,
-      routes: model.routes,
-      userPoolArn: auth.userPool.arn,
-      scopeIdentifier: (name) => auth.scopeIdentifier(name),
-      scopeCheckerAuthorizer: scopeChecker?.authorizer,
+      definition: {
+        title: namePrefix,
+        description: restApiDescription,
+        realm: model.api.name,
+        routes: model.routes,
+        userPoolArn: auth.userPool.arn,
+        scopeIdentifier: (name) => auth.scopeIdentifier(name),
+        scopeChecker: scopeChecker ? { invokeArn: scopeChecker.function.invokeArn, resultTtlSeconds: model.scopeChecker.resultTtlSeconds } : undefined,
+        allowedSourceIps: env.allowedSourceIps,
+      },
       stageOptions: accessLogs ? { ...accessLogs.stageSettings, dependsOn: accessLogs.prerequisites } : undefined,
-      deploymentParts: sourceIpPolicy ? [sourceIpPolicy] : [],
     });
 
     new ApiMethodSettings(this, "method-settings", {
