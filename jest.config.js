@@ -1,10 +1,13 @@
 /**
- * Two tiers, run side by side by `npm test` (each a jest project):
+ * Two tiers, run side by side by `npm test` (each a jest project, one shared worker pool):
  *   unit  every suite that runs in-process or spawns a short child process;
- *   slow  suites that drive external programs for tens of seconds (terraform, emulators, the
- *         CLIs end to end): listed in SLOW below, so they start first and in a worker of their own
- *         instead of queueing behind the unit suites. `npm run test:unit` runs the unit tier alone.
- * TypeScript goes through esbuild (jest.transform.js): type errors are `npm run typecheck`'s job.
+ *   slow  suites that drive external programs for seconds each (the CLIs end to end, terraform,
+ *         emulators): listed in SLOW below. Jest starts the suites that took longest last time
+ *         first, so the slow tier does not trail at the end. `npm run test:unit` runs the unit
+ *         tier alone (`jest --selectProjects slow` the other).
+ * Workers: one per core ("100%"; jest's default leaves one core idle, half of a 2-core machine,
+ * while most slow suites wait on child processes). TypeScript goes through esbuild
+ * (jest.transform.js): type errors are `npm run typecheck`'s job.
  */
 const SLOW = [
   "<rootDir>/__tests__/e2e/",
@@ -24,6 +27,7 @@ const shared = {
 
 module.exports = {
   testTimeout: 30000,
+  maxWorkers: "100%",
   projects: [
     { ...shared, displayName: "unit", testMatch: ["**/*.test.ts"], testPathIgnorePatterns: ["/node_modules/", ...SLOW] },
     { ...shared, displayName: "slow", testMatch: SLOW.map((p) => (p.endsWith("/") ? `${p}**/*.test.ts` : p)) },

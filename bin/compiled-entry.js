@@ -94,6 +94,9 @@ async function build(name, entry) {
     format: "cjs",
     target: "node20",
     external: EXTERNAL,
+    // import() of an external becomes require(): the bundle runs in a vm.Script (for the code
+    // cache), which has no loader for dynamic imports; every external has a CommonJS build.
+    supported: { "dynamic-import": false },
     write: false,
     metafile: true,
     outfile: bundle,
@@ -143,7 +146,11 @@ function requireWithCodeCache(file) {
   } catch {
     cachedData = undefined;
   }
-  const script = new vm.Script(Module.wrap(fs.readFileSync(file, "utf8")), { filename: file, cachedData });
+  const script = new vm.Script(Module.wrap(fs.readFileSync(file, "utf8")), {
+    filename: file,
+    cachedData,
+    ...(vm.constants && vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER ? { importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER } : {}),
+  });
   if (cachedData === undefined || script.cachedDataRejected) {
     process.once("exit", () => {
       try {
