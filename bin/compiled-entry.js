@@ -103,7 +103,8 @@ async function build(name, entry) {
     logLevel: "silent",
     plugins: [keepDirname, tokenStackTraces],
   });
-  const recorded = { [LOCK_FILE]: hashOf(LOCK_FILE) };
+  // The build's own options live here: a change to them rebuilds too.
+  const recorded = { [LOCK_FILE]: hashOf(LOCK_FILE), "bin/compiled-entry.js": hashOf("bin/compiled-entry.js") };
   for (const input of Object.keys(result.metafile.inputs).sort()) {
     if (!input.includes("node_modules/") && !input.includes(":")) recorded[input] = hashOf(input);
   }
