@@ -36,9 +36,9 @@ export function loadConfigFile(file: string): unknown {
   if (!existsSync(resolved)) throw new ConfigLoadError(file, "missing", "no such file");
   let mod: { default?: unknown; __esModule?: unknown };
   try {
-    // Compiled entry points run as plain JavaScript: the config is TypeScript, so tsx loads it.
+    // Compiled entry points run as plain JavaScript: the config is TypeScript (bin/ts-require.js).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    if (require.extensions[".ts"] === undefined) require("tsx/cjs");
+    if (require.extensions[".ts"] === undefined) (require("../bin/ts-require") as { install(): void }).install();
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     mod = require(resolved) as { default?: unknown; __esModule?: unknown };
   } catch (error) {
