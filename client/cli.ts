@@ -270,6 +270,19 @@ async function devCommand(args: readonly string[], io: Io): Promise<number> {
   const accessLog = values["access-log"];
   // The scope checker logs one JSON line per decision (as in CloudWatch): shown with --access-log only.
   setDecisionLogSink(accessLog ? (record) => io.stderr(`${JSON.stringify(record)}\n`) : () => undefined);
+  // Stop requests are taken from here on, before anything exists to clean up: a signal that
+  // arrives while starting (or right after the ready line, on a loaded machine) is not the
+  // default "terminate now", which would leave the port and the credentials file behind.
+  // npm runs scripts through `sh -c`; a shell that does not exec would take npm's SIGTERM and
+  // leave this process orphaned, so a changed parent is a stop request too. The handlers stay
+  // installed to the end: removing them would restore the default action for a second signal.
+  let requestStop!: () => void;
+  const stopRequested = new Promise<void>((resolveStop) => (requestStop = resolveStop));
+  for (const signal of STOP_SIGNALS) process.on(signal, requestStop);
+  const parent = process.ppid;
+  const orphaned = setInterval(() => process.ppid !== parent && requestStop(), 500);
+  orphaned.unref();
+
   let local;
   try {
     local = await startLocalEnvironment({
@@ -280,27 +293,16 @@ async function devCommand(args: readonly string[], io: Io): Promise<number> {
       ...(accessLog ? { onRequest: ({ method, path, status }: { method: string; path: string; status: number }) => io.stderr(`${status} ${method} ${path}\n`) } : {}),
     });
   } catch (error) {
+    clearInterval(orphaned);
+    for (const signal of STOP_SIGNALS) process.off(signal, requestStop);
     if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") throw new UsageError(`port ${port} is in use: choose another with --port, or --port 0 for any free port`);
     throw error;
   }
   io.stdout(`m2m dev: "${values.env}" ready at ${local.apiUrl} (token endpoint ${local.tokenEndpoint}); credentials in ${values["local-file"]}; Ctrl+C stops\n`);
 
-  await new Promise<void>((done) => {
-    // npm runs scripts through `sh -c`; a shell that does not exec would take npm's SIGTERM and
-    // leave this process behind with its port and credentials file. So: stop on any of the
-    // signals, and also when the parent is gone (re-parented to init, or another reaper).
-    const parent = process.ppid;
-    const orphaned = setInterval(() => {
-      if (process.ppid !== parent) stop();
-    }, 500);
-    orphaned.unref();
-    const stop = () => {
-      clearInterval(orphaned);
-      for (const signal of STOP_SIGNALS) process.off(signal, stop);
-      void local.close().then(done);
-    };
-    for (const signal of STOP_SIGNALS) process.on(signal, stop);
-  });
+  await stopRequested;
+  clearInterval(orphaned);
+  await local.close();
   return 0;
 }
 
