@@ -10,7 +10,6 @@
  * and the AWS SDK (only when a secret is read).
  */
 "use strict";
-const crypto = require("node:crypto");
 const fs = require("node:fs");
 const Module = require("node:module");
 const path = require("node:path");
@@ -24,7 +23,8 @@ const LOCK_FILE = "package-lock.json";
 
 function hashOf(file) {
   try {
-    return crypto.createHash("sha1").update(fs.readFileSync(path.join(ROOT, file))).digest("hex");
+    // Loaded only when a stamp differs: node:crypto costs ~10 ms to load.
+    return require("node:crypto").createHash("sha1").update(fs.readFileSync(path.join(ROOT, file))).digest("hex");
   } catch {
     return "missing";
   }
@@ -34,6 +34,19 @@ function paths(name) {
   return { bundle: path.join(BUILD_DIR, `${name}.js`), inputs: path.join(BUILD_DIR, `${name}.inputs.json`) };
 }
 
+function stamp(file) {
+  try {
+    const { size, mtimeMs } = fs.statSync(path.join(ROOT, file));
+    return `${size}:${mtimeMs}`;
+  } catch {
+    return "missing";
+  }
+}
+
+/**
+ * Every input as recorded: same size and modification time (a stat, no read), or else the same
+ * content hash (a file touched but not changed, a fresh checkout) -- then the bundle stands.
+ */
 function upToDate(name) {
   const { bundle, inputs } = paths(name);
   let recorded;
@@ -43,7 +56,7 @@ function upToDate(name) {
     return false;
   }
   if (!fs.existsSync(bundle)) return false;
-  return Object.entries(recorded).every(([file, hash]) => hashOf(file) === hash);
+  return Object.entries(recorded).every(([file, { hash, stamp: seen }]) => stamp(file) === seen || hashOf(file) === hash);
 }
 
 /**
@@ -104,10 +117,8 @@ async function build(name, entry) {
     plugins: [keepDirname, tokenStackTraces],
   });
   // The build's own options live here: a change to them rebuilds too.
-  const recorded = { [LOCK_FILE]: hashOf(LOCK_FILE), "bin/compiled-entry.js": hashOf("bin/compiled-entry.js") };
-  for (const input of Object.keys(result.metafile.inputs).sort()) {
-    if (!input.includes("node_modules/") && !input.includes(":")) recorded[input] = hashOf(input);
-  }
+  const files = [LOCK_FILE, "bin/compiled-entry.js", ...Object.keys(result.metafile.inputs).filter((i) => !i.includes("node_modules/") && !i.includes(":")).sort()];
+  const recorded = Object.fromEntries(files.map((file) => [file, { hash: hashOf(file), stamp: stamp(file) }]));
   fs.mkdirSync(BUILD_DIR, { recursive: true });
   // Temp file, then rename: a concurrent start sees the old bundle or the new one, never half of one.
   const temp = `${bundle}.${process.pid}.tmp`;

@@ -6,23 +6,35 @@ import { resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { setDecisionLogSink } from "../lambdas/scope-checker/decision-log";
 import { DEFAULT_CREDENTIALS_FILE, LocalCredentialsFileError, readCredentialsFile } from "../local/credentials-file";
-import { startLocalEnvironment, UnknownEnvironmentError } from "../local/local-environment";
 import type { Environment } from "../model/model-types";
 import { connect } from "node:net";
 import { CommandFailure, EXIT_FAILURE, EXIT_OK, reportFailure, warningLine } from "../model/command-voice";
-import { formatCheck, readyToDeploy, runDoctor } from "./doctor";
 import { configWarnings } from "../model/config-warnings";
 import { expandScopes, resolveCaller, type Caller, type CallerFlags } from "./caller";
 import { ClientDisabledError, readClientCredentialsSecret, SecretLookupError } from "./client-secret-store";
 import { TokenClientError } from "./errors";
 import { fetchWithToken } from "./fetch-with-token";
-import { DEFAULT_CONFIG_FILE, environmentOf, loadModel } from "./load-model";
-import { formatSmokeTable, runSmoke, type SmokeCredentials, type SmokeTarget } from "./smoke";
+import { DEFAULT_CONFIG_FILE } from "./config-file";
+import type { SmokeCredentials, SmokeTarget } from "./smoke";
 import { readStackOutputs, StackOutputsError } from "./stack-outputs";
 import { createTokenClient } from "./token-client";
 import { UsageError } from "./usage-error";
 
 const DEFAULT_ENVIRONMENT = "dev";
+
+/**
+ * Loaded on first use: `m2m token` and `m2m call` need neither the config's validator (zod
+ * builds its schemas at load), nor the offline environment, the smoke runner or the doctor.
+ * Loading them up front cost every call tens of milliseconds.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const configModel = () => require("./load-model") as typeof import("./load-model");
+const loadModel = (file: string) => configModel().loadModel(file);
+const environmentOf = (model: Parameters<typeof import("./load-model").environmentOf>[0], name: string) => configModel().environmentOf(model, name);
+const offline = () => require("../local/local-environment") as typeof import("../local/local-environment");
+const smoke = () => require("./smoke") as typeof import("./smoke");
+const doctor = () => require("./doctor") as typeof import("./doctor");
+/* eslint-enable @typescript-eslint/no-require-imports */
 /** What stops `m2m dev`: Ctrl+C, kill/npm/CI, a closed terminal. */
 const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
@@ -253,6 +265,7 @@ async function smokeCommand(args: readonly string[], io: Io): Promise<number> {
     target = { apiUrl: outputs.invokeUrl, tokenEndpoint: outputs.tokenEndpoint, credentials, cutOffClients };
   }
 
+  const { runSmoke, formatSmokeTable } = smoke();
   const report = await reachable(target.apiUrl, () => runSmoke({ model, environment, target }));
   io.stdout(`${formatSmokeTable(report)}\n`);
   return report.failed === 0 ? 0 : 1;
@@ -285,7 +298,7 @@ async function devCommand(args: readonly string[], io: Io): Promise<number> {
 
   let local;
   try {
-    local = await startLocalEnvironment({
+    local = await offline().startLocalEnvironment({
       model,
       environment: values.env,
       port,
@@ -311,6 +324,7 @@ async function doctorCommand(args: readonly string[], io: Io): Promise<number> {
   if (positionals.length > 0) throw new UsageError(`doctor takes no arguments, got "${positionals[0]}"`);
   const model = loadModel(values.config);
   for (const name of values.env ?? []) environmentOf(model, name);
+  const { runDoctor, formatCheck, readyToDeploy } = doctor();
   const results = await runDoctor({ model, env: io.env, ...(values.env === undefined ? {} : { environments: values.env }) });
   io.stdout(results.map((r) => `${formatCheck(r)}\n`).join(""));
   if (readyToDeploy(results)) return EXIT_OK;
@@ -323,7 +337,7 @@ function userFacing(error: unknown): { usage: boolean } | undefined {
   if (error instanceof UsageError) return { usage: true };
   const known =
     error instanceof LocalCredentialsFileError || error instanceof StackOutputsError || error instanceof SecretLookupError ||
-    error instanceof TokenClientError || error instanceof UnknownEnvironmentError;
+    error instanceof TokenClientError || error instanceof offline().UnknownEnvironmentError;
   return known ? { usage: false } : undefined;
 }
 

@@ -9,7 +9,7 @@ import { ConfigValidationError } from "../model/problems";
 import { validateConfig } from "../model/validate";
 import { UsageError } from "./usage-error";
 
-export const DEFAULT_CONFIG_FILE = "m2m.config.ts";
+export { DEFAULT_CONFIG_FILE } from "./config-file";
 
 export function loadModel(configFile: string): M2MModel {
   let config: unknown;
