@@ -8,6 +8,9 @@
  *   frame per tick, and --no-color. The output is kept, repeated lines folded, and when the
  *   command fails Terraform's own error (the first `Error:` block) is printed FIRST, then the log.
  *
+ * `deploy` and `diff` run `m2m doctor` first, for the stacks named on the command line (all when
+ * none is), and stop when a check fails; M2M_SKIP_PREFLIGHT=1 skips it.
+ *
  * `cdktf` is looked up on PATH (npm puts node_modules/.bin first), then in node_modules/.bin.
  */
 "use strict";
@@ -18,6 +21,33 @@ const [command, ...args] = process.argv.slice(2);
 if (command === undefined) {
   process.stderr.write("usage: node bin/cdktf-run.js <deploy|diff|destroy|...> [cdktf options]\n");
   process.exit(2);
+}
+
+/** cdktf's options that take a value: what follows them is not a stack name. */
+const VALUE_OPTIONS = new Set(["-a", "--app", "-o", "--output", "--outputs-file", "--parallelism", "--terraform-parallelism", "--var", "--var-file", "--log-level"]);
+
+function stacksNamed(argv) {
+  const stacks = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--") break;
+    if (arg.startsWith("-")) {
+      if (VALUE_OPTIONS.has(arg)) i++;
+      continue;
+    }
+    stacks.push(arg);
+  }
+  return stacks;
+}
+
+if ((command === "deploy" || command === "diff") && !process.env.M2M_SKIP_PREFLIGHT) {
+  const { spawnSync } = require("node:child_process");
+  const envs = stacksNamed(args).flatMap((name) => ["--env", name]);
+  const doctor = spawnSync(process.execPath, [path.join(__dirname, "m2m.js"), "doctor", ...envs], { stdio: "inherit" });
+  if (doctor.status !== 0) {
+    process.stderr.write(`${command}: stopped before cdktf: m2m doctor found a problem (see above; M2M_SKIP_PREFLIGHT=1 skips the check)\n`);
+    process.exit(doctor.status ?? 1);
+  }
 }
 
 const env = { ...process.env, CHECKPOINT_DISABLE: "1" };

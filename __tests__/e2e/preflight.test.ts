@@ -166,7 +166,7 @@ describe("npm run deploy / diff off a terminal (bin/cdktf-run.js)", () => {
         "exit 1",
       ].join("\n"),
     );
-    const result = await run([join(ROOT, "bin", "cdktf-run.js"), "diff", "dev"], { PATH: `${bin}:/usr/bin:/bin`, HOME: dir });
+    const result = await run([join(ROOT, "bin", "cdktf-run.js"), "diff", "dev"], { PATH: `${bin}:/usr/bin:/bin`, HOME: dir, M2M_SKIP_PREFLIGHT: "1" });
     expect(result.code).toBe(1);
     expect(result.stdout).toBe("");
     const lines = result.stderr.trimEnd().split("\n");
@@ -174,6 +174,25 @@ describe("npm run deploy / diff off a terminal (bin/cdktf-run.js)", () => {
     expect(lines).toContain("CI set");
     expect(lines).toContain("args: diff dev --no-color");
     expect(result.stderr).not.toContain("⠋");
+  });
+});
+
+describe("npm run deploy / diff run m2m doctor first", () => {
+  it("for the stacks named, and stop before cdktf when a check fails", async () => {
+    const marker = join(dir, "cdktf-ran");
+    const bin = fakeProgram("cdktf", `touch ${marker}`);
+    const home = mkdtempSync(join(dir, "deploy-home-"));
+    const result = await run([join(ROOT, "bin", "cdktf-run.js"), "deploy", "prod", "--auto-approve", "--outputs-file", "outputs.json"], {
+      PATH: bin,
+      HOME: home,
+      TF_CLI_CONFIG_FILE: join(home, "none.rc"),
+      M2M_TERRAFORM_REGISTRY: `http://127.0.0.1:${await closedPort()}/`,
+    });
+    const checks = result.stdout.trimEnd().split("\n").map((l) => l.replace(/: .*/, ""));
+    expect(checks).toEqual(["FAIL  terraform", "FAIL  provider", "FAIL  aws credentials", "warn  aws region", "FAIL  state of prod", "ok    logging role"]);
+    expect(result.stderr).toBe("m2m doctor: 4 check(s) failed; fix them before cdktf deploy\ndeploy: stopped before cdktf: m2m doctor found a problem (see above; M2M_SKIP_PREFLIGHT=1 skips the check)\n");
+    expect(result.code).toBe(1);
+    expect(existsSync(marker)).toBe(false);
   });
 });
 
