@@ -16,6 +16,7 @@ const SLOW = [
   "<rootDir>/__tests__/security/cli.test.ts",
   "<rootDir>/__tests__/reports/report-cli.test.ts",
   "<rootDir>/__tests__/terraform/",
+  "<rootDir>/__tests__/constructs/account-role-handover.test.ts",
   "<rootDir>/__tests__/emulator/",
 ];
 
