@@ -2,7 +2,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { tempDir } from "../support/synth";
+import { synthDefault, tempDir } from "../support/synth";
 
 const root = path.resolve(__dirname, "../..");
 
@@ -70,4 +70,14 @@ test("a config file that does not compile: exit 1 with one line naming the place
   expect(result.status).toBe(1);
   expect(result.stderr.trim().split("\n")).toHaveLength(1);
   expect(result.stderr).toContain(`synth: cannot load ${configFile}: Transform failed with 1 error: ${configFile}:2:`);
+});
+
+test("the compiled entry (bundle, code cache, its cdktf load-time trims) writes byte for byte what synthesis in-process writes", () => {
+  const outdir = path.join(tempDir("compiled-vs-in-process"), "cdktf.out");
+  const result = synth({ CDKTF_OUTDIR: outdir });
+  expect(result.status).toBe(0);
+  const inProcess = synthDefault();
+  for (const [name, stack] of Object.entries(inProcess)) {
+    expect(fs.readFileSync(path.join(outdir, "stacks", name, "cdk.tf.json"), "utf8")).toBe(stack.text);
+  }
 });
