@@ -1,12 +1,9 @@
 /**
  * JSON access logs for the stage: who called (client id from either authorizer), what, with
  * which result and latency. Never the token: API Gateway logs only the fields named here.
- * Optionally manages the account-level CloudWatch role API Gateway needs to write logs.
+ * They need the account-level CloudWatch role (api-gateway-account-role.ts, or made outside).
  */
-import { ApiGatewayAccount } from "@cdktf/provider-aws/lib/api-gateway-account";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import type { TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import { named } from "./terraform-names";
@@ -34,7 +31,8 @@ export interface ApiAccessLogsProps {
   readonly restApiId: string;
   readonly stageName: string;
   readonly retentionInDays: number;
-  readonly manageAccountRole: boolean;
+  /** The account's logging role setting, when this stack manages it: logging waits for it. */
+  readonly accountSetting?: TerraformResource;
 }
 
 export class ApiAccessLogs extends Construct {
@@ -45,7 +43,7 @@ export class ApiAccessLogs extends Construct {
    */
   readonly executionLogGroup: CloudwatchLogGroup;
   /** What the stage must wait for: the account's logging role, when managed here. */
-  readonly prerequisites: TerraformResource[] = [];
+  readonly prerequisites: TerraformResource[];
 
   constructor(scope: Construct, id: string, props: ApiAccessLogsProps) {
     super(scope, id);
@@ -63,30 +61,7 @@ export class ApiAccessLogs extends Construct {
       }),
       "execution_logs",
     );
-    if (props.manageAccountRole) {
-      const role = named(
-        new IamRole(this, "account-role", {
-          name: `${props.namePrefix}-apigw-cloudwatch`,
-          assumeRolePolicy: JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [{ Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: "sts:AssumeRole" }],
-          }),
-        }),
-        "api_gateway_cloudwatch",
-      );
-      const attachment = named(
-        new IamRolePolicyAttachment(this, "account-role-policy", {
-          role: role.name,
-          policyArn: "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs",
-        }),
-        "api_gateway_cloudwatch",
-      );
-      const account = named(
-        new ApiGatewayAccount(this, "account", { cloudwatchRoleArn: role.arn, dependsOn: [attachment] }),
-        "account",
-      );
-      this.prerequisites.push(account);
-    }
+    this.prerequisites = props.accountSetting ? [props.accountSetting] : [];
   }
 
   get stageSettings() {

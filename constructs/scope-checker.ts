@@ -97,6 +97,9 @@ export class ScopeChecker extends Construct {
         memorySize: props.settings.memoryMb,
         timeout: props.settings.timeoutSeconds,
         tracingConfig: { mode: "Active" },
+        // JSON log events, so the fail-closed metric filter (a JSON pattern) can match the
+        // checker's records; levels explicit, so the plan shows no drift from AWS's defaults.
+        loggingConfig: { logFormat: "JSON", applicationLogLevel: "INFO", systemLogLevel: "INFO" },
         ...(props.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: props.reservedConcurrency }),
         environment: {
           variables: {
