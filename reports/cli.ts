@@ -14,13 +14,15 @@
  */
 import { relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { EXIT_FAILURE, InvalidConfigError, reportFailure, warningLine } from "../model/command-voice";
+import { configWarnings } from "../model/config-warnings";
 import type { M2MModel } from "../model/model-types";
 import { ConfigValidationError } from "../model/problems";
 import { validateConfig } from "../model/validate";
 import { diffModels } from "./access-diff";
 import { renderAccessDiffMarkdown } from "./access-diff-markdown";
 import { loadConfigModule } from "./config-loader";
-import { BaseConfigError, BaseRefError, ConfigLoadError, firstLine, InvalidConfigError, ReportUsageError } from "./errors";
+import { BaseConfigError, BaseRefError, ConfigLoadError, firstLine, ReportUsageError } from "./errors";
 import { loadModelAtRef } from "./git-base-config";
 import { ACCESS_DIFF_FILE, environmentReportFiles, writeReportFiles, type ReportFile } from "./report-files";
 import { codeChangesOf, configCodeFindings, renderCodeChangeNotice } from "./code-change-notice";
@@ -92,6 +94,8 @@ function validateHead(raw: unknown, file: string): M2MModel {
   }
 }
 
+const write = (text: string) => process.stderr.write(text);
+
 function run(argv: readonly string[]): void {
   const options = parseOptions(argv);
   const configFile = resolve(options.config);
@@ -100,6 +104,7 @@ function run(argv: readonly string[]): void {
     options.headModel === undefined
       ? validateHead(loadConfigModule(configFile, shown(configFile)), shown(configFile))
       : readModelInput(resolve(options.headModel), shown(resolve(options.headModel)));
+  for (const warning of configWarnings(head)) write(`${warningLine("report", warning)}\n`);
 
   const files: ReportFile[] = environmentReportFiles(head);
   let diffSummary: string | undefined;
@@ -139,16 +144,17 @@ function withCodeChangeNotice(markdown: string, changedFilesFile: string | undef
   return [marker, notice, ...rest].join("\n");
 }
 
-function fail(lines: readonly string[]): never {
-  process.stderr.write(`${lines.join("\n")}\n`);
-  process.exit(1);
-}
-
 try {
   run(process.argv.slice(2));
 } catch (error) {
-  if (error instanceof InvalidConfigError || error instanceof BaseConfigError) fail([`report: ${error.message}`, ...error.problemLines().map((l) => `  ${l}`)]);
-  if (error instanceof ReportUsageError || error instanceof ConfigLoadError || error instanceof BaseRefError || error instanceof ModelInputError) fail([`report: ${error.message}`]);
-  // A bug, not a user mistake: still one line, with the stack on request.
-  fail([`report: unexpected error: ${firstLine(error)}${process.env.M2M_DEBUG ? `\n${(error as Error).stack ?? ""}` : " (set M2M_DEBUG=1 for the stack)"}`]);
+  if (error instanceof BaseConfigError) {
+    // The base config's problems, worded as for the working tree's.
+    write(`report: ${error.message}\n${error.problemLines().map((l) => `  ${l}\n`).join("")}`);
+    process.exit(EXIT_FAILURE);
+  }
+  process.exit(
+    reportFailure("report", error, write, {
+      userFacing: (e) => (e instanceof ReportUsageError ? { usage: true } : e instanceof ConfigLoadError || e instanceof BaseRefError || e instanceof ModelInputError ? { usage: false } : undefined),
+    }),
+  );
 }

@@ -12,7 +12,7 @@ import { isDeepStrictEqual } from "node:util";
 import type { M2MModel } from "../model/model-types";
 import { ConfigValidationError } from "../model/problems";
 import { validateConfig } from "../model/validate";
-import { InvalidConfigError } from "./errors";
+import { InvalidConfigError } from "../model/command-voice";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const strictJson = require("../.github/plan-guard/strict-json.js") as { parseStrictJson(text: string): unknown };

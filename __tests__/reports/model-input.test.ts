@@ -13,7 +13,7 @@ import defaultConfig from "../../m2m.config";
 import { tempDir } from "../support/synth";
 import { codeChangesOf, configCodeFindings, renderCodeChangeNotice } from "../../reports/code-change-notice";
 import { ModelInputError, modelInputText, readModelInput } from "../../reports/model-input";
-import { InvalidConfigError } from "../../reports/errors";
+import { InvalidConfigError } from "../../model/command-voice";
 
 const ROOT = resolve(__dirname, "..", "..");
 const TSX = join(ROOT, "node_modules", ".bin", "tsx");
@@ -108,7 +108,7 @@ describe("reading a model file on the trusted side", () => {
       return undefined;
     })();
     expect(error).toBeInstanceOf(InvalidConfigError);
-    expect((error as InvalidConfigError).problemLines().join("\n")).toContain("no-such-scope");
+    expect(JSON.stringify((error as InvalidConfigError).problems)).toContain("no-such-scope");
   });
 
   it("refuses a missing file, and writes no model for a config that is not plain data", () => {
@@ -140,13 +140,13 @@ describe("report CLI with model files", () => {
   writeFileSync(join(dir, "dup.json"), modelInputText(defaultConfig).replace(/^\{/, '{"routes": [],'));
 
   it.each([
-    [["--base-model", "base.json"], /^report: --base-model needs --head-model/],
-    [["--head-model", "base.json", "--base", "HEAD", "--base-model", "base.json"], /^report: --base and --base-model are two ways/],
-    [["--head-model", "dup.json", "--base-model", "base.json"], /^report: cannot use the model file dup\.json: duplicate key "routes"/],
-    [["--head-model", "base.json", "--base-model", "base.json", "--changed-files", "none.txt"], /^report: --changed-files none\.txt: no such file/],
-  ])("refuses %j with one line and exit 1", (args, message) => {
+    [["--base-model", "base.json"], /^report: --base-model needs --head-model/, 2],
+    [["--head-model", "base.json", "--base", "HEAD", "--base-model", "base.json"], /^report: --base and --base-model are two ways/, 2],
+    [["--head-model", "dup.json", "--base-model", "base.json"], /^report: cannot use the model file dup\.json: duplicate key "routes"/, 1],
+    [["--head-model", "base.json", "--base-model", "base.json", "--changed-files", "none.txt"], /^report: --changed-files none\.txt: no such file/, 2],
+  ])("refuses %j with one line (usage mistakes exit 2, a bad model file 1)", (args, message, status) => {
     const run = tsx(dir, [join(ROOT, "reports", "cli.ts"), ...args, "--out", "out"]);
-    expect(run.status).toBe(1);
+    expect(run.status).toBe(status);
     expect(run.stderr).toMatch(message);
     expect(run.stderr.trim().split("\n")).toHaveLength(1);
   });
