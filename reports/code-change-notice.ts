@@ -31,8 +31,12 @@ export function codeChangesOf(changedFiles: readonly string[]): CodeChanges {
 /** Files listed in the notice; the rest are counted. */
 const MAX_LISTED = 40;
 
-/** Names whose use makes a config more than data: it can then behave differently in CI, at deploy time and in review. */
-const CODE_WORDS = ["process", "globalThis", "require", "eval", "Function", "fetch", "setTimeout", "setInterval", "setImmediate", "queueMicrotask", "__dirname", "__filename", "Buffer", "Date", "Math"];
+/**
+ * Names whose use makes a config more than data: it can then behave differently in CI, at deploy
+ * time and in review. (The two module-path names are spelled in parts: the compiled entry points
+ * replace those identifiers in the source text, string literals included.)
+ */
+const CODE_WORDS = ["process", "globalThis", "require", "eval", "Function", "fetch", "setTimeout", "setInterval", "setImmediate", "queueMicrotask", ...["dirname", "filename"].map((n) => `__${n}`), "Buffer", "Date", "Math"];
 
 /**
  * What in the config's TEXT (read, never run: the trusted side has it from GitHub's API) makes it

@@ -7,7 +7,7 @@ import { formatProblem, type ConfigProblem } from "../model/problems";
 /** Wrong command-line arguments. */
 export class ReportUsageError extends Error {
   constructor(detail: string) {
-    super(`${detail} (usage: npm run report [-- --base <git ref>] [--out <dir>] [--config <file>], or -- --head-model <file> [--base-model <file>] [--changed-files <file>] [--out <dir>])`);
+    super(`${detail} (usage: npm run report [-- --base <git ref>] [--out <dir>] [--config <file>])`);
     this.name = "ReportUsageError";
   }
 }
