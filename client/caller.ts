@@ -7,7 +7,7 @@
  *   `--client-secret`/`M2M_CLIENT_SECRET`, `--token-endpoint`/`M2M_TOKEN_ENDPOINT`, `--api-url`/`M2M_API_URL`.
  */
 import { readCredentialsFile, type LocalClientCredentials } from "../local/credentials-file";
-import { readClientCredentialsSecret } from "./client-secret-store";
+import { sharedSecretReader } from "./client-secret-store";
 import { readStackOutputs } from "./stack-outputs";
 import { UsageError } from "./usage-error";
 
@@ -30,6 +30,8 @@ export interface Caller {
   readonly clientSecret: string;
   /** Stage base URL when the source knows it (needed by `m2m call`). */
   readonly apiUrl: string | undefined;
+  /** Re-reads the credentials from where they came (Secrets Manager), after a rotation; absent for flags. */
+  readonly reloadCredentials?: () => Promise<{ clientId: string; clientSecret: string }>;
 }
 
 function pickLocalClient(clients: readonly LocalClientCredentials[], name: string | undefined, file: string): LocalClientCredentials {
@@ -53,7 +55,9 @@ export async function resolveCaller(flags: CallerFlags, environment: NodeJS.Proc
   if (flags.local) {
     const file = readCredentialsFile(flags.localFile);
     const client = pickLocalClient(file.clients, flags.client, flags.localFile);
-    return { tokenEndpoint: file.tokenEndpoint, clientId: client.clientId, clientSecret: client.clientSecret, apiUrl: apiUrlOverride ?? file.apiUrl };
+    // The offline environment rewrites its file after `m2m secret rotate --local`.
+    const reloadCredentials = async () => pickLocalClient(readCredentialsFile(flags.localFile).clients, client.name, flags.localFile);
+    return { tokenEndpoint: file.tokenEndpoint, clientId: client.clientId, clientSecret: client.clientSecret, apiUrl: apiUrlOverride ?? file.apiUrl, reloadCredentials };
   }
 
   if (flags.outputs !== undefined) {
@@ -61,13 +65,15 @@ export async function resolveCaller(flags: CallerFlags, environment: NodeJS.Proc
     if (flags.client === undefined) throw new UsageError(`choose a client with --client NAME (outputs list: ${Object.keys(outputs.clientSecretArns).join(", ")})`);
     const arn = outputs.clientSecretArns[flags.client];
     if (arn === undefined) throw new UsageError(`no client "${flags.client}" in the outputs of "${flags.env}" (they list: ${Object.keys(outputs.clientSecretArns).join(", ")})`);
-    const stored = await readClientCredentialsSecret(arn);
-    return { tokenEndpoint: outputs.tokenEndpoint, clientId: stored.clientId, clientSecret: stored.clientSecret, apiUrl: apiUrlOverride ?? outputs.invokeUrl };
+    const secret = sharedSecretReader(arn);
+    const stored = await secret.read();
+    return { tokenEndpoint: outputs.tokenEndpoint, clientId: stored.clientId, clientSecret: stored.clientSecret, apiUrl: apiUrlOverride ?? outputs.invokeUrl, reloadCredentials: secret.read };
   }
 
   if (flags.secretId !== undefined) {
-    const stored = await readClientCredentialsSecret(flags.secretId);
-    return { tokenEndpoint: flags.tokenEndpoint ?? stored.tokenEndpoint, clientId: stored.clientId, clientSecret: stored.clientSecret, apiUrl: apiUrlOverride };
+    const secret = sharedSecretReader(flags.secretId);
+    const stored = await secret.read();
+    return { tokenEndpoint: flags.tokenEndpoint ?? stored.tokenEndpoint, clientId: stored.clientId, clientSecret: stored.clientSecret, apiUrl: apiUrlOverride, reloadCredentials: secret.read };
   }
 
   const clientId = flags.clientId ?? environment.M2M_CLIENT_ID;

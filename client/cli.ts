@@ -6,7 +6,7 @@ import { resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { setDecisionLogSink } from "../lambdas/scope-checker/decision-log";
 import { DEFAULT_CREDENTIALS_FILE, LocalCredentialsFileError, readCredentialsFile } from "../local/credentials-file";
-import { startLocalEnvironment, UnknownEnvironmentError } from "../local/local-environment";
+import { LOCAL_AWS_CREDENTIALS, startLocalEnvironment, UnknownEnvironmentError } from "../local/local-environment";
 import type { Environment } from "../model/model-types";
 import { resolveCaller, type CallerFlags } from "./caller";
 import { ClientDisabledError, readClientCredentialsSecret, SecretLookupError } from "./client-secret-store";
@@ -14,6 +14,7 @@ import { TokenClientError } from "./errors";
 import { fetchWithToken } from "./fetch-with-token";
 import { DEFAULT_CONFIG_FILE, environmentOf, loadModel } from "./load-model";
 import { formatSmokeTable, runSmoke, type SmokeCredentials, type SmokeTarget } from "./smoke";
+import { rotateClientSecret, SecretRotationError } from "./secret-rotate";
 import { readStackOutputs, StackOutputsError } from "./stack-outputs";
 import { createTokenClient } from "./token-client";
 import { UsageError } from "./usage-error";
@@ -29,6 +30,7 @@ commands:
   call METHOD PATH         call the API with a token, print status and body
   smoke                    check every route against every client; non-zero exit on any mismatch
   dev                      run the offline environment (token endpoint + API) on 127.0.0.1
+  secret rotate            rotate a client's secret now (Secrets Manager RotateSecret)
   help                     print this text (also --help, -h)
 
 credentials (token, call), from exactly one source:
@@ -45,6 +47,8 @@ call:   --data JSON                     send JSON as the body, with content-type
 smoke:  --local [--local-file FILE] | --outputs FILE --env NAME      [--config FILE]
 dev:    [--env NAME] [--port N] [--access-log] [--config FILE] [--local-file FILE]
         defaults: --env ${DEFAULT_ENVIRONMENT}, --port 0 (any free port), --config ${DEFAULT_CONFIG_FILE}, --local-file ${DEFAULT_CREDENTIALS_FILE}
+secret rotate:  --env NAME --client NAME [--config FILE]      the deployed secret <api>/<env>/<client> (AWS credentials from the environment)
+                --local --client NAME [--local-file FILE]     the running offline environment's
 `;
 
 interface Io {
@@ -85,12 +89,21 @@ const devOptions = {
   "access-log": { type: "boolean", default: false },
 } as const satisfies ParseArgsConfig["options"];
 
+const secretRotateOptions = {
+  local: { type: "boolean", default: false },
+  "local-file": { type: "string", default: DEFAULT_CREDENTIALS_FILE },
+  env: { type: "string" },
+  client: { type: "string" },
+  config: { type: "string", default: DEFAULT_CONFIG_FILE },
+} as const satisfies ParseArgsConfig["options"];
+
 /** The options each command accepts. */
-export const COMMAND_OPTIONS: Readonly<Record<"token" | "call" | "smoke" | "dev", NonNullable<ParseArgsConfig["options"]>>> = {
+export const COMMAND_OPTIONS: Readonly<Record<"token" | "call" | "smoke" | "dev" | "secret rotate", NonNullable<ParseArgsConfig["options"]>>> = {
   token: credentialOptions,
   call: callOptions,
   smoke: smokeOptions,
   dev: devOptions,
+  "secret rotate": secretRotateOptions,
 };
 
 /** parseArgs with its multi-sentence errors cut to one line. */
@@ -259,11 +272,38 @@ async function devCommand(args: readonly string[], io: Io): Promise<number> {
   return 0;
 }
 
+async function secretCommand(args: readonly string[], io: Io): Promise<number> {
+  const [action, ...rest] = args;
+  if (action !== "rotate") throw new UsageError(`unknown secret command ${action === undefined ? "(none)" : `"${action}"`} (secret rotate; see m2m --help)`);
+  const { values, positionals } = parse(rest, secretRotateOptions, true);
+  if (positionals.length > 0) throw new UsageError(`secret rotate takes no arguments, got "${positionals[0]}"`);
+  if (values.client === undefined) throw new UsageError("secret rotate needs --client NAME");
+  if (values.local === (values.env !== undefined)) throw new UsageError("secret rotate needs exactly one target: --local, or --env NAME");
+  if (values.local) {
+    const file = readCredentialsFile(values["local-file"]);
+    const client = file.clients.find((c) => c.name === values.client);
+    if (!client?.secretArn) throw new UsageError(`no client "${values.client}" with a secret in ${values["local-file"]} (it has: ${file.clients.map((c) => c.name).join(", ")})`);
+    await rotateClientSecret(client.secretArn, { endpoint: new URL(file.tokenEndpoint).origin, region: client.secretArn.split(":")[3]!, credentials: LOCAL_AWS_CREDENTIALS });
+    io.stdout(`m2m secret rotate: rotated ${values.client} in the offline "${file.environment}" environment; ${values["local-file"]} holds the new secret, the previous one stays valid until the next rotation\n`);
+    return 0;
+  }
+  const model = loadModel(values.config);
+  const environment = environmentOf(model, values.env!);
+  const client = environment.clients.find((c) => c.name === values.client);
+  if (!client) throw new UsageError(`no client "${values.client}" in environment "${environment.name}" (it has: ${environment.clients.map((c) => c.name).join(", ")})`);
+  if (client.disabled) throw new UsageError(`client "${client.name}" is disabled in "${environment.name}": it has no secret to rotate`);
+  const secretId = `${model.api.name}/${environment.name}/${client.name}`;
+  const version = await rotateClientSecret(secretId, { region: environment.region });
+  io.stdout(`m2m secret rotate: rotation of ${secretId} started (version ${version}); Secrets Manager runs the rotation function now, see its log group for the outcome\n`);
+  return 0;
+}
+
 /** Errors that are the user's to fix: their message is the whole story. */
 function isUserFacing(error: unknown): error is Error {
   return (
     error instanceof UsageError || error instanceof LocalCredentialsFileError || error instanceof StackOutputsError ||
-    error instanceof SecretLookupError || error instanceof TokenClientError || error instanceof UnknownEnvironmentError
+    error instanceof SecretLookupError || error instanceof TokenClientError || error instanceof UnknownEnvironmentError ||
+    error instanceof SecretRotationError
   );
 }
 
@@ -279,6 +319,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         return await smokeCommand(rest, io);
       case "dev":
         return await devCommand(rest, io);
+      case "secret":
+        return await secretCommand(rest, io);
       case undefined:
       case "help":
       case "--help":
@@ -286,7 +328,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         io.stdout(HELP);
         return command === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command "${command}" (token, call, smoke, dev; see m2m --help)`);
+        throw new UsageError(`unknown command "${command}" (token, call, smoke, dev, secret; see m2m --help)`);
     }
   } catch (error) {
     if (isUserFacing(error)) {
