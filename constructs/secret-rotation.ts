@@ -18,6 +18,7 @@ import type { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanage
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
 import { AssetType, Fn, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
+import { ROTATION_COGNITO_ACTIONS, ROTATION_KMS_ACTIONS, ROTATION_SECRETS_MANAGER_ACTIONS } from "../model/rotation-grants";
 import { named } from "./terraform-names";
 
 export interface SecretRotationProps {
@@ -43,15 +44,6 @@ const assumeRolePolicy = JSON.stringify({
   Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
 });
 
-/** What each rotation step calls: no more (createSecret/finishSecret list, add, delete; every step reads and stages). */
-export const ROTATION_COGNITO_ACTIONS = ["cognito-idp:AddUserPoolClientSecret", "cognito-idp:ListUserPoolClientSecrets", "cognito-idp:DeleteUserPoolClientSecret"] as const;
-export const ROTATION_SECRETS_MANAGER_ACTIONS = [
-  "secretsmanager:DescribeSecret",
-  "secretsmanager:GetSecretValue",
-  "secretsmanager:ListSecretVersionIds",
-  "secretsmanager:PutSecretValue",
-  "secretsmanager:UpdateSecretVersionStage",
-] as const;
 
 export class SecretRotation extends Construct {
   readonly role: IamRole;
@@ -121,7 +113,7 @@ export class SecretRotation extends Construct {
             {
               Sid: "ClientSecretsKeyThroughSecretsManager",
               Effect: "Allow",
-              Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+              Action: [...ROTATION_KMS_ACTIONS],
               Resource: keyArn,
               Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${this.props.region}.amazonaws.com` } },
             },
