@@ -6,7 +6,7 @@
 import type { Construct } from "constructs";
 import type { Environment } from "../model/model-types";
 import type { AuthorizationServer } from "./authorization-server";
-import { ClientSecrets } from "./client-secrets";
+import { ClientSecrets, secretRecoveryWindowDays } from "./client-secrets";
 import { ClientSecretsKey } from "./client-secrets-key";
 import { SecretRotation } from "./secret-rotation";
 
@@ -56,7 +56,7 @@ export function createClientCredentials(scope: Construct, props: ClientCredentia
       consumers: c.consumers,
     })),
     tokenEndpoint: auth.tokenEndpoint,
-    recoveryWindowInDays: env.deletionProtection ? 30 : 7,
+    recoveryWindowInDays: secretRecoveryWindowDays(env),
     kmsKeyArn: key.key.arn,
   });
   rotation?.rotate(

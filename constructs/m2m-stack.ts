@@ -11,14 +11,13 @@ import { scopeCheckerAllowList } from "../model/access";
 import { invokeUrl } from "../model/aws-urls";
 import type { Environment, M2MModel } from "../model/model-types";
 import { Alarms } from "./alarms";
-import { ApiAccessLogs } from "./api-access-logs";
+import { ACCOUNT_ROLE_ADDRESSES, ApiAccessLogs } from "./api-access-logs";
 import { ApiMethodSettings } from "./api-method-settings";
 import { ApiWaf } from "./api-waf";
 import { AuthorizationServer } from "./authorization-server";
 import { createClientCredentials } from "./client-credentials";
 import { ProtectedRestApi } from "./protected-rest-api";
 import { ScopeChecker } from "./scope-checker";
-import { createSourceIpPolicy } from "./source-ip-policy";
 import { named } from "./terraform-names";
 import { UserPoolWaf } from "./user-pool-waf";
 
@@ -36,6 +35,10 @@ export class M2MStack extends TerraformStack {
     const { model, environment: env } = props;
     super(scope, env.name);
     this.configureBackend(env);
+    if (!(env.accessLogs.enabled && env.accessLogs.manageAccountRole)) {
+      // Forget (never destroy) the account-wide logging role if this stack managed it before.
+      this.addOverride("removed", ACCOUNT_ROLE_ADDRESSES.map((from) => ({ from, lifecycle: { destroy: false } })));
+    }
 
     new AwsProvider(this, "aws", {
       region: env.region,
@@ -45,10 +48,11 @@ export class M2MStack extends TerraformStack {
     const namePrefix = `${model.api.name}-${env.name}`;
     let archiveProvider: ArchiveProvider | undefined;
     const needsArchiveProvider = () => void (archiveProvider ??= new ArchiveProvider(this, "archive")); // zips the bundles
+    const restApiDescription = `${model.api.resourceServerName} (${env.name})`;
     const restApi = named(
       new ApiGatewayRestApi(this, "rest-api", {
         name: namePrefix,
-        description: `${model.api.resourceServerName} (${env.name})`,
+        description: restApiDescription,
         endpointConfiguration: { types: ["REGIONAL"] },
       }),
       "rest_api",
@@ -71,7 +75,6 @@ export class M2MStack extends TerraformStack {
       needsArchiveProvider();
       scopeChecker = new ScopeChecker(this, "scope-checker", {
         namePrefix,
-        restApiId: restApi.id,
         restApiExecutionArn: restApi.executionArn,
         userPoolId: auth.userPool.id,
         resourceServerIdentifier: auth.resourceServer.identifier,
@@ -93,18 +96,20 @@ export class M2MStack extends TerraformStack {
           manageAccountRole: env.accessLogs.manageAccountRole,
         })
       : undefined;
-    const sourceIpPolicy = env.allowedSourceIps.length > 0 ? createSourceIpPolicy(this, restApi, env.allowedSourceIps) : undefined;
-
     const api = new ProtectedRestApi(this, "api", {
       restApi,
-      realm: model.api.name,
       stageName: env.stageName,
-      routes: model.routes,
-      userPoolArn: auth.userPool.arn,
-      scopeIdentifier: (name) => auth.scopeIdentifier(name),
-      scopeCheckerAuthorizer: scopeChecker?.authorizer,
+      definition: {
+        title: namePrefix,
+        description: restApiDescription,
+        realm: model.api.name,
+        routes: model.routes,
+        userPoolArn: auth.userPool.arn,
+        scopeIdentifier: (name) => auth.scopeIdentifier(name),
+        scopeChecker: scopeChecker ? { invokeArn: scopeChecker.function.invokeArn, resultTtlSeconds: model.scopeChecker.resultTtlSeconds } : undefined,
+        allowedSourceIps: env.allowedSourceIps,
+      },
       stageOptions: accessLogs ? { ...accessLogs.stageSettings, dependsOn: accessLogs.prerequisites } : undefined,
-      deploymentParts: sourceIpPolicy ? [sourceIpPolicy] : [],
     });
 
     new ApiMethodSettings(this, "method-settings", {
@@ -118,7 +123,7 @@ export class M2MStack extends TerraformStack {
       new UserPoolWaf(this, "user-pool-waf", { namePrefix, userPool: auth.userPool, rateLimitPer5Minutes: env.waf.tokenEndpointRateLimitPer5Minutes, logRetentionDays: env.logRetentionDays });
     }
     if (env.alarms.enabled) {
-      new Alarms(this, "alarms", { namePrefix, restApiName: restApi.name, stageName: env.stageName, scopeChecker: scopeChecker ? { functionName: scopeChecker.function.functionName, logGroupName: scopeChecker.logGroup.name } : undefined, emails: env.alarms.emails });
+      new Alarms(this, "alarms", { namePrefix, region: env.region, restApiName: restApi.name, stageName: env.stageName, scopeChecker: scopeChecker ? { functionName: scopeChecker.function.functionName, logGroupName: scopeChecker.logGroup.name } : undefined, emails: env.alarms.emails });
     }
 
     const secrets = createClientCredentials(this, { apiName: model.api.name, environment: env, auth, secretRotationBundle: props.secretRotationBundle, needsArchiveProvider });
@@ -142,9 +147,15 @@ export class M2MStack extends TerraformStack {
     }
   }
 
-  /** Local state next to the project by default (a relative path, so the output stays portable). */
+  /**
+   * Local state next to the project by default (a relative path, so the output stays portable).
+   * `required_version` names the oldest Terraform that has every feature the stack uses:
+   * `removed` blocks (1.7) always, S3 native locking `use_lockfile` (1.10) without a DynamoDB table.
+   */
   private configureBackend(env: Environment): void {
     const backend = env.backend;
+    const usesLockfile = backend.type === "s3" && !backend.dynamodbTable;
+    this.addOverride("terraform.required_version", usesLockfile ? ">= 1.10.0" : ">= 1.7.0");
     if (backend.type === "local") {
       new LocalBackend(this, { path: backend.path });
       return;
@@ -158,6 +169,6 @@ export class M2MStack extends TerraformStack {
       ...(backend.dynamodbTable ? { dynamodbTable: backend.dynamodbTable } : {}),
     });
     // Without a DynamoDB table, lock with S3 itself (Terraform >= 1.10).
-    if (!backend.dynamodbTable) this.addOverride("terraform.backend.s3.use_lockfile", true);
+    if (usesLockfile) this.addOverride("terraform.backend.s3.use_lockfile", true);
   }
 }

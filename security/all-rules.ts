@@ -1,5 +1,6 @@
 /** The rule suite, in the order the table prints it. */
 import { accessTokenValidityRule } from "./rules/access-token-validity";
+import { accountLoggingProtectedRule } from "./rules/account-logging-protected";
 import { alarmActionsRule } from "./rules/alarm-actions";
 import { clientFlowsRule } from "./rules/client-flows";
 import { clientSecretSettingsRule } from "./rules/client-secret-settings";
@@ -18,6 +19,7 @@ import { portablePathsRule } from "./rules/portable-paths";
 import { roleTrustPolicyRule } from "./rules/role-trust-policy";
 import { rotationNotFoughtRule } from "./rules/rotation-not-fought";
 import { secretConsumersRule } from "./rules/secret-consumers";
+import { secretRecoveryWindowRule } from "./rules/secret-recovery-window";
 import { sensitiveOutputsRule } from "./rules/sensitive-outputs";
 import { secretsConfinedRule } from "./rules/secrets-confined";
 import { snsEncryptionRule } from "./rules/sns-encryption";
@@ -44,6 +46,7 @@ export const ALL_RULES: readonly SecurityRule[] = [
   tokenEndpointGuardRule,
   sourceIpPolicyRule,
   methodSettingsDataTraceRule,
+  accountLoggingProtectedRule,
   clientFlowsRule,
   clientSecretSettingsRule,
   accessTokenValidityRule,
@@ -61,6 +64,7 @@ export const ALL_RULES: readonly SecurityRule[] = [
   clientSecretsKeyRule,
   secretConsumersRule,
   rotationNotFoughtRule,
+  secretRecoveryWindowRule,
   stateBackendEncryptionRule,
   snsEncryptionRule,
   alarmActionsRule,
