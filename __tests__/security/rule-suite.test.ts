@@ -70,18 +70,18 @@ describe("a config with every option on", () => {
     expect(checkedBy("M2M-IAM-001")).toEqual(expect.arrayContaining(["aws_iam_role.secret_rotation", "aws_iam_role_policy.secret_rotation_access"]));
     expect(checkedBy("M2M-LAM-001")).toEqual(expect.arrayContaining(["aws_lambda_permission.secret_rotation_auditor", "aws_lambda_permission.secret_rotation_shop"]));
     expect(checkedBy("M2M-LAM-001")).not.toContain("aws_lambda_permission.secret_rotation_finance");
-    expect(checkedBy("M2M-SEC-003")).toEqual(expect.arrayContaining(["aws_secretsmanager_secret.client_shop", "aws_kms_key.client_secrets"]));
-    expect(checkedBy("M2M-SEC-004")).toEqual(["aws_secretsmanager_secret_policy.client_auditor"]);
-    expect(checkedBy("M2M-SEC-005")).toEqual(
+    expect(checkedBy("M2M-KMS-001")).toEqual(expect.arrayContaining(["aws_secretsmanager_secret.client_shop", "aws_kms_key.client_secrets"]));
+    expect(checkedBy("M2M-KMS-002")).toEqual(["aws_secretsmanager_secret_policy.client_auditor"]);
+    expect(checkedBy("M2M-ROT-001")).toEqual(
       expect.arrayContaining(["aws_secretsmanager_secret_rotation.client_auditor", "aws_secretsmanager_secret_version.client_auditor_initial", "aws_secretsmanager_secret_version.client_finance", "output.client_secrets"]),
     );
-    expect([...checkedBy("M2M-API-009")].sort()).toEqual([
+    expect([...checkedBy("M2M-WAF-001")].sort()).toEqual([
       "aws_wafv2_web_acl.api",
       "aws_wafv2_web_acl.user_pool",
       "aws_wafv2_web_acl_logging_configuration.api_waf",
       "aws_wafv2_web_acl_logging_configuration.user_pool_waf",
     ]);
-    expect(checkedBy("M2M-API-010")).toEqual(expect.arrayContaining(["aws_wafv2_web_acl.api", "aws_cognito_user_pool.user_pool"]));
+    expect(checkedBy("M2M-WAF-002")).toEqual(expect.arrayContaining(["aws_wafv2_web_acl.api", "aws_cognito_user_pool.user_pool"]));
     expect(checkedBy("M2M-IAM-003")).toEqual(["aws_iam_role_policy_attachment.api_gateway_cloudwatch"]);
     expect([...checkedBy("M2M-LOG-001")].sort()).toEqual([
       "aws_cloudwatch_log_group.access_logs",

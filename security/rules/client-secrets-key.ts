@@ -1,5 +1,5 @@
 /**
- * M2M-SEC-003: client secrets are encrypted with a customer-managed, rotating key of the stack,
+ * M2M-KMS-001: client secrets are encrypted with a customer-managed, rotating key of the stack,
  * and that key's policy admits nobody but the account (administration through IAM), and others
  * only to decrypt (or, for the rotation role, generate data keys) through Secrets Manager for
  * this stack's secrets: `kms:ViaService` = secretsmanager.<region>.amazonaws.com and a
@@ -32,7 +32,7 @@ function statementProblem(statement: PolicyStatement): string | undefined {
 }
 
 export const clientSecretsKeyRule: SecurityRule = {
-  id: "M2M-SEC-003",
+  id: "M2M-KMS-001",
   rationale: "Client secrets use a rotating customer-managed key of the stack whose policy admits the account as admin and others only to decrypt through Secrets Manager, for these secrets",
   resourceTypes: ["aws_secretsmanager_secret", "aws_kms_key"],
   check({ json }) {

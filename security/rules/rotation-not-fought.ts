@@ -1,5 +1,5 @@
 /**
- * M2M-SEC-005: Terraform does not fight secret rotation. A rotating secret's versions ignore
+ * M2M-ROT-001: Terraform does not fight secret rotation. A rotating secret's versions ignore
  * changes to `secret_string` (after creation the rotation function owns the value; otherwise the
  * next apply writes the first, since deleted, secret back as current: an outage), no output reads
  * the `client_secret` of the app client behind such a secret (it goes stale), and the rotation
@@ -16,7 +16,7 @@ function ignoresValue(lifecycle: unknown): boolean {
 }
 
 export const rotationNotFoughtRule: SecurityRule = {
-  id: "M2M-SEC-005",
+  id: "M2M-ROT-001",
   rationale: "A rotating secret's versions ignore secret_string, nothing outputs its app client's stale client_secret, and a function of this stack rotates it on a schedule: the plan after a rotation is empty",
   resourceTypes: ["aws_secretsmanager_secret_rotation", "aws_secretsmanager_secret_version", "output"],
   check({ json }) {

@@ -1,5 +1,5 @@
 /**
- * M2M-SEC-004: a client secret's resource policy lets named IAM principals read that secret's
+ * M2M-KMS-002: a client secret's resource policy lets named IAM principals read that secret's
  * current value, and nothing else: no wildcard principal, no action beyond GetSecretValue and
  * DescribeSecret, public policies blocked.
  */
@@ -12,7 +12,7 @@ const READ_ACTIONS = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeS
 const IAM_PRINCIPAL = /^arn:aws(-[a-z]+)*:iam::\d{12}:(role|user)\/.+$/;
 
 export const secretConsumersRule: SecurityRule = {
-  id: "M2M-SEC-004",
+  id: "M2M-KMS-002",
   rationale: "A secret policy admits named IAM roles or users to read that one secret (GetSecretValue, DescribeSecret) and blocks public policies: a partner reads its own credentials, nothing more",
   resourceTypes: ["aws_secretsmanager_secret_policy"],
   check({ json }) {

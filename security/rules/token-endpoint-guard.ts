@@ -1,5 +1,5 @@
 /**
- * M2M-API-010: when the API has a web ACL, the token endpoint has one too: the user pool is
+ * M2M-WAF-002: when the API has a web ACL, the token endpoint has one too: the user pool is
  * associated with a web ACL whose rate rule is scoped to `/oauth2/token`, and the stage's ACL
  * runs AWS's known-bad-inputs rule group. A guarded API behind an unguarded token endpoint
  * still lets one source exhaust the account's client-credentials quota (and bill).
@@ -26,7 +26,7 @@ function hasKnownBadInputs(acl: TerraformResource): boolean {
 }
 
 export const tokenEndpointGuardRule: SecurityRule = {
-  id: "M2M-API-010",
+  id: "M2M-WAF-002",
   rationale: "A stack whose stage has a web ACL also guards its token endpoint (a user-pool web ACL rate-limiting /oauth2/token per IP), and the stage's ACL blocks known bad inputs",
   resourceTypes: ["aws_wafv2_web_acl_association", "aws_wafv2_web_acl"],
   check({ json }) {

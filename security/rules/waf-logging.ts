@@ -1,5 +1,5 @@
 /**
- * M2M-API-009: every web ACL logs to a CloudWatch log group of the stack (named
+ * M2M-WAF-001: every web ACL logs to a CloudWatch log group of the stack (named
  * `aws-waf-logs-*`, as WAF requires) with the `authorization` header redacted: the token
  * endpoint receives client secrets in it (HTTP Basic), the API bearer tokens.
  */
@@ -8,7 +8,7 @@ import { OutcomeRecorder, type SecurityRule } from "../rule";
 import { blocksOf, blockOf, findByAddress, resourcesOf } from "../terraform-json";
 
 export const wafLoggingRule: SecurityRule = {
-  id: "M2M-API-009",
+  id: "M2M-WAF-001",
   rationale: "Each web ACL logs to an aws-waf-logs-* log group of the stack with the Authorization header redacted, so blocked and allowed sources can be investigated without copying credentials",
   resourceTypes: ["aws_wafv2_web_acl", "aws_wafv2_web_acl_logging_configuration"],
   check({ json }) {
