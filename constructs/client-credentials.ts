@@ -34,6 +34,7 @@ export function createClientCredentials(scope: Construct, props: ClientCredentia
       region: env.region,
       userPoolId: auth.userPool.id,
       userPoolArn: auth.userPool.arn,
+      tokenEndpoint: auth.tokenEndpoint,
       graceSeconds: env.secretRotationGraceSeconds,
       logRetentionDays: env.logRetentionDays,
       bundleFile: props.secretRotationBundle,

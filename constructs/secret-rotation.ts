@@ -27,6 +27,8 @@ export interface SecretRotationProps {
   readonly region: string;
   readonly userPoolId: string;
   readonly userPoolArn: string;
+  /** The only URL testSecret sends a pending secret to. */
+  readonly tokenEndpoint: string;
   readonly graceSeconds: number;
   readonly logRetentionDays: number;
   /** Path of the bundled handler (`index.mjs`), built once per synth. */
@@ -92,7 +94,7 @@ export class SecretRotation extends Construct {
         // testSecret retries a refused new secret for up to ~8 s; each step makes a handful of API calls.
         timeout: 60,
         tracingConfig: { mode: "Active" },
-        environment: { variables: { USER_POOL_ID: props.userPoolId, GRACE_PERIOD_SECONDS: String(props.graceSeconds) } },
+        environment: { variables: { USER_POOL_ID: props.userPoolId, TOKEN_ENDPOINT: props.tokenEndpoint, GRACE_PERIOD_SECONDS: String(props.graceSeconds) } },
         dependsOn: [this.logGroup, logPolicy],
       }),
       "secret_rotation",

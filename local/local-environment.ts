@@ -179,7 +179,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
         const sdk = { endpoint: url, region: environment.region, credentials: LOCAL_AWS_CREDENTIALS };
         rotate = createRotationHandler(
           contextFromEnvironment(
-            { USER_POOL_ID: userPool.userPoolId, GRACE_PERIOD_SECONDS: String(options.rotationGraceSeconds ?? 0) },
+            { USER_POOL_ID: userPool.userPoolId, TOKEN_ENDPOINT: tokenEndpointUrl, GRACE_PERIOD_SECONDS: String(options.rotationGraceSeconds ?? 0) },
             { cognito: new CognitoIdentityProviderClient(sdk), secretsManager: new SecretsManagerClient(sdk), log: () => undefined, sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 50))) },
           ),
         );

@@ -41,7 +41,9 @@ describe("rotation in production (on by default, every 30 days, per-client overr
       source_code_hash: "${data.archive_file.secret_rotation.output_base64sha256}",
       tracing_config: { mode: "Active" },
       role: "${aws_iam_role.secret_rotation.arn}",
-      environment: { variables: { USER_POOL_ID: "${aws_cognito_user_pool.user_pool.id}", GRACE_PERIOD_SECONDS: "86400" } },
+      environment: {
+        variables: { USER_POOL_ID: "${aws_cognito_user_pool.user_pool.id}", TOKEN_ENDPOINT: "https://m2m-demo-prod.auth.eu-west-1.amazoncognito.com/oauth2/token", GRACE_PERIOD_SECONDS: "86400" },
+      },
       depends_on: ["aws_cloudwatch_log_group.secret_rotation", "aws_iam_role_policy.secret_rotation_logs"],
     });
     expect(resourceOf(prod, "aws_cloudwatch_log_group", "secret_rotation")).toMatchObject({ name: "/aws/lambda/m2m-demo-api-prod-secret-rotation", retention_in_days: 365 });

@@ -29,7 +29,7 @@ const logLines: Record<string, unknown>[] = [];
 
 function context(graceSeconds: number): RotationContext {
   return contextFromEnvironment(
-    { USER_POOL_ID: env.userPoolId, GRACE_PERIOD_SECONDS: String(graceSeconds) },
+    { USER_POOL_ID: env.userPoolId, TOKEN_ENDPOINT: env.tokenEndpoint, GRACE_PERIOD_SECONDS: String(graceSeconds) },
     { cognito, secretsManager, now: () => Date.now() + clockOffsetMs, sleep: async () => undefined, log: (e) => logLines.push(e) },
   );
 }
@@ -223,6 +223,19 @@ describe("a step that fails part way leaves the old and the new secret usable", 
     expect((await stored("AWSCURRENT")).clientSecret).toBe(pending.clientSecret);
     expect(await tokenStatus(original.clientId, original.clientSecret)).toBe(200);
     expect(await tokenStatus(pending.clientId, pending.clientSecret)).toBe(200);
+  });
+
+  test("a pending value naming another token endpoint is refused before the secret is sent anywhere", async () => {
+    const token = begin();
+    await step(0, "createSecret", token);
+    const pending = await stored("AWSPENDING");
+    // Someone with PutSecretValue rewrites the pending version to point at their server (same token, so a new version is refused: use a fresh rotation).
+    const other = begin();
+    const arn = env.secretArns.get(CLIENT)!;
+    await secretsManager.send(new PutSecretValueCommand({ SecretId: arn, ClientRequestToken: other, SecretString: JSON.stringify({ ...pending, tokenEndpoint: "https://attacker.example/oauth2/token" }), VersionStages: ["AWSPENDING"] }));
+    const before = env.metrics.requests;
+    await expect(step(0, "testSecret", other)).rejects.toThrow(/not this environment's/);
+    expect(env.metrics.requests).toBe(before);
   });
 
   test("ListUserPoolClientSecrets throttled: createSecret fails before touching anything, the retry succeeds", async () => {

@@ -1,7 +1,8 @@
 /**
  * Lambda entry point of the client-secret rotation function (one per environment), invoked by
  * Secrets Manager with `{Step, SecretId, ClientRequestToken}`. Environment: `USER_POOL_ID` (the
- * only pool whose clients it rotates; its role allows no other) and `GRACE_PERIOD_SECONDS`. Logs
+ * only pool whose clients it rotates; its role allows no other), `TOKEN_ENDPOINT` (the only URL a
+ * pending secret is ever sent to, whatever the secret's value says) and `GRACE_PERIOD_SECONDS`. Logs
  * one JSON line per step outcome with ids only: never a secret value, a token or the event.
  */
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
@@ -24,10 +25,13 @@ export function contextFromEnvironment(env: NodeJS.ProcessEnv, overrides: Partia
   if (!userPoolId) throw new RotationConfigError("USER_POOL_ID", "must be set");
   const grace = Number(env.GRACE_PERIOD_SECONDS ?? "86400");
   if (!Number.isInteger(grace) || grace < 0) throw new RotationConfigError("GRACE_PERIOD_SECONDS", "must be a whole number of seconds, 0 or more");
+  const tokenEndpoint = env.TOKEN_ENDPOINT;
+  if (!tokenEndpoint) throw new RotationConfigError("TOKEN_ENDPOINT", "must be set");
   return {
-    cognito: new CognitoIdentityProviderClient({}),
-    secretsManager: new SecretsManagerClient({}),
+    cognito: overrides.cognito ?? new CognitoIdentityProviderClient({}),
+    secretsManager: overrides.secretsManager ?? new SecretsManagerClient({}),
     userPoolId,
+    tokenEndpoint,
     graceSeconds: grace,
     fetch: (input, init) => fetch(input, init),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

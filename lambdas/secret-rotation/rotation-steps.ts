@@ -48,6 +48,12 @@ export interface RotationContext {
   readonly secretsManager: SecretsManagerClient;
   /** The environment's user pool: the only one whose clients this function rotates. */
   readonly userPoolId: string;
+  /**
+   * The environment's token endpoint: testSecret sends the pending secret here and nowhere else
+   * (a secret whose value names another endpoint is refused, so whoever can write the secret
+   * cannot make the function post a fresh credential to a server of theirs).
+   */
+  readonly tokenEndpoint: string;
   /** How long a secret must have been current before the one it replaced may be deleted. */
   readonly graceSeconds: number;
   readonly fetch: FetchLike;
@@ -156,7 +162,8 @@ async function testSecret(ctx: RotationContext, event: RotationEvent): Promise<v
   if (state.stagesOfToken.includes("AWSCURRENT")) return;
   const pending = await readVersion(ctx, state.arn, { VersionId: event.ClientRequestToken, VersionStage: "AWSPENDING" });
   if (!pending) throw new RotationStateError(state.arn, `no AWSPENDING value for version ${event.ClientRequestToken}`);
-  const refused = await obtainToken({ tokenEndpoint: pending.tokenEndpoint, clientId: pending.clientId, clientSecret: pending.clientSecret, fetch: ctx.fetch, sleep: ctx.sleep });
+  if (pending.tokenEndpoint !== ctx.tokenEndpoint) throw new RotationStateError(state.arn, `the secret names token endpoint ${pending.tokenEndpoint}, not this environment's ${ctx.tokenEndpoint}`);
+  const refused = await obtainToken({ tokenEndpoint: ctx.tokenEndpoint, clientId: pending.clientId, clientSecret: pending.clientSecret, fetch: ctx.fetch, sleep: ctx.sleep });
   if (refused !== undefined) throw new PendingSecretRejectedError(state.arn, refused);
   ctx.log({ event: "pending-secret-tested", secret: state.arn, clientId: pending.clientId });
 }
