@@ -11,6 +11,13 @@ import { defaultLocalStatePath, localStateLocation, localStateProblem } from "./
 import { normalizePath, parsePath, routeKey, pathKey, segmentText } from "./paths";
 import type { ConfigProblem } from "./problems";
 
+/**
+ * The tags every stack sets through the provider's default_tags (constructs/m2m-stack.ts); a
+ * test holds this list to the synthesized stack. A user tag with one of these keys would be
+ * overwritten without a word, so it is refused.
+ */
+export const PROJECT_TAG_KEYS = ["Project", "Api", "Environment", "ManagedBy"] as const;
+
 type Raw = Record<string, unknown>;
 const isObject = (v: unknown): v is Raw => typeof v === "object" && v !== null && !Array.isArray(v);
 const arrayOf = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
@@ -154,11 +161,6 @@ function checkEnvironments(problems: ConfigProblem[], environments: unknown[]): 
   environments.forEach((env, i) => {
     checkThrottling(problems, isObject(env) ? env.throttling : undefined, `environments[${i}].throttling`);
     checkRegion(problems, stringAt(env, "region"), `environments[${i}].region`, true);
-    const accessLogs = isObject(env) ? env.accessLogs : undefined;
-    if (isObject(accessLogs) && accessLogs.manageAccountRole === true && (accessLogs.enabled ?? stringAt(env, "kind") === "production") !== true) {
-      // The role is managed only alongside access logs; without them the stack releases it (README, "Lifecycle").
-      problems.push({ path: `environments[${i}].accessLogs.manageAccountRole`, rule: "needs accessLogs.enabled (without access logs the stack does not manage the account's logging role: it hands it over)", value: true });
-    }
     const alarms = isObject(env) ? env.alarms : undefined;
     const emails = arrayOf(isObject(alarms) ? alarms.emails : undefined);
     const subscriptions = new Map<string, string>();
@@ -177,6 +179,9 @@ function checkEnvironments(problems: ConfigProblem[], environments: unknown[]): 
     if (isObject(env) && isObject(env.tags)) {
       for (const key of Object.keys(env.tags)) {
         if (key.toLowerCase().startsWith("aws:")) problems.push({ path: `environments[${i}].tags[${JSON.stringify(key)}]`, rule: 'must not start with "aws:" (reserved by AWS)', value: key });
+        else if ((PROJECT_TAG_KEYS as readonly string[]).includes(key)) {
+          problems.push({ path: `environments[${i}].tags.${key}`, rule: `is set by the project's default tags (${PROJECT_TAG_KEYS.join(", ")}) and would be overridden: choose another key`, value: env.tags[key] });
+        }
       }
     }
     const backend = isObject(env) ? env.backend : undefined;
