@@ -62,7 +62,9 @@ export async function readClientCredentialsSecret(secretId: string, access: Secr
   // The SDK prints a multi-line notice about future Node.js versions on stderr; the CLI's stderr
   // is for one-line errors. Users who want the notice can set the variable to "false".
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-  const { SecretsManagerClient, GetSecretValueCommand } = await import("@aws-sdk/client-secrets-manager");
+  // Loaded on first use (require, not import(): the CommonJS build and jest's transform both keep it synchronous).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { SecretsManagerClient, GetSecretValueCommand } = require("@aws-sdk/client-secrets-manager") as typeof import("@aws-sdk/client-secrets-manager");
   const region = access.region ?? regionOfArn(secretId);
   const client = new SecretsManagerClient({
     ...(region ? { region } : {}),

@@ -16,7 +16,8 @@ export class SecretRotationError extends Error {
 /** Starts a rotation; resolves with the new version id (the rotation token). */
 export async function rotateClientSecret(secretId: string, access: SecretsManagerAccess = {}): Promise<string> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-  const { SecretsManagerClient, RotateSecretCommand } = await import("@aws-sdk/client-secrets-manager");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { SecretsManagerClient, RotateSecretCommand } = require("@aws-sdk/client-secrets-manager") as typeof import("@aws-sdk/client-secrets-manager");
   const client = new SecretsManagerClient({
     ...(access.region ? { region: access.region } : {}),
     ...(access.endpoint ? { endpoint: access.endpoint, maxAttempts: 1 } : {}),

@@ -171,11 +171,11 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     nowSeconds,
     rotationFunction: async (event) => {
       if (!rotate) {
-        const [{ createRotationHandler, contextFromEnvironment }, { CognitoIdentityProviderClient }, { SecretsManagerClient }] = await Promise.all([
-          import("../lambdas/secret-rotation/handler"),
-          import("@aws-sdk/client-cognito-identity-provider"),
-          import("@aws-sdk/client-secrets-manager"),
-        ]);
+        /* eslint-disable @typescript-eslint/no-require-imports */
+        const { createRotationHandler, contextFromEnvironment } = require("../lambdas/secret-rotation/handler") as typeof import("../lambdas/secret-rotation/handler");
+        const { CognitoIdentityProviderClient } = require("@aws-sdk/client-cognito-identity-provider") as typeof import("@aws-sdk/client-cognito-identity-provider");
+        const { SecretsManagerClient } = require("@aws-sdk/client-secrets-manager") as typeof import("@aws-sdk/client-secrets-manager");
+        /* eslint-enable @typescript-eslint/no-require-imports */
         const sdk = { endpoint: url, region: environment.region, credentials: LOCAL_AWS_CREDENTIALS };
         rotate = createRotationHandler(
           contextFromEnvironment(
