@@ -39,7 +39,9 @@ test("concurrent callers share one re-read (one Secrets Manager call)", async ()
   let reads = 0;
   const reader = sharedSecretReader("arn:aws:secretsmanager:eu-west-1:000000000000:secret:x", {}, async (): Promise<StoredClientCredentials> => {
     reads++;
-    await new Promise((r) => setTimeout(r, 20));
+    // Long enough that the second client's refusal lands while the first read is in flight, even
+    // on a loaded 2-core machine (the sharing is what is tested, not the timing).
+    await new Promise((r) => setTimeout(r, 1000));
     return { clientId: real.clientId, clientSecret: real.clientSecret, tokenEndpoint: env.tokenEndpoint, scopes: [] };
   });
   const tokens = clientWith(reader.read);
