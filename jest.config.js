@@ -18,6 +18,9 @@ const SLOW = [
   "<rootDir>/__tests__/terraform/",
   "<rootDir>/__tests__/constructs/account-role-handover.test.ts",
   "<rootDir>/__tests__/emulator/",
+  "<rootDir>/__tests__/reports/model-input.test.ts",
+  "<rootDir>/__tests__/security/plan-guard-bypasses.test.ts",
+  "<rootDir>/__tests__/secret-rotation/",
 ];
 
 const shared = {
