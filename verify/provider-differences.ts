@@ -66,8 +66,9 @@ export function typesOfStacks(stackFiles: readonly string[]): string[] {
 
 /** The table for the stacks of the verified configs (synthesized into a temporary directory). */
 export async function currentDifferencesTable(outdir: string): Promise<string> {
-  const { providerWorkspace } = await import("./provider-workspace");
-  const { synthesizeStacks, VERIFIED_CONFIGS } = await import("./verified-configs");
+  // Loaded here, not at the top: the table's pure parts are used without synthesis or Terraform.
+  const { providerWorkspace } = require("./provider-workspace") as typeof import("./provider-workspace");
+  const { synthesizeStacks, VERIFIED_CONFIGS } = require("./verified-configs") as typeof import("./verified-configs");
   const files = (["default", "all-options"] as const).flatMap((name) =>
     synthesizeStacks(name, VERIFIED_CONFIGS[name]().config, path.join(outdir, name)).map((s) => path.join(s.dir, "cdk.tf.json")),
   );
