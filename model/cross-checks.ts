@@ -3,6 +3,7 @@
  * the raw input alongside the schema, guarding every access, so one run reports all problems.
  */
 import { scopeCheckerAllowList } from "./access";
+import { checkBackends } from "./backend-checks";
 import { ACCESS_TOKEN_VALIDITY, NAMING, QUOTAS, SECONDS_PER_UNIT } from "./aws-limits";
 import { invokeUrl, scopeIdentifier } from "./aws-urls";
 import { defaultLocalStatePath, localStateLocation, localStateProblem } from "./local-state";
@@ -229,6 +230,7 @@ export function crossCheck(input: unknown): ConfigProblem[] {
   const environments = arrayOf(input.environments);
   const envNames = new Set(environments.map((e) => stringAt(e, "name")).filter((n): n is string => n !== undefined));
   checkRoutes(problems, arrayOf(input.routes), scopes);
+  checkBackends(problems, arrayOf(input.routes), stringAt(input.api, "name"), [...envNames]);
   checkEnvironments(problems, environments);
   checkClients(problems, arrayOf(input.clients), scopes, envNames);
   checkEnvironmentQuotas(problems, arrayOf(input.clients), environments, arrayOf(input.routes));

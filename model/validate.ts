@@ -6,6 +6,7 @@ import type { z } from "zod";
 import { configSchema, type ParsedConfig } from "./config-schema";
 import { crossCheck } from "./cross-checks";
 import { defaultLocalStatePath } from "./local-state";
+import { resolveBackends } from "./backend-checks";
 import type { Client, Environment, M2MModel, Route } from "./model-types";
 import { normalizePath, routeKey } from "./paths";
 import { ConfigValidationError, formatPath, type ConfigProblem } from "./problems";
@@ -35,9 +36,10 @@ function problemsFromIssue(issue: z.core.$ZodIssue, input: unknown): ConfigProbl
         value: valueAt(input, [...issue.path, key]),
       }));
     case "invalid_union": {
-      // The only union is the backend, discriminated by `type`; zod points at the discriminator.
+      // The unions are the state backend and the route backend, discriminated by `type`; zod points at the discriminator.
       const at = issue.path[issue.path.length - 1] === "type" ? issue.path : [...issue.path, "type"];
-      return [{ path: formatPath(at), rule: 'must be "local" or "s3"', value: valueAt(input, at) }];
+      const rule = at[0] === "routes" ? 'must be "mock", "lambda", "lambda-arn" or "http"' : 'must be "local" or "s3"';
+      return [{ path: formatPath(at), rule, value: valueAt(input, at) }];
     }
     default:
       return [{ path, rule: issue.message, value }];
@@ -56,13 +58,15 @@ function resolveClient(raw: ParsedConfig["clients"][number], env: string): Clien
 }
 
 function resolve(parsed: ParsedConfig): M2MModel {
-  const routes: Route[] = parsed.routes.map((r) => {
+  const backends = resolveBackends(parsed.routes);
+  const routes: Route[] = parsed.routes.map((r, i) => {
     const path = normalizePath(r.path);
     return {
       method: r.method,
       path,
       scopes: r.scopes,
       authorizer: r.authorizer ?? "cognito",
+      backend: backends.routeBackends[i]!,
       response: { status: r.response?.status ?? 200, body: r.response?.body ?? {} },
       ...(r.description === undefined ? {} : { description: r.description }),
       ...(r.throttling === undefined ? {} : { throttling: r.throttling }),
@@ -96,6 +100,7 @@ function resolve(parsed: ParsedConfig): M2MModel {
   return {
     api: parsed.api,
     routes,
+    backendFunctions: backends.functions,
     environments,
     scopeChecker: {
       resultTtlSeconds: parsed.scopeChecker?.resultTtlSeconds ?? 300,
