@@ -1,11 +1,12 @@
 /**
- * Builds the cdktf App from a validated model: the scope checker's bundle once, then one stack
+ * Builds the cdktf App from a validated model: the scope checker's and each backend function's
+ * bundle once, then one stack
  * per environment, then synthesis into `<outdir>/stacks/<env>/cdk.tf.json`.
  */
 import * as path from "node:path";
 import { App } from "cdktf";
 import type { M2MModel } from "../model/model-types";
-import { bundleLambda, SCOPE_CHECKER_ENTRY } from "./lambda-bundle";
+import { bundleBackendFunctions, bundleLambda, SCOPE_CHECKER_ENTRY } from "./lambda-bundle";
 import { M2MStack } from "./m2m-stack";
 
 export interface BuildAppOptions {
@@ -17,9 +18,10 @@ export function buildApp(model: M2MModel, options: BuildAppOptions): App {
   const scopeCheckerBundle = needsChecker
     ? bundleLambda({ entry: SCOPE_CHECKER_ENTRY, outFile: path.resolve(options.outdir, "bundles", "scope-checker", "index.mjs") }).outFile
     : undefined;
+  const backendBundles = bundleBackendFunctions(model.backendFunctions, path.resolve(options.outdir, "bundles", "backends"));
   // No stack traces in the metadata: they hold absolute paths and would make output machine-specific.
   const app = new App({ outdir: options.outdir, stackTraces: false });
-  for (const environment of model.environments) new M2MStack(app, { model, environment, scopeCheckerBundle });
+  for (const environment of model.environments) new M2MStack(app, { model, environment, scopeCheckerBundle, backendBundles });
   return app;
 }
 

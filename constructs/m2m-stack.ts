@@ -15,6 +15,7 @@ import { ApiAccessLogs } from "./api-access-logs";
 import { ApiMethodSettings } from "./api-method-settings";
 import { ApiWaf } from "./api-waf";
 import { AuthorizationServer } from "./authorization-server";
+import { BackendFunctions } from "./backend-functions";
 import { ClientSecrets } from "./client-secrets";
 import { ProtectedRestApi } from "./protected-rest-api";
 import { ScopeChecker } from "./scope-checker";
@@ -26,6 +27,8 @@ export interface M2MStackProps {
   readonly environment: Environment;
   /** The scope checker's bundle, when a route uses it. */
   readonly scopeCheckerBundle?: string;
+  /** Each backend function's bundle, by function key. */
+  readonly backendBundles?: ReadonlyMap<string, string>;
 }
 
 export class M2MStack extends TerraformStack {
@@ -60,10 +63,11 @@ export class M2MStack extends TerraformStack {
     });
 
     const checkerRoutes = model.routes.filter((r) => r.authorizer === "scope-checker");
+    // Zips the bundles of the scope checker and the backend functions.
+    if (checkerRoutes.length > 0 || model.backendFunctions.length > 0) new ArchiveProvider(this, "archive");
     let scopeChecker: ScopeChecker | undefined;
     if (checkerRoutes.length > 0) {
       if (!props.scopeCheckerBundle) throw new Error("routes use the scope checker but no bundle was built");
-      new ArchiveProvider(this, "archive"); // zips the bundle
       scopeChecker = new ScopeChecker(this, "scope-checker", {
         namePrefix,
         restApiId: restApi.id,
@@ -78,6 +82,20 @@ export class M2MStack extends TerraformStack {
         bundleFile: props.scopeCheckerBundle,
       });
     }
+
+    const backends = model.routes.some((r) => r.backend.type === "lambda" || r.backend.type === "lambda-arn")
+      ? new BackendFunctions(this, "backends", {
+          apiName: model.api.name,
+          environmentName: env.name,
+          functions: model.backendFunctions,
+          routes: model.routes,
+          restApiExecutionArn: restApi.executionArn,
+          logRetentionDays: env.logRetentionDays,
+          bundleFiles: props.backendBundles ?? new Map(),
+        })
+      : undefined;
+
+    void backends; // TODO(i10): integrations plug into constructs/route-integration.ts once the redesign lands
 
     const accessLogs = env.accessLogs.enabled
       ? new ApiAccessLogs(this, "access-logs", {

@@ -26,6 +26,9 @@ import type { ConfigProblem } from "./problems";
 type Raw = Record<string, unknown>;
 const isObject = (v: unknown): v is Raw => typeof v === "object" && v !== null && !Array.isArray(v);
 
+/** The scope checker is `<api>-<env>-scope-checker`: no backend may take its name. */
+const RESERVED_FUNCTION_KEY = "scope-checker";
+
 /** The settings of one function that routes sharing it must agree on. */
 const SHARED_SETTINGS = ["memoryMb", "timeoutSeconds", "permissions", "environment"] as const;
 
@@ -100,7 +103,9 @@ export function checkBackends(problems: ConfigProblem[], routes: readonly unknow
     const handler = `${ref.file}#${ref.exportName}`;
     const key = functionKeyOf(ref);
     const sameKey = keys.get(key);
-    if (sameKey && sameKey.handler !== handler) {
+    if (key === RESERVED_FUNCTION_KEY) {
+      problems.push({ path: `${at}.handler`, rule: `makes the function name part "${key}", which the scope checker's function and role use; rename the file or the export`, value: backend.handler });
+    } else if (sameKey && sameKey.handler !== handler) {
       problems.push({ path: `${at}.handler`, rule: `makes the function name part "${key}", as ${sameKey.handler} does (at ${sameKey.path}); rename the file or the export`, value: backend.handler });
     } else if (!sameKey) keys.set(key, { handler, path: `${at}.handler` });
 
