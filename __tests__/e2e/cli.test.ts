@@ -85,12 +85,15 @@ describe("against a running offline environment", () => {
   it("token --local prints a token the API accepts; call prints status and body", async () => {
     const [token, call] = await Promise.all([
       runCli(["token", "--local", "--local-file", localFile, "--client", "reader"]),
-      runCli(["call", "post", "/payments", "--data", '{"amount":1}', "--local", "--local-file", localFile, "--client", "billing"]),
+      runCli(["call", "post", "/payments", "--data", '{"amount":1250,"currency":"EUR"}', "--local", "--local-file", localFile, "--client", "billing"]),
     ]);
     expect(token.code).toBe(0);
     const res = await fetch(`${env.apiUrl}/premium`, { headers: { authorization: `Bearer ${token.stdout.trim()}` } });
     expect(res.status).toBe(200);
-    expect(call).toEqual({ code: 0, stdout: 'HTTP 202\n{\n  "status": "accepted"\n}\n', stderr: "" });
+    // POST /payments is the real handler (backends/payments.ts): it names the calling client.
+    expect({ code: call.code, stderr: call.stderr, status: call.stdout.split("\n")[0] }).toEqual({ code: 0, stderr: "", status: "HTTP 202" });
+    const billing = readCredentialsFile(localFile).clients.find((c) => c.name === "billing")!;
+    expect(JSON.parse(call.stdout.slice(call.stdout.indexOf("\n") + 1))).toMatchObject({ status: "accepted", clientId: billing.clientId, payment: { amount: 1250, currency: "EUR" } });
   });
 });
 
