@@ -49,7 +49,7 @@ describe("the default config, offline", () => {
       const tokens = createTokenClient({ tokenEndpoint: env.tokenEndpoint, clientId: credentials.clientId, clientSecret: credentials.clientSecret });
       for (const route of defaultModel.routes) {
         // A payment body: the mock routes ignore it, POST /payments (backends/payments.ts) accepts it.
-        const init = route.method === "POST" ? { body: PAYMENT, headers: { "content-type": "application/json" } } : { headers: {} };
+        const init: { body?: string; headers: Record<string, string> } = route.method === "POST" ? { body: PAYMENT, headers: { "content-type": "application/json" } } : { headers: {} };
         const res = await fetch(`${env.apiUrl}${route.path}`, { method: route.method, ...init, headers: { ...init.headers, authorization: `Bearer ${await tokens.getToken()}` } });
         const body = await res.json();
         const decision = decideAccess(client, route);
