@@ -55,6 +55,13 @@ const UPSTREAM_ONLY = new Set(["connection", "keep-alive", "transfer-encoding", 
 
 class LambdaTimeout extends Error {}
 
+/** `<name>: <first line of the message>`, for errors of any realm. */
+function describeError(error: unknown): string {
+  const e = error as { name?: unknown; message?: unknown } | null;
+  if (typeof e?.message !== "string") return "a non-error was thrown";
+  return `${typeof e.name === "string" ? e.name : "Error"}: ${e.message.split("\n")[0]}`;
+}
+
 /** The URL with the route's path parameters in its placeholders (greedy values keep their `/`) and the query string. */
 export function targetUrl(base: string, pathParameters: Readonly<Record<string, string>>, query: URLSearchParams): string {
   const filled = base.replace(/\{([^{}]+)\}/g, (_, name: string) => (pathParameters[name] ?? "").split("/").map(encodeURIComponent).join("/"));
@@ -126,7 +133,7 @@ export function createBackendIntegrations(options: BackendIntegrationsOptions): 
       }
       return response;
     } catch (error) {
-      const what = error instanceof LambdaTimeout ? `timed out after ${fn.timeoutSeconds} s` : `failed: ${error instanceof Error ? `${error.name}: ${error.message.split("\n")[0]}` : "non-error thrown"}`;
+      const what = error instanceof LambdaTimeout ? `timed out after ${fn.timeoutSeconds} s` : `failed: ${describeError(error)}`;
       log(`m2m local: ${fn.file}#${fn.exportName} ${what}: 502`);
       return badGateway();
     } finally {
@@ -149,7 +156,9 @@ export function createBackendIntegrations(options: BackendIntegrationsOptions): 
       });
       body = await upstream.text();
     } catch (error) {
-      const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+      // Checked by name: the abort reason is a DOMException, which need not be an Error of this realm.
+      const name = (error as { name?: unknown } | null)?.name;
+      const timedOut = name === "TimeoutError" || name === "AbortError";
       log(`m2m local: ${call.route.method} ${call.route.path} backend ${timedOut ? `timed out after ${timeoutMs} ms: 504` : "unreachable: 502"}`);
       return timedOut ? integrationTimeout() : badGateway();
     }

@@ -30,6 +30,8 @@ export interface LocalEnvironmentOptions {
   readonly accessTokenLifetimeSeconds?: number;
   /** URL overrides for HTTP (or lambda-arn) routes, by route key, e.g. a stub on 127.0.0.1. */
   readonly backendUrls?: ReadonlyMap<string, string>;
+  /** Where the backends' one-line failure notes go. @default stderr */
+  readonly backendLog?: (line: string) => void;
   /** Called once per request with its method, path (no query) and status: never headers or bodies. */
   readonly onRequest?: (entry: { method: string; path: string; status: number }) => void;
 }
@@ -136,6 +138,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       restApiId,
       stageName: environment.stageName,
       ...(options.backendUrls === undefined ? {} : { backendUrls: options.backendUrls }),
+      ...(options.backendLog === undefined ? {} : { log: options.backendLog }),
     }),
   });
   const jwksPath = `/${userPool.userPoolId}/.well-known/jwks.json`;
