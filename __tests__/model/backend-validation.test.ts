@@ -46,8 +46,6 @@ const cases: [string, (c: Mutable) => void, string][] = [
     (c) => { lambda({ memoryMb: 512 })(c); c.routes.push({ method: "POST", path: "/extra", scopes: ["write"], backend: { type: "lambda", handler: `${ECHO}#handler`, memoryMb: 1024 } }); },
     "routes[5].backend.memoryMb: must match routes[4].backend.memoryMb (512): both routes use __tests__/fixtures/backends/echo.ts#handler, which is one function (got 1024)",
   ],
-  ["handler taking the scope checker's name", lambda({ handler: "backends/scope-checker.ts#handler" }), 'routes[4].backend.handler: must name an existing file (backends/scope-checker.ts not found, relative to the project root) (got "backends/scope-checker.ts#handler")'],
-  ["function name too long", (c) => { c.api.name = "a-very-long-api-name-abc"; lambda({ handler: `${ECHO}#malformed` })(c); }, 'routes[4].backend.handler: makes the 67-character function name a-very-long-api-name-abc-prod-tests-fixtures-backends-echo-malformed in environment prod (Lambda allows 64): shorten the file or export name (got "__tests__/fixtures/backends/echo.ts#malformed")'],
   ["malformed function ARN", withRoute({ path: "/extra", backend: { type: "lambda-arn", functionArn: "arn:aws:lambda:eu-west-1:1234:function:x" } }), 'routes[4].backend.functionArn: must be a Lambda function ARN, arn:aws:lambda:<region>:<12-digit account>:function:<name>[:<alias or version>] (got "arn:aws:lambda:eu-west-1:1234:function:x")'],
   ["plain http upstream", http({ url: "http://api.example.com/x" }), 'routes[4].backend.url: must use https (plain http would carry the caller\'s identity headers and data unencrypted) (got "http://api.example.com/x")'],
   ["relative URL", http({ url: "/x" }), 'routes[4].backend.url: must be an absolute URL such as https://orders.example.com/v1/orders/{id} (got "/x")'],
@@ -59,6 +57,20 @@ const cases: [string, (c: Mutable) => void, string][] = [
 ];
 
 describe("backend problems", () => {
+  it("refuses a handler whose function would take the scope checker's name, besides its missing file", () => {
+    expect(problemsAfter(lambda({ handler: "backends/scope-checker.ts#handler" }))).toEqual([
+      'routes[4].backend.handler: must name an existing file (backends/scope-checker.ts not found, relative to the project root) (got "backends/scope-checker.ts#handler")',
+      'routes[4].backend.handler: makes the function name part "scope-checker", which the scope checker\'s function and role use; rename the file or the export (got "backends/scope-checker.ts#handler")',
+    ]);
+  });
+
+  it("refuses a function name over Lambda's 64 characters, per environment", () => {
+    expect(problemsAfter((c) => { c.api.name = "a-very-long-api-name-abc"; lambda({ handler: `${ECHO}#malformed` })(c); })).toEqual([
+      'routes[4].backend.handler: makes the 67-character function name a-very-long-api-name-abc-dev-tests-fixtures-backends-echo-malformed in environment dev (Lambda allows 64): shorten the file or export name (got "__tests__/fixtures/backends/echo.ts#malformed")',
+      'routes[4].backend.handler: makes the 68-character function name a-very-long-api-name-abc-prod-tests-fixtures-backends-echo-malformed in environment prod (Lambda allows 64): shorten the file or export name (got "__tests__/fixtures/backends/echo.ts#malformed")',
+    ]);
+  });
+
   it.each(cases)("%s", (_name, mutate, expected) => {
     expect(problemsAfter(mutate)).toEqual([expected]);
   });
