@@ -32,14 +32,14 @@ const RESERVED_FUNCTION_KEY = "scope-checker";
 /** The settings of one function that routes sharing it must agree on. */
 const SHARED_SETTINGS = ["memoryMb", "timeoutSeconds", "permissions", "environment"] as const;
 
-function checkHandler(problems: ConfigProblem[], at: string, handler: unknown): { file: string; exportName: string } | undefined {
+function checkHandler(problems: ConfigProblem[], at: string, handler: unknown, projectRoot: string | undefined): { file: string; exportName: string } | undefined {
   if (typeof handler !== "string") return undefined;
   const ref = parseHandlerRef(handler);
   if ("problem" in ref) {
     problems.push({ path: at, rule: ref.problem, value: handler });
     return undefined;
   }
-  const facts = handlerFileFacts(ref.file);
+  const facts = handlerFileFacts(ref.file, projectRoot);
   if (facts.kind === "missing") {
     problems.push({ path: at, rule: `must name an existing file (${ref.file} not found, relative to the project root)`, value: handler });
   } else if (facts.kind === "unbuildable") {
@@ -82,8 +82,8 @@ function checkHttpBackend(problems: ConfigProblem[], at: string, backend: Raw, r
   }
 }
 
-/** Backend rules; `apiName` and `environmentNames` bound the function names. */
-export function checkBackends(problems: ConfigProblem[], routes: readonly unknown[], apiName: string | undefined, environmentNames: readonly string[]): void {
+/** Backend rules; `apiName` and `environmentNames` bound the function names; handler files are looked up under `projectRoot` (default: this checkout). */
+export function checkBackends(problems: ConfigProblem[], routes: readonly unknown[], apiName: string | undefined, environmentNames: readonly string[], projectRoot?: string): void {
   /** Handler `file#export` -> the first route of each setting that set it. */
   const functions = new Map<string, { key: string; settings: Map<string, { path: string; value: string }> }>();
   const keys = new Map<string, { handler: string; path: string }>();
@@ -97,7 +97,7 @@ export function checkBackends(problems: ConfigProblem[], routes: readonly unknow
     if (backend.type === "http") checkHttpBackend(problems, at, backend, route.path);
     if (backend.type !== "lambda") return;
 
-    const ref = checkHandler(problems, `${at}.handler`, backend.handler);
+    const ref = checkHandler(problems, `${at}.handler`, backend.handler, projectRoot);
     checkEnvironmentVariables(problems, `${at}.environment`, backend.environment);
     if (!ref) return;
     const handler = `${ref.file}#${ref.exportName}`;

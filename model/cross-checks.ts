@@ -218,7 +218,7 @@ function checkEnvironmentQuotas(problems: ConfigProblem[], clients: unknown[], e
   });
 }
 
-export function crossCheck(input: unknown): ConfigProblem[] {
+export function crossCheck(input: unknown, options: { readonly projectRoot?: string } = {}): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   if (!isObject(input)) return problems;
   const apiScopes = arrayOf(isObject(input.api) ? input.api.scopes : undefined);
@@ -230,7 +230,7 @@ export function crossCheck(input: unknown): ConfigProblem[] {
   const environments = arrayOf(input.environments);
   const envNames = new Set(environments.map((e) => stringAt(e, "name")).filter((n): n is string => n !== undefined));
   checkRoutes(problems, arrayOf(input.routes), scopes);
-  checkBackends(problems, arrayOf(input.routes), stringAt(input.api, "name"), [...envNames]);
+  checkBackends(problems, arrayOf(input.routes), stringAt(input.api, "name"), [...envNames], options.projectRoot);
   checkEnvironments(problems, environments);
   checkClients(problems, arrayOf(input.clients), scopes, envNames);
   checkEnvironmentQuotas(problems, arrayOf(input.clients), environments, arrayOf(input.routes));

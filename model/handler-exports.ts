@@ -24,14 +24,14 @@ function describe(message: Message): string {
   return `${where}${message.text}`;
 }
 
-/** `file` relative to the project root, `/`-separated. */
-export function handlerFileFacts(file: string): HandlerFileFacts {
-  const absolute = path.join(PROJECT_ROOT, file);
+/** `file` relative to the project root (`root`, default this checkout's), `/`-separated. */
+export function handlerFileFacts(file: string, root: string = PROJECT_ROOT): HandlerFileFacts {
+  const absolute = path.join(root, file);
   let stamp: string;
   try {
     const stat = statSync(absolute);
     if (!stat.isFile()) return { kind: "missing" };
-    stamp = `${file}\0${stat.mtimeMs}\0${stat.size}`;
+    stamp = `${absolute}\0${stat.mtimeMs}\0${stat.size}`;
   } catch {
     return { kind: "missing" };
   }
@@ -40,7 +40,7 @@ export function handlerFileFacts(file: string): HandlerFileFacts {
   let facts: HandlerFileFacts;
   try {
     const result = buildSync({
-      absWorkingDir: PROJECT_ROOT,
+      absWorkingDir: root,
       entryPoints: [file],
       bundle: true,
       write: false,

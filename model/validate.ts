@@ -110,10 +110,15 @@ function resolve(parsed: ParsedConfig): M2MModel {
   };
 }
 
+export interface ValidateOptions {
+  /** Where handler files (`backend.handler`) are looked up, e.g. a tree exported from a git ref. @default this checkout */
+  readonly projectRoot?: string;
+}
+
 /** Validates a raw config and resolves it; throws `ConfigValidationError` listing every problem. */
-export function validateConfig(input: unknown): M2MModel {
+export function validateConfig(input: unknown, options: ValidateOptions = {}): M2MModel {
   const result = configSchema.safeParse(input);
-  const problems = [...(result.success ? [] : result.error.issues.flatMap((i) => problemsFromIssue(i, input))), ...crossCheck(input)];
+  const problems = [...(result.success ? [] : result.error.issues.flatMap((i) => problemsFromIssue(i, input))), ...crossCheck(input, options)];
   if (problems.length > 0 || !result.success) throw new ConfigValidationError(problems);
   return resolve(result.data);
 }
