@@ -12,10 +12,9 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { AssetType, Fn, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
+import { DECLARED_PERMISSIONS_POLICY } from "../model/backends";
 import { named } from "./terraform-names";
 
-/** The policy name of the statements a function declares beyond its logs (the security rules look for it). */
-export const DECLARED_PERMISSIONS_POLICY = "declared-permissions";
 
 export interface IamStatement {
   readonly Sid: string;

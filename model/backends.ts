@@ -122,5 +122,8 @@ export function backendUrlProblem(url: string, allowLoopbackHttp: boolean): stri
  */
 export const SECRET_LIKE_NAME = /SECRET|PASSW(OR)?D|TOKEN|PRIVATE_?KEY|API_?KEY|CREDENTIAL/i;
 
+/** The role policy holding the statements a backend declares beyond its logs (the security rules look for it). */
+export const DECLARED_PERMISSIONS_POLICY = "declared-permissions";
+
 /** Names Lambda reserves for itself. */
 export const RESERVED_ENVIRONMENT_NAME = /^(AWS_|LAMBDA_|_HANDLER$|_X_AMZN_TRACE_ID$)/;

@@ -4,6 +4,7 @@ import { alarmActionsRule } from "./rules/alarm-actions";
 import { clientFlowsRule } from "./rules/client-flows";
 import { clientSecretSettingsRule } from "./rules/client-secret-settings";
 import { defaultTagsRule } from "./rules/default-tags";
+import { lambdaEnvironmentSecretsRule } from "./rules/lambda-environment-secrets";
 import { lambdaLogGroupRule } from "./rules/lambda-log-group";
 import { lambdaPermissionRule } from "./rules/lambda-permission";
 import { lambdaRoleLeastPrivilegeRule } from "./rules/lambda-role-least-privilege";
@@ -49,6 +50,7 @@ export const ALL_RULES: readonly SecurityRule[] = [
   managedPolicyAttachmentsRule,
   lambdaPermissionRule,
   lambdaTracingRule,
+  lambdaEnvironmentSecretsRule,
   sensitiveOutputsRule,
   secretsConfinedRule,
   stateBackendEncryptionRule,

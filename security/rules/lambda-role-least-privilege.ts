@@ -1,4 +1,5 @@
 /** M2M-IAM-001: a Lambda function's role may write to its own log group, and nothing else. */
+import { DECLARED_PERMISSIONS_POLICY } from "../../model/backends";
 import { ownLogGroupsOf, roleAddressOf } from "../lambda-links";
 import { UnreadablePolicyError, policyStatements, type PolicyStatement } from "../policy-document";
 import { refersTo } from "../references";
@@ -26,7 +27,23 @@ function statementProblem(statement: PolicyStatement, ownLogGroups: readonly str
   return undefined;
 }
 
-function documentProblem(json: TerraformJson, policy: unknown, ownLogGroups: readonly string[]): string | undefined {
+/**
+ * A statement a backend declared in its config (the `declared-permissions` policy): named
+ * actions on named ARNs. Least privilege is the config's to state; here it must be explicit.
+ */
+function declaredStatementProblem(statement: PolicyStatement): string | undefined {
+  if (statement.effect !== "Allow") return undefined;
+  if (statement.notActions.length > 0) return `allows NotAction ${JSON.stringify(statement.notActions)} (everything else)`;
+  if (statement.notResources.length > 0) return `allows on NotResource ${JSON.stringify(statement.notResources)} (everything else)`;
+  const wildcard = statement.actions.find((a) => a.includes("*"));
+  if (wildcard) return `allows wildcard action ${JSON.stringify(wildcard)}`;
+  if (statement.resources.length === 0) return `allows ${JSON.stringify(statement.actions)} with no Resource`;
+  const broad = statement.resources.find((r) => !/^arn:aws(-[a-z]+)*:[a-z0-9-]+:/.test(r));
+  if (broad !== undefined) return `allows ${JSON.stringify(statement.actions)} on ${JSON.stringify(broad)}, not a named ARN`;
+  return undefined;
+}
+
+function documentProblem(json: TerraformJson, policy: unknown, ownLogGroups: readonly string[], declared = false): string | undefined {
   let statements: PolicyStatement[];
   try {
     statements = policyStatements(json, policy);
@@ -35,7 +52,7 @@ function documentProblem(json: TerraformJson, policy: unknown, ownLogGroups: rea
     throw error;
   }
   for (const statement of statements) {
-    const problem = statementProblem(statement, ownLogGroups);
+    const problem = declared ? declaredStatementProblem(statement) : statementProblem(statement, ownLogGroups);
     if (problem) return statement.sid ? `statement ${statement.sid} ${problem}` : problem;
   }
   return undefined;
@@ -43,7 +60,7 @@ function documentProblem(json: TerraformJson, policy: unknown, ownLogGroups: rea
 
 export const lambdaRoleLeastPrivilegeRule: SecurityRule = {
   id: "M2M-IAM-001",
-  rationale: "A Lambda role's policies allow no wildcard action and no resource beyond the function's own log group (X-Ray writes on \"*\" excepted)",
+  rationale: "A Lambda role's policies allow no wildcard action and no resource beyond the function's own log group (X-Ray writes on \"*\" excepted); a backend's declared-permissions policy names its actions and ARNs",
   resourceTypes: ["aws_lambda_function", "aws_iam_role", "aws_iam_role_policy", "aws_iam_role_policy_attachment", "aws_iam_policy_attachment"],
   check({ json }) {
     const out = new OutcomeRecorder();
@@ -65,7 +82,7 @@ export const lambdaRoleLeastPrivilegeRule: SecurityRule = {
       out.checked(role.address);
 
       for (const policy of resourcesOf(json, "aws_iam_role_policy").filter((p) => refersTo(p.body.role, role.address, ["id", "name"]))) {
-        const problem = documentProblem(json, policy.body.policy, own);
+        const problem = documentProblem(json, policy.body.policy, own, policy.body.name === DECLARED_PERMISSIONS_POLICY);
         out.expect(policy.address, problem === undefined, problem ?? "");
       }
       // Managed policies (AWSLambdaBasicExecutionRole included) grant on "*": none on a function's role.
