@@ -9,7 +9,7 @@ import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { Construct } from "constructs";
 import { backendFunctionName, methodArnSuffix, regionOfFunctionArn } from "../model/backends";
 import type { BackendFunction, Route } from "../model/model-types";
-import { NodeLambda } from "./node-lambda";
+import { nodeLambda, type NodeLambda } from "./node-lambda";
 import { named } from "./terraform-names";
 
 export interface BackendFunctionsProps {
@@ -46,7 +46,7 @@ export class BackendFunctions extends Construct {
       const name = backendFunctionTerraformName(fn.key);
       functions.set(
         fn.key,
-        new NodeLambda(this, fn.key, {
+        nodeLambda(new Construct(this, fn.key), {
           name,
           functionName: backendFunctionName(props.apiName, props.environmentName, fn.key),
           description: `cognito-m2m backend ${fn.file}#${fn.exportName}`,

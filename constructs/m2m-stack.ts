@@ -19,7 +19,6 @@ import { BackendFunctions } from "./backend-functions";
 import { ClientSecrets } from "./client-secrets";
 import { ProtectedRestApi } from "./protected-rest-api";
 import { ScopeChecker } from "./scope-checker";
-import { createSourceIpPolicy } from "./source-ip-policy";
 import { named } from "./terraform-names";
 
 export interface M2MStackProps {
@@ -43,10 +42,11 @@ export class M2MStack extends TerraformStack {
     });
 
     const namePrefix = `${model.api.name}-${env.name}`;
+    const restApiDescription = `${model.api.resourceServerName} (${env.name})`;
     const restApi = named(
       new ApiGatewayRestApi(this, "rest-api", {
         name: namePrefix,
-        description: `${model.api.resourceServerName} (${env.name})`,
+        description: restApiDescription,
         endpointConfiguration: { types: ["REGIONAL"] },
       }),
       "rest_api",
@@ -70,7 +70,6 @@ export class M2MStack extends TerraformStack {
       if (!props.scopeCheckerBundle) throw new Error("routes use the scope checker but no bundle was built");
       scopeChecker = new ScopeChecker(this, "scope-checker", {
         namePrefix,
-        restApiId: restApi.id,
         restApiExecutionArn: restApi.executionArn,
         userPoolId: auth.userPool.id,
         resourceServerIdentifier: auth.resourceServer.identifier,
@@ -95,8 +94,6 @@ export class M2MStack extends TerraformStack {
         })
       : undefined;
 
-    void backends; // TODO(i10): integrations plug into constructs/route-integration.ts once the redesign lands
-
     const accessLogs = env.accessLogs.enabled
       ? new ApiAccessLogs(this, "access-logs", {
           namePrefix,
@@ -106,18 +103,21 @@ export class M2MStack extends TerraformStack {
           manageAccountRole: env.accessLogs.manageAccountRole,
         })
       : undefined;
-    const sourceIpPolicy = env.allowedSourceIps.length > 0 ? createSourceIpPolicy(this, restApi, env.allowedSourceIps) : undefined;
-
     const api = new ProtectedRestApi(this, "api", {
       restApi,
-      realm: model.api.name,
       stageName: env.stageName,
-      routes: model.routes,
-      userPoolArn: auth.userPool.arn,
-      scopeIdentifier: (name) => auth.scopeIdentifier(name),
-      scopeCheckerAuthorizer: scopeChecker?.authorizer,
+      definition: {
+        title: namePrefix,
+        description: restApiDescription,
+        realm: model.api.name,
+        routes: model.routes,
+        userPoolArn: auth.userPool.arn,
+        scopeIdentifier: (name) => auth.scopeIdentifier(name),
+        scopeChecker: scopeChecker ? { invokeArn: scopeChecker.function.invokeArn, resultTtlSeconds: model.scopeChecker.resultTtlSeconds } : undefined,
+        allowedSourceIps: env.allowedSourceIps,
+        ...(backends ? { lambdaInvokeUri: (route) => backends.invokeUriOf(route) } : {}),
+      },
       stageOptions: accessLogs ? { ...accessLogs.stageSettings, dependsOn: accessLogs.prerequisites } : undefined,
-      deploymentParts: sourceIpPolicy ? [sourceIpPolicy] : [],
     });
 
     new ApiMethodSettings(this, "method-settings", {

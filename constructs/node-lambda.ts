@@ -48,81 +48,86 @@ const assumeRolePolicy = JSON.stringify({
   Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
 });
 
-export class NodeLambda extends Construct {
+export interface NodeLambda {
   readonly function: LambdaFunction;
   readonly logGroup: CloudwatchLogGroup;
   readonly role: IamRole;
+}
 
-  constructor(scope: Construct, id: string, props: NodeLambdaProps) {
-    super(scope, id);
-    const { name, functionName } = props;
+/**
+ * Adds the function's resources to `scope` (ids `log-group`, `role`, `log-policy`, `bundle`,
+ * `archive`, `function`), not to a construct of its own: construct paths, and with them the
+ * asset directory names, stay those the scope checker had before this was shared.
+ */
+export function nodeLambda(scope: Construct, props: NodeLambdaProps): NodeLambda {
+  const { name, functionName } = props;
 
-    this.logGroup = named(new CloudwatchLogGroup(this, "log-group", { name: `/aws/lambda/${functionName}`, retentionInDays: props.logRetentionDays }), name);
+  const logGroup = named(new CloudwatchLogGroup(scope, "log-group", { name: `/aws/lambda/${functionName}`, retentionInDays: props.logRetentionDays }), name);
 
-    this.role = named(new IamRole(this, "role", { name: functionName, assumeRolePolicy }), name);
-    const policies = [
-      named(
-        new IamRolePolicy(this, "log-policy", {
-          name: "write-own-log-group",
-          role: this.role.id,
-          // The log group exists (Terraform made it, with retention): no CreateLogGroup, no wildcard.
-          policy: Fn.jsonencode({
-            Version: "2012-10-17",
-            Statement: [
-              { Sid: "WriteOwnLogGroup", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${this.logGroup.arn}:*` },
-              // X-Ray has no resource-level permissions: these two actions only work on "*".
-              { Sid: "XRayWriteNoResourceLevelPermissions", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
-            ],
-          }),
+  const role = named(new IamRole(scope, "role", { name: functionName, assumeRolePolicy }), name);
+  const policies = [
+    named(
+      new IamRolePolicy(scope, "log-policy", {
+        name: "write-own-log-group",
+        role: role.id,
+        // The log group exists (Terraform made it, with retention): no CreateLogGroup, no wildcard.
+        policy: Fn.jsonencode({
+          Version: "2012-10-17",
+          Statement: [
+            { Sid: "WriteOwnLogGroup", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logGroup.arn}:*` },
+            // X-Ray has no resource-level permissions: these two actions only work on "*".
+            { Sid: "XRayWriteNoResourceLevelPermissions", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
+          ],
         }),
-        `${name}_logs`,
+      }),
+      `${name}_logs`,
+    ),
+  ];
+  if (props.statements && props.statements.length > 0) {
+    policies.push(
+      named(
+        new IamRolePolicy(scope, "declared-policy", {
+          name: DECLARED_PERMISSIONS_POLICY,
+          role: role.id,
+          policy: JSON.stringify({ Version: "2012-10-17", Statement: props.statements }),
+        }),
+        `${name}_permissions`,
       ),
-    ];
-    if (props.statements && props.statements.length > 0) {
-      policies.push(
-        named(
-          new IamRolePolicy(this, "declared-policy", {
-            name: DECLARED_PERMISSIONS_POLICY,
-            role: this.role.id,
-            policy: JSON.stringify({ Version: "2012-10-17", Statement: props.statements }),
-          }),
-          `${name}_permissions`,
-        ),
-      );
-    }
-
-    const bundle = new TerraformAsset(this, "bundle", { path: props.bundleFile, type: AssetType.FILE });
-    const archive = named(
-      new DataArchiveFile(this, "archive", {
-        type: "zip",
-        sourceFile: bundle.path,
-        outputPath: props.archiveFile,
-        // Same bytes on every machine (umask differs), so source_code_hash never drifts.
-        outputFileMode: "0644",
-      }),
-      name,
-    );
-
-    const variables = props.environment ?? {};
-    this.function = named(
-      new LambdaFunction(this, "function", {
-        functionName,
-        description: props.description,
-        role: this.role.arn,
-        runtime: "nodejs22.x",
-        architectures: ["arm64"],
-        handler: props.handler,
-        filename: archive.outputPath,
-        sourceCodeHash: archive.outputBase64Sha256,
-        memorySize: props.memoryMb,
-        timeout: props.timeoutSeconds,
-        tracingConfig: { mode: "Active" },
-        ...(props.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: props.reservedConcurrency }),
-        ...(Object.keys(variables).length === 0 ? {} : { environment: { variables: { ...variables } } }),
-        // Logs go to the managed group (with retention) from the first invocation.
-        dependsOn: [this.logGroup, ...policies],
-      }),
-      name,
     );
   }
+
+  const bundle = new TerraformAsset(scope, "bundle", { path: props.bundleFile, type: AssetType.FILE });
+  const archive = named(
+    new DataArchiveFile(scope, "archive", {
+      type: "zip",
+      sourceFile: bundle.path,
+      outputPath: props.archiveFile,
+      // Same bytes on every machine (umask differs), so source_code_hash never drifts.
+      outputFileMode: "0644",
+    }),
+    name,
+  );
+
+  const variables = props.environment ?? {};
+  const fn = named(
+    new LambdaFunction(scope, "function", {
+      functionName,
+      description: props.description,
+      role: role.arn,
+      runtime: "nodejs22.x",
+      architectures: ["arm64"],
+      handler: props.handler,
+      filename: archive.outputPath,
+      sourceCodeHash: archive.outputBase64Sha256,
+      memorySize: props.memoryMb,
+      timeout: props.timeoutSeconds,
+      tracingConfig: { mode: "Active" },
+      ...(props.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: props.reservedConcurrency }),
+      ...(Object.keys(variables).length === 0 ? {} : { environment: { variables: { ...variables } } }),
+      // Logs go to the managed group (with retention) from the first invocation.
+      dependsOn: [logGroup, ...policies],
+    }),
+    name,
+  );
+  return { function: fn, logGroup, role };
 }

@@ -1,9 +1,8 @@
 /**
- * The Lambda scope checker: the REQUEST authorizer for routes that need all of several scopes
- * and an enabled client. The bundle (built once per synth) becomes a Terraform asset, zipped
+ * The Lambda scope checker: the function behind the REQUEST authorizer (declared in the API's
+ * OpenAPI document) for routes that need all of several scopes and an enabled client. The bundle (built once per synth) becomes a Terraform asset, zipped
  * by the archive provider; the function may only write to its own log group.
  */
-import { ApiGatewayAuthorizer } from "@cdktf/provider-aws/lib/api-gateway-authorizer";
 import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
@@ -11,13 +10,12 @@ import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import type { Route, ScopeCheckerSettings } from "../model/model-types";
-import { NodeLambda } from "./node-lambda";
+import { nodeLambda } from "./node-lambda";
 import { named } from "./terraform-names";
 
 export interface ScopeCheckerProps {
   /** `<api>-<environment>`: names the function, role and log group. */
   readonly namePrefix: string;
-  readonly restApiId: string;
   readonly restApiExecutionArn: string;
   readonly userPoolId: string;
   readonly resourceServerIdentifier: string;
@@ -35,13 +33,12 @@ export interface ScopeCheckerProps {
 
 export class ScopeChecker extends Construct {
   readonly function: LambdaFunction;
-  readonly authorizer: ApiGatewayAuthorizer;
   readonly logGroup: CloudwatchLogGroup;
   readonly role: IamRole;
 
   constructor(scope: Construct, id: string, props: ScopeCheckerProps) {
     super(scope, id);
-    const lambda = new NodeLambda(this, "lambda", {
+    const lambda = nodeLambda(this, {
       name: "scope_checker",
       functionName: `${props.namePrefix}-scope-checker`,
       description: "cognito-m2m scope checker: all-of scopes, client allow-list",
@@ -63,27 +60,15 @@ export class ScopeChecker extends Construct {
     this.logGroup = lambda.logGroup;
     this.role = lambda.role;
 
-    this.authorizer = named(
-      new ApiGatewayAuthorizer(this, "authorizer", {
-        name: "scope-checker",
-        restApiId: props.restApiId,
-        type: "REQUEST",
-        authorizerUri: this.function.invokeArn,
-        identitySource: "method.request.header.Authorization",
-        // Cached per token; the Lambda's Allow policy lists every route the token may call.
-        authorizerResultTtlInSeconds: props.settings.resultTtlSeconds,
-      }),
-      "scope_checker",
-    );
-
     named(
       new LambdaPermission(this, "permission", {
         statementId: "AllowApiGatewayAuthorizer",
         action: "lambda:InvokeFunction",
         functionName: this.function.functionName,
         principal: "apigateway.amazonaws.com",
-        // Only this authorizer of this API may invoke the function.
-        sourceArn: `${props.restApiExecutionArn}/authorizers/${this.authorizer.id}`,
+        // Only this API's authorizers may invoke the function. The authorizer itself is part of
+        // the API's OpenAPI document, so its id is made by the put and unknown to Terraform.
+        sourceArn: `${props.restApiExecutionArn}/authorizers/*`,
       }),
       "scope_checker",
     );

@@ -169,6 +169,24 @@ function checkResources(resources, problems) {
   }
 }
 
+/** The bodies of the `${ ... }` / `%{ ... }` sequences of a template string (nesting counted): the only text Terraform evaluates. */
+function expressionsIn(text) {
+  const out = [];
+  const start = /[$%]\{/g;
+  let match;
+  while ((match = start.exec(text)) !== null) {
+    let depth = 1;
+    let j = match.index + 2;
+    for (; j < text.length && depth > 0; j++) {
+      if (text[j] === "{") depth++;
+      else if (text[j] === "}") depth--;
+    }
+    out.push(text.slice(match.index + 2, depth === 0 ? j - 1 : j));
+    start.lastIndex = j;
+  }
+  return out;
+}
+
 function checkExpressions(doc, problems) {
   for (const { key, where } of keysIn(doc, "$")) {
     if (FORBIDDEN_KEYS.includes(key)) problems.push(`${where}: ${key} is not allowed (no provisioners, external or http, modules)`);
@@ -178,8 +196,12 @@ function checkExpressions(doc, problems) {
     if (!text.includes("${") && !text.includes("%{")) continue; // plain text: no expression to evaluate
     const word = forbidden.exec(text);
     if (word) problems.push(`${where}: expression mentions ${word[2]}, which is not allowed`);
-    for (const call of text.matchAll(/([A-Za-z_][A-Za-z0-9_]*(?:::[A-Za-z0-9_]+)*)\s*\(/g)) {
-      if (!FUNCTIONS.includes(call[1])) problems.push(`${where}: function ${call[1]}() is not allowed`);
+    // Calls count inside interpolations only: literal text around them (an OpenAPI document's
+    // descriptions) is not evaluated. Forbidden words above are still refused anywhere.
+    for (const expression of expressionsIn(text)) {
+      for (const call of expression.matchAll(/([A-Za-z_][A-Za-z0-9_]*(?:::[A-Za-z0-9_]+)*)\s*\(/g)) {
+        if (!FUNCTIONS.includes(call[1])) problems.push(`${where}: function ${call[1]}() is not allowed`);
+      }
     }
   }
 }
