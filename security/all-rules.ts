@@ -1,6 +1,7 @@
 /** The rule suite, in the order the table prints it. */
 import { accessTokenValidityRule } from "./rules/access-token-validity";
 import { alarmActionsRule } from "./rules/alarm-actions";
+import { backendIntegrationsRule } from "./rules/backend-integrations";
 import { clientFlowsRule } from "./rules/client-flows";
 import { clientSecretSettingsRule } from "./rules/client-secret-settings";
 import { defaultTagsRule } from "./rules/default-tags";
@@ -38,6 +39,7 @@ export const ALL_RULES: readonly SecurityRule[] = [
   webAclRule,
   sourceIpPolicyRule,
   methodSettingsDataTraceRule,
+  backendIntegrationsRule,
   clientFlowsRule,
   clientSecretSettingsRule,
   accessTokenValidityRule,
