@@ -56,6 +56,9 @@ describe("user mistakes: one line on stderr, non-zero exit, no stack trace", () 
     [["deploy"], 2, 'm2m: unknown command "deploy" (token, call, smoke, dev; see m2m --help)'],
     [["smoke", "--local", "--local-file", "/nonexistent/local.json"], 1, "m2m: /nonexistent/local.json not found: start the offline environment first (npm run dev)"],
     [["dev", "--env", "staging"], 2, 'm2m: unknown environment "staging" (the config defines: dev, prod)'],
+    [["dev", "--backend-url", "GET /nope=http://127.0.0.1:9000/"], 2, 'm2m: --backend-url: no route "GET /nope" in the config (routes: GET /hello-world, GET /premium, POST /premium, POST /payments)'],
+    [["dev", "--backend-url", "POST /payments=http://127.0.0.1:9000/"], 2, "m2m: --backend-url: POST /payments has a lambda backend, which runs here already"],
+    [["dev", "--backend-url", "POST /payments"], 2, 'm2m: --backend-url takes "METHOD /path=URL", got "POST /payments"'],
   ])("m2m %j", async (args, code, line) => {
     const result = await runCli(args);
     expect(result).toEqual({ code, stdout: "", stderr: `${line}\n` });
