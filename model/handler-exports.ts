@@ -7,7 +7,7 @@
  */
 import { statSync } from "node:fs";
 import * as path from "node:path";
-import { buildSync, type Message } from "esbuild";
+import type { Message } from "esbuild";
 
 /** Handler files are relative to the project root (the directory above model/). */
 export const PROJECT_ROOT = path.join(__dirname, "..");
@@ -39,6 +39,8 @@ export function handlerFileFacts(file: string, root: string = PROJECT_ROOT): Han
   if (known) return known;
   let facts: HandlerFileFacts;
   try {
+    // Loaded on first use: a config without Lambda backends never pays for esbuild.
+    const { buildSync } = require("esbuild") as typeof import("esbuild");
     const result = buildSync({
       absWorkingDir: root,
       entryPoints: [file],
