@@ -4,7 +4,7 @@
  *    same token with node:crypto, in interleaved rounds so machine noise hits both alike;
  *  - the minified bundle's size;
  *  - cold start: a fresh Node process importing the bundle, then its first call.
- * Decision log lines are formatted as in production but sent to a no-op sink (not stdout).
+ * Decision log records are built as in production and serialized (as the runtime would) into a sink, not stdout.
  */
 import { execFile } from "node:child_process";
 import { createPublicKey, generateKeyPairSync, randomUUID, sign, verify, type KeyObject } from "node:crypto";
@@ -79,8 +79,9 @@ async function perCallCosts(token: string, publicKey: KeyObject, jwks: { keys: o
     jwks,
   });
   let logBytes = 0;
-  const restore = setDecisionLogSink((line) => {
-    logBytes += line.length;
+  // The runtime serializes each record into a JSON log event; the sink does the same work.
+  const restore = setDecisionLogSink((record) => {
+    logBytes += JSON.stringify(record).length;
   });
   const request = event(token);
   const first = await handler(request);

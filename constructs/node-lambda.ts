@@ -3,7 +3,7 @@
  * zipped by the archive provider (fixed file mode, so the hash is the same on every machine),
  * its own log group with retention, a role that may write only to that log group (plus X-Ray,
  * plus the statements the caller declares), and the function on nodejs22.x / arm64 with active
- * tracing. The scope checker and every backend function are built from it.
+ * tracing and JSON logs. The scope checker and every backend function are built from it.
  */
 import { DataArchiveFile } from "@cdktf/provider-archive/lib/data-archive-file";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
@@ -122,6 +122,9 @@ export function nodeLambda(scope: Construct, props: NodeLambdaProps): NodeLambda
       memorySize: props.memoryMb,
       timeout: props.timeoutSeconds,
       tracingConfig: { mode: "Active" },
+      // JSON log events, so metric filters (JSON patterns, e.g. the scope checker's fail-closed
+      // filter) can match the records; levels explicit, so the plan shows no drift from AWS's defaults.
+      loggingConfig: { logFormat: "JSON", applicationLogLevel: "INFO", systemLogLevel: "INFO" },
       ...(props.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: props.reservedConcurrency }),
       ...(Object.keys(variables).length === 0 ? {} : { environment: { variables: { ...variables } } }),
       // Logs go to the managed group (with retention) from the first invocation.

@@ -60,6 +60,7 @@ export class ScopeChecker extends Construct {
     this.logGroup = lambda.logGroup;
     this.role = lambda.role;
 
+
     named(
       new LambdaPermission(this, "permission", {
         statementId: "AllowApiGatewayAuthorizer",

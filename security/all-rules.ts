@@ -1,5 +1,6 @@
 /** The rule suite, in the order the table prints it. */
 import { accessTokenValidityRule } from "./rules/access-token-validity";
+import { accountLoggingProtectedRule } from "./rules/account-logging-protected";
 import { alarmActionsRule } from "./rules/alarm-actions";
 import { backendIntegrationsRule } from "./rules/backend-integrations";
 import { clientFlowsRule } from "./rules/client-flows";
@@ -17,6 +18,7 @@ import { methodScopesRule } from "./rules/method-scopes";
 import { methodSettingsDataTraceRule } from "./rules/method-settings-data-trace";
 import { portablePathsRule } from "./rules/portable-paths";
 import { roleTrustPolicyRule } from "./rules/role-trust-policy";
+import { secretRecoveryWindowRule } from "./rules/secret-recovery-window";
 import { sensitiveOutputsRule } from "./rules/sensitive-outputs";
 import { secretsConfinedRule } from "./rules/secrets-confined";
 import { snsEncryptionRule } from "./rules/sns-encryption";
@@ -40,6 +42,7 @@ export const ALL_RULES: readonly SecurityRule[] = [
   sourceIpPolicyRule,
   methodSettingsDataTraceRule,
   backendIntegrationsRule,
+  accountLoggingProtectedRule,
   clientFlowsRule,
   clientSecretSettingsRule,
   accessTokenValidityRule,
@@ -55,6 +58,7 @@ export const ALL_RULES: readonly SecurityRule[] = [
   lambdaEnvironmentSecretsRule,
   sensitiveOutputsRule,
   secretsConfinedRule,
+  secretRecoveryWindowRule,
   stateBackendEncryptionRule,
   snsEncryptionRule,
   alarmActionsRule,

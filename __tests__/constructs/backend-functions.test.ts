@@ -60,6 +60,7 @@ describe("a Lambda handler of this repository", () => {
       memory_size: 512,
       timeout: 20,
       tracing_config: { mode: "Active" },
+      logging_config: { log_format: "JSON", application_log_level: "INFO", system_log_level: "INFO" },
       environment: { variables: { TABLE_NAME: "echo" } },
       depends_on: [`aws_cloudwatch_log_group.${ECHO_FN}`, `aws_iam_role_policy.${ECHO_FN}_logs`, `aws_iam_role_policy.${ECHO_FN}_permissions`],
     });

@@ -187,9 +187,9 @@ describe("the stack: provider, backend, outputs", () => {
       }
     }
   });
-  test("each client's credentials go to Secrets Manager with a recovery window", () => {
+  test("each client's credentials go to Secrets Manager (recovery window in production, immediate deletion in development)", () => {
     expect(resourceOf(prod, "aws_secretsmanager_secret", "client_reader")).toMatchObject({ name: "m2m-demo-api/prod/reader", recovery_window_in_days: 30 });
-    expect(resourceOf(dev, "aws_secretsmanager_secret", "client_reader")).toMatchObject({ recovery_window_in_days: 7 });
+    expect(resourceOf(dev, "aws_secretsmanager_secret", "client_reader")).toMatchObject({ recovery_window_in_days: 0 });
     const version = resourceOf(dev, "aws_secretsmanager_secret_version", "client_reader").secret_string as string;
     expect(version).toContain("aws_cognito_user_pool_client.client_reader.client_secret");
     expect(version).toContain(`${RS}/read`);

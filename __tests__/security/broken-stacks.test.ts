@@ -227,6 +227,22 @@ const cases: BrokenCase[] = [
     breakIt: (j) => { resource(j, "aws_cognito_user_pool", "user_pool").account_recovery_setting = { recovery_mechanism: [{ name: "verified_email", priority: 1 }] }; },
   },
   {
+    rule: "M2M-API-009", what: "the account's logging setting without prevent_destroy", address: "aws_api_gateway_account.account", problem: /account-wide logging setting has no lifecycle.prevent_destroy/,
+    breakIt: (j) => { delete resource(j, "aws_api_gateway_account", "account").lifecycle; },
+  },
+  {
+    rule: "M2M-API-009", what: "the account's logging role without prevent_destroy", address: "aws_iam_role.api_gateway_cloudwatch", problem: /role aws_api_gateway_account.account logs with/,
+    breakIt: (j) => { delete resource(j, "aws_iam_role", "api_gateway_cloudwatch").lifecycle; },
+  },
+  {
+    rule: "M2M-API-009", what: "the logging role's policy attachment without prevent_destroy", address: "aws_iam_role_policy_attachment.api_gateway_cloudwatch", problem: /policy attachment of aws_iam_role.api_gateway_cloudwatch/,
+    breakIt: (j) => { resource(j, "aws_iam_role_policy_attachment", "api_gateway_cloudwatch").lifecycle = { create_before_destroy: true }; },
+  },
+  {
+    rule: "M2M-SEC-003", what: "a production secret deleted at once", address: "aws_secretsmanager_secret.client_auditor", problem: /recovery_window_in_days is 0 in production/,
+    breakIt: (j) => { resource(j, "aws_secretsmanager_secret", "client_auditor").recovery_window_in_days = 0; },
+  },
+  {
     rule: "M2M-COG-005", what: "a production pool without deletion protection", address: "aws_cognito_user_pool.user_pool", problem: /deletion_protection is "INACTIVE" in production/,
     breakIt: (j) => { resource(j, "aws_cognito_user_pool", "user_pool").deletion_protection = "INACTIVE"; },
   },
