@@ -7,6 +7,8 @@
 export interface EmulatorExclusion {
   readonly type: string;
   readonly reason: string;
+  /** Only resources of the type this holds for (every one without it). */
+  readonly applies?: (body: Readonly<Record<string, unknown>>) => boolean;
 }
 
 export const EMULATOR_EXCLUSIONS: readonly EmulatorExclusion[] = [
@@ -15,8 +17,14 @@ export const EMULATOR_EXCLUSIONS: readonly EmulatorExclusion[] = [
     reason:
       "moto 5.2.1 stores the policy as sent and returns it raw (moto/apigateway/models.py RestAPI.policy); AWS returns it JSON-escaped and the provider's read un-escapes it, so on moto the read fails: `invalid character 'S' after top-level value`",
   },
+  {
+    type: "aws_lambda_permission",
+    reason:
+      "a lambda-arn backend's permission names a function that exists outside the stack (by its ARN); the emulator holds only the stack's own functions, so AddPermission would fail with ResourceNotFoundException",
+    applies: (body) => typeof body.function_name === "string" && body.function_name.startsWith("arn:"),
+  },
 ];
 
-export function exclusionFor(type: string): EmulatorExclusion | undefined {
-  return EMULATOR_EXCLUSIONS.find((e) => e.type === type);
+export function exclusionFor(type: string, body?: Readonly<Record<string, unknown>>): EmulatorExclusion | undefined {
+  return EMULATOR_EXCLUSIONS.find((e) => e.type === type && (e.applies === undefined || body === undefined || e.applies(body)));
 }
