@@ -368,19 +368,19 @@ const cases: BrokenCase[] = [
     breakIt: (j) => { resource(j, "aws_lambda_function", "scope_checker").environment.variables.LEGACY = "AKIAIOSFODNN7EXAMPLE"; },
   },
   {
-    rule: "M2M-API-009", what: "a plaintext http upstream", address: "aws_api_gateway_rest_api_put.api", problem: /GET \/shipments\/\{id\} calls "http:\/\/shipping.example.com\/v2\/shipments\/\{id\}", not an https URL/,
+    rule: "M2M-API-010", what: "a plaintext http upstream", address: "aws_api_gateway_rest_api_put.api", problem: /GET \/shipments\/\{id\} calls "http:\/\/shipping.example.com\/v2\/shipments\/\{id\}", not an https URL/,
     breakIt: (j) => editText(resource(j, "aws_api_gateway_rest_api_put", "api"), "body", '"uri":"https://shipping.example.com', '"uri":"http://shipping.example.com'),
   },
   {
-    rule: "M2M-API-009", what: "an HTTP backend whose client id header the caller could set", address: "aws_api_gateway_rest_api_put.api", problem: /maps X-M2M-Client-Id from null, not the authorizer's context.authorizer.claims.client_id/,
+    rule: "M2M-API-010", what: "an HTTP backend whose client id header the caller could set", address: "aws_api_gateway_rest_api_put.api", problem: /maps X-M2M-Client-Id from null, not the authorizer's context.authorizer.claims.client_id/,
     breakIt: (j) => editText(resource(j, "aws_api_gateway_rest_api_put", "api"), "body", '"integration.request.header.X-M2M-Client-Id":"context.authorizer.claims.client_id",', ""),
   },
   {
-    rule: "M2M-API-009", what: "identity mapped from the scope checker's context on a Cognito route", address: "aws_api_gateway_rest_api_put.api", problem: /maps X-M2M-Scopes from "context.authorizer.scope"/,
+    rule: "M2M-API-010", what: "identity mapped from the scope checker's context on a Cognito route", address: "aws_api_gateway_rest_api_put.api", problem: /maps X-M2M-Scopes from "context.authorizer.scope"/,
     breakIt: (j) => editText(resource(j, "aws_api_gateway_rest_api_put", "api"), "body", '"integration.request.header.X-M2M-Scopes":"context.authorizer.claims.scope"', '"integration.request.header.X-M2M-Scopes":"context.authorizer.scope"'),
   },
   {
-    rule: "M2M-API-009", what: "an integration timeout beyond 29 s", address: "aws_api_gateway_rest_api_put.api", problem: /timeoutInMillis 60000 exceeds/,
+    rule: "M2M-API-010", what: "an integration timeout beyond 29 s", address: "aws_api_gateway_rest_api_put.api", problem: /timeoutInMillis 60000 exceeds/,
     breakIt: (j) => editText(resource(j, "aws_api_gateway_rest_api_put", "api"), "body", '"timeoutInMillis":10000', '"timeoutInMillis":60000'),
   },
   // Secrets

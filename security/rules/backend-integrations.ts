@@ -1,5 +1,5 @@
 /**
- * M2M-API-009: what serves a route is reached safely. An HTTP integration calls its upstream
+ * M2M-API-010: what serves a route is reached safely. An HTTP integration calls its upstream
  * over https only (the request carries the caller's data and identity), and an `http_proxy`
  * integration maps `X-M2M-Client-Id` and `X-M2M-Scopes` from the authorizer's result of the
  * operation's own authorizer (a mapping replaces a header the caller sent; without it, the
@@ -45,7 +45,7 @@ function integrationProblems(integration: Record<string, any>, authType: unknown
 }
 
 export const backendIntegrationsRule: SecurityRule = {
-  id: "M2M-API-009",
+  id: "M2M-API-010",
   rationale: "Integrations reach their backend safely: https upstreams only, X-M2M-Client-Id/X-M2M-Scopes mapped from the operation's authorizer (never the caller's), at most 29 s",
   resourceTypes: ["aws_api_gateway_rest_api_put", "aws_api_gateway_integration"],
   check({ json }) {
