@@ -48,7 +48,9 @@ export default defineConfig({
       scopes: ["payments.read", "payments.write"],
       authorizer: "scope-checker",
       description: "Initiates a payment",
-      response: { status: 202, body: { status: "accepted" } },
+      // A real service: the handler in backends/payments.ts, bundled and deployed as its own
+      // Lambda function; it reads the calling client from the authorizer's context.
+      backend: { type: "lambda", handler: "backends/payments.ts#handler" },
     },
   ],
 

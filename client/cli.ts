@@ -6,6 +6,7 @@ import { resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { setDecisionLogSink } from "../lambdas/scope-checker/decision-log";
 import { DEFAULT_CREDENTIALS_FILE, LocalCredentialsFileError, readCredentialsFile } from "../local/credentials-file";
+import { backendUrlProblem } from "../model/backends";
 import type { Environment } from "../model/model-types";
 import { connect } from "node:net";
 import { CommandFailure, EXIT_FAILURE, EXIT_OK, reportFailure, warningLine } from "../model/command-voice";
@@ -65,6 +66,7 @@ credentials (token, call), from exactly one source:
 call:   --data JSON                     send JSON as the body, with content-type: application/json
 smoke:  --local [--local-file FILE] | --outputs FILE --env NAME      [--config FILE]
 dev:    [--env NAME] [--port N] [--access-log] [--config FILE] [--local-file FILE]
+        [--backend-url "METHOD /path=URL"]  send an HTTP (or lambda-arn) route to a server on this machine (repeatable)
         defaults: --env ${DEFAULT_ENVIRONMENT}, --port 0 (any free port), --config ${DEFAULT_CONFIG_FILE}, --local-file ${DEFAULT_CREDENTIALS_FILE}
 doctor: [--env NAME (repeatable; default all)] [--config FILE]
 secret rotate:  --env NAME --client NAME [--config FILE]      the deployed secret <api>/<env>/<client> (AWS credentials from the environment)
@@ -107,6 +109,7 @@ const devOptions = {
   config: { type: "string", default: DEFAULT_CONFIG_FILE },
   "local-file": { type: "string", default: DEFAULT_CREDENTIALS_FILE },
   "access-log": { type: "boolean", default: false },
+  "backend-url": { type: "string", multiple: true },
 } as const satisfies ParseArgsConfig["options"];
 
 const doctorOptions = {
@@ -284,6 +287,24 @@ async function smokeCommand(args: readonly string[], io: Io): Promise<number> {
   return report.failed === 0 ? 0 : 1;
 }
 
+/** `--backend-url "GET /orders/{id}=http://127.0.0.1:9000/orders/{id}"` -> route key -> URL, checked like a config's localUrl. */
+function parseBackendUrls(specs: readonly string[], model: ReturnType<typeof loadModel>): Map<string, string> {
+  const urls = new Map<string, string>();
+  for (const spec of specs) {
+    const at = spec.indexOf("=");
+    if (at < 0) throw new UsageError(`--backend-url takes "METHOD /path=URL", got "${spec}"`);
+    const [method, path] = spec.slice(0, at).trim().split(/\s+/);
+    const url = spec.slice(at + 1).trim();
+    const route = model.routes.find((r) => r.method === method?.toUpperCase() && r.path === path);
+    if (!route) throw new UsageError(`--backend-url: no route "${spec.slice(0, at).trim()}" in the config (routes: ${model.routes.map((r) => `${r.method} ${r.path}`).join(", ")})`);
+    if (route.backend.type !== "http" && route.backend.type !== "lambda-arn") throw new UsageError(`--backend-url: ${route.method} ${route.path} has a ${route.backend.type} backend, which runs here already`);
+    const problem = backendUrlProblem(url, true);
+    if (problem) throw new UsageError(`--backend-url: ${url} ${problem}`);
+    urls.set(route.key, url);
+  }
+  return urls;
+}
+
 async function devCommand(args: readonly string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, devOptions, true);
   if (positionals.length > 0) throw new UsageError(`dev takes no arguments, got "${positionals[0]}"`);
@@ -293,6 +314,7 @@ async function devCommand(args: readonly string[], io: Io): Promise<number> {
   environmentOf(model, values.env);
   for (const warning of configWarnings(model)) io.stderr(`${warningLine("m2m", warning)}\n`);
 
+  const backendUrls = parseBackendUrls(values["backend-url"] ?? [], model);
   const accessLog = values["access-log"];
   // The scope checker logs one JSON line per decision (as in CloudWatch): shown with --access-log only.
   setDecisionLogSink(accessLog ? (record) => io.stderr(`${JSON.stringify(record)}\n`) : () => undefined);
@@ -316,6 +338,7 @@ async function devCommand(args: readonly string[], io: Io): Promise<number> {
       environment: values.env,
       port,
       credentialsFile: resolve(values["local-file"]),
+      backendUrls,
       ...(accessLog ? { onRequest: ({ method, path, status }: { method: string; path: string; status: number }) => io.stderr(`${status} ${method} ${path}\n`) } : {}),
     });
   } catch (error) {

@@ -4,3 +4,6 @@ export { fetchWithToken, type FetchWithTokenOptions } from "./fetch-with-token";
 export { OAuthError, TokenClientConfigError, TokenClientError, TokenEndpointUnavailableError, TokenResponseError } from "./errors";
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-policy";
 export { readClientCredentialsSecret, sharedSecretReader, type SecretsManagerAccess, type StoredClientCredentials } from "./client-secret-store";
+/** For backend handlers: the calling client and its scopes, from either authorizer's request context. */
+export { callerOf, hasScope, CallerUnknownError, type Caller } from "../backends/caller";
+export type { RestProxyEvent, RestProxyResult, RestProxyHandler } from "../backends/proxy-types";

@@ -50,7 +50,8 @@ export interface SmokeOptions {
   readonly tokenClientRetry?: { readonly maxAttempts?: number };
 }
 
-type CallResult = { status: number; body: unknown };
+/** `errorType` is API Gateway's `x-amzn-errortype`, present on its own answers (gateway responses), absent on a backend's. */
+type CallResult = { status: number; body: unknown; errorType: string | null };
 
 /** What the token endpoint's refusal was, and whether it is an OAuth error answer (a 4xx with an `error` field). */
 function describeTokenFailure(error: TokenClientError): { actual: string; oauthRefusal: boolean } {
@@ -96,11 +97,15 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
     } catch {
       // Not JSON: kept as text, and an allowed call then fails its body comparison.
     }
-    return { status: response.status, body };
+    return { status: response.status, body, errorType: response.headers.get("x-amzn-errortype") };
   }
 
   function judge(route: Route, expected: Expectation, result: CallResult): { actual: string; passed: boolean } {
     const actual = `HTTP ${result.status}`;
+    if (expected.kind === "backend") {
+      if (result.errorType !== null) return { actual: `${actual} (${result.errorType})`, passed: false };
+      return { actual, passed: result.status < 500 };
+    }
     if (expected.kind !== "status" || result.status !== expected.status) return { actual, passed: false };
     // An allowed call must reach the mock integration: its configured body, not a gateway answer.
     if (expected.reason === "allowed" && route.method !== "HEAD" && !BODYLESS_STATUSES.has(result.status) && !sameJson(result.body, route.response.body)) {
@@ -157,6 +162,7 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
 }
 
 function describeExpectation(expected: Expectation): string {
+  if (expected.kind === "backend") return "backend answers (allowed)";
   return expected.kind === "status" ? `${expected.status} (${expected.reason})` : `token refused (${expected.reason})`;
 }
 

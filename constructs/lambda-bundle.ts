@@ -1,6 +1,10 @@
 /**
- * Bundles a Lambda handler with esbuild, synchronously, as part of synth: one ESM file for
- * Node.js 22, minified, no source map, no legal comments. The output is deterministic (same
+ * Bundles a Lambda handler (the scope checker, or a backend handler under backends/) with
+ * esbuild, synchronously, as part of synth: one ESM file for Node.js 22, minified, no legal
+ * comments. Source-map policy: none, for every bundle. A map would double the archive, and
+ * inlined or uploaded it would hold the sources' paths; a stack trace in CloudWatch points into
+ * the minified bundle, and the same handler runs from its TypeScript source, with readable
+ * traces, in the offline environment (`m2m dev`). The output is deterministic (same
  * sources, same bytes on every machine: no absolute paths, no timestamps), so the archive's
  * hash and the Terraform plan only change when the code does.
  */
@@ -8,6 +12,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { buildSync, type Message } from "esbuild";
+import type { BackendFunction } from "../model/model-types";
 
 /** Project root: esbuild's working directory, so any path it mentions is relative to it. */
 const PROJECT_ROOT = path.join(__dirname, "..");
@@ -84,4 +89,13 @@ export function bundleLambda(options: LambdaBundleOptions): LambdaBundle {
   mkdirSync(path.dirname(options.outFile), { recursive: true });
   writeFileSync(options.outFile, contents);
   return { outFile: options.outFile, bytes: contents.byteLength, sha256: createHash("sha256").update(contents).digest("hex") };
+}
+
+/** Bundles every backend function once, to `<dir>/<key>/index.mjs`; the bundle files by function key. */
+export function bundleBackendFunctions(functions: readonly BackendFunction[], dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const fn of functions) {
+    files.set(fn.key, bundleLambda({ entry: path.join(PROJECT_ROOT, fn.file), outFile: path.join(dir, fn.key, "index.mjs") }).outFile);
+  }
+  return files;
 }

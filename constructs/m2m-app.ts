@@ -1,11 +1,12 @@
 /**
- * Builds the cdktf App from a validated model: the scope checker's bundle once, then one stack
+ * Builds the cdktf App from a validated model: the scope checker's and each backend function's
+ * bundle once, then one stack
  * per environment, then synthesis into `<outdir>/stacks/<env>/cdk.tf.json`.
  */
 import * as path from "node:path";
 import { App } from "cdktf";
 import type { M2MModel } from "../model/model-types";
-import { bundleLambda, SCOPE_CHECKER_ENTRY, SECRET_ROTATION_ENTRY } from "./lambda-bundle";
+import { bundleBackendFunctions, bundleLambda, SCOPE_CHECKER_ENTRY, SECRET_ROTATION_ENTRY } from "./lambda-bundle";
 import { M2MStack } from "./m2m-stack";
 
 export interface BuildAppOptions {
@@ -21,9 +22,10 @@ export function buildApp(model: M2MModel, options: BuildAppOptions): App {
   const secretRotationBundle = needsRotation
     ? bundleLambda({ entry: SECRET_ROTATION_ENTRY, outFile: path.resolve(options.outdir, "bundles", "secret-rotation", "index.mjs") }).outFile
     : undefined;
+  const backendBundles = bundleBackendFunctions(model.backendFunctions, path.resolve(options.outdir, "bundles", "backends"));
   // No stack traces in the metadata: they hold absolute paths and would make output machine-specific.
   const app = new App({ outdir: options.outdir, stackTraces: false });
-  for (const environment of model.environments) new M2MStack(app, { model, environment, scopeCheckerBundle, secretRotationBundle });
+  for (const environment of model.environments) new M2MStack(app, { model, environment, scopeCheckerBundle, secretRotationBundle, backendBundles });
   return app;
 }
 

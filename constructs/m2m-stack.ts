@@ -16,6 +16,7 @@ import { ACCOUNT_ROLE_ADDRESSES, ApiGatewayAccountRole } from "./api-gateway-acc
 import { ApiMethodSettings } from "./api-method-settings";
 import { ApiWaf } from "./api-waf";
 import { AuthorizationServer } from "./authorization-server";
+import { BackendFunctions } from "./backend-functions";
 import { createClientCredentials } from "./client-credentials";
 import { ProtectedRestApi } from "./protected-rest-api";
 import { ScopeChecker } from "./scope-checker";
@@ -29,6 +30,8 @@ export interface M2MStackProps {
   readonly scopeCheckerBundle?: string;
   /** The secret rotation function's bundle, when a client's secret rotates. */
   readonly secretRotationBundle?: string;
+  /** Each backend function's bundle, by function key. */
+  readonly backendBundles?: ReadonlyMap<string, string>;
 }
 
 export class M2MStack extends TerraformStack {
@@ -66,6 +69,8 @@ export class M2MStack extends TerraformStack {
     });
 
     const checkerRoutes = model.routes.filter((r) => r.authorizer === "scope-checker");
+    // The backend functions' bundles are zipped too.
+    if (model.backendFunctions.length > 0) needsArchiveProvider();
     let scopeChecker: ScopeChecker | undefined;
     if (checkerRoutes.length > 0) {
       if (!props.scopeCheckerBundle) throw new Error("routes use the scope checker but no bundle was built");
@@ -87,6 +92,19 @@ export class M2MStack extends TerraformStack {
     // The account-wide logging role: owned here, or forgotten (never destroyed) if it was before.
     const accountRole = env.accessLogs.manageAccountRole ? new ApiGatewayAccountRole(this, "account-role", { namePrefix }) : undefined;
     if (!accountRole) this.addOverride("removed", ACCOUNT_ROLE_ADDRESSES.map((from) => ({ from, lifecycle: { destroy: false } })));
+
+    const backends = model.routes.some((r) => r.backend.type === "lambda" || r.backend.type === "lambda-arn")
+      ? new BackendFunctions(this, "backends", {
+          apiName: model.api.name,
+          environmentName: env.name,
+          functions: model.backendFunctions,
+          routes: model.routes,
+          restApiExecutionArn: restApi.executionArn,
+          logRetentionDays: env.logRetentionDays,
+          bundleFiles: props.backendBundles ?? new Map(),
+        })
+      : undefined;
+
     const accessLogs = env.accessLogs.enabled
       ? new ApiAccessLogs(this, "access-logs", {
           namePrefix,
@@ -108,6 +126,7 @@ export class M2MStack extends TerraformStack {
         scopeIdentifier: (name) => auth.scopeIdentifier(name),
         scopeChecker: scopeChecker ? { invokeArn: scopeChecker.function.invokeArn, resultTtlSeconds: model.scopeChecker.resultTtlSeconds } : undefined,
         allowedSourceIps: env.allowedSourceIps,
+        ...(backends ? { lambdaInvokeUri: (route) => backends.invokeUriOf(route) } : {}),
       },
       stageOptions: accessLogs ? { ...accessLogs.stageSettings, dependsOn: accessLogs.prerequisites } : undefined,
     });

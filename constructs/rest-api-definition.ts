@@ -32,6 +32,8 @@ export interface RestApiDefinitionInput {
   readonly scopeChecker?: { readonly invokeArn: string; readonly resultTtlSeconds: number };
   /** Source IPs (CIDRs) allowed to call; empty: any source. */
   readonly allowedSourceIps: readonly string[];
+  /** The invoke URI of each Lambda-served route's function (required when a route has a Lambda backend). */
+  readonly lambdaInvokeUri?: (route: Route) => string | undefined;
 }
 
 const IDENTITY_SOURCE = "method.request.header.Authorization";
@@ -67,7 +69,7 @@ function securityOf(route: Route, input: RestApiDefinitionInput): JsonObject[] {
 }
 
 function operationOf(route: Route, input: RestApiDefinitionInput): JsonObject {
-  const { integration, responses } = routeIntegration(route);
+  const { integration, responses } = routeIntegration(route, { ...(input.lambdaInvokeUri ? { lambdaInvokeUri: input.lambdaInvokeUri } : {}) });
   const parameters = pathParameters(route.path);
   return {
     operationId: route.key,

@@ -3,15 +3,14 @@
  * OpenAPI document) for routes that need all of several scopes and an enabled client. The bundle (built once per synth) becomes a Terraform asset, zipped
  * by the archive provider; the function may only write to its own log group.
  */
-import { DataArchiveFile } from "@cdktf/provider-archive/lib/data-archive-file";
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
-import { AssetType, Fn, TerraformAsset } from "cdktf";
+import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import type { Route, ScopeCheckerSettings } from "../model/model-types";
+import { nodeLambda } from "./node-lambda";
 import { named } from "./terraform-names";
 
 export interface ScopeCheckerProps {
@@ -32,11 +31,6 @@ export interface ScopeCheckerProps {
   readonly bundleFile: string;
 }
 
-const assumeRolePolicy = JSON.stringify({
-  Version: "2012-10-17",
-  Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
-});
-
 export class ScopeChecker extends Construct {
   readonly function: LambdaFunction;
   readonly logGroup: CloudwatchLogGroup;
@@ -44,76 +38,28 @@ export class ScopeChecker extends Construct {
 
   constructor(scope: Construct, id: string, props: ScopeCheckerProps) {
     super(scope, id);
-    const functionName = `${props.namePrefix}-scope-checker`;
+    const lambda = nodeLambda(this, {
+      name: "scope_checker",
+      functionName: `${props.namePrefix}-scope-checker`,
+      description: "cognito-m2m scope checker: all-of scopes, client allow-list",
+      bundleFile: props.bundleFile,
+      archiveFile: "scope-checker.zip",
+      handler: "index.handler",
+      memoryMb: props.settings.memoryMb,
+      timeoutSeconds: props.settings.timeoutSeconds,
+      logRetentionDays: props.logRetentionDays,
+      reservedConcurrency: props.reservedConcurrency,
+      environment: {
+        USER_POOL_ID: props.userPoolId,
+        RESOURCE_SERVER_ID: props.resourceServerIdentifier,
+        CLIENT_IDS: Fn.jsonencode(props.clientIds),
+        ROUTES: JSON.stringify(props.routes.map((r) => ({ method: r.method, path: r.path, scopes: r.scopes }))),
+      },
+    });
+    this.function = lambda.function;
+    this.logGroup = lambda.logGroup;
+    this.role = lambda.role;
 
-    this.logGroup = named(
-      new CloudwatchLogGroup(this, "log-group", {
-        name: `/aws/lambda/${functionName}`,
-        retentionInDays: props.logRetentionDays,
-      }),
-      "scope_checker",
-    );
-
-    this.role = named(new IamRole(this, "role", { name: functionName, assumeRolePolicy }), "scope_checker");
-    const logPolicy = named(
-      new IamRolePolicy(this, "log-policy", {
-        name: "write-own-log-group",
-        role: this.role.id,
-        // The log group exists (Terraform made it, with retention): no CreateLogGroup, no wildcard.
-        policy: Fn.jsonencode({
-          Version: "2012-10-17",
-          Statement: [
-            { Sid: "WriteOwnLogGroup", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${this.logGroup.arn}:*` },
-            // X-Ray has no resource-level permissions: these two actions only work on "*".
-            { Sid: "XRayWriteNoResourceLevelPermissions", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
-          ],
-        }),
-      }),
-      "scope_checker_logs",
-    );
-
-    const bundle = new TerraformAsset(this, "bundle", { path: props.bundleFile, type: AssetType.FILE });
-    const archive = named(
-      new DataArchiveFile(this, "archive", {
-        type: "zip",
-        sourceFile: bundle.path,
-        outputPath: "scope-checker.zip",
-        // Same bytes on every machine (umask differs), so source_code_hash never drifts.
-        outputFileMode: "0644",
-      }),
-      "scope_checker",
-    );
-
-    this.function = named(
-      new LambdaFunction(this, "function", {
-        functionName,
-        description: "cognito-m2m scope checker: all-of scopes, client allow-list",
-        role: this.role.arn,
-        runtime: "nodejs22.x",
-        architectures: ["arm64"],
-        handler: "index.handler",
-        filename: archive.outputPath,
-        sourceCodeHash: archive.outputBase64Sha256,
-        memorySize: props.settings.memoryMb,
-        timeout: props.settings.timeoutSeconds,
-        tracingConfig: { mode: "Active" },
-        // JSON log events, so the fail-closed metric filter (a JSON pattern) can match the
-        // checker's records; levels explicit, so the plan shows no drift from AWS's defaults.
-        loggingConfig: { logFormat: "JSON", applicationLogLevel: "INFO", systemLogLevel: "INFO" },
-        ...(props.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: props.reservedConcurrency }),
-        environment: {
-          variables: {
-            USER_POOL_ID: props.userPoolId,
-            RESOURCE_SERVER_ID: props.resourceServerIdentifier,
-            CLIENT_IDS: Fn.jsonencode(props.clientIds),
-            ROUTES: JSON.stringify(props.routes.map((r) => ({ method: r.method, path: r.path, scopes: r.scopes }))),
-          },
-        },
-        // Logs go to the managed group (with retention) from the first invocation.
-        dependsOn: [this.logGroup, logPolicy],
-      }),
-      "scope_checker",
-    );
 
     named(
       new LambdaPermission(this, "permission", {

@@ -1,12 +1,12 @@
 /**
  * The REST API stage, offline: route selection as API Gateway does it, the route's authorizer
- * (native Cognito or the scope-checker Lambda), then the mock integration (its Content-Type
- * check, then its configured answer).
+ * (native Cognito or the scope-checker Lambda), then the route's backend with the identity the
+ * authorizer established (backend-integration.ts: mock, Lambda handler, HTTP).
  */
 import type { Route } from "../model/model-types";
 import { accessDenied, authorizerConfigurationError, missingAuthenticationToken, unauthorized } from "./gateway-responses";
 import { headerValue, type LocalRequest, type LocalResponse } from "./http-types";
-import { mockIntegration } from "./mock-integration";
+import type { BackendIntegrations } from "./backend-integration";
 import type { NativeAuthorizer } from "./native-authorizer";
 import { createRouteTable } from "./route-table";
 import type { ScopeCheckerAuthorizer } from "./scope-checker-authorizer";
@@ -17,6 +17,7 @@ export interface ApiEmulatorOptions {
   readonly realm: string;
   readonly nativeAuthorizer: NativeAuthorizer;
   readonly scopeChecker: ScopeCheckerAuthorizer;
+  readonly backends: BackendIntegrations;
 }
 
 export interface ApiEmulator {
@@ -35,15 +36,15 @@ export function createApiEmulator(options: ApiEmulatorOptions): ApiEmulator {
       const { route, pathParameters } = match;
 
       if (route.authorizer === "cognito") {
-        const decision = options.nativeAuthorizer.authorize(headerValue(request.headers, "authorization"), route);
-        if (decision !== "allow") return unauthorized(realm);
-        return mockIntegration(route, request);
+        const result = options.nativeAuthorizer.authorize(headerValue(request.headers, "authorization"), route);
+        if (result.decision !== "allow") return unauthorized(realm);
+        return options.backends.invoke({ request, route, apiPath, pathParameters, identity: result.identity });
       }
 
-      const decision = await options.scopeChecker.authorize(request, route, apiPath, pathParameters);
-      switch (decision) {
+      const result = await options.scopeChecker.authorize(request, route, apiPath, pathParameters);
+      switch (result.decision) {
         case "allow":
-          return mockIntegration(route, request);
+          return options.backends.invoke({ request, route, apiPath, pathParameters, identity: result.identity });
         case "no-token":
         case "unauthorized":
           return unauthorized(realm);

@@ -1,6 +1,7 @@
 /**
  * The offline environment: one HTTP server on 127.0.0.1 serving, for one environment of the
- * model, Cognito's token endpoint and JWKS and the API stage behind its authorizers.
+ * model, Cognito's token endpoint and JWKS and the API stage behind its authorizers, with each
+ * route's backend (mock, a Lambda handler run in-process, or an HTTP service).
  * The resource server identifier is the local API URL, mirroring "identifier = invoke URL".
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -9,6 +10,7 @@ import type { M2MModel } from "../model/model-types";
 import { createApiEmulator } from "./api-emulator";
 import { createAwsJsonApi, type AwsJsonApi } from "./aws-json-api";
 import { cognitoSecretsOperations } from "./cognito-secrets-api";
+import { createBackendIntegrations } from "./backend-integration";
 import { newRestApiId } from "./cognito-ids";
 import { removeCredentialsFile, writeCredentialsFile, type LocalCredentialsFile } from "./credentials-file";
 import { missingAuthenticationToken } from "./gateway-responses";
@@ -34,6 +36,10 @@ export interface LocalEnvironmentOptions {
    * replaced. @default 0 (offline, every rotation may delete the secret two generations back)
    */
   readonly rotationGraceSeconds?: number;
+  /** URL overrides for HTTP (or lambda-arn) routes, by route key, e.g. a stub on 127.0.0.1. */
+  readonly backendUrls?: ReadonlyMap<string, string>;
+  /** Where the backends' one-line failure notes go. @default stderr */
+  readonly backendLog?: (line: string) => void;
   /** Called once per request with its method, path (no query) and status: never headers or bodies. */
   readonly onRequest?: (entry: { method: string; path: string; status: number }) => void;
 }
@@ -143,11 +149,19 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     userPool,
     ...(options.accessTokenLifetimeSeconds === undefined ? {} : { accessTokenLifetimeSeconds: options.accessTokenLifetimeSeconds }),
   });
+  const restApiId = newRestApiId();
   const api = createApiEmulator({
     routes: model.routes,
     realm: model.api.name,
     nativeAuthorizer: createNativeAuthorizer(userPool),
-    scopeChecker: createScopeCheckerAuthorizer({ userPool, routes: model.routes, restApiId: newRestApiId(), stageName: environment.stageName }),
+    scopeChecker: createScopeCheckerAuthorizer({ userPool, routes: model.routes, restApiId, stageName: environment.stageName }),
+    backends: createBackendIntegrations({
+      functions: model.backendFunctions,
+      restApiId,
+      stageName: environment.stageName,
+      ...(options.backendUrls === undefined ? {} : { backendUrls: options.backendUrls }),
+      ...(options.backendLog === undefined ? {} : { log: options.backendLog }),
+    }),
   });
   const tokenEndpointUrl = `${url}/oauth2/token`;
   // Fractional, as AWS's JSON dates are: rotations within one second still order correctly.

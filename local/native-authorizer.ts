@@ -9,12 +9,16 @@ import { CognitoJwtVerifier } from "aws-jwt-verify";
 import { scopeMatchOf, scopesSatisfy } from "../model/access";
 import { scopeIdentifier } from "../model/aws-urls";
 import type { Route } from "../model/model-types";
+import { stringClaims, type CallerIdentity } from "./caller-identity";
 import type { LocalUserPool } from "./user-pool";
 
 export type NativeDecision = "allow" | "no-token" | "invalid-token";
 
+/** The decision, and on allow the token's claims, which API Gateway hands the integration. */
+export type NativeResult = { readonly decision: "allow"; readonly identity: CallerIdentity } | { readonly decision: "no-token" | "invalid-token" };
+
 export interface NativeAuthorizer {
-  authorize(authorizationHeader: string | undefined, route: Route): NativeDecision;
+  authorize(authorizationHeader: string | undefined, route: Route): NativeResult;
 }
 
 /** The token from `Bearer <jwt>` (any case of the scheme) or a bare JWT. */
@@ -30,16 +34,18 @@ export function createNativeAuthorizer(userPool: LocalUserPool): NativeAuthorize
 
   return {
     authorize(authorizationHeader, route) {
-      if (authorizationHeader === undefined || authorizationHeader.trim() === "") return "no-token";
-      let scopeClaim: unknown;
+      if (authorizationHeader === undefined || authorizationHeader.trim() === "") return { decision: "no-token" };
+      let payload: Readonly<Record<string, unknown>>;
       try {
-        scopeClaim = verifier.verifySync(bearerToken(authorizationHeader)).scope;
+        payload = verifier.verifySync(bearerToken(authorizationHeader));
       } catch {
-        return "invalid-token";
+        return { decision: "invalid-token" };
       }
+      const scopeClaim = payload.scope;
       const granted = new Set(typeof scopeClaim === "string" ? scopeClaim.split(" ") : []);
       const required = route.scopes.map((s) => scopeIdentifier(userPool.resourceServerIdentifier, s));
-      return scopesSatisfy(scopeMatchOf(route.authorizer), required, granted) ? "allow" : "invalid-token";
+      if (!scopesSatisfy(scopeMatchOf(route.authorizer), required, granted)) return { decision: "invalid-token" };
+      return { decision: "allow", identity: { authorizer: "cognito", claims: stringClaims(payload) } };
     },
   };
 }

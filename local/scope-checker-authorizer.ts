@@ -11,17 +11,23 @@ import { scopeCheckerAllowList } from "../model/access";
 import { scopeIdentifier } from "../model/aws-urls";
 import type { Route } from "../model/model-types";
 import { createHandler } from "../lambdas/scope-checker/scope-checker";
+import type { CallerIdentity } from "./caller-identity";
 import { evaluatePolicy, type PolicyVerdict } from "./iam-policy";
 import type { LocalRequest } from "./http-types";
+import { headerPairs, LOCAL_ACCOUNT_ID, singleAndMultiValue } from "./proxy-event";
 import type { LocalUserPool } from "./user-pool";
 
-/** The account id in local method ARNs: a placeholder, nothing is called in AWS. */
-export const LOCAL_ACCOUNT_ID = "000000000000";
+export { LOCAL_ACCOUNT_ID };
 
 export type ScopeCheckerDecision = PolicyVerdict | "no-token" | "unauthorized" | "authorizer-error";
 
+/** The decision, and on allow the principal and context the Lambda returned, which API Gateway hands the integration. */
+export type ScopeCheckerResult =
+  | { readonly decision: "allow"; readonly identity: CallerIdentity }
+  | { readonly decision: Exclude<ScopeCheckerDecision, "allow"> };
+
 export interface ScopeCheckerAuthorizer {
-  authorize(request: LocalRequest, route: Route, apiPath: string, pathParameters: Readonly<Record<string, string>>): Promise<ScopeCheckerDecision>;
+  authorize(request: LocalRequest, route: Route, apiPath: string, pathParameters: Readonly<Record<string, string>>): Promise<ScopeCheckerResult>;
 }
 
 export interface ScopeCheckerAuthorizerOptions {
@@ -31,21 +37,15 @@ export interface ScopeCheckerAuthorizerOptions {
   readonly stageName: string;
 }
 
-/** API Gateway's single-value view keeps the last value of a repeated header or parameter. */
-function singleAndMultiValue(pairs: Iterable<readonly [string, string]>) {
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
-  for (const [name, value] of pairs) {
-    single[name] = value;
-    (multi[name] ??= []).push(value);
-  }
-  return { single, multi };
-}
 
-function headerPairs(rawHeaders: readonly string[]): [string, string][] {
-  const pairs: [string, string][] = [];
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) pairs.push([rawHeaders[i]!, rawHeaders[i + 1]!]);
-  return pairs;
+/** API Gateway passes on only string, number and boolean context values. */
+function contextValues(context: unknown): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  if (typeof context !== "object" || context === null) return out;
+  for (const [key, value] of Object.entries(context)) {
+    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") out[key] = value;
+  }
+  return out;
 }
 
 export function createScopeCheckerAuthorizer(options: ScopeCheckerAuthorizerOptions): ScopeCheckerAuthorizer {
@@ -66,7 +66,7 @@ export function createScopeCheckerAuthorizer(options: ScopeCheckerAuthorizerOpti
       // The authorizer's identity source is the Authorization header: without it API Gateway
       // answers 401 itself and never invokes the Lambda.
       const hasAuthorization = Object.keys(headers.single).some((h) => h.toLowerCase() === "authorization" && headers.single[h]!.trim() !== "");
-      if (!hasAuthorization) return "no-token";
+      if (!hasAuthorization) return { decision: "no-token" };
 
       const query = singleAndMultiValue(request.query.entries());
       const methodArn = `arn:aws:execute-api:${userPool.region}:${LOCAL_ACCOUNT_ID}:${restApiId}/${stageName}/${request.method}/${apiPath.replace(/^\//, "")}`;
@@ -101,11 +101,13 @@ export function createScopeCheckerAuthorizer(options: ScopeCheckerAuthorizerOpti
       try {
         result = await handler(event);
       } catch (error) {
-        return error instanceof Error && error.message === "Unauthorized" ? "unauthorized" : "authorizer-error";
+        return { decision: error instanceof Error && error.message === "Unauthorized" ? "unauthorized" : "authorizer-error" };
       }
-      const authorizerResult = result as { principalId?: unknown; policyDocument?: unknown } | null | undefined;
-      if (!authorizerResult || typeof authorizerResult.principalId !== "string" || !authorizerResult.policyDocument) return "authorizer-error";
-      return evaluatePolicy(authorizerResult.policyDocument, methodArn);
+      const authorizerResult = result as { principalId?: unknown; policyDocument?: unknown; context?: unknown } | null | undefined;
+      if (!authorizerResult || typeof authorizerResult.principalId !== "string" || !authorizerResult.policyDocument) return { decision: "authorizer-error" };
+      const verdict = evaluatePolicy(authorizerResult.policyDocument, methodArn);
+      if (verdict !== "allow") return { decision: verdict };
+      return { decision: "allow", identity: { authorizer: "scope-checker", principalId: authorizerResult.principalId, context: contextValues(authorizerResult.context) } };
     },
   };
 }

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { LOG_RETENTION_DAYS, NAMING, ROTATION_DAYS, USER_POOL_TIERS } from "./aws-limits";
+import { INTEGRATION_TIMEOUT_MAX_MS, INTEGRATION_TIMEOUT_MIN_MS, LAMBDA_FUNCTION_ARN } from "./backends";
 import { isCidr } from "./cidr";
 
 const slug = () =>
@@ -40,11 +41,53 @@ const api = z.strictObject({
   scopes: z.array(scope).min(1, { error: "must define at least one scope" }),
 });
 
+const backendPermission = z.strictObject({
+  actions: z
+    .array(z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9]+$/, { error: "must be one IAM action such as dynamodb:GetItem (no wildcards: least privilege)" }))
+    .min(1, { error: "must name at least one action" }),
+  resources: z
+    .array(z.string().regex(/^arn:aws(?:-[a-z]+)*:[a-z0-9-]+:/, { error: "must be an ARN (not a bare *: least privilege)" }))
+    .min(1, { error: "must name at least one resource ARN" }),
+});
+
+const routeBackend = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("mock") }),
+  z.strictObject({
+    type: z.literal("lambda"),
+    handler: z.string(),
+    memoryMb: z.number().int({ error: "must be a whole number" }).min(128, { error: "must be from 128 to 10240 MB" }).max(10240, { error: "must be from 128 to 10240 MB" }).optional(),
+    timeoutSeconds: z
+      .number()
+      .int({ error: "must be a whole number" })
+      .min(1, { error: "must be from 1 to 29 seconds (API Gateway stops waiting after 29 s)" })
+      .max(29, { error: "must be from 1 to 29 seconds (API Gateway stops waiting after 29 s)" })
+      .optional(),
+    permissions: z.array(backendPermission).optional(),
+    environment: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, { error: "must be a letter then letters, digits or underscores (Lambda environment variable name)" }), z.string()).optional(),
+  }),
+  z.strictObject({
+    type: z.literal("lambda-arn"),
+    functionArn: z.string().regex(LAMBDA_FUNCTION_ARN, { error: "must be a Lambda function ARN, arn:aws:lambda:<region>:<12-digit account>:function:<name>[:<alias or version>]" }),
+  }),
+  z.strictObject({
+    type: z.literal("http"),
+    url: z.string(),
+    timeoutMs: z
+      .number()
+      .int({ error: "must be a whole number" })
+      .min(INTEGRATION_TIMEOUT_MIN_MS, { error: `must be from ${INTEGRATION_TIMEOUT_MIN_MS} to ${INTEGRATION_TIMEOUT_MAX_MS} ms (API Gateway's integration timeout)` })
+      .max(INTEGRATION_TIMEOUT_MAX_MS, { error: `must be from ${INTEGRATION_TIMEOUT_MIN_MS} to ${INTEGRATION_TIMEOUT_MAX_MS} ms (API Gateway's integration timeout)` })
+      .optional(),
+    localUrl: z.string().optional(),
+  }),
+]);
+
 const route = z.strictObject({
   method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"]),
   path: z.string(),
   scopes: z.array(z.string()).min(1, { error: "must require at least one scope (a route without scopes would accept only ID tokens)" }),
   authorizer: z.enum(["cognito", "scope-checker"]).optional(),
+  backend: routeBackend.optional(),
   response: z
     .strictObject({
       status: z.number().int({ error: "must be a whole number" }).min(200, { error: "must be an HTTP status from 200 to 599" }).max(599, { error: "must be an HTTP status from 200 to 599" }).optional(),

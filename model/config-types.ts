@@ -50,6 +50,58 @@ export interface ThrottlingInput {
   readonly burstLimit: number;
 }
 
+/** One IAM statement a Lambda backend's role gets besides writing its own logs: named actions on named resources. */
+export interface BackendPermissionInput {
+  /** IAM actions, `service:Action` (no wildcards: least privilege), e.g. `dynamodb:GetItem`. */
+  readonly actions: readonly string[];
+  /** ARNs the actions apply to (no bare `*`), e.g. `arn:aws:dynamodb:eu-west-1:123456789012:table/payments`. */
+  readonly resources: readonly string[];
+}
+
+/** Today's behaviour: API Gateway answers by itself with the route's `response`. */
+export interface MockBackendInput {
+  readonly type: "mock";
+}
+
+/**
+ * A handler in this repository, bundled by esbuild and deployed as its own Lambda function
+ * (Node.js 22, arm64, X-Ray, its own log group), invoked with an `AWS_PROXY` integration.
+ * Routes naming the same file and export share one function.
+ */
+export interface LambdaBackendInput {
+  readonly type: "lambda";
+  /** `<file>#<export>`, the file relative to the project root, e.g. `backends/payments.ts#handler`. */
+  readonly handler: string;
+  /** @default 256 */
+  readonly memoryMb?: number;
+  /** 1–29 s: API Gateway stops waiting after 29 s. @default 10 */
+  readonly timeoutSeconds?: number;
+  /** What the function may do besides writing its own logs. @default none */
+  readonly permissions?: readonly BackendPermissionInput[];
+  /** Plain settings for the handler (no secrets: read those from Secrets Manager at run time). */
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+/** A Lambda function that exists already: this program only lets the route's method invoke it. */
+export interface LambdaArnBackendInput {
+  readonly type: "lambda-arn";
+  /** `arn:aws:lambda:<region>:<account>:function:<name>[:<alias or version>]` */
+  readonly functionArn: string;
+}
+
+/** An HTTPS service behind an `HTTP_PROXY` integration; the caller's identity arrives as headers. */
+export interface HttpBackendInput {
+  readonly type: "http";
+  /** `https://…`; may use the route's path parameters, e.g. `https://orders.example.com/v1/orders/{id}`. The query string is passed on. */
+  readonly url: string;
+  /** Integration timeout, 50–29000 ms. @default 29000 */
+  readonly timeoutMs?: number;
+  /** Where the offline environment sends the request instead (`http://127.0.0.1:<port>/…` allowed). */
+  readonly localUrl?: string;
+}
+
+export type RouteBackendInput = MockBackendInput | LambdaBackendInput | LambdaArnBackendInput | HttpBackendInput;
+
 export interface RouteInput {
   readonly method: HttpMethod;
   /** API path: `/`-separated literal segments, `{param}` segments, and optionally a final greedy `{proxy+}`. */
@@ -58,7 +110,9 @@ export interface RouteInput {
   readonly scopes: readonly string[];
   /** @default "cognito" */
   readonly authorizer?: AuthorizerKind;
-  /** What the mock integration answers. @default { status: 200, body: {} } */
+  /** What serves the route. @default { type: "mock" } */
+  readonly backend?: RouteBackendInput;
+  /** What the mock integration answers (mock backend only). @default { status: 200, body: {} } */
   readonly response?: MockResponseInput;
   /** One line for reports and the OpenAPI document. */
   readonly description?: string;

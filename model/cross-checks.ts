@@ -3,6 +3,7 @@
  * the raw input alongside the schema, guarding every access, so one run reports all problems.
  */
 import { scopeCheckerAllowList } from "./access";
+import { checkBackends } from "./backend-checks";
 import { alarmSubscriptionName } from "./alarm-subscriptions";
 import { ACCESS_TOKEN_VALIDITY, NAMING, QUOTAS, SECONDS_PER_UNIT } from "./aws-limits";
 import { nearestRegion, partitionOf } from "./aws-regions";
@@ -302,7 +303,7 @@ function checkRotationAndPlan(problems: ConfigProblem[], clients: unknown[], env
   });
 }
 
-export function crossCheck(input: unknown): ConfigProblem[] {
+export function crossCheck(input: unknown, options: { readonly projectRoot?: string } = {}): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   if (!isObject(input)) return problems;
   const apiScopes = arrayOf(isObject(input.api) ? input.api.scopes : undefined);
@@ -314,6 +315,7 @@ export function crossCheck(input: unknown): ConfigProblem[] {
   const environments = arrayOf(input.environments);
   const envNames = new Set(environments.map((e) => stringAt(e, "name")).filter((n): n is string => n !== undefined));
   checkRoutes(problems, arrayOf(input.routes), scopes);
+  checkBackends(problems, arrayOf(input.routes), stringAt(input.api, "name"), [...envNames], options.projectRoot);
   checkEnvironments(problems, environments);
   checkClients(problems, arrayOf(input.clients), scopes, envNames);
   checkEnvironmentQuotas(problems, arrayOf(input.clients), environments, arrayOf(input.routes));

@@ -21,12 +21,44 @@ export interface Api {
   readonly scopes: readonly Scope[];
 }
 
+/** An IAM statement a backend function's role gets (explicit actions and resources). */
+export interface BackendPermission {
+  readonly actions: readonly string[];
+  readonly resources: readonly string[];
+}
+
+/**
+ * A Lambda function built from a handler in this repository. Routes naming the same file and
+ * export share it; their settings were checked to agree.
+ */
+export interface BackendFunction {
+  /** Stable name part, from the file and export: `payments` for `backends/payments.ts#handler`, `payments-refund` for `#refund`. */
+  readonly key: string;
+  /** Entry file, relative to the project root, `/`-separated. */
+  readonly file: string;
+  /** The named export Lambda calls. */
+  readonly exportName: string;
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  readonly permissions: readonly BackendPermission[];
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+export type RouteBackend =
+  | { readonly type: "mock" }
+  /** `functionKey` names one of `M2MModel.backendFunctions`. */
+  | { readonly type: "lambda"; readonly functionKey: string }
+  | { readonly type: "lambda-arn"; readonly functionArn: string }
+  | { readonly type: "http"; readonly url: string; readonly timeoutMs: number; readonly localUrl?: string };
+
 export interface Route {
   readonly method: HttpMethod;
   /** Normalized path: leading `/`, no trailing `/` (except the root `/`). */
   readonly path: string;
   readonly scopes: readonly string[];
   readonly authorizer: AuthorizerKind;
+  readonly backend: RouteBackend;
+  /** The mock integration's answer (meaningful for a mock backend only). */
   readonly response: { readonly status: number; readonly body: unknown };
   readonly description?: string;
   /** Route-specific throttling; the environment's applies otherwise. */
@@ -98,6 +130,8 @@ export interface Environment {
 export interface M2MModel {
   readonly api: Api;
   readonly routes: readonly Route[];
+  /** Functions built from handlers in this repository, one per file and export, in first-use order. */
+  readonly backendFunctions: readonly BackendFunction[];
   readonly environments: readonly Environment[];
   readonly scopeChecker: ScopeCheckerSettings;
 }

@@ -7,6 +7,7 @@ import { configSchema, type ParsedConfig } from "./config-schema";
 import { TOKEN_ENDPOINT_RATE_LIMIT_PER_5_MINUTES } from "./aws-limits";
 import { crossCheck, DEFAULT_GRACE_HOURS, DEFAULT_ROTATION_DAYS } from "./cross-checks";
 import { defaultLocalStatePath } from "./local-state";
+import { resolveBackends } from "./backend-checks";
 import type { Client, Environment, M2MModel, Route } from "./model-types";
 import { normalizePath, routeKey } from "./paths";
 import { knownFieldsAt, nearestField } from "./field-suggestions";
@@ -42,9 +43,10 @@ function problemsFromIssue(issue: z.core.$ZodIssue, input: unknown): ConfigProbl
       });
     }
     case "invalid_union": {
-      // The only union is the backend, discriminated by `type`; zod points at the discriminator.
+      // The unions are the state backend and the route backend, discriminated by `type`; zod points at the discriminator.
       const at = issue.path[issue.path.length - 1] === "type" ? issue.path : [...issue.path, "type"];
-      return [{ path: formatPath(at), rule: 'must be "local" or "s3"', value: valueAt(input, at) }];
+      const rule = at[0] === "routes" ? 'must be "mock", "lambda", "lambda-arn" or "http"' : 'must be "local" or "s3"';
+      return [{ path: formatPath(at), rule, value: valueAt(input, at) }];
     }
     default:
       return [{ path, rule: issue.message, value }];
@@ -70,13 +72,15 @@ function resolveClient(raw: ParsedConfig["clients"][number], env: ParsedConfig["
 
 
 function resolve(parsed: ParsedConfig): M2MModel {
-  const routes: Route[] = parsed.routes.map((r) => {
+  const backends = resolveBackends(parsed.routes);
+  const routes: Route[] = parsed.routes.map((r, i) => {
     const path = normalizePath(r.path);
     return {
       method: r.method,
       path,
       scopes: r.scopes,
       authorizer: r.authorizer ?? "cognito",
+      backend: backends.routeBackends[i]!,
       response: { status: r.response?.status ?? 200, body: r.response?.body ?? {} },
       ...(r.description === undefined ? {} : { description: r.description }),
       ...(r.throttling === undefined ? {} : { throttling: r.throttling }),
@@ -120,6 +124,7 @@ function resolve(parsed: ParsedConfig): M2MModel {
   return {
     api: parsed.api,
     routes,
+    backendFunctions: backends.functions,
     environments,
     scopeChecker: {
       resultTtlSeconds: parsed.scopeChecker?.resultTtlSeconds ?? 300,
@@ -129,10 +134,15 @@ function resolve(parsed: ParsedConfig): M2MModel {
   };
 }
 
+export interface ValidateOptions {
+  /** Where handler files (`backend.handler`) are looked up, e.g. a tree exported from a git ref. @default this checkout */
+  readonly projectRoot?: string;
+}
+
 /** Validates a raw config and resolves it; throws `ConfigValidationError` listing every problem. */
-export function validateConfig(input: unknown): M2MModel {
+export function validateConfig(input: unknown, options: ValidateOptions = {}): M2MModel {
   const result = configSchema.safeParse(input);
-  const problems = [...(result.success ? [] : result.error.issues.flatMap((i) => problemsFromIssue(i, input))), ...crossCheck(input)];
+  const problems = [...(result.success ? [] : result.error.issues.flatMap((i) => problemsFromIssue(i, input))), ...crossCheck(input, options)];
   if (problems.length > 0 || !result.success) throw new ConfigValidationError(problems);
   return resolve(result.data);
 }

@@ -3,8 +3,9 @@
  * reviewer must approve: who gains or loses which route), then the config changes behind it.
  * Environments whose changes read the same are shown once, together.
  */
-import { decisionText, DISABLED_CLIENT_NOTE, listOf, plain, requirementText, validityText } from "./access-wording";
+import { backendShortText, decisionText, DISABLED_CLIENT_NOTE, listOf, plain, requirementText, validityText } from "./access-wording";
 import type { AccessDiff, ClientDiff, EnvironmentDiff, LossCause, RouteDiff } from "./access-diff";
+import type { BackendSummary } from "./environment-access";
 import { mdCode, mdText } from "./markdown-text";
 import type { AuthorizerKind } from "../model/config-types";
 import { scopeMatchOf } from "../model/access";
@@ -70,15 +71,24 @@ function clientLine(c: ClientDiff): string {
   return `${name}: ${parts.join("; ")}`;
 }
 
+/** A backend in a change line: the short form, plus the settings when only they changed. */
+function backendText(backend: BackendSummary): string {
+  const short = backendShortText(backend, mdCode);
+  if (backend.type === "lambda") return `${short} (${backend.memoryMb} MB, ${backend.timeoutSeconds} s)`;
+  if (backend.type === "http") return `${short} (timeout ${backend.timeoutMs} ms)`;
+  return short;
+}
+
 function routeLine(r: RouteDiff): string {
   const name = `Route ${mdCode(r.id)}`;
   if (r.kind === "added") {
-    return `${name} **added**: requires ${requirementText(r.route.scopeMatch, r.route.scopes, mdCode)} via ${authorizerWithMatch(r.route.authorizer)}`;
+    return `${name} **added**: requires ${requirementText(r.route.scopeMatch, r.route.scopes, mdCode)} via ${authorizerWithMatch(r.route.authorizer)}; served by ${backendShortText(r.route.backend ?? { type: "mock" }, mdCode)}`;
   }
   if (r.kind === "removed") return `${name} **removed**`;
   const parts: string[] = [];
   if (r.authorizer) parts.push(`authorizer ${authorizerWithMatch(r.authorizer.before)} → **${authorizerWithMatch(r.authorizer.after)}**`);
   if (r.scopes) parts.push(`scopes ${listOf(r.scopes.before, mdCode)} → ${listOf(r.scopes.after, mdCode)}`);
+  if (r.backend) parts.push(`backend ${backendText(r.backend.before)} → **${backendText(r.backend.after)}**`);
   return `${name}: ${parts.join("; ")}`;
 }
 

@@ -6,7 +6,9 @@
 import type { AccessDecision, ScopeMatch } from "../model/access";
 import type { AuthorizerKind } from "../model/config-types";
 import type { M2MModel, TokenValidity } from "../model/model-types";
-import { cellOf, modelAccess, type ClientAccess, type EnvironmentAccess, type RouteAccess } from "./environment-access";
+import { cellOf, modelAccess, type BackendSummary, type ClientAccess, type EnvironmentAccess, type RouteAccess } from "./environment-access";
+
+const MOCK: BackendSummary = { type: "mock" };
 
 export interface ValueChange<T> {
   readonly before: T;
@@ -34,6 +36,8 @@ export type RouteDiff =
       readonly id: string;
       readonly scopes?: ValueChange<readonly string[]>;
       readonly authorizer?: ValueChange<AuthorizerKind>;
+      /** What serves the route changed (a mock's answer is not compared). */
+      readonly backend?: ValueChange<BackendSummary>;
     };
 
 /** Why a client no longer reaches a route it reached before. */
@@ -137,7 +141,10 @@ function diffRoutes(base: readonly RouteAccess[], head: readonly RouteAccess[]):
       // Scope order means nothing to either authorizer: compare as sets.
       const scopes = sameSet(before.scopes, after.scopes) ? undefined : { before: before.scopes, after: after.scopes };
       const authorizer = before.authorizer === after.authorizer ? undefined : { before: before.authorizer, after: after.authorizer };
-      if (scopes || authorizer) out.push({ kind: "changed", id, ...(scopes ? { scopes } : {}), ...(authorizer ? { authorizer } : {}) });
+      // Older access.json files have no backend: they were all mocks.
+      const [was, is] = [before.backend ?? MOCK, after.backend ?? MOCK];
+      const backend = JSON.stringify(was) === JSON.stringify(is) ? undefined : { before: was, after: is };
+      if (scopes || authorizer || backend) out.push({ kind: "changed", id, ...(scopes ? { scopes } : {}), ...(authorizer ? { authorizer } : {}), ...(backend ? { backend } : {}) });
     }
   }
   return out;

@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { ACCESS_PAGE_SCRIPT, ACCESS_PAGE_STYLE } from "./access-html-assets";
-import { authorizerText, countOf, decisionText, DISABLED_CLIENT_NOTE, plain, requirementText, SCOPE_MATCH_NOTE, validityText } from "./access-wording";
+import { authorizerText, backendText, countOf, decisionText, DISABLED_CLIENT_NOTE, plain, requirementText, SCOPE_MATCH_NOTE, validityText } from "./access-wording";
 import { cellOf, type ClientAccess, type EnvironmentAccess, type RouteAccess } from "./environment-access";
 import { environmentFacts } from "./environment-facts";
 import { esc, htmlCode } from "./html-text";
@@ -71,12 +71,12 @@ export function renderAccessHtml(access: EnvironmentAccess): string {
   const disabledNote = access.clients.some((c) => c.disabled) ? `\n<p class="note">${esc(DISABLED_CLIENT_NOTE)}</p>` : "";
 
   const routes = listTable(
-    ["Route", "Authorizer", "Requires", "Mock response", "Allowed clients", "Description"],
+    ["Route", "Authorizer", "Requires", "Backend", "Allowed clients", "Description"],
     access.routes.map((r) => [
       routeLabel(r),
       esc(authorizerText(r.authorizer)),
       requirementText(r.scopeMatch, r.scopes, htmlCode),
-      `${r.response.status} ${htmlCode(JSON.stringify(r.response.body))}`,
+      backendText(r.backend, r.response, htmlCode),
       codes(r.allowedClients),
       esc(r.description ?? ""),
     ]),

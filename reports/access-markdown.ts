@@ -1,5 +1,5 @@
 /** `access.md`: one environment's resource server, clients, routes and access matrix, as Markdown. */
-import { authorizerText, decisionText, DISABLED_CLIENT_NOTE, listOf, requirementText, SCOPE_MATCH_NOTE, validityText } from "./access-wording";
+import { authorizerText, backendText, decisionText, DISABLED_CLIENT_NOTE, listOf, requirementText, SCOPE_MATCH_NOTE, validityText } from "./access-wording";
 import { cellOf, REST_API_ID_PLACEHOLDER, type EnvironmentAccess } from "./environment-access";
 import { environmentFacts } from "./environment-facts";
 import { mdCode, mdTable, mdText } from "./markdown-text";
@@ -39,12 +39,12 @@ export function renderAccessMarkdown(access: EnvironmentAccess): string {
   out.push("## Routes", "");
   out.push(
     mdTable(
-      ["Route", "Authorizer", "Requires", "Mock response", "Allowed clients", "Description"],
+      ["Route", "Authorizer", "Requires", "Backend", "Allowed clients", "Description"],
       access.routes.map((r) => [
         mdCode(r.id),
         authorizerText(r.authorizer),
         requirementText(r.scopeMatch, r.scopes, mdCode),
-        `${r.response.status} ${mdCode(JSON.stringify(r.response.body))}`,
+        backendText(r.backend, r.response, mdCode),
         none(r.allowedClients, (c) => listOf(c, mdCode)),
         mdText(r.description ?? ""),
       ]),

@@ -6,6 +6,7 @@
 import type { AccessDecision, ScopeMatch } from "../model/access";
 import type { AuthorizerKind } from "../model/config-types";
 import type { TokenValidity } from "../model/model-types";
+import type { BackendSummary } from "./environment-access";
 
 export type CodeFormatter = (text: string) => string;
 
@@ -32,6 +33,34 @@ export function decisionText(decision: AccessDecision, match: ScopeMatch, code: 
   // For an any-of route every required scope is missing (one would have sufficed).
   if (match === "any-of") return decision.missing.length === 1 ? `needs ${code(decision.missing[0]!)}` : `needs one of ${listOf(decision.missing, code)}`;
   return `missing ${listOf(decision.missing, code)}`;
+}
+
+/** "mock: 200 `{}`", "Lambda `backends/payments.ts#handler` (function `…`)", "existing Lambda `arn:…`", "HTTPS `https://…`". */
+export function backendText(backend: BackendSummary, response: { readonly status: number; readonly body: unknown }, code: CodeFormatter): string {
+  switch (backend.type) {
+    case "mock":
+      return `mock: ${response.status} ${code(JSON.stringify(response.body))}`;
+    case "lambda":
+      return `Lambda ${code(backend.handler)} (function ${code(backend.functionName)}, ${backend.memoryMb} MB, ${backend.timeoutSeconds} s)`;
+    case "lambda-arn":
+      return `existing Lambda ${code(backend.functionArn)}`;
+    case "http":
+      return `HTTPS ${code(backend.url)} (timeout ${backend.timeoutMs} ms)`;
+  }
+}
+
+/** The backend in a few words, for change lines: "mock", "Lambda `…`", "HTTPS `…`". */
+export function backendShortText(backend: BackendSummary, code: CodeFormatter): string {
+  switch (backend.type) {
+    case "mock":
+      return "mock";
+    case "lambda":
+      return `Lambda ${code(backend.handler)}`;
+    case "lambda-arn":
+      return `existing Lambda ${code(backend.functionArn)}`;
+    case "http":
+      return `HTTPS ${code(backend.url)}`;
+  }
 }
 
 export function validityText(validity: TokenValidity): string {

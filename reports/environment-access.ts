@@ -5,6 +5,7 @@
  */
 import { decideAccess, scopeCheckerAllowList, scopeMatchOf, type AccessDecision, type ScopeMatch } from "../model/access";
 import { invokeUrl, scopeIdentifier, tokenEndpointUrl } from "../model/aws-urls";
+import { backendFunctionName } from "../model/backends";
 import type { AuthorizerKind, HttpMethod } from "../model/config-types";
 import type { EnvironmentKind } from "../model/config-types";
 import type { Client, Environment, M2MModel, Route, Scope, Throttling, TokenValidity } from "../model/model-types";
@@ -25,6 +26,25 @@ export interface ScopeAccess {
   readonly grantedTo: readonly string[];
 }
 
+/**
+ * What serves a route, as reports show it: the mock's answer lives in `response`; a Lambda
+ * handler of this repository names its file, export and the function it becomes; an existing
+ * function its ARN; an HTTP backend its URL and timeout. Two routes with equal summaries are
+ * served the same way, so the access diff compares these.
+ */
+export type BackendSummary =
+  | { readonly type: "mock" }
+  | { readonly type: "lambda"; readonly handler: string; readonly functionName: string; readonly memoryMb: number; readonly timeoutSeconds: number }
+  | { readonly type: "lambda-arn"; readonly functionArn: string }
+  | { readonly type: "http"; readonly url: string; readonly timeoutMs: number };
+
+export function backendSummary(model: M2MModel, environment: Environment, route: Route): BackendSummary {
+  const backend = route.backend;
+  if (backend.type !== "lambda") return backend.type === "http" ? { type: "http", url: backend.url, timeoutMs: backend.timeoutMs } : { ...backend };
+  const fn = model.backendFunctions.find((f) => f.key === backend.functionKey)!;
+  return { type: "lambda", handler: `${fn.file}#${fn.exportName}`, functionName: backendFunctionName(model.api.name, environment.name, fn.key), memoryMb: fn.memoryMb, timeoutSeconds: fn.timeoutSeconds };
+}
+
 export interface RouteAccess {
   /** `GET /premium`: the route's identity in every report. */
   readonly id: string;
@@ -35,6 +55,8 @@ export interface RouteAccess {
   readonly scopeMatch: ScopeMatch;
   readonly scopes: readonly string[];
   readonly description?: string;
+  readonly backend: BackendSummary;
+  /** The mock integration's answer (meaningful when `backend.type` is `mock`). */
   readonly response: { readonly status: number; readonly body: unknown };
   /** The route's own throttling, or the stage's. */
   readonly throttling: Throttling;
@@ -164,6 +186,7 @@ export function environmentAccess(model: M2MModel, environment: Environment): En
       scopeMatch: scopeMatchOf(r.authorizer),
       scopes: r.scopes,
       ...(r.description === undefined ? {} : { description: r.description }),
+      backend: backendSummary(model, environment, r),
       response: r.response,
       throttling: r.throttling ?? environment.throttling,
       allowedClients: clients.map((c) => c.name).filter((c) => allowed(c, routeIds[i]!)),

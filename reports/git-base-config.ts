@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join, relative, resolve, sep } from "node:path";
 import type { M2MModel } from "../model/model-types";
 import { ConfigValidationError } from "../model/problems";
+import { PROJECT_ROOT } from "../model/handler-exports";
 import { validateConfig } from "../model/validate";
 import { loadConfigModule } from "./config-loader";
 import { BaseConfigError, BaseRefError, ConfigLoadError, firstLine } from "./errors";
@@ -66,7 +67,8 @@ export function loadModelAtRef(ref: string, configFile: string): M2MModel {
       throw error;
     }
     try {
-      return validateConfig(raw);
+      // Handler files as they were at the ref, not as they are now.
+      return validateConfig(raw, { projectRoot: join(dir, relative(top, PROJECT_ROOT)) });
     } catch (error) {
       if (error instanceof ConfigValidationError) {
         const count = error.problems.length;

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { insufficientScopeChallenge, unauthorizedChallenge } from "../model/oauth-challenges";
 import { parsePath, segmentText } from "../model/paths";
 import type { HttpMethod } from "../model/config-types";
-import { countOf, DISABLED_CLIENT_NOTE, requirementText, plain } from "./access-wording";
+import { backendShortText, countOf, DISABLED_CLIENT_NOTE, requirementText, plain } from "./access-wording";
 import { REST_API_ID_PLACEHOLDER, type EnvironmentAccess, type RouteAccess } from "./environment-access";
 
 export const OPENAPI_VERSION = "3.1.0";
@@ -84,8 +84,11 @@ function operationOf(access: EnvironmentAccess, route: RouteAccess, method: stri
       "401": { $ref: "#/components/responses/Unauthorized" },
       ...(forbiddenPossible(access, route) ? { "403": { $ref: "#/components/responses/Forbidden" } } : {}),
       "429": { $ref: "#/components/responses/TooManyRequests" },
-      [String(route.response.status)]: { description: "The mock integration's response.", ...mockContent },
+      ...(route.backend.type === "mock"
+        ? { [String(route.response.status)]: { description: "The mock integration's response.", ...mockContent } }
+        : { default: { description: `The backend's response (${backendShortText(route.backend, plain)}).` } }),
     },
+    "x-m2m-backend": { ...route.backend },
     "x-m2m-authorizer": route.authorizer,
     "x-m2m-scope-match": route.scopeMatch,
     "x-m2m-allowed-clients": [...route.allowedClients],

@@ -2,10 +2,12 @@
 import { accessTokenValidityRule } from "./rules/access-token-validity";
 import { accountLoggingProtectedRule } from "./rules/account-logging-protected";
 import { alarmActionsRule } from "./rules/alarm-actions";
+import { backendIntegrationsRule } from "./rules/backend-integrations";
 import { clientFlowsRule } from "./rules/client-flows";
 import { clientSecretSettingsRule } from "./rules/client-secret-settings";
 import { clientSecretsKeyRule } from "./rules/client-secrets-key";
 import { defaultTagsRule } from "./rules/default-tags";
+import { lambdaEnvironmentSecretsRule } from "./rules/lambda-environment-secrets";
 import { lambdaLogGroupRule } from "./rules/lambda-log-group";
 import { lambdaPermissionRule } from "./rules/lambda-permission";
 import { lambdaRoleLeastPrivilegeRule } from "./rules/lambda-role-least-privilege";
@@ -46,6 +48,7 @@ export const ALL_RULES: readonly SecurityRule[] = [
   tokenEndpointGuardRule,
   sourceIpPolicyRule,
   methodSettingsDataTraceRule,
+  backendIntegrationsRule,
   accountLoggingProtectedRule,
   clientFlowsRule,
   clientSecretSettingsRule,
@@ -59,6 +62,7 @@ export const ALL_RULES: readonly SecurityRule[] = [
   managedPolicyAttachmentsRule,
   lambdaPermissionRule,
   lambdaTracingRule,
+  lambdaEnvironmentSecretsRule,
   sensitiveOutputsRule,
   secretsConfinedRule,
   clientSecretsKeyRule,

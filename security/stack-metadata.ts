@@ -4,20 +4,29 @@
  * the validated model, never guessed from the synthesized output (a rule that read "is this
  * production?" from the JSON would pass a stack that silently lost its protection).
  */
-import type { Environment } from "../model/model-types";
+import { methodArnSuffix } from "../model/backends";
+import type { Environment, Route } from "../model/model-types";
 
 export interface StackMetadata {
   readonly environmentName: string;
   readonly production: boolean;
   readonly accessLogsEnabled: boolean;
+  /**
+   * The method ARN tails (`POST/payments`, `GET/orders/*`) of the routes a Lambda backend
+   * serves: the only ones an invoke permission may name. Absent when the caller gave no routes.
+   */
+  readonly backendMethods?: readonly string[];
 }
 
-export function stackMetadataOf(environment: Environment): StackMetadata {
+export function stackMetadataOf(environment: Environment, routes?: readonly Route[]): StackMetadata {
   // `kind` decides; a model without it (before issue 6) marks production by deletion protection.
   const kind: string | undefined = environment.kind;
   return {
     environmentName: environment.name,
     production: kind === undefined ? environment.deletionProtection : kind === "production",
     accessLogsEnabled: environment.accessLogs?.enabled ?? false,
+    ...(routes === undefined
+      ? {}
+      : { backendMethods: routes.filter((r) => r.backend?.type === "lambda" || r.backend?.type === "lambda-arn").map((r) => methodArnSuffix(r.method, r.path)) }),
   };
 }

@@ -7,14 +7,23 @@
 export interface EmulatorExclusion {
   readonly type: string;
   readonly reason: string;
+  /** Only resources of the type this holds for (every one without it). */
+  readonly applies?: (body: Readonly<Record<string, unknown>>) => boolean;
 }
 
-// None today: moto 5.2.1 serves every resource type the stacks use (WAFv2 association, the
-// account's CloudWatch role, metric filters, SNS, KMS included), with the adaptations in
+// moto 5.2.1 serves every resource type the stacks use (WAFv2 association, the account's
+// CloudWatch role, metric filters, SNS, KMS included), with the adaptations in
 // verify/emulator-adaptations. (aws_api_gateway_rest_api_policy was excluded, for moto's raw
-// policy read, until the policy moved into the API's OpenAPI document.)
-export const EMULATOR_EXCLUSIONS: readonly EmulatorExclusion[] = [];
+// policy read, until the policy moved into the API's OpenAPI document.) What is left out:
+export const EMULATOR_EXCLUSIONS: readonly EmulatorExclusion[] = [
+  {
+    type: "aws_lambda_permission",
+    reason:
+      "a lambda-arn backend's permission names a function that exists outside the stack (by its ARN); the emulator holds only the stack's own functions, so AddPermission would fail with ResourceNotFoundException",
+    applies: (body) => typeof body.function_name === "string" && body.function_name.startsWith("arn:"),
+  },
+];
 
-export function exclusionFor(type: string): EmulatorExclusion | undefined {
-  return EMULATOR_EXCLUSIONS.find((e) => e.type === type);
+export function exclusionFor(type: string, body?: Readonly<Record<string, unknown>>): EmulatorExclusion | undefined {
+  return EMULATOR_EXCLUSIONS.find((e) => e.type === type && (e.applies === undefined || body === undefined || e.applies(body)));
 }

@@ -16,7 +16,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { deterministicZip, archiveEntries } from "./deterministic-zip";
 import { EMULATOR_ADAPTATIONS } from "./emulator-adaptations";
-import { exclusionFor } from "./emulator-exclusions";
+import { EMULATOR_EXCLUSIONS, exclusionFor } from "./emulator-exclusions";
 import { serviceOf } from "./emulator-services";
 import { bridgeStack } from "./provider-bridge";
 import type { ProviderWorkspace } from "./provider-workspace";
@@ -209,10 +209,14 @@ function configureAws(json: Json, variant: CopyVariant, services: ReadonlySet<st
 function applyExclusions(json: Json, problems: string[]): ExcludedResource[] {
   const excluded: ExcludedResource[] = [];
   for (const [type, byName] of Object.entries((json.resource ?? {}) as Json)) {
-    const exclusion = exclusionFor(type);
-    if (!exclusion) continue;
-    for (const name of Object.keys(byName)) excluded.push({ address: `${type}.${name}`, reason: exclusion.reason });
-    delete json.resource[type];
+    if (!EMULATOR_EXCLUSIONS.some((e) => e.type === type)) continue;
+    for (const [name, body] of Object.entries(byName as Json)) {
+      const exclusion = exclusionFor(type, body as Json);
+      if (!exclusion) continue;
+      excluded.push({ address: `${type}.${name}`, reason: exclusion.reason });
+      delete json.resource[type][name];
+    }
+    if (Object.keys(json.resource[type]).length === 0) delete json.resource[type];
   }
   if (excluded.length === 0) return excluded;
   const addresses = new Set(excluded.map((e) => e.address));

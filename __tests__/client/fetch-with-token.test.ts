@@ -27,7 +27,8 @@ function recordingFetch() {
   return { statuses, bearers, fetch: fetchImpl };
 }
 
-const json = { method: "POST", headers: { "content-type": "application/json" }, body: "{}" };
+/** A payment POST /payments (backends/payments.ts) accepts with 202. */
+const json = { method: "POST", headers: { "content-type": "application/json" }, body: '{"amount":100,"currency":"EUR"}' };
 
 describe("a route the client may not call (401 whatever the token)", () => {
   it("native authorizer, missing scope: one refresh on the first call, then no token request however many calls", async () => {

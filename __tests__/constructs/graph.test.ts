@@ -24,6 +24,20 @@ describe.each(Object.keys(stacks))("stack %s", (env) => {
     }
   });
 
+  test("the payments backend: the document invokes its function, built from its bundle after its log group and policy; its permission needs the function and the REST API only", () => {
+    const fn = "aws_lambda_function.backend_payments";
+    expect(reaches(graph, "aws_api_gateway_rest_api_put.api", fn)).toBe(true);
+    for (const before of ["data.archive_file.backend_payments", "aws_cloudwatch_log_group.backend_payments", "aws_iam_role_policy.backend_payments_logs", "aws_iam_role.backend_payments"]) {
+      expect([before, reaches(graph, fn, before)]).toEqual([before, true]);
+    }
+    const permission = "aws_lambda_permission.backend_post_payments";
+    expect(reaches(graph, permission, fn)).toBe(true);
+    expect(reaches(graph, permission, "aws_api_gateway_rest_api.rest_api")).toBe(true);
+    // Not on the deployment or the put: a permission change never redeploys the API.
+    expect(reaches(graph, permission, "aws_api_gateway_rest_api_put.api")).toBe(false);
+    expect(reaches(graph, permission, "aws_api_gateway_deployment.deployment")).toBe(false);
+  });
+
   test("the resource server identifier references neither the deployment nor the stage", () => {
     const server = "aws_cognito_resource_server.resource_server";
     expect(reaches(graph, server, "aws_api_gateway_deployment.deployment")).toBe(false);

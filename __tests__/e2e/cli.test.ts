@@ -56,6 +56,9 @@ describe("user mistakes: one line on stderr, non-zero exit, no stack trace", () 
     [["deploy"], 2, 'm2m: unknown command "deploy" (token, call, smoke, dev, doctor, secret; see m2m --help)'],
     [["smoke", "--local", "--local-file", "/nonexistent/local.json"], 1, "m2m: /nonexistent/local.json not found: start the offline environment first (npm run dev)"],
     [["dev", "--env", "staging"], 2, 'm2m: unknown environment "staging" (the config defines: dev, prod)'],
+    [["dev", "--backend-url", "GET /nope=http://127.0.0.1:9000/"], 2, 'm2m: --backend-url: no route "GET /nope" in the config (routes: GET /hello-world, GET /premium, POST /premium, POST /payments)'],
+    [["dev", "--backend-url", "POST /payments=http://127.0.0.1:9000/"], 2, "m2m: --backend-url: POST /payments has a lambda backend, which runs here already"],
+    [["dev", "--backend-url", "POST /payments"], 2, 'm2m: --backend-url takes "METHOD /path=URL", got "POST /payments"'],
   ])("m2m %j", async (args, code, line) => {
     const result = await runCli(args);
     expect(result).toEqual({ code, stdout: "", stderr: `${line}\n` });
@@ -85,12 +88,15 @@ describe("against a running offline environment", () => {
   it("token --local prints a token the API accepts; call prints status and body", async () => {
     const [token, call] = await Promise.all([
       runCli(["token", "--local", "--local-file", localFile, "--client", "reader"]),
-      runCli(["call", "post", "/payments", "--data", '{"amount":1}', "--local", "--local-file", localFile, "--client", "billing"]),
+      runCli(["call", "post", "/payments", "--data", '{"amount":1250,"currency":"EUR"}', "--local", "--local-file", localFile, "--client", "billing"]),
     ]);
     expect(token.code).toBe(0);
     const res = await fetch(`${env.apiUrl}/premium`, { headers: { authorization: `Bearer ${token.stdout.trim()}` } });
     expect(res.status).toBe(200);
-    expect(call).toEqual({ code: 0, stdout: 'HTTP 202\n{\n  "status": "accepted"\n}\n', stderr: "" });
+    // POST /payments is the real handler (backends/payments.ts): it names the calling client.
+    expect({ code: call.code, stderr: call.stderr, status: call.stdout.split("\n")[0] }).toEqual({ code: 0, stderr: "", status: "HTTP 202" });
+    const billing = readCredentialsFile(localFile).clients.find((c) => c.name === "billing")!;
+    expect(JSON.parse(call.stdout.slice(call.stdout.indexOf("\n") + 1))).toMatchObject({ status: "accepted", clientId: billing.clientId, payment: { amount: 1250, currency: "EUR" } });
   });
 });
 

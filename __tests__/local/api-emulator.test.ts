@@ -5,10 +5,12 @@
 import type { LocalEnvironment } from "../../local/local-environment";
 import { basic, clientOf, decisionLogLines, FORM, modelWith, postToken, startEnv } from "./local-test-kit";
 
+// POST /payments is a mock here: these tests are about the authorizers and the mock integration
+// (backend-integration.test.ts runs the default config's real payments handler).
 const model = modelWith((c) => ({
   ...c,
   routes: [
-    ...c.routes,
+    ...c.routes.map((r) => (r.path === "/payments" ? { ...r, backend: { type: "mock" as const }, response: { status: 202, body: { status: "accepted" } } } : r)),
     { method: "GET", path: "/payments/{id}", scopes: ["payments.read"], authorizer: "scope-checker", response: { status: 200, body: { state: "settled" } } },
     { method: "ANY", path: "/files/{proxy+}", scopes: ["read"], response: { status: 200, body: { file: true } } },
   ],

@@ -77,6 +77,38 @@ describe("access diff", () => {
     expect(markdown).toContain("- Route `GET /premium`: authorizer Cognito (any-of) → **scope checker (all-of)**");
   });
 
+  it("a route changes backend: shown as a route change, with no access change", () => {
+    const { diff, markdown } = diffAfter((c) => {
+      const route = routeNamed(c, "GET", "/premium");
+      delete route.response;
+      route.backend = { type: "http", url: "https://content.example.com/premium" };
+      routeNamed(c, "POST", "/payments").backend.timeoutSeconds = 20;
+    });
+    const dev = env(diff, "dev");
+    expect(diff.changed).toBe(true);
+    expect(dev.access).toEqual([]);
+    expect(dev.routes).toEqual([
+      { kind: "changed", id: "GET /premium", backend: { before: { type: "mock" }, after: { type: "http", url: "https://content.example.com/premium", timeoutMs: 29000 } } },
+      {
+        kind: "changed",
+        id: "POST /payments",
+        backend: {
+          before: { type: "lambda", handler: "backends/payments.ts#handler", functionName: "m2m-demo-api-dev-payments", memoryMb: 256, timeoutSeconds: 10 },
+          after: { type: "lambda", handler: "backends/payments.ts#handler", functionName: "m2m-demo-api-dev-payments", memoryMb: 256, timeoutSeconds: 20 },
+        },
+      },
+    ]);
+    expect(markdown).toContain("- Route `GET /premium`: backend mock → **HTTPS `https://content.example.com/premium` (timeout 29000 ms)**");
+    expect(markdown).toContain("- Route `POST /payments`: backend Lambda `backends/payments.ts#handler` (256 MB, 10 s) → **Lambda `backends/payments.ts#handler` (256 MB, 20 s)**");
+    // The same change in both environments reads the same: one section.
+    expect(markdown).toContain("### `dev`, `prod`\n");
+  });
+
+  it("an added route says what serves it", () => {
+    const { markdown } = diffAfter((c) => void c.routes.push({ method: "GET", path: "/rates", scopes: ["read"], backend: { type: "lambda-arn", functionArn: "arn:aws:lambda:eu-west-1:123456789012:function:rates:live" } }));
+    expect(markdown).toContain("- Route `GET /rates` **added**: requires `read` via Cognito (any-of); served by existing Lambda `arn:aws:lambda:eu-west-1:123456789012:function:rates:live`");
+  });
+
   it("a client is removed: it loses every route it had", () => {
     const { diff, markdown } = diffAfter((c) => {
       c.clients = c.clients.filter((x: { name: string }) => x.name !== "writer");

@@ -131,7 +131,8 @@ describe("access.md", () => {
   it("lists scopes with descriptions, clients with scopes, routes with authorizer and match", () => {
     expect(markdown).toContain("| `payments.write` | Initiate payments | `billing` | `https://{restApiId}.execute-api.eu-west-1.amazonaws.com/dev/payments.write` |");
     expect(markdown).toContain("| **billing** | enabled | `payments.read`, `payments.write` | 15 minutes | `POST /payments` | Billing service |");
-    expect(markdown).toContain("| `POST /payments` | scope checker (Lambda) | all of `payments.read`, `payments.write` | 202 `{\"status\":\"accepted\"}` | `billing` |");
+    expect(markdown).toContain("| `POST /payments` | scope checker (Lambda) | all of `payments.read`, `payments.write` | Lambda `backends/payments.ts#handler` (function `m2m-demo-api-dev-payments`, 256 MB, 10 s) | `billing` |");
+    expect(markdown).toContain("| `POST /premium` | Cognito (native) | `write` | mock: 201 `{\"created\":true}` | `writer` |");
     expect(markdown).toContain("| Token endpoint | `https://m2m-demo-dev.auth.eu-west-1.amazoncognito.com/oauth2/token` |");
   });
 

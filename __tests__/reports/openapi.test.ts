@@ -65,7 +65,10 @@ describe("OpenAPI document of the default config", () => {
     // dev: no WAF, no source-IP policy: only the scope checker answers 403.
     expect(post.responses["403"]).toBeUndefined();
     expect(dev.paths["/payments"].post.responses["403"]).toEqual({ $ref: "#/components/responses/Forbidden" });
-    expect(dev.paths["/payments"].post.responses["202"].content["application/json"].example).toEqual({ status: "accepted" });
+    // POST /payments is a Lambda handler: its answer is the backend's, named with the backend.
+    expect(dev.paths["/payments"].post.responses.default).toEqual({ description: "The backend's response (Lambda backends/payments.ts#handler)." });
+    expect(dev.paths["/payments"].post["x-m2m-backend"]).toEqual({ type: "lambda", handler: "backends/payments.ts#handler", functionName: "m2m-demo-api-dev-payments", memoryMb: 256, timeoutSeconds: 10 });
+    expect(post["x-m2m-backend"]).toEqual({ type: "mock" });
     // prod has WAF on: any route may be refused with 403.
     expect(prod.paths["/premium"].post.responses["403"]).toEqual({ $ref: "#/components/responses/Forbidden" });
     expect(prod.components.responses.Forbidden.description).toContain("WAF");

@@ -322,6 +322,67 @@ const cases: BrokenCase[] = [
     rule: "M2M-LAM-002", what: "a function without active tracing", address: "aws_lambda_function.scope_checker", problem: /tracing_config.mode/,
     breakIt: (j) => { delete resource(j, "aws_lambda_function", "scope_checker").tracing_config; },
   },
+  // Backends (issue 10): the all-options stack has a handler with declared permissions, an existing function and an HTTPS service
+  {
+    rule: "M2M-LAM-001", what: "a backend permission for every method of the API", address: "aws_lambda_permission.backend_get_orders_id_lines", problem: /allows \*\/\*, which is not the method of a route this function serves/,
+    breakIt: (j) => { resource(j, "aws_lambda_permission", "backend_get_orders_id_lines").source_arn = "${aws_api_gateway_rest_api.rest_api.execution_arn}/*/*/*"; },
+  },
+  {
+    rule: "M2M-LAM-001", what: "an existing function's permission for another method", address: "aws_lambda_permission.backend_get_rates", problem: /allows DELETE\/rates/,
+    breakIt: (j) => { resource(j, "aws_lambda_permission", "backend_get_rates").source_arn = "${aws_api_gateway_rest_api.rest_api.execution_arn}/*/DELETE/rates"; },
+  },
+  {
+    rule: "M2M-LAM-001", what: "an existing function's permission for any API", address: "aws_lambda_permission.backend_get_rates", problem: /no source_arn/,
+    breakIt: (j) => { delete resource(j, "aws_lambda_permission", "backend_get_rates").source_arn; },
+  },
+  {
+    rule: "M2M-IAM-001", what: "a declared permission on every resource", address: "aws_iam_role_policy.backend_tests_fixtures_backends_echo_permissions", problem: /on "\*", not a named ARN/,
+    breakIt: (j) => editText(resource(j, "aws_iam_role_policy", "backend_tests_fixtures_backends_echo_permissions"), "policy", '"arn:aws:dynamodb:eu-central-1:123456789012:table/orders"', '"*"'),
+  },
+  {
+    rule: "M2M-IAM-001", what: "a declared wildcard action", address: "aws_iam_role_policy.backend_tests_fixtures_backends_echo_permissions", problem: /wildcard action "dynamodb:\*"/,
+    breakIt: (j) => editText(resource(j, "aws_iam_role_policy", "backend_tests_fixtures_backends_echo_permissions"), "policy", '"dynamodb:Query"', '"dynamodb:*"'),
+  },
+  {
+    rule: "M2M-IAM-001", what: "a backend's log policy on the scope checker's log group", address: "aws_iam_role_policy.backend_tests_fixtures_backends_echo_logs", problem: /beyond the function's own log group/,
+    breakIt: (j) => editText(resource(j, "aws_iam_role_policy", "backend_tests_fixtures_backends_echo_logs"), "policy", "aws_cloudwatch_log_group.backend_tests_fixtures_backends_echo.arn", "aws_cloudwatch_log_group.scope_checker.arn"),
+  },
+  {
+    rule: "M2M-LOG-001", what: "a backend log group without retention", address: "aws_cloudwatch_log_group.backend_tests_fixtures_backends_echo", problem: /no retention_in_days/,
+    breakIt: (j) => { delete resource(j, "aws_cloudwatch_log_group", "backend_tests_fixtures_backends_echo").retention_in_days; },
+  },
+  {
+    rule: "M2M-LOG-002", what: "a backend function whose log group is not managed", address: "aws_lambda_function.backend_tests_fixtures_backends_echo", problem: /no log group in the stack/,
+    breakIt: (j) => { delete j.resource!.aws_cloudwatch_log_group.backend_tests_fixtures_backends_echo; },
+  },
+  {
+    rule: "M2M-LAM-002", what: "a backend function without active tracing", address: "aws_lambda_function.backend_tests_fixtures_backends_echo", problem: /tracing_config.mode/,
+    breakIt: (j) => { resource(j, "aws_lambda_function", "backend_tests_fixtures_backends_echo").tracing_config = { mode: "PassThrough" }; },
+  },
+  {
+    rule: "M2M-LAM-003", what: "a secret-like environment variable on a backend", address: "aws_lambda_function.backend_tests_fixtures_backends_echo", problem: /variable UPSTREAM_API_KEY is named like a secret/,
+    breakIt: (j) => { resource(j, "aws_lambda_function", "backend_tests_fixtures_backends_echo").environment.variables.UPSTREAM_API_KEY = "k-123"; },
+  },
+  {
+    rule: "M2M-LAM-003", what: "an AWS access key as an environment value", address: "aws_lambda_function.scope_checker", problem: /variable LEGACY holds a credential-shaped value/,
+    breakIt: (j) => { resource(j, "aws_lambda_function", "scope_checker").environment.variables.LEGACY = "AKIAIOSFODNN7EXAMPLE"; },
+  },
+  {
+    rule: "M2M-API-010", what: "a plaintext http upstream", address: "aws_api_gateway_rest_api_put.api", problem: /GET \/shipments\/\{id\} calls "http:\/\/shipping.example.com\/v2\/shipments\/\{id\}", not an https URL/,
+    breakIt: (j) => editText(resource(j, "aws_api_gateway_rest_api_put", "api"), "body", '"uri":"https://shipping.example.com', '"uri":"http://shipping.example.com'),
+  },
+  {
+    rule: "M2M-API-010", what: "an HTTP backend whose client id header the caller could set", address: "aws_api_gateway_rest_api_put.api", problem: /maps X-M2M-Client-Id from null, not the authorizer's context.authorizer.claims.client_id/,
+    breakIt: (j) => editText(resource(j, "aws_api_gateway_rest_api_put", "api"), "body", '"integration.request.header.X-M2M-Client-Id":"context.authorizer.claims.client_id",', ""),
+  },
+  {
+    rule: "M2M-API-010", what: "identity mapped from the scope checker's context on a Cognito route", address: "aws_api_gateway_rest_api_put.api", problem: /maps X-M2M-Scopes from "context.authorizer.scope"/,
+    breakIt: (j) => editText(resource(j, "aws_api_gateway_rest_api_put", "api"), "body", '"integration.request.header.X-M2M-Scopes":"context.authorizer.claims.scope"', '"integration.request.header.X-M2M-Scopes":"context.authorizer.scope"'),
+  },
+  {
+    rule: "M2M-API-010", what: "an integration timeout beyond 29 s", address: "aws_api_gateway_rest_api_put.api", problem: /timeoutInMillis 60000 exceeds/,
+    breakIt: (j) => editText(resource(j, "aws_api_gateway_rest_api_put", "api"), "body", '"timeoutInMillis":10000', '"timeoutInMillis":60000'),
+  },
   // Secrets
   {
     rule: "M2M-SEC-001", what: "client secrets in a non-sensitive output", address: "output.client_secrets", problem: /client_secret but is not sensitive/,

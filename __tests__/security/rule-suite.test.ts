@@ -35,8 +35,8 @@ describe("the default config", () => {
   });
 
   test("marks prod as production with access logs, and dev as neither", () => {
-    expect(stacks.prod.metadata).toEqual({ environmentName: "prod", production: true, accessLogsEnabled: true });
-    expect(stacks.dev.metadata).toEqual({ environmentName: "dev", production: false, accessLogsEnabled: false });
+    expect(stacks.prod.metadata).toEqual({ environmentName: "prod", production: true, accessLogsEnabled: true, backendMethods: ["POST/payments"] });
+    expect(stacks.dev.metadata).toEqual({ environmentName: "dev", production: false, accessLogsEnabled: false, backendMethods: ["POST/payments"] });
   });
 });
 
@@ -46,7 +46,7 @@ describe("a config with every option on", () => {
 
   test("is a production stack with access logs", () => {
     expect(Object.keys(stacks)).toEqual(["live"]);
-    expect(live.metadata).toEqual({ environmentName: "live", production: true, accessLogsEnabled: true });
+    expect(live.metadata).toEqual({ environmentName: "live", production: true, accessLogsEnabled: true, backendMethods: ["GET/orders/*/lines", "PUT/orders/*", "GET/rates"] });
   });
 
   test("passes every rule", () => {
@@ -64,8 +64,14 @@ describe("a config with every option on", () => {
     expect(checkedBy("M2M-API-004")).toEqual(
       expect.arrayContaining(["aws_api_gateway_stage.stage", "aws_api_gateway_method_settings.all", "aws_api_gateway_method_settings.get_orders_id", "aws_api_gateway_method_settings.post_orders"]),
     );
-    expect(checkedBy("M2M-IAM-001")).toEqual(expect.arrayContaining(["aws_iam_role.scope_checker", "aws_iam_role_policy.scope_checker_logs"]));
-    expect([...checkedBy("M2M-IAM-002")].sort()).toEqual(["aws_iam_role.api_gateway_cloudwatch", "aws_iam_role.scope_checker", "aws_iam_role.secret_rotation"]);
+    const echo = "backend_tests_fixtures_backends_echo";
+    expect(checkedBy("M2M-IAM-001")).toEqual(
+      expect.arrayContaining(["aws_iam_role.scope_checker", "aws_iam_role_policy.scope_checker_logs", `aws_iam_role.${echo}`, `aws_iam_role_policy.${echo}_logs`, `aws_iam_role_policy.${echo}_permissions`]),
+    );
+    expect([...checkedBy("M2M-IAM-002")].sort()).toEqual(["aws_iam_role.api_gateway_cloudwatch", `aws_iam_role.${echo}`, "aws_iam_role.scope_checker", "aws_iam_role.secret_rotation"]);
+    // One permission per route a Lambda backend serves, the existing function's included.
+    expect(checkedBy("M2M-LAM-001")).toEqual(expect.arrayContaining(["aws_lambda_permission.backend_get_orders_id_lines", "aws_lambda_permission.backend_get_rates", "aws_lambda_permission.backend_put_orders_id", "aws_lambda_permission.scope_checker"]));
+    expect([...checkedBy("M2M-LAM-003")].sort()).toEqual([`aws_lambda_function.${echo}`, "aws_lambda_function.scope_checker", "aws_lambda_function.secret_rotation"]);
     // Issue 12: the rotation role's grants, the key, the partner's secret policy, rotation and WAF logging.
     expect(checkedBy("M2M-IAM-001")).toEqual(expect.arrayContaining(["aws_iam_role.secret_rotation", "aws_iam_role_policy.secret_rotation_access"]));
     expect(checkedBy("M2M-LAM-001")).toEqual(expect.arrayContaining(["aws_lambda_permission.secret_rotation_auditor", "aws_lambda_permission.secret_rotation_shop"]));
@@ -85,6 +91,7 @@ describe("a config with every option on", () => {
     expect(checkedBy("M2M-IAM-003")).toEqual(["aws_iam_role_policy_attachment.api_gateway_cloudwatch"]);
     expect([...checkedBy("M2M-LOG-001")].sort()).toEqual([
       "aws_cloudwatch_log_group.access_logs",
+      `aws_cloudwatch_log_group.${echo}`,
       "aws_cloudwatch_log_group.api_waf",
       "aws_cloudwatch_log_group.execution_logs",
       "aws_cloudwatch_log_group.scope_checker",

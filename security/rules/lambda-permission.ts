@@ -1,10 +1,13 @@
 /**
- * M2M-LAM-001: API Gateway may invoke a function only as an authorizer of this project's API, and
+ * M2M-LAM-001: API Gateway may invoke a function only as an authorizer of this project's API,
+ * or as the integration of one route: a backend's permission names that route's method ARN
+ * (`<execution_arn>/<stage or *>/<METHOD>/<path, {param} as *>`), never every method (`*\/*`);
  * Secrets Manager only to rotate one secret of this stack, in this account.
  */
 import { apiDefinitionsOf, authorizersOf } from "../api-definitions";
 import { exactReference, referencedAddresses } from "../references";
 import { OutcomeRecorder, type SecurityRule } from "../rule";
+import type { StackMetadata } from "../stack-metadata";
 import { findByAddress, resourcesOf, type TerraformJson, type TerraformResource } from "../terraform-json";
 
 // `${<rest api>.execution_arn}/authorizers/<authorizer>`: `<authorizer>` an authorizer resource's
@@ -33,13 +36,37 @@ function documentAuthorizerInvokes(json: TerraformJson, restApi: string, fn: str
   );
 }
 
-function permissionProblem(json: TerraformJson, permission: TerraformResource): string | undefined {
+const METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "*"]);
+
+/** A backend's permission: `${<rest api>.execution_arn}/<stage>/<METHOD>/<path>`, the method of a route a Lambda backend serves. */
+function methodProblem(sourceArn: string, metadata: StackMetadata): string | undefined {
+  const prefix = /^(\$\{[^}]+\})\//.exec(sourceArn)?.[1];
+  const api = prefix === undefined ? undefined : exactReference(prefix);
+  if (!api || !api.address.startsWith("aws_api_gateway_rest_api.") || api.attribute !== "execution_arn") return `source_arn ${JSON.stringify(sourceArn)} is not built on a REST API's execution_arn`;
+  const tail = sourceArn.slice(prefix!.length);
+  const parts = tail.includes("${") ? null : /^\/([^/]+)\/([^/]+)\/(.*)$/.exec(tail);
+  if (!parts) return `source_arn ${JSON.stringify(sourceArn)} is not scoped to the API's authorizers (…/authorizers/…) or to one route's method (<execution_arn>/<stage>/<METHOD>/<path>)`;
+  const [, , method, path] = parts as unknown as [string, string, string, string];
+  if (!METHODS.has(method)) return `source_arn ${JSON.stringify(sourceArn)} names method ${JSON.stringify(method)}, not an HTTP method`;
+  const route = `${method}/${path}`;
+  if (metadata.backendMethods !== undefined) {
+    if (!metadata.backendMethods.includes(route)) {
+      return `source_arn ${JSON.stringify(sourceArn)} allows ${route}, which is not the method of a route this function serves (${metadata.backendMethods.join(", ") || "none"})`;
+    }
+  } else if (method === "*" && path.split("/").every((s) => s === "*" || s === "")) {
+    return `source_arn ${JSON.stringify(sourceArn)} allows every method on every path (*/*)`;
+  }
+  return undefined;
+}
+
+function permissionProblem(json: TerraformJson, metadata: StackMetadata, permission: TerraformResource): string | undefined {
   const { principal, action, source_arn: sourceArn, function_name: functionName } = permission.body;
   if (action !== "lambda:InvokeFunction") return `action is ${JSON.stringify(action ?? null)}, not lambda:InvokeFunction`;
   if (principal === "secretsmanager.amazonaws.com") return rotationPermissionProblem(json, permission);
   if (principal !== "apigateway.amazonaws.com") return `principal is ${JSON.stringify(principal ?? null)}, not apigateway.amazonaws.com or secretsmanager.amazonaws.com`;
   if (typeof sourceArn !== "string") return "has no source_arn: any API Gateway API, in any account, could invoke the function";
   const scoped = SCOPED_TO_AUTHORIZERS.exec(sourceArn);
+  if (!scoped && !sourceArn.includes("/authorizers/")) return methodProblem(sourceArn, metadata);
   if (!scoped) return `source_arn ${JSON.stringify(sourceArn)} is not scoped to the API's authorizers (…/authorizers/<id>, or /authorizers/* for those its OpenAPI document declares)`;
   const api = exactReference(scoped[1]);
   if (!api || !api.address.startsWith("aws_api_gateway_rest_api.") || api.attribute !== "execution_arn") return `source_arn ${JSON.stringify(sourceArn)} is not built on a REST API's execution_arn`;
@@ -57,12 +84,12 @@ function permissionProblem(json: TerraformJson, permission: TerraformResource): 
 
 export const lambdaPermissionRule: SecurityRule = {
   id: "M2M-LAM-001",
-  rationale: "Lambda permissions for API Gateway carry a source_arn scoped to this API's authorizers that invoke the function (execution_arn/authorizers/…); for Secrets Manager, one secret of this stack and the account: nothing else may invoke the function",
+  rationale: "Lambda permissions for API Gateway carry a source_arn scoped to this API's authorizers that invoke the function (execution_arn/authorizers/…) or to the one route's method a backend serves, never */*; for Secrets Manager, one secret of this stack and the account",
   resourceTypes: ["aws_lambda_permission"],
-  check({ json }) {
+  check({ json, metadata }) {
     const out = new OutcomeRecorder();
     for (const permission of resourcesOf(json, "aws_lambda_permission")) {
-      const problem = permissionProblem(json, permission);
+      const problem = permissionProblem(json, metadata, permission);
       out.expect(permission.address, problem === undefined, problem ?? "");
     }
     return out.outcome();

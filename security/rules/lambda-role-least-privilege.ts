@@ -2,8 +2,10 @@
  * M2M-IAM-001: a Lambda function's role may write to its own log group, and nothing else; a
  * rotation function (one Secrets Manager may invoke) also its rotation grants, each on resources
  * of this stack only: the client-secret actions on a user pool, the rotation actions on secrets,
- * and decrypt/generate on a key through Secrets Manager.
+ * and decrypt/generate on a key through Secrets Manager. A backend's `declared-permissions`
+ * policy names its own actions and ARNs.
  */
+import { DECLARED_PERMISSIONS_POLICY } from "../../model/backends";
 import { ownLogGroupsOf, roleAddressOf } from "../lambda-links";
 import { UnreadablePolicyError, policyStatements, type PolicyStatement } from "../policy-document";
 import { ROTATION_COGNITO_ACTIONS, ROTATION_KMS_ACTIONS, ROTATION_SECRETS_MANAGER_ACTIONS } from "../../model/rotation-grants";
@@ -59,7 +61,23 @@ function statementProblem(statement: PolicyStatement, ownLogGroups: readonly str
   return undefined;
 }
 
-function documentProblem(json: TerraformJson, policy: unknown, ownLogGroups: readonly string[], isRotationFunction = false): string | undefined {
+/**
+ * A statement a backend declared in its config (the `declared-permissions` policy): named
+ * actions on named ARNs. Least privilege is the config's to state; here it must be explicit.
+ */
+function declaredStatementProblem(statement: PolicyStatement): string | undefined {
+  if (statement.effect !== "Allow") return undefined;
+  if (statement.notActions.length > 0) return `allows NotAction ${JSON.stringify(statement.notActions)} (everything else)`;
+  if (statement.notResources.length > 0) return `allows on NotResource ${JSON.stringify(statement.notResources)} (everything else)`;
+  const wildcard = statement.actions.find((a) => a.includes("*"));
+  if (wildcard) return `allows wildcard action ${JSON.stringify(wildcard)}`;
+  if (statement.resources.length === 0) return `allows ${JSON.stringify(statement.actions)} with no Resource`;
+  const broad = statement.resources.find((r) => !/^arn:aws(-[a-z]+)*:[a-z0-9-]+:/.test(r));
+  if (broad !== undefined) return `allows ${JSON.stringify(statement.actions)} on ${JSON.stringify(broad)}, not a named ARN`;
+  return undefined;
+}
+
+function documentProblem(json: TerraformJson, policy: unknown, ownLogGroups: readonly string[], options: { readonly rotation?: boolean; readonly declared?: boolean } = {}): string | undefined {
   let statements: PolicyStatement[];
   try {
     statements = policyStatements(json, policy);
@@ -68,7 +86,7 @@ function documentProblem(json: TerraformJson, policy: unknown, ownLogGroups: rea
     throw error;
   }
   for (const statement of statements) {
-    const problem = statementProblem(statement, ownLogGroups, isRotationFunction ? { json } : undefined);
+    const problem = options.declared ? declaredStatementProblem(statement) : statementProblem(statement, ownLogGroups, options.rotation ? { json } : undefined);
     if (problem) return statement.sid ? `statement ${statement.sid} ${problem}` : problem;
   }
   return undefined;
@@ -76,7 +94,7 @@ function documentProblem(json: TerraformJson, policy: unknown, ownLogGroups: rea
 
 export const lambdaRoleLeastPrivilegeRule: SecurityRule = {
   id: "M2M-IAM-001",
-  rationale: "A Lambda role's policies allow no wildcard action and no resource beyond the function's own log group (X-Ray writes on \"*\" excepted; a rotation function also its client-secret, secret and key grants on this stack's pool, secrets and key)",
+  rationale: "A Lambda role's policies allow no wildcard action and no resource beyond the function's own log group (X-Ray writes on \"*\" excepted; a rotation function also its client-secret, secret and key grants on this stack's pool, secrets and key); a backend's declared-permissions policy names its actions and ARNs",
   resourceTypes: ["aws_lambda_function", "aws_iam_role", "aws_iam_role_policy", "aws_iam_role_policy_attachment", "aws_iam_policy_attachment"],
   check({ json }) {
     const out = new OutcomeRecorder();
@@ -96,13 +114,13 @@ export const lambdaRoleLeastPrivilegeRule: SecurityRule = {
       const managed: unknown = role.body.managed_policy_arns;
       if (Array.isArray(managed) && managed.length > 0) out.fail(role.address, `has managed_policy_arns ${JSON.stringify(managed)}`);
       for (const inline of blocksOf(role.body.inline_policy)) {
-        const problem = documentProblem(json, inline.policy, own, rotates);
+        const problem = documentProblem(json, inline.policy, own, { rotation: rotates });
         if (problem) out.fail(role.address, `inline_policy ${problem}`);
       }
       out.checked(role.address);
 
       for (const policy of resourcesOf(json, "aws_iam_role_policy").filter((p) => refersTo(p.body.role, role.address, ["id", "name"]))) {
-        const problem = documentProblem(json, policy.body.policy, own, rotates);
+        const problem = documentProblem(json, policy.body.policy, own, { rotation: rotates, declared: policy.body.name === DECLARED_PERMISSIONS_POLICY });
         out.expect(policy.address, problem === undefined, problem ?? "");
       }
       // Managed policies (AWSLambdaBasicExecutionRole included) grant on "*": none on a function's role.
