@@ -13,7 +13,7 @@ import {
   parseHandlerRef,
   pathParameterNames,
   RESERVED_ENVIRONMENT_NAME,
-  SECRET_LIKE_NAME,
+  isSecretLikeName,
   urlPlaceholders,
   INTEGRATION_TIMEOUT_MAX_MS,
 } from "./backends";
@@ -56,7 +56,7 @@ function checkEnvironmentVariables(problems: ConfigProblem[], at: string, enviro
   for (const name of Object.keys(environment)) {
     const path = `${at}[${JSON.stringify(name)}]`;
     if (RESERVED_ENVIRONMENT_NAME.test(name)) problems.push({ path, rule: "must not be a name Lambda reserves (AWS_*, LAMBDA_*, _HANDLER, _X_AMZN_TRACE_ID)", value: name });
-    else if (SECRET_LIKE_NAME.test(name)) problems.push({ path, rule: "must not hold a secret (environment variables are plain text in the synthesized JSON, the state and the function's configuration): read it from Secrets Manager at run time", value: name });
+    else if (isSecretLikeName(name)) problems.push({ path, rule: "must not hold a secret (environment variables are plain text in the synthesized JSON, the state and the function's configuration): read it from Secrets Manager at run time", value: name });
   }
   const bytes = Object.entries(environment).reduce((n, [k, v]) => n + k.length + (typeof v === "string" ? Buffer.byteLength(v) : 0), 0);
   if (bytes > QUOTAS.lambdaEnvironmentBytes) problems.push({ path: at, rule: "must fit Lambda's 4 KB of environment variables", value: `${bytes} bytes` });

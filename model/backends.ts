@@ -122,6 +122,17 @@ export function backendUrlProblem(url: string, allowLoopbackHttp: boolean): stri
  */
 export const SECRET_LIKE_NAME = /SECRET|PASSW(OR)?D|TOKEN|PRIVATE_?KEY|API_?KEY|CREDENTIAL/i;
 
+/**
+ * Where a secret is, not a secret: a name ending in a locator (`TOKEN_ENDPOINT`,
+ * `CLIENT_SECRET_ARN`, `API_KEY_ID`) points at something and holds no credential itself.
+ */
+const LOCATOR_SUFFIX = /_(ENDPOINT|URL|URI|ARN|ID|NAME)$/i;
+
+/** Whether an environment variable's name says it holds a secret. */
+export function isSecretLikeName(name: string): boolean {
+  return SECRET_LIKE_NAME.test(name) && !LOCATOR_SUFFIX.test(name);
+}
+
 /** The role policy holding the statements a backend declares beyond its logs (the security rules look for it). */
 export const DECLARED_PERMISSIONS_POLICY = "declared-permissions";
 

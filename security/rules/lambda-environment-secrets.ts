@@ -5,7 +5,7 @@
  * "key" fail, and so do values shaped like credentials; secrets are read from Secrets Manager
  * at run time. (Reads of a managed secret's value are M2M-SEC-002's.)
  */
-import { SECRET_LIKE_NAME } from "../../model/backends";
+import { isSecretLikeName } from "../../model/backends";
 import { OutcomeRecorder, type SecurityRule } from "../rule";
 import { blockOf, resourcesOf } from "../terraform-json";
 
@@ -22,7 +22,7 @@ export const lambdaEnvironmentSecretsRule: SecurityRule = {
       const variables = (blockOf(fn.body.environment)?.variables ?? {}) as Record<string, unknown>;
       const problems: string[] = [];
       for (const [name, value] of Object.entries(variables)) {
-        if (SECRET_LIKE_NAME.test(name)) problems.push(`variable ${name} is named like a secret`);
+        if (isSecretLikeName(name)) problems.push(`variable ${name} is named like a secret`);
         else if (typeof value === "string" && !value.includes("${") && CREDENTIAL_VALUE.test(value)) problems.push(`variable ${name} holds a credential-shaped value`);
       }
       out.expect(fn.address, problems.length === 0, `${problems.join("; ")}: read secrets from Secrets Manager at run time`);
