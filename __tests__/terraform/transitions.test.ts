@@ -130,11 +130,14 @@ gate.describe(gate.title("change transitions: plan B against A's state, apply, r
   const EXPECTED: Record<string, Partial<ActionSummary>> = {
     "dev: remove a route": api,
     "dev: remove a path subtree": api,
-    "dev: change a route's scopes": api,
+    // Two scopes on one route need all-of: the route is the scope checker's now (its table and allow-list change).
+    "dev: change a route's scopes": { ...api, update: ["aws_api_gateway_stage.stage", "aws_lambda_function.scope_checker"] },
     "dev: move a route to the scope checker": { ...api, update: ["aws_api_gateway_stage.stage", "aws_lambda_function.scope_checker"] },
     "dev: move a route back to the native authorizer": { ...api, update: ["aws_api_gateway_stage.stage", "aws_lambda_function.scope_checker"] },
     "dev: add a client": { create: auditor },
-    "dev: change a client's scopes": { update: ["aws_cognito_user_pool_client.client_auditor"] },
+    // The client is updated in place (id and secret survive); the stored credentials JSON lists the
+    // scopes, and a new secret_string is a new secret version (replace) in provider 5.100.
+    "dev: change a client's scopes": { update: ["aws_cognito_user_pool_client.client_auditor"], replace: ["aws_secretsmanager_secret_version.client_auditor"] },
     "dev: disable a client": { update: ["aws_cognito_user_pool_client.client_auditor"] },
     "dev: re-enable a client": { update: ["aws_cognito_user_pool_client.client_auditor"] },
     "dev: remove a client": { delete: auditor },
