@@ -138,10 +138,13 @@ gate.describe(gate.title("change transitions: plan B against A's state, apply, r
     // The client is updated in place (id and secret survive); the stored credentials JSON lists the
     // scopes, and a new secret_string is a new secret version (replace) in provider 5.100.
     "dev: change a client's scopes": { update: ["aws_cognito_user_pool_client.client_auditor"], replace: ["aws_secretsmanager_secret_version.client_auditor"] },
-    "dev: disable a client": { update: ["aws_cognito_user_pool_client.client_auditor"] },
-    "dev: re-enable a client": { update: ["aws_cognito_user_pool_client.client_auditor"] },
+    // By design a disabled client has no app client (the token endpoint answers invalid_client) and
+    // its secret holds {"disabled": true}; re-enabling issues a new id and secret.
+    "dev: disable a client": { delete: ["aws_cognito_user_pool_client.client_auditor"], replace: ["aws_secretsmanager_secret_version.client_auditor"] },
+    "dev: re-enable a client": { create: ["aws_cognito_user_pool_client.client_auditor"], replace: ["aws_secretsmanager_secret_version.client_auditor"] },
     "dev: remove a client": { delete: auditor },
     "prod: remove allowedSourceIps": api,
+    "prod: turn WAF off": { delete: ["aws_wafv2_web_acl.api", "aws_wafv2_web_acl_association.api"] },
   };
 
   for (const [chainName, steps] of [
