@@ -130,8 +130,8 @@ gate.describe(gate.title("change transitions: plan B against A's state, apply, r
   const EXPECTED: Record<string, Partial<ActionSummary>> = {
     "dev: remove a route": api,
     "dev: remove a path subtree": api,
-    // Two scopes on one route need all-of: the route is the scope checker's now (its table and allow-list change).
-    "dev: change a route's scopes": { ...api, update: ["aws_api_gateway_stage.stage", "aws_lambda_function.scope_checker"] },
+    // A native route's scopes live in the document only (any-of): nothing but the API surface moves.
+    "dev: change a route's scopes": api,
     "dev: move a route to the scope checker": { ...api, update: ["aws_api_gateway_stage.stage", "aws_lambda_function.scope_checker"] },
     "dev: move a route back to the native authorizer": { ...api, update: ["aws_api_gateway_stage.stage", "aws_lambda_function.scope_checker"] },
     "dev: add a client": { create: auditor },
@@ -144,6 +144,11 @@ gate.describe(gate.title("change transitions: plan B against A's state, apply, r
     "dev: re-enable a client": { create: ["aws_cognito_user_pool_client.client_auditor"], replace: ["aws_secretsmanager_secret_version.client_auditor"] },
     "dev: remove a client": { delete: auditor },
     "prod: remove allowedSourceIps": api,
+    // The account's CloudWatch role stays (it is protected and outlives the logs); only the logs go.
+    "prod: turn access logs off": {
+      update: ["aws_api_gateway_method_settings.all", "aws_api_gateway_stage.stage"],
+      delete: ["aws_cloudwatch_log_group.access_logs", "aws_cloudwatch_log_group.execution_logs"],
+    },
     "prod: turn WAF off": { delete: ["aws_wafv2_web_acl.api", "aws_wafv2_web_acl_association.api"] },
   };
 
