@@ -11,6 +11,13 @@ import { defaultLocalStatePath, localStateLocation, localStateProblem } from "./
 import { normalizePath, parsePath, routeKey, pathKey, segmentText } from "./paths";
 import type { ConfigProblem } from "./problems";
 
+/**
+ * The tags every stack sets through the provider's default_tags (constructs/m2m-stack.ts); a
+ * test holds this list to the synthesized stack. A user tag with one of these keys would be
+ * overwritten without a word, so it is refused.
+ */
+export const PROJECT_TAG_KEYS = ["Project", "Api", "Environment", "ManagedBy"] as const;
+
 type Raw = Record<string, unknown>;
 const isObject = (v: unknown): v is Raw => typeof v === "object" && v !== null && !Array.isArray(v);
 const arrayOf = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
@@ -172,6 +179,9 @@ function checkEnvironments(problems: ConfigProblem[], environments: unknown[]): 
     if (isObject(env) && isObject(env.tags)) {
       for (const key of Object.keys(env.tags)) {
         if (key.toLowerCase().startsWith("aws:")) problems.push({ path: `environments[${i}].tags[${JSON.stringify(key)}]`, rule: 'must not start with "aws:" (reserved by AWS)', value: key });
+        else if ((PROJECT_TAG_KEYS as readonly string[]).includes(key)) {
+          problems.push({ path: `environments[${i}].tags.${key}`, rule: `is set by the project's default tags (${PROJECT_TAG_KEYS.join(", ")}) and would be overridden: choose another key`, value: env.tags[key] });
+        }
       }
     }
     const backend = isObject(env) ? env.backend : undefined;
@@ -247,6 +257,51 @@ function checkEnvironmentQuotas(problems: ConfigProblem[], clients: unknown[], e
   });
 }
 
+/** Rotation defaults, shared with validate.ts's resolution (the check must judge what will be synthesized). */
+export const DEFAULT_ROTATION_DAYS = 30;
+export const DEFAULT_GRACE_HOURS = 24;
+
+/**
+ * A grace period as long as the rotation interval would make every scheduled rotation refuse to
+ * delete the previous secret (and so fail); threat protection is a feature of the PLUS plan.
+ */
+function checkRotationAndPlan(problems: ConfigProblem[], clients: unknown[], environments: unknown[]): void {
+  environments.forEach((env, i) => {
+    if (!isObject(env)) return;
+    const name = stringAt(env, "name");
+    const rotation = isObject(env.secretRotation) ? env.secretRotation : {};
+    const graceHours = typeof rotation.gracePeriodHours === "number" ? rotation.gracePeriodHours : DEFAULT_GRACE_HOURS;
+    const production = env.kind === "production";
+    const intervals: { path: string; days: number }[] = [];
+    const envDays = typeof rotation.everyDays === "number" ? rotation.everyDays : DEFAULT_ROTATION_DAYS;
+    clients.forEach((client, j) => {
+      if (!isObject(client)) return;
+      const inEnv = !Array.isArray(client.environments) || (name !== undefined && client.environments.includes(name));
+      if (!inEnv) return;
+      const override = isObject(client.overrides) && name !== undefined && isObject(client.overrides[name]) ? (client.overrides[name] as Raw) : {};
+      const own = isObject(client.secretRotation) ? client.secretRotation : {};
+      const over = isObject(override.secretRotation) ? override.secretRotation : {};
+      const disabled = (override.disabled ?? client.disabled) === true;
+      const enabled = (over.enabled ?? own.enabled ?? rotation.enabled ?? production) === true;
+      if (disabled || !enabled) return;
+      const days = [over.everyDays, own.everyDays, envDays].find((d) => typeof d === "number") as number;
+      const path = typeof over.everyDays === "number" ? `clients[${j}].overrides.${name}.secretRotation.everyDays` : typeof own.everyDays === "number" ? `clients[${j}].secretRotation.everyDays` : `environments[${i}].secretRotation.everyDays`;
+      intervals.push({ path, days });
+    });
+    for (const interval of intervals) {
+      if (graceHours >= interval.days * 24) {
+        problems.push({ path: `environments[${i}].secretRotation.gracePeriodHours`, rule: `must be shorter than the rotation interval at ${interval.path} (${interval.days} days = ${interval.days * 24} hours), or every rotation would fail`, value: graceHours });
+        break;
+      }
+    }
+    const threat = env.threatProtection;
+    const tier = env.userPoolTier ?? "ESSENTIALS";
+    if ((threat === "AUDIT" || threat === "ENFORCED") && tier !== "PLUS") {
+      problems.push({ path: `environments[${i}].threatProtection`, rule: `needs userPoolTier "PLUS" (Cognito's threat protection is a Plus feature; the tier is "${String(tier)}")`, value: threat });
+    }
+  });
+}
+
 export function crossCheck(input: unknown): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   if (!isObject(input)) return problems;
@@ -263,5 +318,6 @@ export function crossCheck(input: unknown): ConfigProblem[] {
   checkClients(problems, arrayOf(input.clients), scopes, envNames);
   checkEnvironmentQuotas(problems, arrayOf(input.clients), environments, arrayOf(input.routes));
   checkScopeIdentifierLengths(problems, apiScopes, environments);
+  checkRotationAndPlan(problems, arrayOf(input.clients), environments);
   return problems;
 }

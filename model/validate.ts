@@ -4,10 +4,12 @@
  */
 import type { z } from "zod";
 import { configSchema, type ParsedConfig } from "./config-schema";
-import { crossCheck } from "./cross-checks";
+import { TOKEN_ENDPOINT_RATE_LIMIT_PER_5_MINUTES } from "./aws-limits";
+import { crossCheck, DEFAULT_GRACE_HOURS, DEFAULT_ROTATION_DAYS } from "./cross-checks";
 import { defaultLocalStatePath } from "./local-state";
 import type { Client, Environment, M2MModel, Route } from "./model-types";
 import { normalizePath, routeKey } from "./paths";
+import { knownFieldsAt, nearestField } from "./field-suggestions";
 import { ConfigValidationError, formatPath, type ConfigProblem } from "./problems";
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
@@ -28,12 +30,17 @@ function problemsFromIssue(issue: z.core.$ZodIssue, input: unknown): ConfigProbl
       return [{ path, rule: value === undefined ? "is required" : `must be ${issue.expected === "object" ? "an object" : issue.expected === "array" ? "an array" : `a ${issue.expected}`}`, value }];
     case "invalid_value":
       return [{ path, rule: `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`, value }];
-    case "unrecognized_keys":
-      return issue.keys.map((key) => ({
-        path: formatPath([...issue.path, key]),
-        rule: "is not a known field (check the spelling against model/config-types.ts)",
-        value: valueAt(input, [...issue.path, key]),
-      }));
+    case "unrecognized_keys": {
+      const known = knownFieldsAt(configSchema, issue.path, input);
+      return issue.keys.map((key) => {
+        const nearest = nearestField(key, known);
+        return {
+          path: formatPath([...issue.path, key]),
+          rule: nearest !== undefined ? `is not a known field; did you mean "${nearest}"?` : `is not a known field (known here: ${known.join(", ")})`,
+          value: valueAt(input, [...issue.path, key]),
+        };
+      });
+    }
     case "invalid_union": {
       // The only union is the backend, discriminated by `type`; zod points at the discriminator.
       const at = issue.path[issue.path.length - 1] === "type" ? issue.path : [...issue.path, "type"];
@@ -44,16 +51,23 @@ function problemsFromIssue(issue: z.core.$ZodIssue, input: unknown): ConfigProbl
   }
 }
 
-function resolveClient(raw: ParsedConfig["clients"][number], env: string): Client {
-  const override = raw.overrides?.[env];
+function resolveClient(raw: ParsedConfig["clients"][number], env: ParsedConfig["environments"][number]): Client {
+  const override = raw.overrides?.[env.name];
+  const disabled = override?.disabled ?? raw.disabled ?? false;
+  const production = env.kind === "production";
+  const rotates = !disabled && (override?.secretRotation?.enabled ?? raw.secretRotation?.enabled ?? env.secretRotation?.enabled ?? production);
+  const everyDays = override?.secretRotation?.everyDays ?? raw.secretRotation?.everyDays ?? env.secretRotation?.everyDays ?? DEFAULT_ROTATION_DAYS;
   return {
     name: raw.name,
     ...(raw.description === undefined ? {} : { description: raw.description }),
     scopes: raw.scopes,
     accessTokenValidity: override?.accessTokenValidity ?? raw.accessTokenValidity ?? { value: 60, unit: "minutes" },
-    disabled: override?.disabled ?? raw.disabled ?? false,
+    disabled,
+    ...(rotates ? { secretRotationDays: everyDays } : {}),
+    consumers: override?.consumers ?? raw.consumers ?? [],
   };
 }
+
 
 function resolve(parsed: ParsedConfig): M2MModel {
   const routes: Route[] = parsed.routes.map((r) => {
@@ -82,15 +96,25 @@ function resolve(parsed: ParsedConfig): M2MModel {
           ? e.backend
           : { type: "local", path: e.backend?.path ?? defaultLocalStatePath(e.name) },
       tags: e.tags ?? {},
-      clients: parsed.clients.filter((c) => c.environments === undefined || c.environments.includes(e.name)).map((c) => resolveClient(c, e.name)),
+      clients: parsed.clients.filter((c) => c.environments === undefined || c.environments.includes(e.name)).map((c) => resolveClient(c, e)),
       kind: e.kind ?? "development",
       throttling: e.throttling ?? (production ? { rateLimit: 100, burstLimit: 200 } : { rateLimit: 10, burstLimit: 20 }),
       logRetentionDays: e.logRetentionDays ?? (production ? 365 : 14),
       accessLogs: { enabled: e.accessLogs?.enabled ?? production, manageAccountRole: e.accessLogs?.manageAccountRole ?? false },
-      waf: { enabled: e.waf?.enabled ?? production, rateLimitPer5Minutes: e.waf?.rateLimitPer5Minutes ?? 1000 },
+      waf: {
+        enabled: e.waf?.enabled ?? production,
+        rateLimitPer5Minutes: e.waf?.rateLimitPer5Minutes ?? 1000,
+        tokenEndpointRateLimitPer5Minutes: e.waf?.tokenEndpointRateLimitPer5Minutes ?? TOKEN_ENDPOINT_RATE_LIMIT_PER_5_MINUTES,
+      },
       allowedSourceIps: e.allowedSourceIps ?? [],
       alarms: { enabled: e.alarms?.enabled ?? production, emails: e.alarms?.emails ?? [] },
-      ...(e.scopeChecker?.reservedConcurrency === undefined ? {} : { scopeCheckerReservedConcurrency: e.scopeChecker.reservedConcurrency }),
+      // Production's checker reserves capacity so other functions of the account cannot starve it (and it cannot starve them).
+      ...((e.scopeChecker?.reservedConcurrency ?? (production ? 100 : undefined)) === undefined
+        ? {}
+        : { scopeCheckerReservedConcurrency: e.scopeChecker?.reservedConcurrency ?? 100 }),
+      secretRotationGraceSeconds: (e.secretRotation?.gracePeriodHours ?? DEFAULT_GRACE_HOURS) * 3600,
+      userPoolTier: e.userPoolTier ?? "ESSENTIALS",
+      threatProtection: e.threatProtection ?? "OFF",
     };
   });
   return {
