@@ -25,3 +25,10 @@ export function serviceOf(type: string): string | undefined | "offline" {
   if (OFFLINE_TYPES.has(type)) return "offline";
   return SERVICE_BY_PREFIX.find(([prefix]) => type.startsWith(prefix))?.[1];
 }
+
+/**
+ * Every service the table knows. The emulator copy points all of them at moto, not only those
+ * the configuration uses: a transition's state can hold resources of a service the new
+ * configuration no longer has (WAF turned off), and their deletion must not go to AWS.
+ */
+export const ALL_SERVICES: readonly string[] = [...new Set(SERVICE_BY_PREFIX.map(([, service]) => service))].sort();

@@ -42,21 +42,23 @@ function answers(endpoint: string): Promise<boolean> {
 }
 
 const running = new Set<ChildProcess>();
-function killGroup(child: ChildProcess): void {
+function killGroup(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): void {
   if (child.pid === undefined || child.exitCode !== null) return;
   try {
-    process.kill(-child.pid, "SIGTERM");
+    process.kill(-child.pid, signal);
   } catch {
     /* already gone */
   }
 }
+// When this process ends there is no time to wait for a graceful stop (moto can take seconds
+// to honour SIGTERM, and would outlive us): SIGKILL the groups.
 process.on("exit", () => {
-  for (const child of running) killGroup(child);
+  for (const child of running) killGroup(child, "SIGKILL");
 });
 // A signal ends the process without "exit": stop the emulators, then die of the same signal.
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
-    for (const child of running) killGroup(child);
+    for (const child of running) killGroup(child, "SIGKILL");
     process.kill(process.pid, signal);
   });
 }

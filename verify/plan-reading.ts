@@ -14,6 +14,9 @@ export interface PlannedChange {
   readonly before: any;
   readonly after: any;
   readonly afterUnknown: any;
+  /** Terraform's sensitivity marks (`before_sensitive`/`after_sensitive`): never printed. */
+  readonly beforeSensitive: any;
+  readonly afterSensitive: any;
 }
 
 export interface AttributeDiff {
@@ -53,6 +56,8 @@ export function plannedChanges(plan: PlanJson): PlannedChange[] {
       before: rc.change.before,
       after: rc.change.after,
       afterUnknown: rc.change.after_unknown,
+      beforeSensitive: rc.change.before_sensitive,
+      afterSensitive: rc.change.after_sensitive,
     }));
 }
 
@@ -74,7 +79,21 @@ function shown(value: unknown): string {
 /** Attributes that differ between before and after; unknown-after-apply values show as such. */
 export function attributeDiffs(change: PlannedChange): AttributeDiff[] {
   const diffs: AttributeDiff[] = [];
+  const sensitiveAt = (marks: unknown, at: readonly (string | number)[]): boolean => {
+    let node = marks;
+    for (const part of at) {
+      if (node === true) return true;
+      if (!node || typeof node !== "object") return false;
+      node = (node as any)[typeof part === "string" ? part.replace(/\(json\)$/, "") : part];
+    }
+    return node === true;
+  };
   const walk = (before: unknown, after: unknown, unknown: unknown, at: (string | number)[]): void => {
+    // A secret (client secret, secret_string): say that it changed, never what it holds.
+    if (sensitiveAt(change.beforeSensitive, at) || sensitiveAt(change.afterSensitive, at)) {
+      if (JSON.stringify(before) !== JSON.stringify(after) || unknown === true) diffs.push({ path: pathText(at), before: "(sensitive)", after: unknown === true ? "(known after apply)" : "(sensitive)" });
+      return;
+    }
     if (unknown === true) {
       diffs.push({ path: pathText(at), before, after: "(known after apply)" });
       return;

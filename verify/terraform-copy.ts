@@ -53,7 +53,9 @@ export class TerraformCopy {
   }
 
   private run(args: string[], okCodes?: number[]) {
-    return terraform(this.dir, [...args, "-no-color"], { env: this.workspace.env, okCodes });
+    // Belt and braces for the emulator: any request that is not for 127.0.0.1 goes to a dead proxy.
+    const env = this.variant.kind === "emulator" ? { ...this.workspace.env, HTTPS_PROXY: "http://127.0.0.1:9", HTTP_PROXY: "http://127.0.0.1:9", NO_PROXY: "127.0.0.1,localhost" } : this.workspace.env;
+    return terraform(this.dir, [...args, "-no-color"], { env, okCodes });
   }
 
   async validate(): Promise<number> {

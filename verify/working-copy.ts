@@ -17,7 +17,7 @@ import * as path from "node:path";
 import { deterministicZip, archiveEntries } from "./deterministic-zip";
 import { EMULATOR_ADAPTATIONS } from "./emulator-adaptations";
 import { EMULATOR_EXCLUSIONS, exclusionFor } from "./emulator-exclusions";
-import { serviceOf } from "./emulator-services";
+import { ALL_SERVICES, serviceOf } from "./emulator-services";
 import { bridgeStack } from "./provider-bridge";
 import type { ProviderWorkspace } from "./provider-workspace";
 import { MIRROR_PROVIDER_VERSION } from "./terraform-cli";
@@ -274,7 +274,7 @@ export function buildWorkingCopy(options: BuildOptions): WorkingCopy {
   const excluded = variant.kind === "emulator" ? applyExclusions(json, problems) : [];
   const adapted = variant.kind === "emulator" ? applyAdaptations(json, problems) : [];
 
-  const services = new Set<string>(["sts"]);
+  const services = new Set<string>(ALL_SERVICES);
   for (const section of ["resource", "data"]) {
     for (const type of Object.keys(json[section] ?? {})) {
       const service = serviceOf(type);

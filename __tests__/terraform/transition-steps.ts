@@ -14,6 +14,8 @@ export interface TransitionStep {
   readonly edit?: (config: EditableConfig) => void;
   /** The environment disappears from the config: a destroy plan of its stack. */
   readonly removesEnvironment?: boolean;
+  /** Terraform must refuse this step's plan with a message matching this (e.g. prevent_destroy). */
+  readonly refusedWith?: RegExp;
 }
 
 export interface StepResult {

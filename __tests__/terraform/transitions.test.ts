@@ -48,6 +48,7 @@ const DEV_STEPS: readonly TransitionStep[] = [
   { name: "disable a client", edit: (c) => (clientNamed(c, "auditor").disabled = true) },
   { name: "re-enable a client", edit: (c) => delete clientNamed(c, "auditor").disabled },
   { name: "remove a client", edit: (c) => (c.clients = c.clients.filter((x: any) => x.name !== "auditor")) },
+  { name: "remove the environment", removesEnvironment: true },
 ];
 
 const PROD_STEPS: readonly TransitionStep[] = [
@@ -55,7 +56,8 @@ const PROD_STEPS: readonly TransitionStep[] = [
   { name: "turn access logs off", edit: (c) => (c.environments[0].accessLogs = { ...c.environments[0].accessLogs, enabled: false }) },
   { name: "turn WAF off", edit: (c) => (c.environments[0].waf = { enabled: false }) },
   { name: "turn alarms off", edit: (c) => (c.environments[0].alarms = { enabled: false }) },
-  { name: "remove the environment", removesEnvironment: true },
+  // prod manages the account's API Gateway CloudWatch role (prevent_destroy): Terraform must refuse.
+  { name: "remove the environment", removesEnvironment: true, refusedWith: /aws_api_gateway_account\.account[\s\S]*prevent_destroy|Instance cannot be destroyed[\s\S]*aws_api_gateway_account\.account/ },
 ];
 
 function devBase(): EditableConfig {
@@ -122,7 +124,33 @@ gate.describe(gate.title("change transitions: plan B against A's state, apply, r
     fs.rmSync(root, { recursive: true, force: true });
   });
 
-  const EXPECTED: Record<string, Partial<ActionSummary>> = {};
+  const api = { replace: ["aws_api_gateway_deployment.deployment", "aws_api_gateway_rest_api_put.api"], update: ["aws_api_gateway_stage.stage"] };
+  const auditor = ["aws_cognito_user_pool_client.client_auditor", "aws_secretsmanager_secret.client_auditor", "aws_secretsmanager_secret_version.client_auditor"];
+  /** Exactly what each step plans (a step missing here is asserted by the invariants only). */
+  const EXPECTED: Record<string, Partial<ActionSummary>> = {
+    "dev: remove a route": api,
+    "dev: remove a path subtree": api,
+    // A native route's scopes live in the document only (any-of): nothing but the API surface moves.
+    "dev: change a route's scopes": api,
+    "dev: move a route to the scope checker": { ...api, update: ["aws_api_gateway_stage.stage", "aws_lambda_function.scope_checker"] },
+    "dev: move a route back to the native authorizer": { ...api, update: ["aws_api_gateway_stage.stage", "aws_lambda_function.scope_checker"] },
+    "dev: add a client": { create: auditor },
+    // The client is updated in place (id and secret survive); the stored credentials JSON lists the
+    // scopes, and a new secret_string is a new secret version (replace) in provider 5.100.
+    "dev: change a client's scopes": { update: ["aws_cognito_user_pool_client.client_auditor"], replace: ["aws_secretsmanager_secret_version.client_auditor"] },
+    // By design a disabled client has no app client (the token endpoint answers invalid_client) and
+    // its secret holds {"disabled": true}; re-enabling issues a new id and secret.
+    "dev: disable a client": { delete: ["aws_cognito_user_pool_client.client_auditor"], replace: ["aws_secretsmanager_secret_version.client_auditor"] },
+    "dev: re-enable a client": { create: ["aws_cognito_user_pool_client.client_auditor"], replace: ["aws_secretsmanager_secret_version.client_auditor"] },
+    "dev: remove a client": { delete: auditor },
+    "prod: remove allowedSourceIps": api,
+    // The account's CloudWatch role stays (it is protected and outlives the logs); only the logs go.
+    "prod: turn access logs off": {
+      update: ["aws_api_gateway_method_settings.all", "aws_api_gateway_stage.stage"],
+      delete: ["aws_cloudwatch_log_group.access_logs", "aws_cloudwatch_log_group.execution_logs"],
+    },
+    "prod: turn WAF off": { delete: ["aws_wafv2_web_acl.api", "aws_wafv2_web_acl_association.api"] },
+  };
 
   for (const [chainName, steps] of [
     ["dev", DEV_STEPS],
@@ -131,6 +159,10 @@ gate.describe(gate.title("change transitions: plan B against A's state, apply, r
     for (const step of steps) {
       test(`${chainName}: ${step.name}`, async () => {
         const run = chainName === "dev" ? dev : prod;
+        if (step.refusedWith) {
+          await expect(run.steps.get(step.name)!).rejects.toThrow(step.refusedWith);
+          return;
+        }
         const result = await run.steps.get(step.name)!;
         console.log(`${chainName}: ${step.name}\n${describeSummary(result.plan.summary)}\n${formatDiffs(result.plan.changes).join("\n")}`);
         expectInvariants(result.plan);
