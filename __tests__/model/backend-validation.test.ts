@@ -28,7 +28,7 @@ const http = (backend: Mutable, route: Mutable = {}) => withRoute({ path: "/extr
 
 const cases: [string, (c: Mutable) => void, string][] = [
   ["unknown backend type", withRoute({ path: "/extra", backend: { type: "sqs" } }), 'routes[4].backend.type: must be "mock", "lambda", "lambda-arn" or "http" (got "sqs")'],
-  ["unknown backend field", lambda({ runtime: "nodejs18.x" }), 'routes[4].backend.runtime: is not a known field (check the spelling against model/config-types.ts) (got "nodejs18.x")'],
+  ["unknown backend field", lambda({ runtime: "nodejs18.x" }), 'routes[4].backend.runtime: is not a known field (known here: type, handler, memoryMb, timeoutSeconds, permissions, environment) (got "nodejs18.x")'],
   ["handler without an export", lambda({ handler: "backends/payments.ts" }), 'routes[4].backend.handler: must be <file>#<export>, e.g. backends/payments.ts#handler (a .ts, .mts, .js or .mjs file) (got "backends/payments.ts")'],
   ["handler outside the project", lambda({ handler: "../elsewhere/x.ts#handler" }), 'routes[4].backend.handler: must name a file inside the project (no ..) (got "../elsewhere/x.ts#handler")'],
   ["absolute handler path", lambda({ handler: "/work/x.ts#handler" }), 'routes[4].backend.handler: must name the file relative to the project root (absolute paths make the output machine-specific) (got "/work/x.ts#handler")'],

@@ -91,8 +91,8 @@ describe("a config with every option on", () => {
     expect(checkedBy("M2M-IAM-003")).toEqual(["aws_iam_role_policy_attachment.api_gateway_cloudwatch"]);
     expect([...checkedBy("M2M-LOG-001")].sort()).toEqual([
       "aws_cloudwatch_log_group.access_logs",
-      `aws_cloudwatch_log_group.${echo}`,
       "aws_cloudwatch_log_group.api_waf",
+      `aws_cloudwatch_log_group.${echo}`,
       "aws_cloudwatch_log_group.execution_logs",
       "aws_cloudwatch_log_group.scope_checker",
       "aws_cloudwatch_log_group.secret_rotation",
