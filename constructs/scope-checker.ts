@@ -1,7 +1,11 @@
 /**
  * The Lambda scope checker: the REQUEST authorizer for routes that need all of several scopes
- * and an enabled client. The bundle (built once per synth) becomes a Terraform asset, zipped
- * by the archive provider; the function may only write to its own log group.
+ * and an enabled client. The bundle (built once per synth) becomes a Terraform asset; the
+ * archive provider zips it together with the access file (the client allow-list and the
+ * routes) that Terraform renders from the app clients' ids. So the allow-list has no
+ * environment-size limit, is read from local disk at cold start, and any change of it changes
+ * `source_code_hash`: a deploy publishes new code, exactly like a code change. The function
+ * may only write to its own log group.
  */
 import { DataArchiveFile } from "@cdktf/provider-archive/lib/data-archive-file";
 import { ApiGatewayAuthorizer } from "@cdktf/provider-aws/lib/api-gateway-authorizer";
@@ -12,6 +16,7 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { AssetType, Fn, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
+import { ACCESS_FILE_NAME, type AccessFile } from "../lambdas/scope-checker/access-file";
 import type { Route, ScopeCheckerSettings } from "../model/model-types";
 import { named } from "./terraform-names";
 
@@ -38,6 +43,11 @@ const assumeRolePolicy = JSON.stringify({
   Version: "2012-10-17",
   Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
 });
+
+/** The routes as the access file lists them (scope names; the Lambda prefixes the identifier). */
+function accessFileRoutes(routes: readonly Route[]): AccessFile["routes"] {
+  return routes.map((r) => ({ method: r.method, path: r.path, scopes: [...r.scopes] }));
+}
 
 export class ScopeChecker extends Construct {
   readonly function: LambdaFunction;
@@ -79,7 +89,12 @@ export class ScopeChecker extends Construct {
     const archive = named(
       new DataArchiveFile(this, "archive", {
         type: "zip",
-        sourceFile: bundle.path,
+        // Two contents, no file references besides the bundle asset: the handler, and the
+        // access file with the ids Terraform knows only after the app clients exist.
+        source: [
+          { filename: "index.mjs", content: Fn.file(bundle.path) },
+          { filename: ACCESS_FILE_NAME, content: Fn.jsonencode({ clientIds: props.clientIds, routes: accessFileRoutes(props.routes) }) },
+        ],
         outputPath: "scope-checker.zip",
         // Same bytes on every machine (umask differs), so source_code_hash never drifts.
         outputFileMode: "0644",
@@ -105,8 +120,6 @@ export class ScopeChecker extends Construct {
           variables: {
             USER_POOL_ID: props.userPoolId,
             RESOURCE_SERVER_ID: props.resourceServerIdentifier,
-            CLIENT_IDS: Fn.jsonencode(props.clientIds),
-            ROUTES: JSON.stringify(props.routes.map((r) => ({ method: r.method, path: r.path, scopes: r.scopes }))),
           },
         },
         // Logs go to the managed group (with retention) from the first invocation.

@@ -2,7 +2,7 @@
  * Rules that relate fields to each other (references, uniqueness, quotas, sizes). They run on
  * the raw input alongside the schema, guarding every access, so one run reports all problems.
  */
-import { scopeCheckerAllowList } from "./access";
+import { scopeCheckerAccessFileBytes, scopeCheckerAllowList } from "./access";
 import { ACCESS_TOKEN_VALIDITY, NAMING, QUOTAS, SECONDS_PER_UNIT } from "./aws-limits";
 import { invokeUrl, scopeIdentifier } from "./aws-urls";
 import { defaultLocalStatePath, localStateLocation, localStateProblem } from "./local-state";
@@ -199,19 +199,19 @@ function checkEnvironmentQuotas(problems: ConfigProblem[], clients: unknown[], e
     if (inEnv.length > QUOTAS.clientsPerPool) {
       problems.push({ path: `environments[${i}]`, rule: `must have at most ${QUOTAS.clientsPerPool} clients (Cognito app clients per user pool)`, value: `${inEnv.length} clients` });
     }
-    // The scope checker gets its allow-list and routes as environment variables (4 KB in all).
+    // The scope checker's allow-list and routes travel in its deployment package (the access
+    // file), not its environment: what bounds them is the package size, far beyond the pool's
+    // client quota. Checked anyway, so a bound exists and is named.
     if (checkerRoutes.length > 0) {
       // The allow-list is computed as the stack computes it, with this environment's overrides.
       const resolved = inEnv.filter(isObject).map((c) => {
         const override = isObject(c.overrides) && isObject(c.overrides[name]) ? (c.overrides[name] as Raw) : {};
         return { scopes: arrayOf(c.scopes).filter((s): s is string => typeof s === "string"), disabled: (override.disabled ?? c.disabled) === true };
       });
-      const allowed = scopeCheckerAllowList(resolved, checkerRoutes.filter(isObject).map((r) => ({ scopes: arrayOf(r.scopes).filter((s): s is string => typeof s === "string"), authorizer: "scope-checker" as const })));
-      const idBytes = allowed.length * 29; // 26-character client id, quotes and comma
-      const routeBytes = JSON.stringify(checkerRoutes.map((r) => (isObject(r) ? [r.method, r.path, r.scopes] : r))).length;
-      const estimate = idBytes + routeBytes + 400; // user pool id, resource server identifier, names
-      if (estimate > QUOTAS.lambdaEnvironmentBytes) {
-        problems.push({ path: `environments[${i}]`, rule: `scope checker's client allow-list and routes must fit Lambda's 4 KB environment (about 120 clients with few scope-checker routes)`, value: `~${estimate} bytes` });
+      const routes = checkerRoutes.filter(isObject).map((r) => ({ method: r.method, path: r.path, scopes: arrayOf(r.scopes).filter((s): s is string => typeof s === "string"), authorizer: "scope-checker" as const }));
+      const estimate = scopeCheckerAccessFileBytes(scopeCheckerAllowList(resolved, routes).length, routes);
+      if (estimate > QUOTAS.lambdaDirectUploadBytes) {
+        problems.push({ path: `environments[${i}]`, rule: `scope checker's access file (client allow-list and routes) must fit Lambda's ${QUOTAS.lambdaDirectUploadBytes / 1024 / 1024} MB deployment package`, value: `~${estimate} bytes` });
       }
     }
   });

@@ -1,4 +1,4 @@
-/** The scope checker's Terraform: bundle -> zip -> function, least-privilege role, authorizer, permission. */
+/** The scope checker's Terraform: bundle + access file -> zip -> function, least-privilege role, authorizer, permission. */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import defaultConfig from "../../m2m.config";
@@ -7,17 +7,27 @@ import { resourceOf, synthConfig, synthDefault, tempDir } from "../support/synth
 const outdir = tempDir("checker");
 const dev = synthDefault(outdir).dev!;
 
-test("the bundle is an asset of the stack, zipped with a fixed file mode", () => {
+const accessFileOf = (stack: typeof dev) => (stack.json.data!.archive_file!.scope_checker!.source as { filename: string; content: string }[])[1]!.content;
+
+test("the zip holds the bundle (an asset of the stack) and the access file Terraform renders, with a fixed file mode", () => {
   const archive = dev.json.data!.archive_file!.scope_checker!;
   expect(archive).toMatchObject({ type: "zip", output_path: "scope-checker.zip", output_file_mode: "0644" });
-  const source = archive.source_file as string;
-  expect(source).toMatch(/^assets\/scope-checker_bundle_[0-9A-F]+\/[0-9A-F]+\/index\.mjs$/);
-  const bundle = fs.readFileSync(path.join(outdir, "stacks", "dev", source), "utf8");
+  expect(archive.source_file).toBeUndefined();
+  const [code, access] = archive.source as { filename: string; content: string }[];
+  expect(code!.filename).toBe("index.mjs");
+  const asset = /^\$\{file\("(assets\/scope-checker_bundle_[0-9A-F]+\/[0-9A-F]+\/index\.mjs)"\)\}$/.exec(code!.content);
+  expect(asset).not.toBeNull();
+  const bundle = fs.readFileSync(path.join(outdir, "stacks", "dev", asset![1]!), "utf8");
   expect(bundle).toContain("Unauthorized");
   expect(bundle.length).toBeLessThan(50 * 1024);
+  // Only billing holds both payments scopes: the allow-list is the clients a checked route admits.
+  expect(access).toEqual({
+    filename: "access.json",
+    content: '${jsonencode({"clientIds" = [aws_cognito_user_pool_client.client_billing.id], "routes" = [{"method" = "POST", "path" = "/payments", "scopes" = ["payments.read", "payments.write"]}]})}',
+  });
 });
 
-test("the function: nodejs22.x on arm64, code hash from the archive, its settings and environment", () => {
+test("the function: nodejs22.x on arm64, code hash from the archive (so an allow-list change publishes new code), its settings and a small environment", () => {
   expect(resourceOf(dev, "aws_lambda_function", "scope_checker")).toMatchObject({
     runtime: "nodejs22.x",
     architectures: ["arm64"],
@@ -32,12 +42,11 @@ test("the function: nodejs22.x on arm64, code hash from the archive, its setting
       variables: {
         USER_POOL_ID: "${aws_cognito_user_pool.user_pool.id}",
         RESOURCE_SERVER_ID: "${aws_cognito_resource_server.resource_server.identifier}",
-        // Only billing holds both payments scopes: the allow-list is the clients a checked route admits.
-        CLIENT_IDS: "${jsonencode([aws_cognito_user_pool_client.client_billing.id])}",
-        ROUTES: JSON.stringify([{ method: "POST", path: "/payments", scopes: ["payments.read", "payments.write"] }]),
       },
     },
   });
+  // No allow-list, no routes: they travel in the package, not in the 4 KB environment.
+  expect(Object.keys(resourceOf(dev, "aws_lambda_function", "scope_checker").environment.variables)).toEqual(["RESOURCE_SERVER_ID", "USER_POOL_ID"]);
 });
 
 test("the role may only write to its own log group (plus X-Ray, which has no resource-level permissions)", () => {
@@ -94,7 +103,7 @@ test("disabling a client drops its app client and its place on the allow-list; i
   config.clients.find((c: { name: string }) => c.name === "billing").overrides = { dev: { disabled: true } };
   const stacks = synthConfig(config);
   const dev = stacks.dev!;
-  expect(resourceOf(dev, "aws_lambda_function", "scope_checker").environment.variables.CLIENT_IDS).toBe("${jsonencode([])}");
+  expect(accessFileOf(dev)).toMatch(/^\$\{jsonencode\(\{"clientIds" = \[\], "routes" = /);
   expect(dev.json.resource.aws_cognito_user_pool_client!.client_billing).toBeUndefined();
   expect(resourceOf(dev, "aws_secretsmanager_secret", "client_billing").name).toBe("m2m-demo-api/dev/billing");
   expect(JSON.parse(resourceOf(dev, "aws_secretsmanager_secret_version", "client_billing").secret_string)).toEqual({
@@ -105,7 +114,7 @@ test("disabling a client drops its app client and its place on the allow-list; i
   expect(Object.keys(dev.json.output.client_secrets!.value as object)).not.toContain("billing");
   expect(Object.keys(dev.json.output.client_secret_arns!.value as object)).toContain("billing");
   // Other environments are untouched.
-  expect(resourceOf(stacks.prod!, "aws_lambda_function", "scope_checker").environment.variables.CLIENT_IDS).toBe("${jsonencode([aws_cognito_user_pool_client.client_billing.id])}");
+  expect(accessFileOf(stacks.prod!)).toMatch(/^\$\{jsonencode\(\{"clientIds" = \[aws_cognito_user_pool_client\.client_billing\.id\], "routes" = /);
   expect(resourceOf(stacks.prod!, "aws_cognito_user_pool_client", "client_billing").allowed_oauth_flows).toEqual(["client_credentials"]);
 });
 
