@@ -40,8 +40,9 @@ export function largeConfig(clientCount = 300, routeCount = 100, options: LargeC
   const clients: ClientInput[] = [];
   for (let i = 0; i < clientCount; i++) {
     const resource = resources[i % resources.length]!;
-    // Every n-th client holds a scope-checker pair (the others call native-authorizer routes only).
-    const extra = i % checkerClientEvery === 0 ? [`${resource}.write`, `${resource}.audit`] : [`${resource}.read`];
+    // Every n-th client holds the scope-checker routes' pair (they are the webhooks routes:
+    // every 10th route); the others call native-authorizer routes only.
+    const extra = i % checkerClientEvery === 0 ? ["webhooks.write", "webhooks.audit", `${resource}.read`] : [`${resource}.read`];
     clients.push({ name: `client-${String(i).padStart(clientCount > 1000 ? 4 : 3, "0")}`, scopes: [...new Set([...extra, `${resources[(i + 3) % resources.length]}.read`])] });
   }
   return {
