@@ -124,7 +124,8 @@ export function readLambdaEnvironment(env: Environment, readText: (path: string)
   const file = readAccessFile(env, readText);
   const clientIds = readClientIds(file);
   const routes = readRoutes(file, resourceServerId);
-  // Validate the routes now (method, path, scopes): a bad table must fail before the JWKS is fetched.
-  compileRouteTable(routes);
-  return { options: { userPoolId, clientIds, routes }, jwksUri: readJwksUri(env, userPoolId) };
+  // Validate the routes now (method, path, scopes): a bad table must fail before the JWKS is
+  // fetched. The handler reuses the compiled table (200 routes cost a cold start once, not twice).
+  const routeTable = compileRouteTable(routes);
+  return { options: { userPoolId, clientIds, routes, routeTable }, jwksUri: readJwksUri(env, userPoolId) };
 }

@@ -17,7 +17,7 @@ import { extractBearerToken } from "./bearer-token";
 import { logDecision, routeLabel, type UnauthorizedReason } from "./decision-log";
 import { unauthorized } from "./errors";
 import { methodArnPrefix } from "./method-arn";
-import { compileRouteTable, type RouteSpec } from "./route-table";
+import { compileRouteTable, type RouteSpec, type RouteTable } from "./route-table";
 import { createTokenVerifier, type JwksDocument, type JwksRefresh, type TokenCheck, type VerifiedAccessToken } from "./token-verifier";
 
 export type { AuthorizerHandler, AuthorizerResult, RequestAuthorizerEvent } from "./authorizer-types";
@@ -29,6 +29,8 @@ export interface ScopeCheckerOptions {
   readonly clientIds: readonly string[] | null;
   /** The scope-checker routes: API Gateway resource path, upper-case method or ANY, full scope identifiers (all required). */
   readonly routes: readonly RouteSpec[];
+  /** `routes` already compiled (the Lambda compiles them once, at cold start, to validate them); compiled here when absent. */
+  readonly routeTable?: RouteTable;
   /** When given, used as the pool's keys; nothing is fetched except through `refreshJwks`. */
   readonly jwks?: JwksDocument;
   /**
@@ -41,7 +43,7 @@ export interface ScopeCheckerOptions {
 
 /** Builds the authorizer. Throws ScopeCheckerConfigError when the options are unusable. */
 export function createHandler(options: ScopeCheckerOptions): AuthorizerHandler {
-  const table = compileRouteTable(options.routes);
+  const table = options.routeTable ?? compileRouteTable(options.routes);
   const policies = new PolicyBuilder(table);
   const verify = createTokenVerifier(options);
 
