@@ -189,6 +189,81 @@ function checkClients(problems: ConfigProblem[], clients: unknown[], scopes: Rea
   });
 }
 
+/** The stage throttling an environment ends up with (as validate.ts resolves it). */
+function environmentThrottling(env: Raw): { rateLimit: number; burstLimit: number } {
+  if (isObject(env.throttling) && typeof env.throttling.rateLimit === "number" && typeof env.throttling.burstLimit === "number") {
+    return { rateLimit: env.throttling.rateLimit, burstLimit: env.throttling.burstLimit };
+  }
+  return env.kind === "production" ? { rateLimit: 100, burstLimit: 200 } : { rateLimit: 10, burstLimit: 20 };
+}
+
+/**
+ * Usage limits: tiers exist, burst >= rate, a client's limits fit under its stage's throttling,
+ * and every route a limited client can call is one where API Gateway can count the call (a
+ * scope-checker route: only a Lambda authorizer can name the client's usage key).
+ */
+function checkUsageLimits(problems: ConfigProblem[], input: Raw, environments: unknown[]): void {
+  const tiers = isObject(input.usageTiers) ? input.usageTiers : {};
+  for (const [name, tier] of Object.entries(tiers)) checkThrottling(problems, tier, `usageTiers[${JSON.stringify(name)}]`);
+  const clients = arrayOf(input.clients);
+  const routes = arrayOf(input.routes).filter(isObject);
+  const limitsOf = (value: unknown): Raw | undefined => (typeof value === "string" ? (isObject(tiers[value]) ? (tiers[value] as Raw) : undefined) : isObject(value) ? value : undefined);
+  const checkReference = (value: unknown, path: string) => {
+    if (isObject(value)) checkThrottling(problems, value, path);
+    if (typeof value === "string" && NAMING.slug.test(value) && !isObject(tiers[value])) {
+      problems.push({ path, rule: `must name a tier defined in usageTiers${Object.keys(tiers).length ? ` (${Object.keys(tiers).join(", ")})` : " (none is defined)"}`, value });
+    }
+  };
+  clients.forEach((client, i) => {
+    if (!isObject(client)) return;
+    checkReference(client.limits, `clients[${i}].limits`);
+    if (isObject(client.overrides)) for (const [env, o] of Object.entries(client.overrides)) if (isObject(o)) checkReference(o.limits, `clients[${i}].overrides[${JSON.stringify(env)}].limits`);
+  });
+
+  environments.forEach((env, e) => {
+    const envName = stringAt(env, "name");
+    if (!isObject(env) || envName === undefined) return;
+    const stage = environmentThrottling(env);
+    const plans = new Set<string>();
+    let keys = 0;
+    clients.forEach((client, i) => {
+      if (!isObject(client) || (Array.isArray(client.environments) && !client.environments.includes(envName))) return;
+      const override = isObject(client.overrides) && isObject(client.overrides[envName]) ? (client.overrides[envName] as Raw) : {};
+      const fromOverride = override.limits !== undefined;
+      const chosen = fromOverride ? override.limits : client.limits;
+      const limits = limitsOf(chosen);
+      if (limits === undefined || (override.disabled ?? client.disabled) === true) return;
+      const path = fromOverride ? `clients[${i}].overrides[${JSON.stringify(envName)}].limits` : `clients[${i}].limits`;
+      plans.add(typeof chosen === "string" ? `tier-${chosen}` : `client-${stringAt(client, "name")}`);
+      keys += 1;
+      if (typeof limits.rateLimit === "number" && limits.rateLimit > stage.rateLimit) {
+        problems.push({ path: `${path}.rateLimit`, rule: `must be at most environment ${envName}'s stage throttling rateLimit (${stage.rateLimit}): the stage's limit holds for all callers together`, value: limits.rateLimit });
+      }
+      if (typeof limits.burstLimit === "number" && limits.burstLimit > stage.burstLimit) {
+        problems.push({ path: `${path}.burstLimit`, rule: `must be at most environment ${envName}'s stage throttling burstLimit (${stage.burstLimit}): the stage's limit holds for all callers together`, value: limits.burstLimit });
+      }
+      const granted = new Set(arrayOf(client.scopes).filter((s): s is string => typeof s === "string"));
+      const uncounted = routes
+        .filter((r) => (r.authorizer ?? "cognito") === "cognito" && arrayOf(r.scopes).some((s) => typeof s === "string" && granted.has(s)))
+        .map((r) => `${String(r.method)} ${String(r.path)}`);
+      if (uncounted.length > 0) {
+        problems.push({
+          path,
+          rule: `are counted only on scope-checker routes (API Gateway meters a call when a Lambda authorizer names the client's usage key; the native Cognito authorizer cannot): in environment ${envName} this client can call ${uncounted.length === 1 ? "a route" : `${uncounted.length} routes`} with the native authorizer; set authorizer: "scope-checker" on ${uncounted.length === 1 ? "it" : "them"}, or narrow the client's scopes`,
+          value: uncounted.join(", "),
+        });
+      }
+    });
+    // +1: the unmetered plan of the other callers of metered routes.
+    if (plans.size + 1 > QUOTAS.usagePlansPerRegion) {
+      problems.push({ path: `environments[${e}]`, rule: `must need at most ${QUOTAS.usagePlansPerRegion} usage plans (API Gateway's quota per account and region; use tiers)`, value: `${plans.size + 1} usage plans` });
+    }
+    if (keys > QUOTAS.apiKeysPerRegion) {
+      problems.push({ path: `environments[${e}]`, rule: `must have at most ${QUOTAS.apiKeysPerRegion} limited clients (API Gateway's API keys per account and region)`, value: `${keys} limited clients` });
+    }
+  });
+}
+
 /** Quotas that depend on what each environment ends up with. */
 function checkEnvironmentQuotas(problems: ConfigProblem[], clients: unknown[], environments: unknown[], routes: unknown[]): void {
   const checkerRoutes = routes.filter((r) => stringAt(r, "authorizer") === "scope-checker");
@@ -233,5 +308,6 @@ export function crossCheck(input: unknown): ConfigProblem[] {
   checkClients(problems, arrayOf(input.clients), scopes, envNames);
   checkEnvironmentQuotas(problems, arrayOf(input.clients), environments, arrayOf(input.routes));
   checkScopeIdentifierLengths(problems, apiScopes, environments);
+  checkUsageLimits(problems, input, environments);
   return problems;
 }

@@ -6,7 +6,7 @@ import type { z } from "zod";
 import { configSchema, type ParsedConfig } from "./config-schema";
 import { crossCheck } from "./cross-checks";
 import { defaultLocalStatePath } from "./local-state";
-import type { Client, Environment, M2MModel, Route } from "./model-types";
+import type { Client, Environment, M2MModel, Route, UsageLimits } from "./model-types";
 import { normalizePath, routeKey } from "./paths";
 import { ConfigValidationError, formatPath, type ConfigProblem } from "./problems";
 
@@ -35,7 +35,14 @@ function problemsFromIssue(issue: z.core.$ZodIssue, input: unknown): ConfigProbl
         value: valueAt(input, [...issue.path, key]),
       }));
     case "invalid_union": {
-      // The only union is the backend, discriminated by `type`; zod points at the discriminator.
+      // A client's limits: a tier name or limits of their own. Report the branch the value's
+      // type chose (its issues' paths are relative to the union).
+      if (issue.path[issue.path.length - 1] === "limits") {
+        const branch = issue.errors.find((errors) => !errors.some((e) => e.code === "invalid_type" && e.path.length === 0));
+        if (branch === undefined) return [{ path, rule: "must be a tier's name or { rateLimit, burstLimit, quota? }", value }];
+        return branch.flatMap((e) => problemsFromIssue({ ...e, path: [...issue.path, ...e.path] } as z.core.$ZodIssue, input));
+      }
+      // The other union is the backend, discriminated by `type`; zod points at the discriminator.
       const at = issue.path[issue.path.length - 1] === "type" ? issue.path : [...issue.path, "type"];
       return [{ path: formatPath(at), rule: 'must be "local" or "s3"', value: valueAt(input, at) }];
     }
@@ -44,14 +51,25 @@ function problemsFromIssue(issue: z.core.$ZodIssue, input: unknown): ConfigProbl
   }
 }
 
-function resolveClient(raw: ParsedConfig["clients"][number], env: string): Client {
+type ParsedLimits = NonNullable<ParsedConfig["clients"][number]["limits"]>;
+
+/** A tier's name becomes that tier's limits; limits of the client's own get a plan of its own. */
+function resolveLimits(limits: ParsedLimits | null | undefined, client: string, tiers: ParsedConfig["usageTiers"]): UsageLimits | undefined {
+  if (limits === null || limits === undefined) return undefined;
+  const [plan, tier, own] = typeof limits === "string" ? [`tier-${limits}`, limits, tiers![limits]!] : [`client-${client}`, undefined, limits];
+  return { plan, ...(tier === undefined ? {} : { tier }), rateLimit: own.rateLimit, burstLimit: own.burstLimit, ...(own.quota === undefined ? {} : { quota: own.quota }) };
+}
+
+function resolveClient(raw: ParsedConfig["clients"][number], env: string, tiers: ParsedConfig["usageTiers"]): Client {
   const override = raw.overrides?.[env];
+  const limits = resolveLimits(override?.limits !== undefined ? override.limits : raw.limits, raw.name, tiers);
   return {
     name: raw.name,
     ...(raw.description === undefined ? {} : { description: raw.description }),
     scopes: raw.scopes,
     accessTokenValidity: override?.accessTokenValidity ?? raw.accessTokenValidity ?? { value: 60, unit: "minutes" },
     disabled: override?.disabled ?? raw.disabled ?? false,
+    ...(limits === undefined ? {} : { limits }),
   };
 }
 
@@ -82,7 +100,7 @@ function resolve(parsed: ParsedConfig): M2MModel {
           ? e.backend
           : { type: "local", path: e.backend?.path ?? defaultLocalStatePath(e.name) },
       tags: e.tags ?? {},
-      clients: parsed.clients.filter((c) => c.environments === undefined || c.environments.includes(e.name)).map((c) => resolveClient(c, e.name)),
+      clients: parsed.clients.filter((c) => c.environments === undefined || c.environments.includes(e.name)).map((c) => resolveClient(c, e.name, parsed.usageTiers)),
       kind: e.kind ?? "development",
       throttling: e.throttling ?? (production ? { rateLimit: 100, burstLimit: 200 } : { rateLimit: 10, burstLimit: 20 }),
       logRetentionDays: e.logRetentionDays ?? (production ? 365 : 14),

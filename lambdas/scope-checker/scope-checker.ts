@@ -9,7 +9,8 @@
  * Outcomes: 401 = thrown `Error("Unauthorized")` (no usable, valid token); 403 = a policy whose
  * first statement denies the called route (see access-policy.ts for the one rare exception);
  * 200 = a policy whose first statement allows every route the token may call. Either policy
- * covers all routes, so API Gateway may cache it.
+ * covers all routes, so API Gateway may cache it. Every result names the client's usage key
+ * (usage-key.ts), by which API Gateway meters the calls of a client with limits.
  */
 import { PolicyBuilder } from "./access-policy";
 import type { AuthorizerHandler, AuthorizerResult, PolicyStatement, RequestAuthorizerEvent } from "./authorizer-types";
@@ -18,6 +19,7 @@ import { logDecision, routeLabel, type UnauthorizedReason } from "./decision-log
 import { unauthorized } from "./errors";
 import { methodArnPrefix } from "./method-arn";
 import { compileRouteTable, type RouteSpec, type RouteTable } from "./route-table";
+import { usageIdentifierKey } from "./usage-key";
 import { createTokenVerifier, type JwksDocument, type JwksRefresh, type TokenCheck, type VerifiedAccessToken } from "./token-verifier";
 
 export type { AuthorizerHandler, AuthorizerResult, RequestAuthorizerEvent } from "./authorizer-types";
@@ -85,5 +87,7 @@ function result(token: VerifiedAccessToken, statements: readonly PolicyStatement
     principalId: token.clientId,
     policyDocument: { Version: "2012-10-17", Statement: statements },
     context: { clientId: token.clientId, scope: token.scope },
+    // Every verified client's: ignored on methods that require no key (and never logged).
+    usageIdentifierKey: usageIdentifierKey(token.clientId),
   };
 }
