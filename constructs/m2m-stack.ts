@@ -10,6 +10,7 @@ import type { Construct } from "constructs";
 import { scopeCheckerAllowList } from "../model/access";
 import { invokeUrl } from "../model/aws-urls";
 import type { Environment, M2MModel } from "../model/model-types";
+import { usageMetering } from "../model/usage-plans";
 import { Alarms } from "./alarms";
 import { ApiAccessLogs } from "./api-access-logs";
 import { ApiMethodSettings } from "./api-method-settings";
@@ -19,6 +20,7 @@ import { ClientSecrets } from "./client-secrets";
 import { ProtectedRestApi } from "./protected-rest-api";
 import { ScopeChecker } from "./scope-checker";
 import { createSourceIpPolicy } from "./source-ip-policy";
+import { UsagePlans } from "./usage-plans";
 import { named } from "./terraform-names";
 
 export interface M2MStackProps {
@@ -40,11 +42,14 @@ export class M2MStack extends TerraformStack {
     });
 
     const namePrefix = `${model.api.name}-${env.name}`;
+    const metering = usageMetering(env.clients, model.routes);
     const restApi = named(
       new ApiGatewayRestApi(this, "rest-api", {
         name: namePrefix,
         description: `${model.api.resourceServerName} (${env.name})`,
         endpointConfiguration: { types: ["REGIONAL"] },
+        // Usage-plan keys come from the scope checker's usageIdentifierKey, never from callers.
+        ...(metering.plans.length > 0 ? { apiKeySource: "AUTHORIZER" } : {}),
       }),
       "rest_api",
     );
@@ -100,7 +105,18 @@ export class M2MStack extends TerraformStack {
       scopeCheckerAuthorizer: scopeChecker?.authorizer,
       stageOptions: accessLogs ? { ...accessLogs.stageSettings, dependsOn: accessLogs.prerequisites } : undefined,
       deploymentParts: sourceIpPolicy ? [sourceIpPolicy] : [],
+      meteredRoutes: new Set(metering.meteredRoutes.map((r) => r.key)),
     });
+
+    if (metering.plans.length > 0) {
+      new UsagePlans(this, "usage-plans", {
+        namePrefix,
+        restApiId: restApi.id,
+        stageName: api.stage.stageName,
+        plans: metering.plans,
+        clientId: (name) => auth.clients.get(name)!.id,
+      });
+    }
 
     new ApiMethodSettings(this, "method-settings", {
       stage: api.stage,

@@ -34,6 +34,8 @@ export interface ProtectedRestApiProps {
   readonly stageOptions?: Partial<ApiGatewayStageConfig>;
   /** Resources a deployment snapshot must include and wait for (e.g. the resource policy). */
   readonly deploymentParts?: readonly TerraformResource[];
+  /** Keys of the routes that require the usage-plan API key (the scope checker supplies it). */
+  readonly meteredRoutes?: ReadonlySet<string>;
 }
 
 export class ProtectedRestApi extends Construct {
@@ -81,6 +83,7 @@ export class ProtectedRestApi extends Construct {
           resourceId: resourceIds.get(route.path)!,
           httpMethod: route.method,
           ...this.authorization(route, props),
+          ...(props.meteredRoutes?.has(route.key) ? { apiKeyRequired: true } : {}),
         }),
         route.key,
       );

@@ -7,7 +7,7 @@ import { ACCESS_TOKEN_VALIDITY, NAMING, QUOTAS, SECONDS_PER_UNIT } from "./aws-l
 import { invokeUrl, scopeIdentifier } from "./aws-urls";
 import { defaultLocalStatePath, localStateLocation, localStateProblem } from "./local-state";
 import { normalizePath, parsePath, routeKey, pathKey, segmentText } from "./paths";
-import type { ConfigProblem } from "./problems";
+import { formatPath, type ConfigProblem } from "./problems";
 
 type Raw = Record<string, unknown>;
 const isObject = (v: unknown): v is Raw => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -204,7 +204,7 @@ function environmentThrottling(env: Raw): { rateLimit: number; burstLimit: numbe
  */
 function checkUsageLimits(problems: ConfigProblem[], input: Raw, environments: unknown[]): void {
   const tiers = isObject(input.usageTiers) ? input.usageTiers : {};
-  for (const [name, tier] of Object.entries(tiers)) checkThrottling(problems, tier, `usageTiers[${JSON.stringify(name)}]`);
+  for (const [name, tier] of Object.entries(tiers)) checkThrottling(problems, tier, formatPath(["usageTiers", name]));
   const clients = arrayOf(input.clients);
   const routes = arrayOf(input.routes).filter(isObject);
   const limitsOf = (value: unknown): Raw | undefined => (typeof value === "string" ? (isObject(tiers[value]) ? (tiers[value] as Raw) : undefined) : isObject(value) ? value : undefined);

@@ -25,6 +25,7 @@ function problemsFromIssue(issue: z.core.$ZodIssue, input: unknown): ConfigProbl
   const path = formatPath(issue.path);
   switch (issue.code) {
     case "invalid_type":
+      if (issue.expected === "int") return [{ path, rule: "must be a whole number", value }];
       return [{ path, rule: value === undefined ? "is required" : `must be ${issue.expected === "object" ? "an object" : issue.expected === "array" ? "an array" : `a ${issue.expected}`}`, value }];
     case "invalid_value":
       return [{ path, rule: `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`, value }];
