@@ -1,7 +1,8 @@
 /**
  * The REST API stage, offline: route selection as API Gateway does it, the route's authorizer
- * (native Cognito or the scope-checker Lambda), then the mock integration (its Content-Type
- * check, then its configured answer).
+ * (native Cognito or the scope-checker Lambda), on a metered route the usage plan of the key
+ * the Lambda named (usage-meter.ts), then the mock integration (its Content-Type check, then
+ * its configured answer).
  */
 import type { Route } from "../model/model-types";
 import { accessDenied, authorizerConfigurationError, missingAuthenticationToken, unauthorized } from "./gateway-responses";
@@ -10,6 +11,7 @@ import { mockIntegration } from "./mock-integration";
 import type { NativeAuthorizer } from "./native-authorizer";
 import { createRouteTable } from "./route-table";
 import type { ScopeCheckerAuthorizer } from "./scope-checker-authorizer";
+import type { UsageMeter } from "./usage-meter";
 
 export interface ApiEmulatorOptions {
   readonly routes: readonly Route[];
@@ -17,6 +19,8 @@ export interface ApiEmulatorOptions {
   readonly realm: string;
   readonly nativeAuthorizer: NativeAuthorizer;
   readonly scopeChecker: ScopeCheckerAuthorizer;
+  /** Keys of the routes that require the usage-plan key, and the plans that count it. */
+  readonly metering?: { readonly routes: ReadonlySet<string>; readonly meter: UsageMeter };
 }
 
 export interface ApiEmulator {
@@ -40,9 +44,13 @@ export function createApiEmulator(options: ApiEmulatorOptions): ApiEmulator {
         return mockIntegration(route, request);
       }
 
-      const decision = await options.scopeChecker.authorize(request, route, apiPath, pathParameters);
+      const { decision, usageIdentifierKey } = await options.scopeChecker.authorize(request, route, apiPath, pathParameters);
       switch (decision) {
         case "allow":
+          if (options.metering?.routes.has(route.key)) {
+            const refused = options.metering.meter.admit(usageIdentifierKey);
+            if (refused) return refused;
+          }
           return mockIntegration(route, request);
         case "no-token":
         case "unauthorized":

@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { M2MModel } from "../model/model-types";
+import { usageMetering } from "../model/usage-plans";
 import { createApiEmulator } from "./api-emulator";
 import { newRestApiId } from "./cognito-ids";
 import { removeCredentialsFile, writeCredentialsFile, type LocalCredentialsFile } from "./credentials-file";
@@ -14,6 +15,7 @@ import { jsonResponse, type LocalRequest, type LocalResponse } from "./http-type
 import { createNativeAuthorizer } from "./native-authorizer";
 import { createScopeCheckerAuthorizer } from "./scope-checker-authorizer";
 import { createTokenEndpoint, type TokenEndpointMetrics } from "./token-endpoint";
+import { createUsageMeter } from "./usage-meter";
 import { createLocalUserPool } from "./user-pool";
 
 export interface LocalEnvironmentOptions {
@@ -26,6 +28,8 @@ export interface LocalEnvironmentOptions {
   readonly credentialsFile?: string;
   /** Overrides every client's access-token validity, for tests of expiry. */
   readonly accessTokenLifetimeSeconds?: number;
+  /** The usage plans' clock (throttle refill, quota periods), for tests. @default Date.now */
+  readonly now?: () => number;
   /** Called once per request with its method, path (no query) and status: never headers or bodies. */
   readonly onRequest?: (entry: { method: string; path: string; status: number }) => void;
 }
@@ -121,11 +125,20 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     userPool,
     ...(options.accessTokenLifetimeSeconds === undefined ? {} : { accessTokenLifetimeSeconds: options.accessTokenLifetimeSeconds }),
   });
+  const metering = usageMetering(environment.clients, model.routes);
   const api = createApiEmulator({
     routes: model.routes,
     realm: model.api.name,
     nativeAuthorizer: createNativeAuthorizer(userPool),
     scopeChecker: createScopeCheckerAuthorizer({ userPool, routes: model.routes, restApiId: newRestApiId(), stageName: environment.stageName }),
+    ...(metering.plans.length > 0
+      ? {
+          metering: {
+            routes: new Set(metering.meteredRoutes.map((r) => r.key)),
+            meter: createUsageMeter({ plans: metering.plans, clientIdOf: (name) => userPool.clients.find((c) => c.name === name)?.clientId, ...(options.now ? { now: options.now } : {}) }),
+          },
+        }
+      : {}),
   });
   const jwksPath = `/${userPool.userPoolId}/.well-known/jwks.json`;
   const stagePrefix = `/${environment.stageName}`;

@@ -20,8 +20,14 @@ export const LOCAL_ACCOUNT_ID = "000000000000";
 
 export type ScopeCheckerDecision = PolicyVerdict | "no-token" | "unauthorized" | "authorizer-error";
 
+export interface ScopeCheckerOutcome {
+  readonly decision: ScopeCheckerDecision;
+  /** The usage-plan key the Lambda named (with a policy result only). */
+  readonly usageIdentifierKey?: string;
+}
+
 export interface ScopeCheckerAuthorizer {
-  authorize(request: LocalRequest, route: Route, apiPath: string, pathParameters: Readonly<Record<string, string>>): Promise<ScopeCheckerDecision>;
+  authorize(request: LocalRequest, route: Route, apiPath: string, pathParameters: Readonly<Record<string, string>>): Promise<ScopeCheckerOutcome>;
 }
 
 export interface ScopeCheckerAuthorizerOptions {
@@ -66,7 +72,7 @@ export function createScopeCheckerAuthorizer(options: ScopeCheckerAuthorizerOpti
       // The authorizer's identity source is the Authorization header: without it API Gateway
       // answers 401 itself and never invokes the Lambda.
       const hasAuthorization = Object.keys(headers.single).some((h) => h.toLowerCase() === "authorization" && headers.single[h]!.trim() !== "");
-      if (!hasAuthorization) return "no-token";
+      if (!hasAuthorization) return { decision: "no-token" };
 
       const query = singleAndMultiValue(request.query.entries());
       const methodArn = `arn:aws:execute-api:${userPool.region}:${LOCAL_ACCOUNT_ID}:${restApiId}/${stageName}/${request.method}/${apiPath.replace(/^\//, "")}`;
@@ -101,11 +107,12 @@ export function createScopeCheckerAuthorizer(options: ScopeCheckerAuthorizerOpti
       try {
         result = await handler(event);
       } catch (error) {
-        return error instanceof Error && error.message === "Unauthorized" ? "unauthorized" : "authorizer-error";
+        return { decision: error instanceof Error && error.message === "Unauthorized" ? "unauthorized" : "authorizer-error" };
       }
-      const authorizerResult = result as { principalId?: unknown; policyDocument?: unknown } | null | undefined;
-      if (!authorizerResult || typeof authorizerResult.principalId !== "string" || !authorizerResult.policyDocument) return "authorizer-error";
-      return evaluatePolicy(authorizerResult.policyDocument, methodArn);
+      const authorizerResult = result as { principalId?: unknown; policyDocument?: unknown; usageIdentifierKey?: unknown } | null | undefined;
+      if (!authorizerResult || typeof authorizerResult.principalId !== "string" || !authorizerResult.policyDocument) return { decision: "authorizer-error" };
+      const decision = evaluatePolicy(authorizerResult.policyDocument, methodArn);
+      return typeof authorizerResult.usageIdentifierKey === "string" ? { decision, usageIdentifierKey: authorizerResult.usageIdentifierKey } : { decision };
     },
   };
 }
