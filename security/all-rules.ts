@@ -23,6 +23,7 @@ import { stateBackendEncryptionRule } from "./rules/state-backend-encryption";
 import { stageAccessLogsRule } from "./rules/stage-access-logs";
 import { stageThrottlingRule } from "./rules/stage-throttling";
 import { stageTracingRule } from "./rules/stage-tracing";
+import { apiKeyValuesRule, usagePlansRule } from "./rules/usage-plans";
 import { userPoolAdminOnlyRule } from "./rules/user-pool-admin-only";
 import { userPoolDeletionProtectionRule } from "./rules/user-pool-deletion-protection";
 import { webAclRule } from "./rules/web-acl";
@@ -50,6 +51,8 @@ export const ALL_RULES: readonly SecurityRule[] = [
   lambdaPermissionRule,
   lambdaTracingRule,
   sensitiveOutputsRule,
+  usagePlansRule,
+  apiKeyValuesRule,
   secretsConfinedRule,
   stateBackendEncryptionRule,
   snsEncryptionRule,

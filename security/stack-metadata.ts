@@ -10,14 +10,18 @@ export interface StackMetadata {
   readonly environmentName: string;
   readonly production: boolean;
   readonly accessLogsEnabled: boolean;
+  /** Enabled clients with rate limits or a quota in this environment (each needs a usage plan). */
+  readonly limitedClients?: readonly string[];
 }
 
 export function stackMetadataOf(environment: Environment): StackMetadata {
   // `kind` decides; a model without it (before issue 6) marks production by deletion protection.
   const kind: string | undefined = environment.kind;
+  const limitedClients = (environment.clients ?? []).filter((c) => !c.disabled && c.limits !== undefined).map((c) => c.name);
   return {
     environmentName: environment.name,
     production: kind === undefined ? environment.deletionProtection : kind === "production",
     accessLogsEnabled: environment.accessLogs?.enabled ?? false,
+    ...(limitedClients.length > 0 ? { limitedClients } : {}),
   };
 }

@@ -46,7 +46,7 @@ describe("a config with every option on", () => {
 
   test("is a production stack with access logs", () => {
     expect(Object.keys(stacks)).toEqual(["live"]);
-    expect(live.metadata).toEqual({ environmentName: "live", production: true, accessLogsEnabled: true });
+    expect(live.metadata).toEqual({ environmentName: "live", production: true, accessLogsEnabled: true, limitedClients: ["finance"] });
   });
 
   test("passes every rule", () => {
@@ -77,5 +77,6 @@ describe("a config with every option on", () => {
     // Not taggable: methods and permissions are not counted as uncovered.
     expect(checkedBy("M2M-TAG-001")).not.toContain("aws_lambda_permission.scope_checker");
     expect(checkedBy("M2M-STA-001")).toEqual(["terraform.backend.s3"]);
+    expect(checkedBy("M2M-USG-001")).toEqual(["client finance", "aws_api_gateway_rest_api.rest_api"]);
   });
 });
