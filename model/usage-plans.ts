@@ -30,7 +30,7 @@ export interface UsagePlan {
 export interface UsageMetering {
   /** Scope-checker routes some limited client can call: they require the API key. */
   readonly meteredRoutes: readonly Route[];
-  /** Empty when no client is limited. */
+  /** Empty when no enabled client is limited. */
   readonly plans: readonly UsagePlan[];
 }
 
@@ -47,7 +47,8 @@ export function uncountedRoutes(client: Client, routes: readonly Route[]): Route
 export function usageMetering(clients: readonly Client[], routes: readonly Route[]): UsageMetering {
   const limited = limitedClients(clients);
   const meteredRoutes = routes.filter((r) => r.authorizer === "scope-checker" && limited.some((c) => decideAccess(c, r).allowed));
-  if (meteredRoutes.length === 0) return { meteredRoutes, plans: [] };
+  // Every limited client gets its plan, even one that can call no route yet: "every limited
+  // client has a usage plan" holds whatever the routes are.
   const byName = new Map<string, { limits: Omit<UsageLimits, "plan">; clients: Client[] }>();
   for (const client of limited) {
     const { plan, ...limits } = client.limits!;
