@@ -7,7 +7,7 @@
  *  - the minified bundle's size;
  *  - cold start: a fresh Node process importing the bundle, reading the access file from
  *    LAMBDA_TASK_ROOT as Lambda would, then its first call.
- * Decision log lines are formatted as in production but sent to a no-op sink (not stdout).
+ * Decision log records are built as in production and serialized (as the runtime would) into a sink, not stdout.
  */
 import { execFile } from "node:child_process";
 import { createPublicKey, generateKeyPairSync, randomUUID, sign, verify, type KeyObject } from "node:crypto";
@@ -111,8 +111,9 @@ async function perCallCosts(token: string, publicKey: KeyObject, jwks: { keys: o
   const handler = handlerOf(SCENARIOS[0]!);
   const platform = handlerOf(SCENARIOS[1]!);
   let logBytes = 0;
-  const restore = setDecisionLogSink((line) => {
-    logBytes += line.length;
+  // The runtime serializes each record into a JSON log event; the sink does the same work.
+  const restore = setDecisionLogSink((record) => {
+    logBytes += JSON.stringify(record).length;
   });
   const request = event(token);
   for (const h of [handler, platform]) {

@@ -231,7 +231,7 @@ async function devCommand(args: readonly string[], io: Io): Promise<number> {
 
   const accessLog = values["access-log"];
   // The scope checker logs one JSON line per decision (as in CloudWatch): shown with --access-log only.
-  setDecisionLogSink(accessLog ? (line) => io.stderr(`${line}\n`) : () => undefined);
+  setDecisionLogSink(accessLog ? (record) => io.stderr(`${JSON.stringify(record)}\n`) : () => undefined);
   let local;
   try {
     local = await startLocalEnvironment({

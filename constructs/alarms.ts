@@ -13,10 +13,14 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
+import { alarmSubscriptionName } from "../model/alarm-subscriptions";
 import { named } from "./terraform-names";
 
 export interface AlarmsProps {
+  /** `<api>-<environment>`: every alarm's name starts with it (the topic key admits only those). */
   readonly namePrefix: string;
+  /** The stack's (literal) region, for the alarm ARNs the key policy admits. */
+  readonly region: string;
   readonly restApiName: string;
   readonly stageName: string;
   /** The scope checker's function and log group, when the stack has one. */
@@ -32,14 +36,15 @@ export class Alarms extends Construct {
 
   constructor(scope: Construct, id: string, props: AlarmsProps) {
     super(scope, id);
-    this.key = this.createTopicKey(props.namePrefix);
+    this.key = this.createTopicKey(props.namePrefix, props.region);
     this.topic = named(
       new SnsTopic(this, "topic", { name: `${props.namePrefix}-alarms`, kmsMasterKeyId: this.key.arn }),
       "alarms",
     );
-    props.emails.forEach((email, i) => {
-      named(new SnsTopicSubscription(this, `email-${i}`, { topicArn: this.topic.arn, protocol: "email", endpoint: email }), `alarms_${i}`);
-    });
+    for (const email of props.emails) {
+      const name = alarmSubscriptionName(email);
+      named(new SnsTopicSubscription(this, name, { topicArn: this.topic.arn, protocol: "email", endpoint: email }), name);
+    }
 
     const api = { namespace: "AWS/ApiGateway", dimensions: { ApiName: props.restApiName, Stage: props.stageName } };
     const specs: AlarmSpec[] = [
@@ -59,7 +64,9 @@ export class Alarms extends Construct {
         name: "cognito_token_throttles",
         alarmDescription: "Cognito throttled client-credentials token requests (account-wide ClientAuthentication quota): a client is not caching tokens",
         namespace: "AWS/Usage", metricName: "ThrottleCount",
-        dimensions: { Service: "Cognito User Pools", Type: "API", Resource: "ClientAuthentication", Class: "None" },
+        // Exactly the dimensions Cognito publishes: an alarm watches the metric with exactly its
+        // dimensions, and Cognito's usage metrics have no Class (unlike e.g. CloudWatch's own).
+        dimensions: { Service: "Cognito User Pools", Type: "API", Resource: "ClientAuthentication" },
         statistic: "Sum", period: 300, evaluationPeriods: 1, threshold: 0, comparisonOperator: "GreaterThanThreshold",
       },
     ];
@@ -72,7 +79,9 @@ export class Alarms extends Construct {
         new CloudwatchLogMetricFilter(this, "scope-checker-fail-closed", {
           name: `${props.namePrefix}-scope-checker-fail-closed`,
           logGroupName: props.scopeChecker.logGroupName,
-          pattern: '{ ($.reason = "jwks-unavailable") || ($.reason = "config-invalid") }',
+          // The checker's records are the `message` of JSON log events (its function logs in
+          // Lambda's JSON format; see lambdas/scope-checker/decision-log.ts).
+          pattern: '{ ($.message.reason = "jwks-unavailable") || ($.message.reason = "config-invalid") }',
           metricTransformation: { name: "ScopeCheckerFailClosed", namespace, value: "1", unit: "Count" },
         }),
         "scope_checker_fail_closed",
@@ -101,7 +110,7 @@ export class Alarms extends Construct {
    * CloudWatch alarms cannot publish to a topic encrypted with the AWS-managed SNS key (its key
    * policy cannot be changed to admit CloudWatch), so the topic gets its own key.
    */
-  private createTopicKey(namePrefix: string): KmsKey {
+  private createTopicKey(namePrefix: string, region: string): KmsKey {
     const account = named(new DataAwsCallerIdentity(this, "account"), "current");
     const partition = named(new DataAwsPartition(this, "partition"), "current");
     const key = named(
@@ -120,7 +129,12 @@ export class Alarms extends Construct {
               Principal: { Service: "cloudwatch.amazonaws.com" },
               Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
               Resource: "*",
-              Condition: { StringEquals: { "aws:SourceAccount": account.accountId } },
+              // Confused-deputy guard: only this account's alarms, and of those only this stack's
+              // (alarm names start with the prefix; built from literals, so no cycle with the alarms).
+              Condition: {
+                StringEquals: { "aws:SourceAccount": account.accountId },
+                ArnLike: { "aws:SourceArn": `arn:${partition.partition}:cloudwatch:${region}:${account.accountId}:alarm:${namePrefix}-*` },
+              },
             },
           ],
         }),

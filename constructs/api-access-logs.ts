@@ -29,6 +29,20 @@ export const ACCESS_LOG_FORMAT = JSON.stringify({
   errorMessage: "$context.error.message",
 });
 
+/**
+ * Terraform names of the account-wide logging setup. A stack that does not manage it declares
+ * them `removed` (destroy = false): a stack that managed it before then forgets it instead of
+ * destroying it, which in provider 6 would reset the account's role (no `reset_on_delete` any
+ * more) and break logging of every REST API in the account and region.
+ */
+export const ACCOUNT_ROLE_NAMES = { account: "account", role: "api_gateway_cloudwatch", policyAttachment: "api_gateway_cloudwatch" } as const;
+
+export const ACCOUNT_ROLE_ADDRESSES = [
+  `aws_api_gateway_account.${ACCOUNT_ROLE_NAMES.account}`,
+  `aws_iam_role.${ACCOUNT_ROLE_NAMES.role}`,
+  `aws_iam_role_policy_attachment.${ACCOUNT_ROLE_NAMES.policyAttachment}`,
+] as const;
+
 export interface ApiAccessLogsProps {
   readonly namePrefix: string;
   readonly restApiId: string;
@@ -64,26 +78,31 @@ export class ApiAccessLogs extends Construct {
       "execution_logs",
     );
     if (props.manageAccountRole) {
+      // Shared by every API in the account and region: never destroyed by a plan of this stack.
+      // To hand it over, turn manageAccountRole off (the stack then forgets it: see README).
+      const lifecycle = { preventDestroy: true };
       const role = named(
         new IamRole(this, "account-role", {
           name: `${props.namePrefix}-apigw-cloudwatch`,
+          lifecycle,
           assumeRolePolicy: JSON.stringify({
             Version: "2012-10-17",
             Statement: [{ Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: "sts:AssumeRole" }],
           }),
         }),
-        "api_gateway_cloudwatch",
+        ACCOUNT_ROLE_NAMES.role,
       );
       const attachment = named(
         new IamRolePolicyAttachment(this, "account-role-policy", {
           role: role.name,
           policyArn: "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs",
+          lifecycle,
         }),
-        "api_gateway_cloudwatch",
+        ACCOUNT_ROLE_NAMES.policyAttachment,
       );
       const account = named(
-        new ApiGatewayAccount(this, "account", { cloudwatchRoleArn: role.arn, dependsOn: [attachment] }),
-        "account",
+        new ApiGatewayAccount(this, "account", { cloudwatchRoleArn: role.arn, dependsOn: [attachment], lifecycle }),
+        ACCOUNT_ROLE_NAMES.account,
       );
       this.prerequisites.push(account);
     }

@@ -22,12 +22,16 @@ export interface ApiMethodSettingsProps {
 }
 
 /**
- * `orders/{id}/GET`: the resource path without its leading slash, then the method (`ANY` for an
- * ANY method: `*` would override every method on the path). Routes on `/` cannot have their own
- * throttling (validation refuses it).
+ * A method's key in the stage's method settings: the resource path with every `/` written `~1`
+ * (the leading one too), then the method: `GET /orders/{id}` -> `~1orders~1{id}/GET`. The
+ * provider passes `method_path` to UpdateStage's patch paths (`/<method_path>/throttling/...`)
+ * and looks the settings up under the same key in GetStage's `methodSettings`, both of which use
+ * this escaping (terraform-provider-aws#9738); `orders/{id}/GET` would address nothing, or the
+ * wrong thing. `ANY` targets the ANY method (`*` would override every method on the path).
+ * Routes on `/` cannot have their own throttling (validation refuses it).
  */
 export function methodPath(route: Route): string {
-  return `${route.path.replace(/^\//, "")}/${route.method}`;
+  return `${route.path.replace(/\//g, "~1")}/${route.method}`;
 }
 
 export class ApiMethodSettings extends Construct {

@@ -8,7 +8,20 @@ import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmana
 import type { CognitoUserPoolClient } from "@cdktf/provider-aws/lib/cognito-user-pool-client";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
+import type { Environment } from "../model/model-types";
 import { named } from "./terraform-names";
+
+/**
+ * Days a deleted secret stays restorable. A secret scheduled for deletion keeps its name for the
+ * whole window, so re-creating it (destroy then redeploy, or a client removed and added back)
+ * fails with "already scheduled for deletion". Development deletes at once (0): a re-create
+ * works, at the cost that a deleted secret cannot be restored (its app client is deleted with
+ * it anyway). Production keeps a window: 30 days with deletion protection, 7 without.
+ */
+export function secretRecoveryWindowDays(env: Pick<Environment, "kind" | "deletionProtection">): number {
+  if (env.deletionProtection) return 30;
+  return env.kind === "production" ? 7 : 0;
+}
 
 export interface ClientSecretsProps {
   /** `<api>/<environment>`: secrets are named `<prefix>/<client>`. */
@@ -16,7 +29,7 @@ export interface ClientSecretsProps {
   /** Every client of the environment; a disabled one has no app client. */
   readonly clients: readonly { readonly name: string; readonly appClient?: CognitoUserPoolClient; readonly scopes: readonly string[] }[];
   readonly tokenEndpoint: string;
-  /** Days a deleted secret can still be restored (7–30). */
+  /** Days a deleted secret can still be restored: 0 (deleted at once) or 7–30. */
   readonly recoveryWindowInDays: number;
 }
 

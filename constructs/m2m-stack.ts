@@ -12,14 +12,13 @@ import { invokeUrl } from "../model/aws-urls";
 import type { Environment, M2MModel } from "../model/model-types";
 import { usageMetering } from "../model/usage-plans";
 import { Alarms } from "./alarms";
-import { ApiAccessLogs } from "./api-access-logs";
+import { ACCOUNT_ROLE_ADDRESSES, ApiAccessLogs } from "./api-access-logs";
 import { ApiMethodSettings } from "./api-method-settings";
 import { ApiWaf } from "./api-waf";
 import { AuthorizationServer } from "./authorization-server";
-import { ClientSecrets } from "./client-secrets";
+import { ClientSecrets, secretRecoveryWindowDays } from "./client-secrets";
 import { ProtectedRestApi } from "./protected-rest-api";
 import { ScopeChecker } from "./scope-checker";
-import { createSourceIpPolicy } from "./source-ip-policy";
 import { UsagePlans } from "./usage-plans";
 import { named } from "./terraform-names";
 
@@ -35,6 +34,10 @@ export class M2MStack extends TerraformStack {
     const { model, environment: env } = props;
     super(scope, env.name);
     this.configureBackend(env);
+    if (!(env.accessLogs.enabled && env.accessLogs.manageAccountRole)) {
+      // Forget (never destroy) the account-wide logging role if this stack managed it before.
+      this.addOverride("removed", ACCOUNT_ROLE_ADDRESSES.map((from) => ({ from, lifecycle: { destroy: false } })));
+    }
 
     new AwsProvider(this, "aws", {
       region: env.region,
@@ -43,10 +46,11 @@ export class M2MStack extends TerraformStack {
 
     const namePrefix = `${model.api.name}-${env.name}`;
     const metering = usageMetering(env.clients, model.routes);
+    const restApiDescription = `${model.api.resourceServerName} (${env.name})`;
     const restApi = named(
       new ApiGatewayRestApi(this, "rest-api", {
         name: namePrefix,
-        description: `${model.api.resourceServerName} (${env.name})`,
+        description: restApiDescription,
         endpointConfiguration: { types: ["REGIONAL"] },
         // Usage-plan keys come from the scope checker's usageIdentifierKey, never from callers.
         ...(metering.plans.length > 0 ? { apiKeySource: "AUTHORIZER" } : {}),
@@ -71,7 +75,6 @@ export class M2MStack extends TerraformStack {
       new ArchiveProvider(this, "archive"); // zips the bundle
       scopeChecker = new ScopeChecker(this, "scope-checker", {
         namePrefix,
-        restApiId: restApi.id,
         restApiExecutionArn: restApi.executionArn,
         userPoolId: auth.userPool.id,
         resourceServerIdentifier: auth.resourceServer.identifier,
@@ -93,19 +96,21 @@ export class M2MStack extends TerraformStack {
           manageAccountRole: env.accessLogs.manageAccountRole,
         })
       : undefined;
-    const sourceIpPolicy = env.allowedSourceIps.length > 0 ? createSourceIpPolicy(this, restApi, env.allowedSourceIps) : undefined;
-
     const api = new ProtectedRestApi(this, "api", {
       restApi,
-      realm: model.api.name,
       stageName: env.stageName,
-      routes: model.routes,
-      userPoolArn: auth.userPool.arn,
-      scopeIdentifier: (name) => auth.scopeIdentifier(name),
-      scopeCheckerAuthorizer: scopeChecker?.authorizer,
+      definition: {
+        title: namePrefix,
+        description: restApiDescription,
+        realm: model.api.name,
+        routes: model.routes,
+        userPoolArn: auth.userPool.arn,
+        scopeIdentifier: (name) => auth.scopeIdentifier(name),
+        scopeChecker: scopeChecker ? { invokeArn: scopeChecker.function.invokeArn, resultTtlSeconds: model.scopeChecker.resultTtlSeconds } : undefined,
+        allowedSourceIps: env.allowedSourceIps,
+        ...(metering.plans.length > 0 ? { usagePlans: { meteredRoutes: new Set(metering.meteredRoutes.map((r) => r.key)) } } : {}),
+      },
       stageOptions: accessLogs ? { ...accessLogs.stageSettings, dependsOn: accessLogs.prerequisites } : undefined,
-      deploymentParts: sourceIpPolicy ? [sourceIpPolicy] : [],
-      meteredRoutes: new Set(metering.meteredRoutes.map((r) => r.key)),
     });
 
     if (metering.plans.length > 0) {
@@ -126,7 +131,7 @@ export class M2MStack extends TerraformStack {
     });
     if (env.waf.enabled) new ApiWaf(this, "waf", { namePrefix, stage: api.stage, rateLimitPer5Minutes: env.waf.rateLimitPer5Minutes });
     if (env.alarms.enabled) {
-      new Alarms(this, "alarms", { namePrefix, restApiName: restApi.name, stageName: env.stageName, scopeChecker: scopeChecker ? { functionName: scopeChecker.function.functionName, logGroupName: scopeChecker.logGroup.name } : undefined, emails: env.alarms.emails });
+      new Alarms(this, "alarms", { namePrefix, region: env.region, restApiName: restApi.name, stageName: env.stageName, scopeChecker: scopeChecker ? { functionName: scopeChecker.function.functionName, logGroupName: scopeChecker.logGroup.name } : undefined, emails: env.alarms.emails });
     }
 
     const secrets = new ClientSecrets(this, "client-secrets", {
@@ -137,7 +142,7 @@ export class M2MStack extends TerraformStack {
         scopes: c.scopes.map((s) => auth.scopeIdentifier(s)),
       })),
       tokenEndpoint: auth.tokenEndpoint,
-      recoveryWindowInDays: env.deletionProtection ? 30 : 7,
+      recoveryWindowInDays: secretRecoveryWindowDays(env),
     });
 
     // Ids and secrets exist for enabled clients; every client keeps its Secrets Manager secret.
@@ -158,9 +163,15 @@ export class M2MStack extends TerraformStack {
     }
   }
 
-  /** Local state next to the project by default (a relative path, so the output stays portable). */
+  /**
+   * Local state next to the project by default (a relative path, so the output stays portable).
+   * `required_version` names the oldest Terraform that has every feature the stack uses:
+   * `removed` blocks (1.7) always, S3 native locking `use_lockfile` (1.10) without a DynamoDB table.
+   */
   private configureBackend(env: Environment): void {
     const backend = env.backend;
+    const usesLockfile = backend.type === "s3" && !backend.dynamodbTable;
+    this.addOverride("terraform.required_version", usesLockfile ? ">= 1.10.0" : ">= 1.7.0");
     if (backend.type === "local") {
       new LocalBackend(this, { path: backend.path });
       return;
@@ -174,6 +185,6 @@ export class M2MStack extends TerraformStack {
       ...(backend.dynamodbTable ? { dynamodbTable: backend.dynamodbTable } : {}),
     });
     // Without a DynamoDB table, lock with S3 itself (Terraform >= 1.10).
-    if (!backend.dynamodbTable) this.addOverride("terraform.backend.s3.use_lockfile", true);
+    if (usesLockfile) this.addOverride("terraform.backend.s3.use_lockfile", true);
   }
 }

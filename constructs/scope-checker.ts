@@ -1,14 +1,14 @@
 /**
- * The Lambda scope checker: the REQUEST authorizer for routes that need all of several scopes
- * and an enabled client. The bundle (built once per synth) becomes a Terraform asset; the
- * archive provider zips it together with the access file (the client allow-list and the
- * routes) that Terraform renders from the app clients' ids. So the allow-list has no
- * environment-size limit, is read from local disk at cold start, and any change of it changes
- * `source_code_hash`: a deploy publishes new code, exactly like a code change. The function
- * may only write to its own log group.
+ * The Lambda scope checker: the function behind the REQUEST authorizer (declared in the API's
+ * OpenAPI document) for routes that need all of several scopes and an enabled client. The
+ * bundle (built once per synth) becomes a Terraform asset; the archive provider zips it
+ * together with the access file (the client allow-list and the routes) that Terraform renders
+ * from the app clients' ids. So the allow-list has no environment-size limit, is read from
+ * local disk at cold start, and any change of it changes `source_code_hash`: a deploy
+ * publishes new code, exactly like a code change. The function may only write to its own log
+ * group.
  */
 import { DataArchiveFile } from "@cdktf/provider-archive/lib/data-archive-file";
-import { ApiGatewayAuthorizer } from "@cdktf/provider-aws/lib/api-gateway-authorizer";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
@@ -23,7 +23,6 @@ import { named } from "./terraform-names";
 export interface ScopeCheckerProps {
   /** `<api>-<environment>`: names the function, role and log group. */
   readonly namePrefix: string;
-  readonly restApiId: string;
   readonly restApiExecutionArn: string;
   readonly userPoolId: string;
   readonly resourceServerIdentifier: string;
@@ -51,7 +50,6 @@ function accessFileRoutes(routes: readonly Route[]): AccessFile["routes"] {
 
 export class ScopeChecker extends Construct {
   readonly function: LambdaFunction;
-  readonly authorizer: ApiGatewayAuthorizer;
   readonly logGroup: CloudwatchLogGroup;
   readonly role: IamRole;
 
@@ -115,6 +113,9 @@ export class ScopeChecker extends Construct {
         memorySize: props.settings.memoryMb,
         timeout: props.settings.timeoutSeconds,
         tracingConfig: { mode: "Active" },
+        // JSON log events, so the fail-closed metric filter (a JSON pattern) can match the
+        // checker's records; levels explicit, so the plan shows no drift from AWS's defaults.
+        loggingConfig: { logFormat: "JSON", applicationLogLevel: "INFO", systemLogLevel: "INFO" },
         ...(props.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: props.reservedConcurrency }),
         environment: {
           variables: {
@@ -128,27 +129,15 @@ export class ScopeChecker extends Construct {
       "scope_checker",
     );
 
-    this.authorizer = named(
-      new ApiGatewayAuthorizer(this, "authorizer", {
-        name: "scope-checker",
-        restApiId: props.restApiId,
-        type: "REQUEST",
-        authorizerUri: this.function.invokeArn,
-        identitySource: "method.request.header.Authorization",
-        // Cached per token; the Lambda's Allow policy lists every route the token may call.
-        authorizerResultTtlInSeconds: props.settings.resultTtlSeconds,
-      }),
-      "scope_checker",
-    );
-
     named(
       new LambdaPermission(this, "permission", {
         statementId: "AllowApiGatewayAuthorizer",
         action: "lambda:InvokeFunction",
         functionName: this.function.functionName,
         principal: "apigateway.amazonaws.com",
-        // Only this authorizer of this API may invoke the function.
-        sourceArn: `${props.restApiExecutionArn}/authorizers/${this.authorizer.id}`,
+        // Only this API's authorizers may invoke the function. The authorizer itself is part of
+        // the API's OpenAPI document, so its id is made by the put and unknown to Terraform.
+        sourceArn: `${props.restApiExecutionArn}/authorizers/*`,
       }),
       "scope_checker",
     );

@@ -139,8 +139,9 @@ export interface S3BackendInput {
 export type BackendInput = LocalBackendInput | S3BackendInput;
 
 /**
- * `development` keeps an environment cheap; `production` turns on the strict defaults:
- * deletion protection, access logs, WAF, alarms, longer log retention, higher throttling limits.
+ * `development` keeps an environment cheap and re-creatable (client secrets are deleted at once,
+ * without a recovery window); `production` turns on the strict defaults: deletion protection,
+ * a secrets recovery window, access logs, WAF, alarms, longer log retention, higher throttling limits.
  */
 export type EnvironmentKind = "development" | "production";
 
@@ -150,6 +151,9 @@ export interface AccessLogsInput {
   /**
    * Manage the account-level API Gateway CloudWatch role (one per account and region: let only
    * one environment per account and region opt in). Without it, access logs need the role to exist.
+   * While managed, Terraform may not destroy it (`prevent_destroy`); turning this off hands it
+   * over: the stack forgets the role and the account setting and leaves them in place (README,
+   * "Lifecycle").
    * @default false
    */
   readonly manageAccountRole?: boolean;

@@ -3,7 +3,9 @@
  * the raw input alongside the schema, guarding every access, so one run reports all problems.
  */
 import { scopeCheckerAccessFileBytes, scopeCheckerAllowList } from "./access";
+import { alarmSubscriptionName } from "./alarm-subscriptions";
 import { ACCESS_TOKEN_VALIDITY, NAMING, QUOTAS, SECONDS_PER_UNIT } from "./aws-limits";
+import { nearestRegion, partitionOf } from "./aws-regions";
 import { invokeUrl, scopeIdentifier } from "./aws-urls";
 import { defaultLocalStatePath, localStateLocation, localStateProblem } from "./local-state";
 import { normalizePath, parsePath, routeKey, pathKey, segmentText } from "./paths";
@@ -122,6 +124,22 @@ function checkScopeIdentifierLengths(problems: ConfigProblem[], scopes: unknown[
   });
 }
 
+/**
+ * A region (of the right form: the schema reports the form) must exist. The stacks' own region
+ * must also be in the `aws` partition: aws-urls.ts builds `amazonaws.com` / `amazoncognito.com`
+ * hosts and the stacks `arn:aws:` ARNs, which other partitions (aws-cn, aws-us-gov, …) spell
+ * differently; refusing them is honest where nothing here could check those spellings.
+ */
+function checkRegion(problems: ConfigProblem[], region: string | undefined, path: string, awsPartitionOnly: boolean): void {
+  if (region === undefined || !NAMING.region.test(region)) return;
+  const partition = partitionOf(region);
+  if (partition === undefined) {
+    problems.push({ path, rule: `must be a region in the AWS SDK's region list (@aws-sdk/core); nearest: ${nearestRegion(region)}`, value: region });
+  } else if (awsPartitionOnly && partition !== "aws") {
+    problems.push({ path, rule: `must be a region of the aws partition: the stacks build aws ARNs and amazonaws.com / amazoncognito.com URLs (this region is in ${partition})`, value: region });
+  }
+}
+
 function checkEnvironments(problems: ConfigProblem[], environments: unknown[]): void {
   checkUnique(problems, environments.map((e, i) => ({ path: `environments[${i}].name`, value: stringAt(e, "name") })), "environment name");
   checkUnique(
@@ -135,6 +153,22 @@ function checkEnvironments(problems: ConfigProblem[], environments: unknown[]): 
   const stateLocations: { path: string; value: string | undefined }[] = [];
   environments.forEach((env, i) => {
     checkThrottling(problems, isObject(env) ? env.throttling : undefined, `environments[${i}].throttling`);
+    checkRegion(problems, stringAt(env, "region"), `environments[${i}].region`, true);
+    const accessLogs = isObject(env) ? env.accessLogs : undefined;
+    if (isObject(accessLogs) && accessLogs.manageAccountRole === true && (accessLogs.enabled ?? stringAt(env, "kind") === "production") !== true) {
+      // The role is managed only alongside access logs; without them the stack releases it (README, "Lifecycle").
+      problems.push({ path: `environments[${i}].accessLogs.manageAccountRole`, rule: "needs accessLogs.enabled (without access logs the stack does not manage the account's logging role: it hands it over)", value: true });
+    }
+    const alarms = isObject(env) ? env.alarms : undefined;
+    const emails = arrayOf(isObject(alarms) ? alarms.emails : undefined);
+    const subscriptions = new Map<string, string>();
+    emails.forEach((email, k) => {
+      if (typeof email !== "string") return;
+      const path = `environments[${i}].alarms.emails[${k}]`;
+      const seen = subscriptions.get(alarmSubscriptionName(email));
+      if (seen) problems.push({ path, rule: `alarm subscription (addresses compare case-insensitively) must be unique (also at ${seen})`, value: email });
+      else subscriptions.set(alarmSubscriptionName(email), path);
+    });
     const prefix = stringAt(env, "domainPrefix");
     const reserved = prefix === undefined ? undefined : NAMING.domainPrefixReservedWords.find((w) => prefix.includes(w));
     if (reserved) {
@@ -156,6 +190,7 @@ function checkEnvironments(problems: ConfigProblem[], environments: unknown[]): 
       }
     }
     if (stringAt(backend, "type") === "s3") {
+      checkRegion(problems, stringAt(backend, "region"), `environments[${i}].backend.region`, false);
       stateLocations.push({ path: `environments[${i}].backend`, value: `s3://${stringAt(backend, "bucket")}/${stringAt(backend, "key")}` });
     }
   });

@@ -1,5 +1,6 @@
 /** The rule suite, in the order the table prints it. */
 import { accessTokenValidityRule } from "./rules/access-token-validity";
+import { accountLoggingProtectedRule } from "./rules/account-logging-protected";
 import { alarmActionsRule } from "./rules/alarm-actions";
 import { clientFlowsRule } from "./rules/client-flows";
 import { clientSecretSettingsRule } from "./rules/client-secret-settings";
@@ -15,6 +16,7 @@ import { methodScopesRule } from "./rules/method-scopes";
 import { methodSettingsDataTraceRule } from "./rules/method-settings-data-trace";
 import { portablePathsRule } from "./rules/portable-paths";
 import { roleTrustPolicyRule } from "./rules/role-trust-policy";
+import { secretRecoveryWindowRule } from "./rules/secret-recovery-window";
 import { sensitiveOutputsRule } from "./rules/sensitive-outputs";
 import { secretsConfinedRule } from "./rules/secrets-confined";
 import { snsEncryptionRule } from "./rules/sns-encryption";
@@ -38,6 +40,7 @@ export const ALL_RULES: readonly SecurityRule[] = [
   webAclRule,
   sourceIpPolicyRule,
   methodSettingsDataTraceRule,
+  accountLoggingProtectedRule,
   clientFlowsRule,
   clientSecretSettingsRule,
   accessTokenValidityRule,
@@ -54,6 +57,7 @@ export const ALL_RULES: readonly SecurityRule[] = [
   usagePlansRule,
   apiKeyValuesRule,
   secretsConfinedRule,
+  secretRecoveryWindowRule,
   stateBackendEncryptionRule,
   snsEncryptionRule,
   alarmActionsRule,

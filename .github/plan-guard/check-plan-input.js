@@ -30,9 +30,15 @@ const REQUIRED_PROVIDERS = {
 const PROVIDER_SETTINGS = { aws: ["region", "default_tags", "alias"], archive: ["alias"] };
 /** Data sources are read during plan: only these harmless ones. */
 const DATA_SOURCES = ["archive_file", "aws_caller_identity", "aws_partition"];
-/** Top-level blocks: no module (init would fetch code), check, import, ephemeral, variable... */
-const TOP_LEVEL = ["//", "terraform", "provider", "data", "resource", "output"];
-const TERRAFORM_SETTINGS = ["backend", "required_providers"];
+/**
+ * Top-level blocks: no module (init would fetch code), check, import, ephemeral, variable...
+ * `removed` only as the stacks write it: forget an aws_* resource, never destroy it.
+ */
+const TOP_LEVEL = ["//", "terraform", "provider", "data", "resource", "output", "removed"];
+const TERRAFORM_SETTINGS = ["backend", "required_providers", "required_version"];
+/** `required_version` as the stacks write it: a lower bound and nothing else. */
+const REQUIRED_VERSION = /^>= \d+\.\d+\.\d+$/;
+const RESOURCE_ADDRESS = /^aws_[a-z0-9_]+\.[A-Za-z0-9_-]+$/;
 /** Only remote state is planned in CI, and only with the settings the constructs write. */
 const S3_BACKEND_SETTINGS = ["bucket", "key", "region", "encrypt", "use_lockfile", "dynamodb_table", "kms_key_id"];
 const ARCHIVE_FILE_SETTINGS = ["//", "type", "source_file", "source_dir", "output_path", "output_file_mode", "excludes", "depends_on"];
@@ -109,6 +115,9 @@ function checkDirectory(dir, problems) {
 
 function checkTerraformBlock(tf, problems) {
   for (const k of keysOf(tf)) if (!TERRAFORM_SETTINGS.includes(k)) problems.push(`terraform.${k} is not allowed (only ${TERRAFORM_SETTINGS.join(", ")})`);
+  if (tf.required_version !== undefined && !(typeof tf.required_version === "string" && REQUIRED_VERSION.test(tf.required_version))) {
+    problems.push(`terraform.required_version must be a lower bound such as ">= 1.10.0", found ${JSON.stringify(tf.required_version)}`);
+  }
 
   const providers = tf.required_providers;
   const names = keysOf(providers).sort();
@@ -163,10 +172,40 @@ function checkDataSources(data, problems) {
   }
 }
 
+function checkRemovedBlocks(removed, problems) {
+  if (removed === undefined) return;
+  if (!Array.isArray(removed)) return problems.push("removed must be a list of blocks");
+  removed.forEach((block, i) => {
+    const where = `removed[${i}]`;
+    for (const k of keysOf(block)) if (k !== "from" && k !== "lifecycle") problems.push(`${where}.${k} is not allowed (only from, lifecycle)`);
+    if (!(block && typeof block.from === "string" && RESOURCE_ADDRESS.test(block.from))) problems.push(`${where}.from must be the address of an aws_* resource, found ${JSON.stringify(block && block.from)}`);
+    const lifecycle = block && block.lifecycle;
+    if (!(isPlainObject(lifecycle) && keysOf(lifecycle).join(",") === "destroy" && lifecycle.destroy === false)) problems.push(`${where}.lifecycle must be exactly { destroy = false } (forget, never destroy)`);
+  });
+}
+
 function checkResources(resources, problems) {
   for (const type of Object.keys(resources || {})) {
     if (!type.startsWith("aws_")) problems.push(`resource type ${type} is not allowed (only aws_* resources)`);
   }
+}
+
+/** The bodies of the `${ ... }` / `%{ ... }` sequences of a template string (nesting counted): the only text Terraform evaluates. */
+function expressionsIn(text) {
+  const out = [];
+  const start = /[$%]\{/g;
+  let match;
+  while ((match = start.exec(text)) !== null) {
+    let depth = 1;
+    let j = match.index + 2;
+    for (; j < text.length && depth > 0; j++) {
+      if (text[j] === "{") depth++;
+      else if (text[j] === "}") depth--;
+    }
+    out.push(text.slice(match.index + 2, depth === 0 ? j - 1 : j));
+    start.lastIndex = j;
+  }
+  return out;
 }
 
 function checkExpressions(doc, problems) {
@@ -178,8 +217,12 @@ function checkExpressions(doc, problems) {
     if (!text.includes("${") && !text.includes("%{")) continue; // plain text: no expression to evaluate
     const word = forbidden.exec(text);
     if (word) problems.push(`${where}: expression mentions ${word[2]}, which is not allowed`);
-    for (const call of text.matchAll(/([A-Za-z_][A-Za-z0-9_]*(?:::[A-Za-z0-9_]+)*)\s*\(/g)) {
-      if (!FUNCTIONS.includes(call[1])) problems.push(`${where}: function ${call[1]}() is not allowed`);
+    // Calls count inside interpolations only: literal text around them (an OpenAPI document's
+    // descriptions) is not evaluated. Forbidden words above are still refused anywhere.
+    for (const expression of expressionsIn(text)) {
+      for (const call of expression.matchAll(/([A-Za-z_][A-Za-z0-9_]*(?:::[A-Za-z0-9_]+)*)\s*\(/g)) {
+        if (!FUNCTIONS.includes(call[1])) problems.push(`${where}: function ${call[1]}() is not allowed`);
+      }
     }
   }
 }
@@ -205,6 +248,7 @@ function checkStack(dir) {
   checkProviders(doc.provider, problems);
   checkDataSources(doc.data, problems);
   checkResources(doc.resource, problems);
+  checkRemovedBlocks(doc.removed, problems);
   checkExpressions(doc, problems);
   return problems;
 }

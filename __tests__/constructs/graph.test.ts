@@ -16,12 +16,11 @@ describe.each(Object.keys(stacks))("stack %s", (env) => {
     expect(findCycle(graph)).toBeUndefined();
   });
 
-  test("the deployment depends on every method, integration and response", () => {
-    const dependsOn = new Set(stack.json.resource.aws_api_gateway_deployment!.deployment!.depends_on as string[]);
-    for (const type of ["aws_api_gateway_method", "aws_api_gateway_integration", "aws_api_gateway_integration_response", "aws_api_gateway_method_response", "aws_api_gateway_gateway_response", "aws_api_gateway_authorizer"]) {
-      const names = Object.keys(stack.json.resource[type] ?? {});
-      expect(names.length).toBeGreaterThan(0);
-      for (const name of names) expect(dependsOn).toContain(`${type}.${name}`);
+  test("the deployment depends on the API's document, and the document on everything it names", () => {
+    expect(stack.json.resource.aws_api_gateway_deployment!.deployment!.depends_on).toEqual(["aws_api_gateway_rest_api_put.api"]);
+    const put = "aws_api_gateway_rest_api_put.api";
+    for (const target of ["aws_api_gateway_rest_api.rest_api", "aws_cognito_user_pool.user_pool", "aws_cognito_resource_server.resource_server", "aws_lambda_function.scope_checker"]) {
+      expect([target, reaches(graph, put, target)]).toEqual([target, true]);
     }
   });
 
@@ -32,13 +31,9 @@ describe.each(Object.keys(stacks))("stack %s", (env) => {
     expect(referencesIn(stack.json.resource.aws_cognito_resource_server!.resource_server!.identifier)).toEqual(["aws_api_gateway_rest_api.rest_api"]);
   });
 
-  test("methods and clients come after the resource server (their scopes exist first)", () => {
+  test("the API's document and the clients come after the resource server (their scopes exist first)", () => {
     const server = "aws_cognito_resource_server.resource_server";
-    for (const [name, method] of Object.entries(stack.json.resource.aws_api_gateway_method!)) {
-      if ((method as { authorization: string }).authorization === "COGNITO_USER_POOLS") {
-        expect(reaches(graph, `aws_api_gateway_method.${name}`, server)).toBe(true);
-      }
-    }
+    expect(reaches(graph, "aws_api_gateway_rest_api_put.api", server)).toBe(true);
     for (const name of Object.keys(stack.json.resource.aws_cognito_user_pool_client!)) {
       expect(reaches(graph, `aws_cognito_user_pool_client.${name}`, server)).toBe(true);
     }

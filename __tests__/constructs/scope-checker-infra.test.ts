@@ -2,7 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import defaultConfig from "../../m2m.config";
-import { resourceOf, synthConfig, synthDefault, tempDir } from "../support/synth";
+import { apiDocumentOf, operationsOf, resourceOf, synthConfig, synthDefault, tempDir } from "../support/synth";
 
 const outdir = tempDir("checker");
 const dev = synthDefault(outdir).dev!;
@@ -68,34 +68,34 @@ test("the log group has retention", () => {
   expect(resourceOf(dev, "aws_cloudwatch_log_group", "scope_checker")).toEqual({ name: "/aws/lambda/m2m-demo-api-dev-scope-checker", retention_in_days: 14 });
 });
 
-test("a REQUEST authorizer on the Authorization header, results cached 300 s", () => {
-  expect(resourceOf(dev, "aws_api_gateway_authorizer", "scope_checker")).toEqual({
-    name: "scope-checker",
-    rest_api_id: "${aws_api_gateway_rest_api.rest_api.id}",
-    type: "REQUEST",
-    authorizer_uri: "${aws_lambda_function.scope_checker.invoke_arn}",
-    identity_source: "method.request.header.Authorization",
-    authorizer_result_ttl_in_seconds: 300,
+test("a REQUEST authorizer on the Authorization header, results cached 300 s, in the API's document", () => {
+  expect(apiDocumentOf(dev).components.securitySchemes["scope-checker"]).toEqual({
+    type: "apiKey",
+    name: "Authorization",
+    in: "header",
+    "x-amazon-apigateway-authtype": "custom",
+    "x-amazon-apigateway-authorizer": {
+      type: "request",
+      identitySource: "method.request.header.Authorization",
+      authorizerUri: "${aws_lambda_function.scope_checker.invoke_arn}",
+      authorizerResultTtlInSeconds: 300,
+    },
   });
+  expect(dev.json.resource.aws_api_gateway_authorizer).toBeUndefined();
 });
 
-test("only this authorizer of this API may invoke the function", () => {
+test("only this API's authorizers may invoke the function", () => {
   expect(resourceOf(dev, "aws_lambda_permission", "scope_checker")).toEqual({
     statement_id: "AllowApiGatewayAuthorizer",
     action: "lambda:InvokeFunction",
     function_name: "${aws_lambda_function.scope_checker.function_name}",
     principal: "apigateway.amazonaws.com",
-    source_arn: "${aws_api_gateway_rest_api.rest_api.execution_arn}/authorizers/${aws_api_gateway_authorizer.scope_checker.id}",
+    source_arn: "${aws_api_gateway_rest_api.rest_api.execution_arn}/authorizers/*",
   });
 });
 
-test("scope-checker routes use CUSTOM authorization; the authorizer is part of the deployment", () => {
-  expect(resourceOf(dev, "aws_api_gateway_method", "post_payments")).toMatchObject({
-    authorization: "CUSTOM",
-    authorizer_id: "${aws_api_gateway_authorizer.scope_checker.id}",
-  });
-  expect(resourceOf(dev, "aws_api_gateway_method", "post_payments").authorization_scopes).toBeUndefined();
-  expect(resourceOf(dev, "aws_api_gateway_deployment", "deployment").depends_on).toContain("aws_api_gateway_authorizer.scope_checker");
+test("scope-checker routes name the checker and no scopes (it checks all of them itself)", () => {
+  expect(operationsOf(dev)["POST /payments"]!.security).toEqual([{ "scope-checker": [] }]);
 });
 
 test("disabling a client drops its app client and its place on the allow-list; its secret stays, without credentials", () => {

@@ -3,7 +3,6 @@
  * the default config (cdktf Testing matchers where they fit, plain JSON otherwise).
  */
 import { ApiGatewayDeployment } from "@cdktf/provider-aws/lib/api-gateway-deployment";
-import { ApiGatewayIntegration } from "@cdktf/provider-aws/lib/api-gateway-integration";
 import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
 import { CognitoResourceServer } from "@cdktf/provider-aws/lib/cognito-resource-server";
 import { CognitoUserPool } from "@cdktf/provider-aws/lib/cognito-user-pool";
@@ -12,7 +11,7 @@ import { CognitoUserPoolDomain } from "@cdktf/provider-aws/lib/cognito-user-pool
 import { Testing } from "cdktf";
 import "cdktf/lib/testing/adapters/jest"; // the matchers' types
 import defaultConfig from "../../m2m.config";
-import { resourceOf, resourcesOf, synthDefault } from "../support/synth";
+import { apiDocumentOf, operationsOf, resourceOf, resourcesOf, synthConfig, synthDefault } from "../support/synth";
 
 Testing.setupJest();
 const stacks = synthDefault();
@@ -30,43 +29,61 @@ describe("1. no dependency cycle: the resource server identifier is the invoke U
 
 describe("2. scopes exist before they are used", () => {
   test("method scopes and client scopes interpolate the resource server identifier", () => {
-    expect(resourceOf(dev, "aws_api_gateway_method", "get_premium").authorization_scopes).toEqual([`${RS}/read`]);
-    expect(resourceOf(dev, "aws_api_gateway_method", "get_hello-world").authorization_scopes).toEqual([`${RS}/hello-world`]);
+    const operations = operationsOf(dev);
+    expect(operations["GET /premium"]!.security).toEqual([{ "cognito-user-pool": [`${RS}/read`] }]);
+    expect(operations["GET /hello-world"]!.security).toEqual([{ "cognito-user-pool": [`${RS}/hello-world`] }]);
     expect(resourceOf(dev, "aws_cognito_user_pool_client", "client_writer").allowed_oauth_scopes).toEqual([`${RS}/read`, `${RS}/write`]);
   });
 });
 
 describe("3. access tokens need method scopes", () => {
-  test("every COGNITO_USER_POOLS method has authorization scopes", () => {
-    const methods = Object.values(resourcesOf(dev, "aws_api_gateway_method"));
-    const cognito = methods.filter((m) => m.authorization === "COGNITO_USER_POOLS");
+  test("every Cognito-authorized method has authorization scopes, and no route is missing", () => {
+    const operations = operationsOf(dev);
+    expect(Object.keys(operations).sort()).toEqual(defaultConfig.routes.map((r) => `${r.method} ${r.path}`).sort());
+    const cognito = Object.values(operations).filter((o) => "cognito-user-pool" in o.security[0]);
     expect(cognito).toHaveLength(defaultConfig.routes.filter((r) => (r.authorizer ?? "cognito") === "cognito").length);
-    for (const method of cognito) {
-      expect(method.authorization_scopes.length).toBeGreaterThan(0);
-      expect(method.authorizer_id).toBe("${aws_api_gateway_authorizer.cognito.id}");
-    }
+    for (const operation of cognito) expect(operation.security[0]["cognito-user-pool"].length).toBeGreaterThan(0);
   });
-  test("no method is open", () => {
-    for (const method of Object.values(resourcesOf(dev, "aws_api_gateway_method"))) {
-      expect(["COGNITO_USER_POOLS", "CUSTOM"]).toContain(method.authorization);
+  test("no method is open: each names exactly one authorizer of the document", () => {
+    const schemes = apiDocumentOf(dev).components.securitySchemes;
+    for (const operation of Object.values(operationsOf(dev))) {
+      expect(operation.security).toHaveLength(1);
+      const names = Object.keys(operation.security[0]);
+      expect(names).toHaveLength(1);
+      expect(["cognito_user_pools", "custom"]).toContain(schemes[names[0]!]["x-amazon-apigateway-authtype"]);
     }
   });
   test("the Cognito authorizer trusts the pool and reads the Authorization header", () => {
-    expect(resourceOf(dev, "aws_api_gateway_authorizer", "cognito")).toMatchObject({
-      type: "COGNITO_USER_POOLS",
-      provider_arns: ["${aws_cognito_user_pool.user_pool.arn}"],
-      identity_source: "method.request.header.Authorization",
+    expect(apiDocumentOf(dev).components.securitySchemes["cognito-user-pool"]).toEqual({
+      type: "apiKey",
+      name: "Authorization",
+      in: "header",
+      "x-amazon-apigateway-authtype": "cognito_user_pools",
+      "x-amazon-apigateway-authorizer": { type: "cognito_user_pools", providerARNs: ["${aws_cognito_user_pool.user_pool.arn}"] },
     });
   });
 });
 
 describe("4. deployment is correct on first apply and redeploys on change", () => {
   const deployment = resourceOf(dev, "aws_api_gateway_deployment", "deployment");
-  test("create_before_destroy and a redeployment trigger hashing every part", () => {
+  test("the whole API is one document put in overwrite mode onto the REST API made first", () => {
+    const put = resourceOf(dev, "aws_api_gateway_rest_api_put", "api");
+    expect(put.rest_api_id).toBe("${aws_api_gateway_rest_api.rest_api.id}");
+    expect(put.fail_on_warnings).toBe(true);
+    // Nothing else defines API contents: a second definition would fight the put (overwrite).
+    for (const type of ["aws_api_gateway_resource", "aws_api_gateway_method", "aws_api_gateway_integration", "aws_api_gateway_method_response", "aws_api_gateway_integration_response", "aws_api_gateway_authorizer", "aws_api_gateway_gateway_response", "aws_api_gateway_rest_api_policy"]) {
+      expect([type, resourcesOf(dev, type)]).toEqual([type, {}]);
+    }
+    expect(resourceOf(dev, "aws_api_gateway_rest_api", "rest_api").body).toBeUndefined();
+  });
+  test("the document's title and description are the REST API's own (overwrite sets both)", () => {
+    const restApi = resourceOf(dev, "aws_api_gateway_rest_api", "rest_api");
+    expect(apiDocumentOf(dev).info).toEqual({ title: restApi.name, description: restApi.description, version: "1" });
+  });
+  test("create_before_destroy, after the put, triggered by the document as configured", () => {
     expect(dev.text).toHaveResourceWithProperties(ApiGatewayDeployment, { lifecycle: { create_before_destroy: true } });
-    const trigger: string = deployment.triggers.redeployment;
-    expect(trigger).toMatch(/^\$\{sha1\(jsonencode\(\[.*\]\)\)\}$/);
-    for (const address of deployment.depends_on as string[]) expect(trigger).toContain(address);
+    expect(deployment.triggers).toEqual({ redeployment: "${sha1(aws_api_gateway_rest_api_put.api.body)}" });
+    expect(deployment.depends_on).toEqual(["aws_api_gateway_rest_api_put.api"]);
   });
   test("a separate stage points at the deployment", () => {
     expect(dev.text).toHaveResourceWithProperties(ApiGatewayStage, {
@@ -74,26 +91,23 @@ describe("4. deployment is correct on first apply and redeploys on change", () =
       deployment_id: "${aws_api_gateway_deployment.deployment.id}",
     });
   });
-  test("shared path prefixes share one resource", () => {
-    const resources = Object.values(resourcesOf(dev, "aws_api_gateway_resource")).map((r) => r.path_part).sort();
-    expect(resources).toEqual(["hello-world", "payments", "premium"]);
+  test("the document does not depend on route order", () => {
+    const reversed = synthConfig({ ...defaultConfig, routes: [...defaultConfig.routes].reverse() });
+    expect(resourceOf(reversed.dev!, "aws_api_gateway_rest_api_put", "api").body).toBe(resourceOf(dev, "aws_api_gateway_rest_api_put", "api").body);
   });
 });
 
 describe("5. mock integrations", () => {
   test("MOCK with the status in the request template, integration and method responses", () => {
-    expect(dev.text).toHaveResourceWithProperties(ApiGatewayIntegration, {
-      type: "MOCK",
-      request_templates: { "application/json": '{"statusCode":200}' },
-      http_method: "${aws_api_gateway_method.get_hello-world.http_method}",
+    const operations = operationsOf(dev);
+    expect(operations["GET /hello-world"]!["x-amazon-apigateway-integration"]).toEqual({
+      type: "mock",
+      requestTemplates: { "application/json": '{"statusCode":200}' },
+      passthroughBehavior: "never",
+      responses: { default: { statusCode: "200", responseTemplates: { "application/json": '{"message":"hello world!"}' } } },
     });
-    expect(resourceOf(dev, "aws_api_gateway_method_response", "get_hello-world")).toMatchObject({ status_code: "200" });
-    expect(resourceOf(dev, "aws_api_gateway_integration_response", "get_hello-world")).toMatchObject({
-      status_code: "${aws_api_gateway_method_response.get_hello-world.status_code}",
-      response_templates: { "application/json": '{"message":"hello world!"}' },
-      depends_on: ["aws_api_gateway_integration.get_hello-world"],
-    });
-    expect(resourceOf(dev, "aws_api_gateway_method_response", "post_premium")).toMatchObject({ status_code: "201" });
+    expect(operations["GET /hello-world"]!.responses).toEqual({ "200": { description: "Mock response" } });
+    expect(operations["POST /premium"]!.responses).toEqual({ "201": { description: "Mock response" } });
   });
 });
 
@@ -133,16 +147,15 @@ describe("6. clients and the user pool", () => {
 
 describe("gateway responses speak OAuth", () => {
   test("401 and 403 carry a JSON body and an RFC 6750 Bearer challenge", () => {
-    expect(resourceOf(dev, "aws_api_gateway_gateway_response", "unauthorized")).toMatchObject({
-      response_type: "UNAUTHORIZED",
-      status_code: "401",
-      response_parameters: { "gatewayresponse.header.WWW-Authenticate": "'Bearer realm=\"m2m-demo-api\"'" },
-      response_templates: { "application/json": '{"message":$context.error.messageString}' },
+    const responses = apiDocumentOf(dev)["x-amazon-apigateway-gateway-responses"];
+    expect(responses.UNAUTHORIZED).toEqual({
+      statusCode: 401,
+      responseParameters: { "gatewayresponse.header.WWW-Authenticate": "'Bearer realm=\"m2m-demo-api\"'" },
+      responseTemplates: { "application/json": '{"message":$context.error.messageString}' },
     });
-    expect(resourceOf(dev, "aws_api_gateway_gateway_response", "access_denied")).toMatchObject({
-      response_type: "ACCESS_DENIED",
-      status_code: "403",
-      response_parameters: { "gatewayresponse.header.WWW-Authenticate": "'Bearer realm=\"m2m-demo-api\", error=\"insufficient_scope\"'" },
+    expect(responses.ACCESS_DENIED).toMatchObject({
+      statusCode: 403,
+      responseParameters: { "gatewayresponse.header.WWW-Authenticate": "'Bearer realm=\"m2m-demo-api\", error=\"insufficient_scope\"'" },
     });
   });
 });
@@ -174,9 +187,9 @@ describe("the stack: provider, backend, outputs", () => {
       }
     }
   });
-  test("each client's credentials go to Secrets Manager with a recovery window", () => {
+  test("each client's credentials go to Secrets Manager (recovery window in production, immediate deletion in development)", () => {
     expect(resourceOf(prod, "aws_secretsmanager_secret", "client_reader")).toMatchObject({ name: "m2m-demo-api/prod/reader", recovery_window_in_days: 30 });
-    expect(resourceOf(dev, "aws_secretsmanager_secret", "client_reader")).toMatchObject({ recovery_window_in_days: 7 });
+    expect(resourceOf(dev, "aws_secretsmanager_secret", "client_reader")).toMatchObject({ recovery_window_in_days: 0 });
     const version = resourceOf(dev, "aws_secretsmanager_secret_version", "client_reader").secret_string as string;
     expect(version).toContain("aws_cognito_user_pool_client.client_reader.client_secret");
     expect(version).toContain(`${RS}/read`);

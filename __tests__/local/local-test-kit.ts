@@ -20,7 +20,7 @@ export function modelWith(change: (config: M2MConfigInput) => M2MConfigInput): M
 
 /** Scope-checker decision lines, captured instead of printed (and checked for leaks). */
 export const decisionLogLines: string[] = [];
-setDecisionLogSink((line) => decisionLogLines.push(line));
+setDecisionLogSink((record) => decisionLogLines.push(JSON.stringify(record)));
 
 export async function startEnv(options: Partial<LocalEnvironmentOptions> = {}): Promise<LocalEnvironment> {
   return startLocalEnvironment({ model: defaultModel, environment: "dev", port: 0, ...options });

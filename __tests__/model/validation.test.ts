@@ -68,6 +68,12 @@ const cases: [string, (c: Mutable) => void, string][] = [
   ["missing field", (c) => delete c.environments[0].region, "environments[0].region: is required (got nothing)"],
   ["wrong type", (c) => (c.environments[0].deletionProtection = "yes"), 'environments[0].deletionProtection: must be a boolean (got "yes")'],
   ["region format", (c) => (c.environments[0].region = "europe"), 'environments[0].region: must be an AWS region code such as eu-west-1 (got "europe")'],
+  ["region that does not exist", (c) => (c.environments[0].region = "eu-north-9"), 'environments[0].region: must be a region in the AWS SDK\'s region list (@aws-sdk/core); nearest: eu-north-1 (got "eu-north-9")'],
+  ["region outside the aws partition", (c) => (c.environments[1].region = "cn-north-1"), 'environments[1].region: must be a region of the aws partition: the stacks build aws ARNs and amazonaws.com / amazoncognito.com URLs (this region is in aws-cn) (got "cn-north-1")'],
+  ["GovCloud region", (c) => (c.environments[0].region = "us-gov-west-1"), 'environments[0].region: must be a region of the aws partition: the stacks build aws ARNs and amazonaws.com / amazoncognito.com URLs (this region is in aws-us-gov) (got "us-gov-west-1")'],
+  ["S3 backend region that does not exist", (c) => (c.environments[1].backend.region = "eu-wset-1"), 'environments[1].backend.region: must be a region in the AWS SDK\'s region list (@aws-sdk/core); nearest: eu-west-1 (got "eu-wset-1")'],
+  ["account role managed without access logs", (c) => (c.environments[0].accessLogs = { manageAccountRole: true }), "environments[0].accessLogs.manageAccountRole: needs accessLogs.enabled (without access logs the stack does not manage the account's logging role: it hands it over) (got true)"],
+  ["alarm emails that name one subscription twice", (c) => (c.environments[1].alarms = { emails: ["ops@example.com", "Ops@Example.com"] }), 'environments[1].alarms.emails[1]: alarm subscription (addresses compare case-insensitively) must be unique (also at environments[1].alarms.emails[0]) (got "Ops@Example.com")'],
   ["absolute local state path", (c) => (c.environments[0].backend = { type: "local", path: "/var/state/dev.tfstate" }), 'environments[0].backend.path: must be a relative path (absolute paths make the output machine-specific) (got "/var/state/dev.tfstate")'],
   ["unknown backend type", (c) => (c.environments[0].backend = { type: "gcs" }), 'environments[0].backend.type: must be "local" or "s3" (got "gcs")'],
   ["two environments sharing one S3 state", (c) => {
@@ -137,4 +143,15 @@ test("defaults are applied and per-environment overrides resolved", () => {
   expect(model.scopeChecker).toEqual({ resultTtlSeconds: 300, memoryMb: 256, timeoutSeconds: 5 });
   expect(dev).toMatchObject({ kind: "development", deletionProtection: false, throttling: { rateLimit: 10, burstLimit: 20 }, logRetentionDays: 14, accessLogs: { enabled: false, manageAccountRole: false }, waf: { enabled: false }, alarms: { enabled: false }, allowedSourceIps: [] });
   expect(prod).toMatchObject({ kind: "production", deletionProtection: true, throttling: { rateLimit: 100, burstLimit: 200 }, logRetentionDays: 365, accessLogs: { enabled: true }, waf: { enabled: true, rateLimitPer5Minutes: 1000 }, alarms: { enabled: true } });
+});
+
+test("regions come from the AWS SDK's partition data (@aws-sdk/core), not a list of our own", () => {
+  const { knownRegions, nearestRegion, partitionOf } = require("../../model/aws-regions") as typeof import("../../model/aws-regions");
+  expect(knownRegions().size).toBeGreaterThan(30);
+  expect([partitionOf("eu-north-1"), partitionOf("cn-northwest-1"), partitionOf("us-gov-east-1"), partitionOf("eu-north-9")]).toEqual(["aws", "aws-cn", "aws-us-gov", undefined]);
+  expect([...knownRegions().keys()].filter((r) => r.endsWith("-global"))).toEqual([]);
+  // Every listed region has the form the schema accepts (else the form rule would hide the real one).
+  const { NAMING } = require("../../model/aws-limits") as typeof import("../../model/aws-limits");
+  expect([...knownRegions().keys()].filter((r) => !NAMING.region.test(r))).toEqual(["eusc-de-east-1"]);
+  expect(nearestRegion("us-esat-1")).toBe("us-east-1");
 });

@@ -6,7 +6,7 @@
 import SwaggerParser from "@apidevtools/swagger-parser";
 import { buildOpenApi, REST_API_ID_VARIABLE, SECURITY_SCHEME } from "../../reports/openapi";
 import { accessOf, clientNamed, editedModel, modelOf } from "./config-fixtures";
-import { resourceOf, synthDefault } from "../support/synth";
+import { apiDocumentOf, synthDefault } from "../support/synth";
 
 type Doc = Record<string, any>;
 
@@ -145,8 +145,8 @@ describe("OpenAPI document of routes with alternatives, parameters and ANY", () 
 describe("OpenAPI 401 and 403 challenges, against the synthesized gateway responses", () => {
   // The deployed stack's UNAUTHORIZED and ACCESS_DENIED gateway responses, as `npm run synth` writes them.
   const stacks = synthDefault();
-  const challengeOf = (env: string, name: string): string => {
-    const value = resourceOf(stacks[env]!, "aws_api_gateway_gateway_response", name).response_parameters["gatewayresponse.header.WWW-Authenticate"] as string;
+  const challengeOf = (env: string, type: "UNAUTHORIZED" | "ACCESS_DENIED"): string => {
+    const value = apiDocumentOf(stacks[env]!)["x-amazon-apigateway-gateway-responses"][type].responseParameters["gatewayresponse.header.WWW-Authenticate"] as string;
     return value.replace(/^'(.*)'$/, "$1"); // API Gateway's static header values are single-quoted
   };
 
@@ -156,8 +156,8 @@ describe("OpenAPI 401 and 403 challenges, against the synthesized gateway respon
       const ref: string = doc.components.responses[response].headers["WWW-Authenticate"].$ref;
       return doc.components.headers[ref.replace("#/components/headers/", "")];
     };
-    expect(header("Unauthorized").schema.const).toBe(challengeOf(env, "unauthorized"));
-    expect(header("Forbidden").schema.const).toBe(challengeOf(env, "access_denied"));
+    expect(header("Unauthorized").schema.const).toBe(challengeOf(env, "UNAUTHORIZED"));
+    expect(header("Forbidden").schema.const).toBe(challengeOf(env, "ACCESS_DENIED"));
     expect(header("Unauthorized").schema.const).toBe('Bearer realm="m2m-demo-api"');
   });
 

@@ -68,13 +68,19 @@ describe("bundleLambda(scope checker)", () => {
     const events = [valid, partial, `${valid}x`, ""].map((token) =>
       authorizerEvent({ method: "POST", resource: "/payments", headers: token ? { Authorization: `Bearer ${token}` } : {} }),
     );
+    // console.log as Lambda's Node.js runtime patches it for the JSON log format (the function's
+    // logging_config): one JSON log event per call, a single argument as its "message".
     const script = `
+      const write = (level) => (message) => process.stdout.write(JSON.stringify({ timestamp: new Date().toISOString(), level, requestId: "test-request", message }) + "\\n");
+      console.log = console.info = write("INFO");
+      console.warn = write("WARN");
+      console.error = write("ERROR");
       const { handler } = await import(process.env.BUNDLE_URL);
       const out = [];
       for (const event of JSON.parse(process.env.EVENTS)) {
         try { out.push((await handler(event)).policyDocument.Statement[0].Effect); } catch (err) { out.push(err.message); }
       }
-      console.log("RESULT " + JSON.stringify(out));`;
+      process.stdout.write("RESULT " + JSON.stringify(out) + "\\n");`;
     // As Lambda unpacks the package: the access file beside index.mjs, LAMBDA_TASK_ROOT its directory.
     writeFileSync(path.join(path.dirname(first.outFile), "access.json"), JSON.stringify({ clientIds: [BILLING], routes: [{ method: "POST", path: "/payments", scopes: ["payments.read", "payments.write"] }] }));
     const env = {
@@ -93,7 +99,8 @@ describe("bundleLambda(scope checker)", () => {
     );
     const result = stdout.split("\n").find((line) => line.startsWith("RESULT "));
     expect(JSON.parse(result!.slice("RESULT ".length))).toEqual(["Allow", "Deny", "Unauthorized", "Unauthorized"]);
-    const decisions = stdout.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line).decision);
+    // Each decision record is an object the runtime embeds as the event's message.
+    const decisions = stdout.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line).message).filter((m) => m.msg === "scope-check").map((m) => m.decision);
     expect(decisions).toEqual(["allow", "deny", "unauthorized", "unauthorized"]);
     expect(stdout).not.toContain(valid.split(".")[2]);
   });

@@ -27,6 +27,23 @@ function editText(body: Record<string, any>, field: string, from: string, to: st
   body[field] = text.replace(from, to);
 }
 
+/** Edits the API's OpenAPI document (the put's body) in a copy. */
+function editDocument(json: TerraformJson, edit: (document: Record<string, any>) => void): void {
+  const put = resource(json, "aws_api_gateway_rest_api_put", "api");
+  const document = JSON.parse(put.body as string);
+  edit(document);
+  put.body = JSON.stringify(document);
+}
+
+/** One operation of the document: `operation(d, "/orders", "get")`. */
+function operation(document: Record<string, any>, path: string, method: string): Record<string, any> {
+  const found = document.paths?.[path]?.[method];
+  if (!found) throw new Error(`${method} ${path} is not in the document`);
+  return found;
+}
+
+const PUT = "aws_api_gateway_rest_api_put.api";
+
 interface BrokenCase {
   readonly rule: string;
   readonly what: string;
@@ -40,32 +57,46 @@ interface BrokenCase {
 }
 
 const cases: BrokenCase[] = [
-  // API Gateway methods
+  // API Gateway methods (the OpenAPI document), and methods made as Terraform resources
   {
-    rule: "M2M-API-001", what: "a method with authorization NONE", address: "aws_api_gateway_method.get_orders", problem: /authorization is "NONE"/,
-    breakIt: (j) => { const m = resource(j, "aws_api_gateway_method", "get_orders"); m.authorization = "NONE"; delete m.authorizer_id; delete m.authorization_scopes; },
+    rule: "M2M-API-001", what: "a method with no security requirement", address: PUT, problem: /GET \/orders has no security requirement/,
+    breakIt: (j) => editDocument(j, (d) => { delete operation(d, "/orders", "get").security; }),
   },
   {
-    rule: "M2M-API-001", what: "NONE with an API key", address: "aws_api_gateway_method.post_refunds", problem: /API key is not an authorization/,
-    breakIt: (j) => { const m = resource(j, "aws_api_gateway_method", "post_refunds"); m.authorization = "NONE"; m.api_key_required = true; },
+    rule: "M2M-API-001", what: "a method with an empty security list", address: PUT, problem: /POST \/refunds has no security requirement/,
+    breakIt: (j) => editDocument(j, (d) => { operation(d, "/refunds", "post").security = []; }),
   },
   {
-    rule: "M2M-API-001", what: "a Cognito method without authorizer_id", address: "aws_api_gateway_method.get_orders_id", problem: /not an authorizer of this stack/,
-    breakIt: (j) => { delete resource(j, "aws_api_gateway_method", "get_orders_id").authorizer_id; },
+    rule: "M2M-API-001", what: "a method naming an authorizer the document lacks", address: PUT, problem: /GET \/orders\/\{id\} .*"nobody", which is not an authorizer/,
+    breakIt: (j) => editDocument(j, (d) => { operation(d, "/orders/{id}", "get").security = [{ nobody: [] }]; }),
   },
   {
-    rule: "M2M-API-001", what: "a CUSTOM method pointing at the Cognito authorizer", address: "aws_api_gateway_method.post_orders", problem: /of type "COGNITO_USER_POOLS"/,
-    breakIt: (j) => { resource(j, "aws_api_gateway_method", "post_orders").authorizer_id = "${aws_api_gateway_authorizer.cognito.id}"; },
+    rule: "M2M-API-001", what: "an API-key scheme standing in for an authorizer", address: PUT, problem: /POST \/orders uses api-key.*not cognito_user_pools or custom/,
+    breakIt: (j) => editDocument(j, (d) => {
+      d.components.securitySchemes["api-key"] = { type: "apiKey", name: "x-api-key", in: "header" };
+      operation(d, "/orders", "post").security = [{ "api-key": [] }];
+    }),
   },
   {
-    rule: "M2M-API-002", what: "a Cognito method without scopes", address: "aws_api_gateway_method.get_orders", problem: /no authorization_scopes/,
-    breakIt: (j) => { delete resource(j, "aws_api_gateway_method", "get_orders").authorization_scopes; },
+    rule: "M2M-API-001", what: "a body that is an expression, not a document", address: PUT, problem: /not a literal JSON OpenAPI document/,
+    breakIt: (j) => { resource(j, "aws_api_gateway_rest_api_put", "api").body = "${file(\"api.json\")}"; },
   },
   {
-    rule: "M2M-API-002", what: "a Cognito method with an empty scope list", address: "aws_api_gateway_method.get_orders_id", problem: /no authorization_scopes/,
-    breakIt: (j) => { resource(j, "aws_api_gateway_method", "get_orders_id").authorization_scopes = []; },
+    rule: "M2M-API-001", what: "a method resource with authorization NONE", address: "aws_api_gateway_method.extra", problem: /authorization is "NONE"/,
+    breakIt: (j) => { j.resource!.aws_api_gateway_method = { extra: { rest_api_id: "${aws_api_gateway_rest_api.rest_api.id}", resource_id: "x", http_method: "GET", authorization: "NONE" } }; },
   },
-  // Stage
+  {
+    rule: "M2M-API-001", what: "NONE with an API key", address: "aws_api_gateway_method.extra", problem: /API key is not an authorization/,
+    breakIt: (j) => { j.resource!.aws_api_gateway_method = { extra: { rest_api_id: "x", resource_id: "x", http_method: "GET", authorization: "NONE", api_key_required: true } }; },
+  },
+  {
+    rule: "M2M-API-002", what: "a Cognito method without scopes", address: PUT, problem: /GET \/orders uses cognito-user-pool with no authorization scopes/,
+    breakIt: (j) => editDocument(j, (d) => { operation(d, "/orders", "get").security = [{ "cognito-user-pool": [] }]; }),
+  },
+  {
+    rule: "M2M-API-002", what: "a Cognito method resource without scopes", address: "aws_api_gateway_method.extra", problem: /no authorization_scopes/,
+    breakIt: (j) => { j.resource!.aws_api_gateway_method = { extra: { rest_api_id: "x", resource_id: "x", http_method: "GET", authorization: "COGNITO_USER_POOLS", authorizer_id: "x" } }; },
+  },
   {
     rule: "M2M-API-003", what: "a stage without X-Ray", address: "aws_api_gateway_stage.stage", problem: /xray_tracing_enabled/,
     breakIt: (j) => { delete resource(j, "aws_api_gateway_stage", "stage").xray_tracing_enabled; },
@@ -129,12 +160,16 @@ const cases: BrokenCase[] = [
     breakIt: (j) => { delete j.resource!.aws_wafv2_web_acl_association; },
   },
   {
-    rule: "M2M-API-007", what: "a resource policy without its Deny", address: "aws_api_gateway_rest_api_policy.source_ips", problem: /no Deny of execute-api:Invoke/,
-    breakIt: (j) => editText(resource(j, "aws_api_gateway_rest_api_policy", "source_ips"), "policy", '"Effect" = "Deny"', '"Effect" = "Allow"'),
+    rule: "M2M-API-007", what: "a resource policy without its Deny", address: PUT, problem: /x-amazon-apigateway-policy has no Deny of execute-api:Invoke/,
+    breakIt: (j) => editDocument(j, (d) => { d["x-amazon-apigateway-policy"].Statement[1].Effect = "Allow"; }),
   },
   {
-    rule: "M2M-API-007", what: "a resource policy allowing every action", address: "aws_api_gateway_rest_api_policy.source_ips", problem: /more than execute-api:Invoke/,
-    breakIt: (j) => editText(resource(j, "aws_api_gateway_rest_api_policy", "source_ips"), "policy", '"Action" = "execute-api:Invoke"', '"Action" = "*"'),
+    rule: "M2M-API-007", what: "a resource policy allowing every action", address: PUT, problem: /more than execute-api:Invoke/,
+    breakIt: (j) => editDocument(j, (d) => { d["x-amazon-apigateway-policy"].Statement[0].Action = "*"; }),
+  },
+  {
+    rule: "M2M-API-007", what: "a policy resource beside the document without its Deny", address: "aws_api_gateway_rest_api_policy.extra", problem: /no Deny of execute-api:Invoke/,
+    breakIt: (j) => { j.resource!.aws_api_gateway_rest_api_policy = { extra: { rest_api_id: "${aws_api_gateway_rest_api.rest_api.id}", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "execute-api:Invoke", Resource: "*" }] }) } }; },
   },
   {
     rule: "M2M-API-008", what: "data trace on", address: "aws_api_gateway_method_settings.post_orders", problem: /data_trace_enabled is true/,
@@ -190,6 +225,22 @@ const cases: BrokenCase[] = [
   {
     rule: "M2M-COG-004", what: "email account recovery", address: "aws_cognito_user_pool.user_pool", problem: /verified_email/,
     breakIt: (j) => { resource(j, "aws_cognito_user_pool", "user_pool").account_recovery_setting = { recovery_mechanism: [{ name: "verified_email", priority: 1 }] }; },
+  },
+  {
+    rule: "M2M-API-009", what: "the account's logging setting without prevent_destroy", address: "aws_api_gateway_account.account", problem: /account-wide logging setting has no lifecycle.prevent_destroy/,
+    breakIt: (j) => { delete resource(j, "aws_api_gateway_account", "account").lifecycle; },
+  },
+  {
+    rule: "M2M-API-009", what: "the account's logging role without prevent_destroy", address: "aws_iam_role.api_gateway_cloudwatch", problem: /role aws_api_gateway_account.account logs with/,
+    breakIt: (j) => { delete resource(j, "aws_iam_role", "api_gateway_cloudwatch").lifecycle; },
+  },
+  {
+    rule: "M2M-API-009", what: "the logging role's policy attachment without prevent_destroy", address: "aws_iam_role_policy_attachment.api_gateway_cloudwatch", problem: /policy attachment of aws_iam_role.api_gateway_cloudwatch/,
+    breakIt: (j) => { resource(j, "aws_iam_role_policy_attachment", "api_gateway_cloudwatch").lifecycle = { create_before_destroy: true }; },
+  },
+  {
+    rule: "M2M-SEC-003", what: "a production secret deleted at once", address: "aws_secretsmanager_secret.client_auditor", problem: /recovery_window_in_days is 0 in production/,
+    breakIt: (j) => { resource(j, "aws_secretsmanager_secret", "client_auditor").recovery_window_in_days = 0; },
   },
   {
     rule: "M2M-COG-005", what: "a production pool without deletion protection", address: "aws_cognito_user_pool.user_pool", problem: /deletion_protection is "INACTIVE" in production/,
@@ -256,8 +307,12 @@ const cases: BrokenCase[] = [
   },
   // Lambda
   {
-    rule: "M2M-LAM-001", what: "a permission for every route of the API", address: "aws_lambda_permission.scope_checker", problem: /not scoped to one authorizer/,
+    rule: "M2M-LAM-001", what: "a permission for every route of the API", address: "aws_lambda_permission.scope_checker", problem: /not scoped to the API's authorizers/,
     breakIt: (j) => { resource(j, "aws_lambda_permission", "scope_checker").source_arn = "${aws_api_gateway_rest_api.rest_api.execution_arn}/*/*"; },
+  },
+  {
+    rule: "M2M-LAM-001", what: "every authorizer of an API whose document does not invoke the function", address: "aws_lambda_permission.scope_checker", problem: /declares no authorizer that invokes aws_lambda_function.scope_checker/,
+    breakIt: (j) => editDocument(j, (d) => { d.components.securitySchemes["scope-checker"]["x-amazon-apigateway-authorizer"].authorizerUri = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:111122223333:function:other/invocations"; }),
   },
   {
     rule: "M2M-LAM-001", what: "a permission with no source_arn", address: "aws_lambda_permission.scope_checker", problem: /no source_arn/,

@@ -34,13 +34,16 @@ describe("npm run check:security", () => {
     const outdir = tempDir("security-cli");
     const stacks = synthDefault(outdir);
     const json = structuredClone(stacks.prod.json);
-    delete json.resource.aws_api_gateway_method.get_premium.authorization_scopes;
+    const put = json.resource.aws_api_gateway_rest_api_put.api;
+    const document = JSON.parse(put.body as string);
+    document.paths["/premium"].get.security = [{ "cognito-user-pool": [] }];
+    put.body = JSON.stringify(document);
     fs.writeFileSync(path.join(outdir, "stacks", "prod", "cdk.tf.json"), JSON.stringify(json));
 
     const { status, stdout, stderr } = checkSecurity("--stacks", outdir);
     expect(status).toBe(1);
-    expect(stdout).toMatch(/M2M-API-002 +3 +FAIL /);
-    expect(stdout).toMatch(/- aws_api_gateway_method\.get_premium: has no authorization_scopes/);
+    expect(stdout).toMatch(/M2M-API-002 +1 +FAIL /);
+    expect(stdout).toMatch(/- aws_api_gateway_rest_api_put\.api: GET \/premium uses cognito-user-pool with no authorization scopes/);
     expect(stderr.trim()).toBe("security rules: FAIL (1 finding in 1 rule check: prod/M2M-API-002)");
     fs.rmSync(outdir, { recursive: true, force: true });
   });

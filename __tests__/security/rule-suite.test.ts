@@ -60,7 +60,7 @@ describe("a config with every option on", () => {
   test("rules see the resources the options add", () => {
     const checkedBy = (id: string) => ALL_RULES.find((r) => r.id === id)!.check(live).checked;
     expect(checkedBy("M2M-API-006")).toEqual(expect.arrayContaining(["aws_wafv2_web_acl.api", "aws_wafv2_web_acl_association.api"]));
-    expect(checkedBy("M2M-API-007")).toEqual(["aws_api_gateway_rest_api_policy.source_ips"]);
+    expect(checkedBy("M2M-API-007")).toEqual(["aws_api_gateway_rest_api_put.api"]);
     expect(checkedBy("M2M-API-004")).toEqual(
       expect.arrayContaining(["aws_api_gateway_stage.stage", "aws_api_gateway_method_settings.all", "aws_api_gateway_method_settings.get_orders_id", "aws_api_gateway_method_settings.post_orders"]),
     );

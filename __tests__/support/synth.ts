@@ -56,3 +56,17 @@ export function resourceOf(stack: SynthesizedStack, type: string, name: string):
 export function resourcesOf(stack: SynthesizedStack, type: string): Record<string, Record<string, any>> {
   return stack.json.resource[type] ?? {};
 }
+
+/** The REST API's OpenAPI document: the parsed body of the stack's `aws_api_gateway_rest_api_put`. */
+export function apiDocumentOf(stack: SynthesizedStack): Record<string, any> {
+  return JSON.parse(resourceOf(stack, "aws_api_gateway_rest_api_put", "api").body as string);
+}
+
+/** Every operation of the document as `METHOD /path` -> operation. */
+export function operationsOf(stack: SynthesizedStack): Record<string, Record<string, any>> {
+  const out: Record<string, Record<string, any>> = {};
+  for (const [path, item] of Object.entries(apiDocumentOf(stack).paths as Record<string, Record<string, any>>)) {
+    for (const [key, operation] of Object.entries(item)) out[`${key === "x-amazon-apigateway-any-method" ? "ANY" : key.toUpperCase()} ${path}`] = operation;
+  }
+  return out;
+}

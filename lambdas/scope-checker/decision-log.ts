@@ -1,5 +1,9 @@
 /**
- * One JSON line per authorization decision. What it may contain is fixed here: the verified
+ * One log record per authorization decision, handed to `console.log` as an object: the function
+ * logs in Lambda's JSON format, so the runtime writes it as the `message` of one JSON log event
+ * (`{"timestamp":…,"level":"INFO","requestId":…,"message":{"msg":"scope-check",…}}`), which the
+ * fail-closed metric filter selects with `$.message.reason`. (In the text format the line would
+ * start with a timestamp and request id, and no JSON filter would ever match it.) What it may contain is fixed here: the verified
  * client id, the route template, the decision and a reason *class*. Never the token, the
  * Authorization header, claims of an unverified token or the event (they carry credentials).
  * A 401 carries a client id only for `client-not-allowed`: that token's signature and claims
@@ -39,10 +43,14 @@ export type Decision =
 /** Longest route text logged: the method and resource come from the event, keep lines bounded. */
 const MAX_ROUTE_CHARS = 256;
 
-/** Where lines go. Lambda ships stdout/console to CloudWatch; tests and the bench swap the sink. */
-export type LogSink = (line: string) => void;
+/** A log record: flat, with fixed keys and string or number values. */
+export type LogRecord = Readonly<Record<string, string | number>>;
 
-let sink: LogSink = (line) => console.log(line);
+/** Where records go. Lambda ships console output to CloudWatch; tests, the CLI and the bench swap the sink. */
+export type LogSink = (record: LogRecord) => void;
+
+/** One argument, an object: the JSON log format embeds it as the event's `message` object. */
+let sink: LogSink = (record) => console.log(record);
 
 /** Replaces the sink (tests, bench); returns the previous one so callers can restore it. */
 export function setDecisionLogSink(next: LogSink): LogSink {
@@ -60,10 +68,12 @@ export function routeLabel(httpMethod: unknown, resource: unknown): string {
 }
 
 export function logDecision(route: string, decision: Decision): void {
-  // Built field by field, so nothing else can slip into a line; decision and reason are fixed
-  // identifiers, the two free strings go through JSON.stringify (cheaper than a whole object).
-  const client = decision.clientId === undefined ? "" : `,"clientId":${JSON.stringify(decision.clientId)}`;
-  sink(`{"msg":"scope-check","decision":"${decision.decision}","reason":"${decision.reason}"${client},"route":${JSON.stringify(route)}}`);
+  // Built field by field, so nothing else (claims, headers, the event) can slip into a record.
+  sink(
+    decision.clientId === undefined
+      ? { msg: "scope-check", decision: decision.decision, reason: decision.reason, route }
+      : { msg: "scope-check", decision: decision.decision, reason: decision.reason, clientId: decision.clientId, route },
+  );
 }
 
 /**
@@ -72,11 +82,10 @@ export function logDecision(route: string, decision: Decision): void {
  * fail-closed alarm counts it (rotated keys that cannot be fetched mean 401s).
  */
 export function logJwksRefresh(result: { readonly outcome: "loaded"; readonly keys: number } | { readonly outcome: "failed"; readonly detail: string }): void {
-  const line = result.outcome === "failed" ? { msg: "scope-check-jwks-refresh", outcome: "failed", reason: "jwks-unavailable", detail: result.detail } : { msg: "scope-check-jwks-refresh", ...result };
-  sink(JSON.stringify(line));
+  sink(result.outcome === "failed" ? { msg: "scope-check-jwks-refresh", outcome: "failed", reason: "jwks-unavailable", detail: result.detail } : { msg: "scope-check-jwks-refresh", outcome: "loaded", keys: result.keys });
 }
 
 /** A failure of the Lambda's own setup (environment, JWKS), logged once when it happens. */
 export function logSetupFailure(reason: UnauthorizedReason, detail: string): void {
-  sink(JSON.stringify({ msg: "scope-check-setup-failed", reason, detail }));
+  sink({ msg: "scope-check-setup-failed", reason, detail });
 }

@@ -1,30 +1,49 @@
-/** M2M-LAM-001: API Gateway may invoke a function only as the authorizer that uses it. */
-import { interpolationsIn, referencedAddresses } from "../references";
+/** M2M-LAM-001: API Gateway may invoke a function only as an authorizer of this project's API. */
+import { apiDefinitionsOf, authorizersOf } from "../api-definitions";
+import { exactReference, referencedAddresses } from "../references";
 import { OutcomeRecorder, type SecurityRule } from "../rule";
 import { findByAddress, resourcesOf, type TerraformJson, type TerraformResource } from "../terraform-json";
+
+// `${<rest api>.execution_arn}/authorizers/<authorizer>`: `<authorizer>` an authorizer resource's
+// id, or `*` for the authorizers the API's OpenAPI document declares (the put makes their ids).
+const SCOPED_TO_AUTHORIZERS = /^(\$\{[^}]+\})\/authorizers\/(\*|\$\{[^}]+\})$/;
+
+/** Whether a put on `restApi` declares a REQUEST/TOKEN authorizer whose URI is `fn`'s. */
+function documentAuthorizerInvokes(json: TerraformJson, restApi: string, fn: string): boolean {
+  return apiDefinitionsOf(json).some(
+    (d) =>
+      !("unreadable" in d) &&
+      referencedAddresses(d.restApiId, "aws_api_gateway_rest_api", ["id"]).includes(restApi) &&
+      [...authorizersOf(d.document).values()].some(
+        (a) => ["request", "token"].includes(a.authorizer.type) && referencedAddresses(a.authorizer.authorizerUri, "aws_lambda_function").includes(fn),
+      ),
+  );
+}
 
 function permissionProblem(json: TerraformJson, permission: TerraformResource): string | undefined {
   const { principal, action, source_arn: sourceArn, function_name: functionName } = permission.body;
   if (action !== "lambda:InvokeFunction") return `action is ${JSON.stringify(action ?? null)}, not lambda:InvokeFunction`;
   if (principal !== "apigateway.amazonaws.com") return `principal is ${JSON.stringify(principal ?? null)}, not apigateway.amazonaws.com`;
   if (typeof sourceArn !== "string") return "has no source_arn: any API Gateway API, in any account, could invoke the function";
-  // Literal text only: `*` inside an interpolation is Terraform syntax, not an ARN wildcard.
-  const literal = interpolationsIn(sourceArn).reduce((text, expr) => text.replace(`\${${expr}}`, ""), sourceArn);
-  if (!sourceArn.includes("/authorizers/") || literal.includes("*")) return `source_arn ${JSON.stringify(sourceArn)} is not scoped to one authorizer (…/authorizers/<id>)`;
-  if (referencedAddresses(sourceArn, "aws_api_gateway_rest_api", ["execution_arn"]).length !== 1) return `source_arn ${JSON.stringify(sourceArn)} is not built on a REST API's execution_arn`;
-  const authorizers = referencedAddresses(sourceArn, "aws_api_gateway_authorizer", ["id"]);
+  const scoped = SCOPED_TO_AUTHORIZERS.exec(sourceArn);
+  if (!scoped) return `source_arn ${JSON.stringify(sourceArn)} is not scoped to the API's authorizers (…/authorizers/<id>, or /authorizers/* for those its OpenAPI document declares)`;
+  const api = exactReference(scoped[1]);
+  if (!api || !api.address.startsWith("aws_api_gateway_rest_api.") || api.attribute !== "execution_arn") return `source_arn ${JSON.stringify(sourceArn)} is not built on a REST API's execution_arn`;
+  const functions = referencedAddresses(functionName, "aws_lambda_function");
+  if (functions.length !== 1) return `function_name ${JSON.stringify(functionName ?? null)} is not a function of this stack`;
+  if (scoped[2] === "*") {
+    return documentAuthorizerInvokes(json, api.address, functions[0]!) ? undefined : `source_arn allows every authorizer of ${api.address}, but its OpenAPI document declares no authorizer that invokes ${functions[0]}`;
+  }
+  const authorizers = referencedAddresses(scoped[2], "aws_api_gateway_authorizer", ["id"]);
   const authorizer = authorizers.length === 1 ? findByAddress(json, authorizers[0]) : undefined;
   if (!authorizer) return `source_arn ${JSON.stringify(sourceArn)} names no authorizer of this stack`;
-  const functions = referencedAddresses(functionName, "aws_lambda_function");
-  if (functions.length === 1 && referencedAddresses(authorizer.body.authorizer_uri, "aws_lambda_function").every((f) => f !== functions[0])) {
-    return `source_arn names ${authorizer.address}, which does not invoke ${functions[0]}`;
-  }
+  if (!referencedAddresses(authorizer.body.authorizer_uri, "aws_lambda_function").includes(functions[0]!)) return `source_arn names ${authorizer.address}, which does not invoke ${functions[0]}`;
   return undefined;
 }
 
 export const lambdaPermissionRule: SecurityRule = {
   id: "M2M-LAM-001",
-  rationale: "Lambda permissions for API Gateway carry a source_arn scoped to the authorizer (execution_arn/authorizers/<id>): no other API or route may invoke it",
+  rationale: "Lambda permissions for API Gateway carry a source_arn scoped to this API's authorizers that invoke the function (execution_arn/authorizers/…): no other API or route may invoke it",
   resourceTypes: ["aws_lambda_permission"],
   check({ json }) {
     const out = new OutcomeRecorder();

@@ -125,11 +125,14 @@ export function policyAllows(policy: { Statement: readonly { Effect: string; Res
   return policy.Statement.some((s) => s.Effect === "Allow" && resources(s.Resource).some(matches));
 }
 
-/** Collects what the scope checker writes with console.log (its default log sink). */
+/**
+ * Collects what the scope checker writes with console.log (its default log sink), each call as
+ * the JSON text of the log event's `message` (a single object argument stays an object there).
+ */
 export function captureConsole(): { lines: string[]; restore: () => void } {
   const lines: string[] = [];
   const spy = jest.spyOn(console, "log").mockImplementation((...args: unknown[]) => {
-    lines.push(args.map(String).join(" "));
+    lines.push(args.length === 1 && typeof args[0] === "object" ? JSON.stringify(args[0]) : args.map(String).join(" "));
   });
   return { lines, restore: () => spy.mockRestore() };
 }

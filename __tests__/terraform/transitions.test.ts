@@ -1,0 +1,154 @@
+/**
+ * Change transitions (issues 9 §2 and 16), planned by Terraform and applied to the emulator:
+ * config A (a variation of the default config) is applied to moto_server; each step's config B
+ * is planned against the state the previous apply left, checked, then applied; each chain ends
+ * with a refreshed re-plan that must be empty. Two chains run side by side: `dev` (routes and
+ * clients) and `prod` (production options off, then the environment removed).
+ *
+ * For every step: the resources created, updated, replaced and destroyed are exactly the
+ * expected ones; the user pool, its domain and the resource server are never replaced; no app
+ * client is ever replaced (its id and secret survive); the OpenAPI body the plan puts holds
+ * exactly B's routes; the new deployment waits for the put in Terraform's apply graph (so the
+ * deployment snapshots B); and after apply the REST API in the emulator holds exactly B's
+ * methods. moto does not snapshot deployments: what a stage serves on AWS rests on the plan
+ * and the apply graph, not on the emulator.
+ */
+import * as fs from "node:fs";
+import { editableDefaultConfig, clientNamed, routeNamed, type EditableConfig } from "../reports/config-fixtures";
+import { tempDir } from "../support/synth";
+import { waitsFor } from "../../verify/apply-graph";
+import { formatDiffs } from "../../verify/plan-reading";
+import { plannedRoutes } from "../../verify/served-routes";
+import type { ActionSummary, TransitionPlan } from "../../verify/transition";
+import { terraformTierDescribe } from "./tier-gate";
+import { runChain, type ChainRun, type StepResult, type TransitionStep } from "./transition-steps";
+
+const gate = terraformTierDescribe(true);
+
+function routesOf(config: EditableConfig): string[] {
+  return (config.routes as { method: string; path: string }[]).map((r) => `${r.method} ${r.path}`).sort();
+}
+
+/** The default config with one environment, plus a nested subtree under /premium to remove later. */
+function baseConfig(environment: "dev" | "prod", edit: (c: EditableConfig) => void = () => undefined): EditableConfig {
+  const config = editableDefaultConfig();
+  config.environments = config.environments.filter((e: { name: string }) => e.name === environment);
+  edit(config);
+  return config;
+}
+
+const DEV_STEPS: readonly TransitionStep[] = [
+  { name: "remove a route", edit: (c) => (c.routes = c.routes.filter((r: any) => !(r.method === "POST" && r.path === "/premium"))) },
+  { name: "remove a path subtree", edit: (c) => (c.routes = c.routes.filter((r: any) => !r.path.startsWith("/premium/"))) },
+  { name: "change a route's scopes", edit: (c) => (routeNamed(c, "GET", "/premium").scopes = ["read", "write"]) },
+  { name: "move a route to the scope checker", edit: (c) => (routeNamed(c, "GET", "/hello-world").authorizer = "scope-checker") },
+  { name: "move a route back to the native authorizer", edit: (c) => delete routeNamed(c, "GET", "/hello-world").authorizer },
+  { name: "add a client", edit: (c) => c.clients.push({ name: "auditor", description: "Added by a transition", scopes: ["read"] }) },
+  { name: "change a client's scopes", edit: (c) => (clientNamed(c, "auditor").scopes = ["read", "write"]) },
+  { name: "disable a client", edit: (c) => (clientNamed(c, "auditor").disabled = true) },
+  { name: "re-enable a client", edit: (c) => delete clientNamed(c, "auditor").disabled },
+  { name: "remove a client", edit: (c) => (c.clients = c.clients.filter((x: any) => x.name !== "auditor")) },
+];
+
+const PROD_STEPS: readonly TransitionStep[] = [
+  { name: "remove allowedSourceIps", edit: (c) => delete c.environments[0].allowedSourceIps },
+  { name: "turn access logs off", edit: (c) => (c.environments[0].accessLogs = { ...c.environments[0].accessLogs, enabled: false }) },
+  { name: "turn WAF off", edit: (c) => (c.environments[0].waf = { enabled: false }) },
+  { name: "turn alarms off", edit: (c) => (c.environments[0].alarms = { enabled: false }) },
+  { name: "remove the environment", removesEnvironment: true },
+];
+
+function devBase(): EditableConfig {
+  return baseConfig("dev", (c) => {
+    c.routes.push(
+      { method: "GET", path: "/premium/{id}", scopes: ["read"], response: { status: 200, body: { item: {} } } },
+      { method: "GET", path: "/premium/{id}/history", scopes: ["read"], response: { status: 200, body: { history: [] } } },
+    );
+  });
+}
+
+function prodBase(): EditableConfig {
+  return baseConfig("prod", (c) => {
+    c.environments[0].allowedSourceIps = ["203.0.113.0/24"];
+  });
+}
+
+/** Never replaced or destroyed by any transition that keeps the environment. */
+const IDENTITY_TYPES = ["aws_cognito_user_pool", "aws_cognito_user_pool_domain", "aws_cognito_resource_server"];
+
+function describeSummary(summary: ActionSummary): string {
+  return (Object.entries(summary) as [string, string[]][]).map(([action, list]) => `${action}: ${list.join(", ") || "-"}`).join("\n");
+}
+
+function expectInvariants(plan: TransitionPlan): void {
+  for (const change of plan.changes) {
+    if (IDENTITY_TYPES.includes(change.type)) expect(`${change.address}: ${change.action}`).toBe(`${change.address}: update`);
+    if (change.type === "aws_cognito_user_pool_client") expect(`${change.address}: ${change.action}`).not.toMatch(/: replace$/);
+  }
+}
+
+/** What the stage serves after apply: the planned body has B's routes and the deployment snapshots it. */
+function expectServesB(step: StepResult): void {
+  const routes = routesOf(step.config);
+  expect(plannedRoutes(step.plan.json)).toEqual(routes);
+  expect(step.liveRoutes).toEqual(routes);
+  const put = step.plan.changes.find((c) => c.type === "aws_api_gateway_rest_api_put");
+  const deployment = step.plan.changes.find((c) => c.type === "aws_api_gateway_deployment");
+  if (put) {
+    // A changed API surface: a new deployment, taken after the new body is on the REST API.
+    expect(deployment?.action).toBe("replace");
+    expect(waitsFor(step.plan.graph, deployment!.address, put.address)).toBe(true);
+  } else {
+    expect(deployment).toBeUndefined();
+  }
+}
+
+gate.describe(gate.title("change transitions: plan B against A's state, apply, re-plan empty"), () => {
+  jest.setTimeout(900_000);
+  let root: string;
+  let dev: ChainRun;
+  let prod: ChainRun;
+
+  beforeAll(() => {
+    root = tempDir("tf-transitions");
+    fs.mkdirSync(`${root}/dev`);
+    fs.mkdirSync(`${root}/prod`);
+    dev = runChain(`${root}/dev`, "dev", devBase(), DEV_STEPS);
+    prod = runChain(`${root}/prod`, "prod", prodBase(), PROD_STEPS);
+  });
+  afterAll(async () => {
+    await Promise.all([dev?.done, prod?.done]);
+    console.log([...(dev?.timings ?? []), ...(prod?.timings ?? [])].join("\n"));
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  const EXPECTED: Record<string, Partial<ActionSummary>> = {};
+
+  for (const [chainName, steps] of [
+    ["dev", DEV_STEPS],
+    ["prod", PROD_STEPS],
+  ] as const) {
+    for (const step of steps) {
+      test(`${chainName}: ${step.name}`, async () => {
+        const run = chainName === "dev" ? dev : prod;
+        const result = await run.steps.get(step.name)!;
+        console.log(`${chainName}: ${step.name}\n${describeSummary(result.plan.summary)}\n${formatDiffs(result.plan.changes).join("\n")}`);
+        expectInvariants(result.plan);
+        const expected = EXPECTED[`${chainName}: ${step.name}`];
+        if (expected) expect(result.plan.summary).toEqual({ create: [], update: [], replace: [], delete: [], ...expected });
+        if (step.removesEnvironment) {
+          expect(result.plan.summary.create).toEqual([]);
+          expect(result.plan.summary.update).toEqual([]);
+          expect(result.plan.summary.delete.length).toBeGreaterThan(20);
+          expect(result.stateResources).toBe(0);
+        } else {
+          expectServesB(result);
+        }
+      });
+    }
+    test(`${chainName}: the refreshed plan after the last apply (before any removal) is empty`, async () => {
+      const run = chainName === "dev" ? dev : prod;
+      expect(formatDiffs(await run.finalReplan)).toEqual([]);
+    });
+  }
+});

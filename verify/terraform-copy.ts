@@ -1,0 +1,93 @@
+/**
+ * One working copy driven through Terraform: validate, plan (refresh off, for a new stack),
+ * apply to the emulator, re-plan, and switch the configuration to another synth of the same
+ * stack while keeping the state (for change transitions). Every plan is read back as JSON.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseApplyGraph, type ApplyGraph } from "./apply-graph";
+import { plannedChanges, type PlanJson, type PlannedChange } from "./plan-reading";
+import type { ProviderWorkspace } from "./provider-workspace";
+import { terraform } from "./terraform-cli";
+import { buildWorkingCopy, type BuildOptions, type CopyVariant, type ExcludedResource } from "./working-copy";
+
+export interface PlanOutcome {
+  readonly changes: PlannedChange[];
+  readonly json: PlanJson;
+  readonly planFile: string;
+  readonly seconds: number;
+}
+
+export interface TerraformState {
+  readonly resources: readonly { mode: string; type: string; name: string; instances: { attributes: Record<string, unknown> }[] }[];
+}
+
+export class TerraformCopy {
+  private planCount = 0;
+  private constructor(
+    readonly dir: string,
+    readonly stack: string,
+    private readonly workspace: ProviderWorkspace,
+    private readonly variant: CopyVariant,
+    public excluded: readonly ExcludedResource[],
+  ) {}
+
+  static create(stackDir: string, target: string, workspace: ProviderWorkspace, variant: CopyVariant, edit?: BuildOptions["edit"]): TerraformCopy {
+    const copy = buildWorkingCopy({ stackDir, target, workspace, variant, edit });
+    return new TerraformCopy(copy.dir, path.basename(stackDir), workspace, variant, copy.excluded);
+  }
+
+  /** Replaces the configuration by another synth of the stack; the state stays. */
+  switchTo(stackDir: string, edit?: BuildOptions["edit"]): void {
+    fs.rmSync(path.join(this.dir, "main.tf.json"));
+    this.excluded = buildWorkingCopy({ stackDir, target: this.dir, workspace: this.workspace, variant: this.variant, edit }).excluded;
+  }
+
+  /** Empties the configuration: the next plan destroys everything in the state. */
+  switchToNothing(): void {
+    const json = JSON.parse(fs.readFileSync(path.join(this.dir, "main.tf.json"), "utf8"));
+    fs.writeFileSync(path.join(this.dir, "main.tf.json"), JSON.stringify({ terraform: json.terraform, provider: json.provider }, null, 2));
+  }
+
+  private run(args: string[], okCodes?: number[]) {
+    return terraform(this.dir, [...args, "-no-color"], { env: this.workspace.env, okCodes });
+  }
+
+  async validate(): Promise<number> {
+    return (await this.run(["validate"])).seconds;
+  }
+
+  /** `plan -out` then `show -json`. `refresh: false` for a stack that has never been applied. */
+  async plan(options: { readonly refresh?: boolean; readonly destroy?: boolean } = {}): Promise<PlanOutcome> {
+    const planFile = `plan-${++this.planCount}.tfplan`;
+    const args = ["plan", "-input=false", `-out=${planFile}`, "-detailed-exitcode"];
+    if (options.refresh === false) args.push("-refresh=false");
+    if (options.destroy) args.push("-destroy");
+    const planned = await this.run(args, [2]);
+    const shown = await this.run(["show", "-json", planFile]);
+    const json = JSON.parse(shown.stdout) as PlanJson;
+    return { changes: plannedChanges(json), json, planFile, seconds: planned.seconds };
+  }
+
+  async applyGraph(planFile: string): Promise<ApplyGraph> {
+    return parseApplyGraph((await this.run(["graph", "-type=apply", `-plan=${planFile}`])).stdout);
+  }
+
+  /** Applies a saved plan, or plans and applies in one step. Returns seconds. */
+  async apply(planFile?: string): Promise<number> {
+    return (await this.run(["apply", "-input=false", ...(planFile ? [planFile] : ["-auto-approve"])])).seconds;
+  }
+
+  /** The local state (empty when nothing was applied). */
+  state(): TerraformState {
+    const file = path.join(this.dir, "terraform.tfstate");
+    if (!fs.existsSync(file)) return { resources: [] };
+    const state = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<TerraformState>;
+    return { resources: state.resources ?? [] };
+  }
+
+  /** Managed resource instances in the local state. */
+  stateResourceCount(): number {
+    return this.state().resources.filter((r) => r.mode === "managed").reduce((n, r) => n + r.instances.length, 0);
+  }
+}
