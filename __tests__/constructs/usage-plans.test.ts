@@ -1,7 +1,7 @@
 /** Partner contracts in synth: usage plans on the stage, derived API keys, plan keys, key source AUTHORIZER, methods that require the key. */
 import { createHash } from "node:crypto";
 import { USAGE_KEY_PREFIX, usageIdentifierKey } from "../../lambdas/scope-checker/usage-key";
-import { resourceOf, resourcesOf, synthConfig, synthDefault } from "../support/synth";
+import { apiDocumentOf, operationsOf, resourceOf, resourcesOf, synthConfig, synthDefault } from "../support/synth";
 import { limitedConfig } from "../support/limited-config";
 
 const stacks = synthConfig(limitedConfig());
@@ -46,10 +46,14 @@ test("one API key per client in a plan, its value derived from the app client id
   expect(resourceOf(dev, "aws_api_gateway_usage_plan_key", "usage_plan_key_auditor").usage_plan_id).toBe("${aws_api_gateway_usage_plan.usage_plan_unmetered.id}");
 });
 
-test("the REST API takes keys from the authorizer; the metered route requires the key, the others do not", () => {
+test("the REST API takes keys from the authorizer; the metered route requires the key beside the scope checker, the others do not", () => {
   expect(resourceOf(dev, "aws_api_gateway_rest_api", "rest_api").api_key_source).toBe("AUTHORIZER");
-  expect(resourceOf(dev, "aws_api_gateway_method", "post_payments").api_key_required).toBe(true);
-  expect(resourceOf(dev, "aws_api_gateway_method", "get_hello-world").api_key_required).toBeUndefined();
+  const document = apiDocumentOf(dev);
+  expect(document["x-amazon-apigateway-api-key-source"]).toBe("AUTHORIZER");
+  expect(document.components.securitySchemes.api_key).toEqual({ type: "apiKey", name: "x-api-key", in: "header" });
+  const operations = operationsOf(dev);
+  expect(operations["POST /payments"]!.security).toEqual([{ "scope-checker": [], api_key: [] }]);
+  expect(operations["GET /hello-world"]!.security).toEqual([{ "cognito-user-pool": ["${aws_cognito_resource_server.resource_server.identifier}/hello-world"] }]);
 });
 
 test("no output and no environment variable carries an API key value", () => {
@@ -62,4 +66,6 @@ test("the demo config (no limits) has no usage plan, no API key and no key sourc
   expect(plain.json.resource.aws_api_gateway_usage_plan).toBeUndefined();
   expect(plain.json.resource.aws_api_gateway_api_key).toBeUndefined();
   expect(JSON.stringify(plain.json.resource.aws_api_gateway_rest_api)).not.toContain("api_key_source");
+  expect(apiDocumentOf(plain)["x-amazon-apigateway-api-key-source"]).toBeUndefined();
+  expect(apiDocumentOf(plain).components.securitySchemes.api_key).toBeUndefined();
 });

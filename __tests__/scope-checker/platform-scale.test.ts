@@ -82,13 +82,15 @@ afterAll(async () => {
 /** Runs the unpacked package's handler in a fresh Node process on each token; Effect or error message per token, and the log lines. */
 async function invoke(taskRoot: string, tokens: string[]): Promise<{ results: string[]; logs: Record<string, unknown>[] }> {
   const events = tokens.map((token) => authorizerEvent({ method: "POST", resource: "/webhooks/{id}/items", headers: { Authorization: `Bearer ${token}` } }));
+  // console.log as Lambda's Node.js runtime patches it for the JSON log format: one JSON event per call.
   const script = `
+    console.log = (message) => process.stdout.write(JSON.stringify({ level: "INFO", message }) + "\\n");
     const { handler } = await import(process.env.BUNDLE_URL);
     const out = [];
     for (const event of JSON.parse(process.env.EVENTS)) {
       try { out.push((await handler(event)).policyDocument.Statement[0].Effect); } catch (err) { out.push(err.message); }
     }
-    console.log("RESULT " + JSON.stringify(out));`;
+    process.stdout.write("RESULT " + JSON.stringify(out) + "\\n");`;
   const env = {
     PATH: process.env.PATH ?? "",
     USER_POOL_ID,
@@ -104,7 +106,7 @@ async function invoke(taskRoot: string, tokens: string[]): Promise<{ results: st
   const lines = stdout.split("\n");
   return {
     results: JSON.parse(lines.find((l) => l.startsWith("RESULT "))!.slice("RESULT ".length)),
-    logs: lines.filter((l) => l.startsWith("{")).map((l) => JSON.parse(l)),
+    logs: lines.filter((l) => l.startsWith("{")).map((l) => JSON.parse(l).message),
   };
 }
 

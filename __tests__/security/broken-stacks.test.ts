@@ -377,6 +377,15 @@ const cases: BrokenCase[] = [
     rule: "M2M-TAG-001", what: "a resource on an untagged aliased provider", address: "aws_sns_topic.alarms", problem: /provider aws.us_east_1/, cascades: true,
     breakIt: (j) => { j.provider!.aws.push({ alias: "us_east_1", region: "us-east-1" }); resource(j, "aws_sns_topic", "alarms").provider = "aws.us_east_1"; },
   },
+  {
+    rule: "M2M-API-001", what: "a metered method whose only requirement is the usage key", address: "aws_api_gateway_rest_api_put.api", problem: /names 0 authorizers, not one \(an API key is not an authorization\)/,
+    breakIt: (j) => {
+      const put = resource(j, "aws_api_gateway_rest_api_put", "api");
+      const document = JSON.parse(put.body);
+      document.paths["/refunds"].post.security = [{ api_key: [] }];
+      put.body = JSON.stringify(document);
+    },
+  },
   // Partner contracts (finance is limited)
   {
     rule: "M2M-USG-001", what: "a limited client without an API key", address: "aws_cognito_user_pool_client.client_finance", problem: /no API key derived from its id/,
@@ -395,8 +404,17 @@ const cases: BrokenCase[] = [
     breakIt: (j) => { delete resource(j, "aws_api_gateway_usage_plan", "usage_plan_client-finance").api_stages; },
   },
   {
-    rule: "M2M-USG-001", what: "keys taken from callers' headers", address: "aws_api_gateway_rest_api.rest_api", problem: /api_key_source AUTHORIZER/,
+    rule: "M2M-USG-001", what: "keys taken from callers' headers", address: "aws_api_gateway_rest_api.rest_api", problem: /api_key_source is "HEADER", not AUTHORIZER/,
     breakIt: (j) => { resource(j, "aws_api_gateway_rest_api", "rest_api").api_key_source = "HEADER"; },
+  },
+  {
+    rule: "M2M-USG-001", what: "a document without the key source", address: "aws_api_gateway_rest_api_put.api", problem: /x-amazon-apigateway-api-key-source is "HEADER"/,
+    breakIt: (j) => {
+      const put = resource(j, "aws_api_gateway_rest_api_put", "api");
+      const document = JSON.parse(put.body);
+      delete document["x-amazon-apigateway-api-key-source"];
+      put.body = JSON.stringify(document);
+    },
   },
   {
     rule: "M2M-USG-002", what: "an output with an API key value", address: "output.finance_key", problem: /reads the value of aws_api_gateway_api_key.usage_key_finance/,

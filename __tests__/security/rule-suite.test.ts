@@ -77,6 +77,6 @@ describe("a config with every option on", () => {
     // Not taggable: methods and permissions are not counted as uncovered.
     expect(checkedBy("M2M-TAG-001")).not.toContain("aws_lambda_permission.scope_checker");
     expect(checkedBy("M2M-STA-001")).toEqual(["terraform.backend.s3"]);
-    expect(checkedBy("M2M-USG-001")).toEqual(["client finance", "aws_api_gateway_rest_api.rest_api"]);
+    expect(checkedBy("M2M-USG-001")).toEqual(["client finance", "aws_api_gateway_rest_api.rest_api", "aws_api_gateway_rest_api_put.api"]);
   });
 });

@@ -5,16 +5,10 @@
  * The clients come from the validated model (the metadata), not from the JSON: a stack that lost
  * a client's plan fails here instead of passing for having nothing to check.
  */
+import { apiDefinitionsOf } from "../api-definitions";
 import { referencedAddresses } from "../references";
 import { OutcomeRecorder, type SecurityRule } from "../rule";
 import { blockOf, blocksOf, findByAddress, resourcesOf, type TerraformJson } from "../terraform-json";
-
-function keySourceIsAuthorizer(json: TerraformJson): boolean {
-  const apis = resourcesOf(json, "aws_api_gateway_rest_api");
-  const puts = resourcesOf(json, "aws_api_gateway_rest_api_put");
-  // In the REST API's own argument, or in the OpenAPI body put onto it.
-  return apis.length > 0 && (apis.every((api) => api.body.api_key_source === "AUTHORIZER") || (puts.length > 0 && puts.every((put) => /x-amazon-apigateway-api-key-source\\?"\s*(?:=|:)\s*\\?"AUTHORIZER/.test(JSON.stringify(put.body.body ?? "")))));
-}
 
 function meteringProblem(json: TerraformJson, client: string): { address: string; problem: string } | undefined {
   const appClient = resourcesOf(json, "aws_cognito_user_pool_client").find((c) => c.body.name === client);
@@ -34,7 +28,7 @@ function meteringProblem(json: TerraformJson, client: string): { address: string
 export const usagePlansRule: SecurityRule = {
   id: "M2M-USG-001",
   rationale: "Every client with limits has an API key in a usage plan with throttling on the stage, and keys come from the authorizer (key source AUTHORIZER), never from callers",
-  resourceTypes: ["aws_api_gateway_usage_plan", "aws_api_gateway_api_key", "aws_api_gateway_usage_plan_key", "aws_api_gateway_rest_api"],
+  resourceTypes: ["aws_api_gateway_usage_plan", "aws_api_gateway_api_key", "aws_api_gateway_usage_plan_key", "aws_api_gateway_rest_api", "aws_api_gateway_rest_api_put"],
   check({ json, metadata }) {
     const out = new OutcomeRecorder();
     for (const client of metadata.limitedClients ?? []) {
@@ -43,8 +37,14 @@ export const usagePlansRule: SecurityRule = {
       else out.checked(`client ${client}`);
     }
     if (resourcesOf(json, "aws_api_gateway_api_key").length > 0) {
+      const why = "callers' x-api-key headers would choose the usage plan";
       for (const api of resourcesOf(json, "aws_api_gateway_rest_api")) {
-        out.expect(api.address, keySourceIsAuthorizer(json), "has API keys but does not take them from the authorizer (api_key_source AUTHORIZER): callers' x-api-key headers would choose the usage plan");
+        out.expect(api.address, api.body.api_key_source === "AUTHORIZER", `has API keys but api_key_source is ${JSON.stringify(api.body.api_key_source ?? "HEADER")}, not AUTHORIZER: ${why}`);
+      }
+      // The document put in overwrite mode sets the key source too: it must say the same.
+      for (const definition of apiDefinitionsOf(json)) {
+        const source = "document" in definition ? definition.document["x-amazon-apigateway-api-key-source"] : undefined;
+        out.expect(definition.address, source === "AUTHORIZER", `puts a document whose x-amazon-apigateway-api-key-source is ${JSON.stringify(source ?? "HEADER")}, not AUTHORIZER: ${why}`);
       }
     }
     return out.outcome();
