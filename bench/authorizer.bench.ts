@@ -5,8 +5,8 @@
  *  - per call: the handler (valid token, JWKS cached, Allow path) vs a bare RS256 verify of the
  *    same token with node:crypto, in interleaved rounds so machine noise hits all alike;
  *  - the minified bundle's size;
- *  - cold start: a fresh Node process importing the bundle, reading the access file from
- *    LAMBDA_TASK_ROOT as Lambda would, then its first call.
+ *  - cold start: a fresh Node process importing the bundle, reading the access file (in Lambda
+ *    /opt/access.json, from the layer), then its first call.
  * Decision log records are built as in production and serialized (as the runtime would) into a sink, not stdout.
  */
 import { execFile } from "node:child_process";
@@ -170,7 +170,7 @@ async function perCallCosts(token: string, publicKey: KeyObject, jwks: { keys: o
   return { handlerUs: samples.handler, platformUs: samples.platform, bareUs: samples.bare, libraryUs: samples.library, ratios, platformRatios, logBytes };
 }
 
-/** The package as Lambda unpacks it: the bundle and the scenario's access file in one directory. */
+/** The bundle and the scenario's access file, in one directory. */
 function taskRootOf(dir: string, bundleBytes: Uint8Array, scenario: Scenario, index: number): string {
   const root = path.join(dir, `task-${index}`);
   mkdirSync(root);
@@ -189,7 +189,7 @@ async function coldStarts(taskRoot: string, token: string, jwks: { keys: object[
     PATH: process.env.PATH ?? "",
     USER_POOL_ID,
     RESOURCE_SERVER_ID: RESOURCE_SERVER,
-    LAMBDA_TASK_ROOT: taskRoot,
+    ACCESS_FILE: path.join(taskRoot, ACCESS_FILE_NAME),
     JWKS_URI: `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`,
     BUNDLE_URL: pathToFileURL(path.join(taskRoot, "index.mjs")).href,
     EVENT: JSON.stringify(event(token)),

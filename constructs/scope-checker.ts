@@ -1,18 +1,19 @@
 /**
  * The Lambda scope checker: the function behind the REQUEST authorizer (declared in the API's
  * OpenAPI document) for routes that need all of several scopes and an enabled client. The
- * bundle (built once per synth) becomes a Terraform asset; the archive provider zips it
- * together with the access file (the client allow-list and the routes) that Terraform renders
- * from the app clients' ids. So the allow-list has no environment-size limit, is read from
- * local disk at cold start, and any change of it changes `source_code_hash`: a deploy
- * publishes new code, exactly like a code change. The function may only write to its own log
- * group.
+ * bundle (built once per synth) becomes a Terraform asset, zipped by the archive provider. The
+ * access file (the client allow-list and the routes) is rendered by Terraform from the app
+ * clients' ids, zipped from that content and published as a layer version of the function, so
+ * the allow-list has no environment-size limit, is read from local disk at cold start, and a
+ * change of it updates the function (new execution environments), like a code change. The
+ * function may only write to its own log group.
  */
 import { DataArchiveFile } from "@cdktf/provider-archive/lib/data-archive-file";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { LambdaLayerVersion } from "@cdktf/provider-aws/lib/lambda-layer-version";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { AssetType, Fn, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
@@ -52,6 +53,8 @@ export class ScopeChecker extends Construct {
   readonly function: LambdaFunction;
   readonly logGroup: CloudwatchLogGroup;
   readonly role: IamRole;
+  /** The access file (allow-list and routes), as the layer version the function uses. */
+  readonly accessLayer: LambdaLayerVersion;
 
   constructor(scope: Construct, id: string, props: ScopeCheckerProps) {
     super(scope, id);
@@ -87,17 +90,39 @@ export class ScopeChecker extends Construct {
     const archive = named(
       new DataArchiveFile(this, "archive", {
         type: "zip",
-        // Two contents, no file references besides the bundle asset: the handler, and the
-        // access file with the ids Terraform knows only after the app clients exist.
-        source: [
-          { filename: "index.mjs", content: Fn.file(bundle.path) },
-          { filename: ACCESS_FILE_NAME, content: Fn.jsonencode({ clientIds: props.clientIds, routes: accessFileRoutes(props.routes) }) },
-        ],
+        sourceFile: bundle.path,
         outputPath: "scope-checker.zip",
         // Same bytes on every machine (umask differs), so source_code_hash never drifts.
         outputFileMode: "0644",
       }),
       "scope_checker",
+    );
+
+    // The access file: rendered by Terraform (client ids exist only after apply), zipped from
+    // content (no file read during plan), published as a layer version the function uses.
+    // Lambda unpacks layers into /opt: the handler reads /opt/access.json at cold start.
+    const accessArchive = named(
+      new DataArchiveFile(this, "access-archive", {
+        type: "zip",
+        sourceContent: Fn.jsonencode({ clientIds: props.clientIds, routes: accessFileRoutes(props.routes) }),
+        sourceContentFilename: ACCESS_FILE_NAME,
+        outputPath: "scope-checker-access.zip",
+        outputFileMode: "0644",
+      }),
+      "scope_checker_access",
+    );
+    // Versions are immutable: a new allow-list is a new version, and the function's update to
+    // it is what starts fresh execution environments (a cut-off takes effect with the deploy).
+    this.accessLayer = named(
+      new LambdaLayerVersion(this, "access-layer", {
+        layerName: `${functionName}-access`,
+        description: "cognito-m2m scope checker: client allow-list and routes (access.json)",
+        filename: accessArchive.outputPath,
+        sourceCodeHash: accessArchive.outputBase64Sha256,
+        compatibleRuntimes: ["nodejs22.x"],
+        compatibleArchitectures: ["arm64"],
+      }),
+      "scope_checker_access",
     );
 
     this.function = named(
@@ -110,6 +135,7 @@ export class ScopeChecker extends Construct {
         handler: "index.handler",
         filename: archive.outputPath,
         sourceCodeHash: archive.outputBase64Sha256,
+        layers: [this.accessLayer.arn],
         memorySize: props.settings.memoryMb,
         timeout: props.settings.timeoutSeconds,
         tracingConfig: { mode: "Active" },

@@ -132,8 +132,9 @@ function copyStackFiles(stackDir: string, target: string): void {
 }
 
 /**
- * The entries of `source { filename, content }` blocks. A content is a literal, `${file("<path>")}`
- * (read from the stack directory), or `${jsonencode(...)}` (the scope checker's access file):
+ * The entries of `source { filename, content }` blocks (or of `source_content` with its filename).
+ * A content is a literal, `${file("<path>")}` (read from the stack directory), or
+ * `${jsonencode(...)}` (the scope checker's access file):
  * its references, which only an apply can resolve, are written as their `${address}` text, so
  * the bytes (and the code hash) still change whenever the list of references does.
  */
@@ -164,14 +165,19 @@ function resolveArchives(json: Json, stackDir: string, target: string, problems:
   const archives = (json.data?.archive_file ?? {}) as Record<string, Json>;
   for (const [name, body] of Object.entries(archives)) {
     const address = `data.archive_file.${name}`;
-    const known = new Set(["//", "type", "source_file", "source_dir", "source", "output_path", "output_file_mode"]);
+    const known = new Set(["//", "type", "source_file", "source_dir", "source", "source_content", "source_content_filename", "output_path", "output_file_mode"]);
     const unknown = Object.keys(body).filter((k) => !known.has(k));
     if (unknown.length > 0 || body.type !== "zip" || typeof body.output_path !== "string" || body.output_path.includes("${")) {
-      problems.push(`${address}: only a literal zip of source_file/source_dir/source is supported (unsupported: ${[...unknown, body.type !== "zip" ? `type ${body.type}` : ""].filter(Boolean).join(", ") || "output_path expression"})`);
+      problems.push(`${address}: only a literal zip of source_file/source_dir/source_content/source is supported (unsupported: ${[...unknown, body.type !== "zip" ? `type ${body.type}` : ""].filter(Boolean).join(", ") || "output_path expression"})`);
       continue;
     }
     const resolve = (p: string | undefined) => (p === undefined ? undefined : path.resolve(stackDir, p));
-    const entries = body.source !== undefined ? sourceEntries(address, body.source, resolve, problems) : archiveEntries({ file: resolve(body.source_file), dir: resolve(body.source_dir) });
+    const entries =
+      body.source !== undefined
+        ? sourceEntries(address, body.source, resolve, problems)
+        : body.source_content !== undefined
+          ? sourceEntries(address, [{ filename: body.source_content_filename, content: body.source_content }], resolve, problems)
+          : archiveEntries({ file: resolve(body.source_file), dir: resolve(body.source_dir) });
     if (entries === undefined) continue;
     const zip = deterministicZip(entries, body.output_file_mode ?? "0666");
     fs.mkdirSync(path.dirname(path.join(target, body.output_path)), { recursive: true });

@@ -41,7 +41,8 @@ const REQUIRED_VERSION = /^>= \d+\.\d+\.\d+$/;
 const RESOURCE_ADDRESS = /^aws_[a-z0-9_]+\.[A-Za-z0-9_-]+$/;
 /** Only remote state is planned in CI, and only with the settings the constructs write. */
 const S3_BACKEND_SETTINGS = ["bucket", "key", "region", "encrypt", "use_lockfile", "dynamodb_table", "kms_key_id"];
-const ARCHIVE_FILE_SETTINGS = ["//", "type", "source_file", "source_dir", "output_path", "output_file_mode", "excludes", "depends_on"];
+/** `source_content` is an expression like any other (checked below): it reads no file. */
+const ARCHIVE_FILE_SETTINGS = ["//", "type", "source_file", "source_dir", "source_content", "source_content_filename", "output_path", "output_file_mode", "excludes", "depends_on"];
 /** Functions an expression may call: pure ones. None reads files or strips sensitivity. */
 const FUNCTIONS = [
   "jsonencode", "jsondecode", "sha1", "sha256", "sha512", "md5", "base64encode", "base64decode", "base64sha256",
@@ -165,7 +166,7 @@ function checkDataSources(data, problems) {
     for (const [name, config] of Object.entries(instances || {})) {
       for (const k of keysOf(config)) if (!ARCHIVE_FILE_SETTINGS.includes(k)) problems.push(`data.archive_file.${name}.${k} is not allowed`);
       // The archive is read and written during plan: both paths stay inside the stack directory.
-      for (const k of ["source_file", "source_dir", "output_path"]) {
+      for (const k of ["source_file", "source_dir", "source_content_filename", "output_path"]) {
         if (config && config[k] !== undefined && !isContainedPath(config[k])) problems.push(`data.archive_file.${name}.${k} must be a relative path inside the stack directory, found ${JSON.stringify(config[k])}`);
       }
     }

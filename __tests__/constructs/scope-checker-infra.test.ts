@@ -7,33 +7,45 @@ import { apiDocumentOf, operationsOf, resourceOf, synthConfig, synthDefault, tem
 const outdir = tempDir("checker");
 const dev = synthDefault(outdir).dev!;
 
-const accessFileOf = (stack: typeof dev) => (stack.json.data!.archive_file!.scope_checker!.source as { filename: string; content: string }[])[1]!.content;
+const accessFileOf = (stack: typeof dev) => stack.json.data!.archive_file!.scope_checker_access!.source_content as string;
 
-test("the zip holds the bundle (an asset of the stack) and the access file Terraform renders, with a fixed file mode", () => {
+test("the bundle is an asset of the stack, zipped with a fixed file mode", () => {
   const archive = dev.json.data!.archive_file!.scope_checker!;
   expect(archive).toMatchObject({ type: "zip", output_path: "scope-checker.zip", output_file_mode: "0644" });
-  expect(archive.source_file).toBeUndefined();
-  const [code, access] = archive.source as { filename: string; content: string }[];
-  expect(code!.filename).toBe("index.mjs");
-  const asset = /^\$\{file\("(assets\/scope-checker_bundle_[0-9A-F]+\/[0-9A-F]+\/index\.mjs)"\)\}$/.exec(code!.content);
-  expect(asset).not.toBeNull();
-  const bundle = fs.readFileSync(path.join(outdir, "stacks", "dev", asset![1]!), "utf8");
+  const source = archive.source_file as string;
+  expect(source).toMatch(/^assets\/scope-checker_bundle_[0-9A-F]+\/[0-9A-F]+\/index\.mjs$/);
+  const bundle = fs.readFileSync(path.join(outdir, "stacks", "dev", source), "utf8");
   expect(bundle).toContain("Unauthorized");
   expect(bundle.length).toBeLessThan(50 * 1024);
+});
+
+test("the access file: rendered by Terraform from the app client ids, zipped from content (no file read), a layer version of the function", () => {
   // Only billing holds both payments scopes: the allow-list is the clients a checked route admits.
-  expect(access).toEqual({
-    filename: "access.json",
-    content: '${jsonencode({"clientIds" = [aws_cognito_user_pool_client.client_billing.id], "routes" = [{"method" = "POST", "path" = "/payments", "scopes" = ["payments.read", "payments.write"]}]})}',
+  expect(dev.json.data!.archive_file!.scope_checker_access).toMatchObject({
+    type: "zip",
+    source_content: '${jsonencode({"clientIds" = [aws_cognito_user_pool_client.client_billing.id], "routes" = [{"method" = "POST", "path" = "/payments", "scopes" = ["payments.read", "payments.write"]}]})}',
+    source_content_filename: "access.json",
+    output_path: "scope-checker-access.zip",
+    output_file_mode: "0644",
+  });
+  expect(resourceOf(dev, "aws_lambda_layer_version", "scope_checker_access")).toEqual({
+    layer_name: "m2m-demo-api-dev-scope-checker-access",
+    description: "cognito-m2m scope checker: client allow-list and routes (access.json)",
+    filename: "${data.archive_file.scope_checker_access.output_path}",
+    source_code_hash: "${data.archive_file.scope_checker_access.output_base64sha256}",
+    compatible_runtimes: ["nodejs22.x"],
+    compatible_architectures: ["arm64"],
   });
 });
 
-test("the function: nodejs22.x on arm64, code hash from the archive (so an allow-list change publishes new code), its settings and a small environment", () => {
+test("the function: nodejs22.x on arm64, code hash from the archive, the access layer, its settings and a small environment", () => {
   expect(resourceOf(dev, "aws_lambda_function", "scope_checker")).toMatchObject({
     runtime: "nodejs22.x",
     architectures: ["arm64"],
     handler: "index.handler",
     filename: "${data.archive_file.scope_checker.output_path}",
     source_code_hash: "${data.archive_file.scope_checker.output_base64sha256}",
+    layers: ["${aws_lambda_layer_version.scope_checker_access.arn}"],
     memory_size: 256,
     timeout: 5,
     tracing_config: { mode: "Active" },

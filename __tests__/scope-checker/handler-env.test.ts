@@ -1,6 +1,6 @@
 /**
  * lambdas/scope-checker/handler.ts as Lambda runs it: configured by environment variables and
- * the access file on disk (ACCESS_FILE, or access.json in LAMBDA_TASK_ROOT), the JWKS served
+ * the access file on disk (ACCESS_FILE; /opt/access.json, its layer, by default), the JWKS served
  * over real HTTP on 127.0.0.1 (JWKS_URI), loaded at cold start and re-fetched (rate-limited)
  * after a key rotation.
  */
@@ -62,16 +62,16 @@ const ACCESS = JSON.stringify({ clientIds: [BILLING], routes: ROUTES });
 const taskRoots = mkdtempSync(path.join(tmpdir(), "scope-checker-env-"));
 let taskRootCount = 0;
 
-/** A fresh LAMBDA_TASK_ROOT holding `access.json` with this text. */
-function taskRoot(accessText: string): string {
+/** A fresh `access.json` with this text; its path. */
+function accessFile(accessText: string): string {
   const dir = path.join(taskRoots, String(taskRootCount++));
   mkdirSync(dir);
   writeFileSync(path.join(dir, "access.json"), accessText);
-  return dir;
+  return path.join(dir, "access.json");
 }
 
 function environment(jwksUri: string, overrides: Record<string, string | undefined> = {}, accessText = ACCESS): Record<string, string | undefined> {
-  return { USER_POOL_ID, RESOURCE_SERVER_ID: RESOURCE_SERVER, LAMBDA_TASK_ROOT: taskRoot(accessText), JWKS_URI: jwksUri, ...overrides };
+  return { USER_POOL_ID, RESOURCE_SERVER_ID: RESOURCE_SERVER, ACCESS_FILE: accessFile(accessText), JWKS_URI: jwksUri, ...overrides };
 }
 
 /** A cold start: a fresh module instance reading `env`. */
@@ -157,9 +157,13 @@ describe("configured by environment variables", () => {
     expect(settings.options.routes[0]!.scopes).toEqual([`${RESOURCE_SERVER}/payments.read`, `${RESOURCE_SERVER}/payments.write`]);
   });
 
-  it("reads the access file from ACCESS_FILE when set, before LAMBDA_TASK_ROOT", () => {
-    const elsewhere = path.join(taskRoot(JSON.stringify({ clientIds: ["other0client"], routes: ROUTES })), "access.json");
-    const settings = readLambdaEnvironment(environment(jwks.uri, { ACCESS_FILE: elsewhere }));
+  it("reads the access file from /opt/access.json (the function's layer) unless ACCESS_FILE says otherwise", () => {
+    const read: string[] = [];
+    const settings = readLambdaEnvironment(environment(jwks.uri, { ACCESS_FILE: undefined }), (file) => {
+      read.push(file);
+      return JSON.stringify({ clientIds: ["other0client"], routes: ROUTES });
+    });
+    expect(read).toEqual(["/opt/access.json"]);
     expect(settings.options.clientIds).toEqual(["other0client"]);
   });
 });
@@ -276,7 +280,6 @@ describe("fails closed", () => {
     ["USER_POOL_ID missing", { USER_POOL_ID: undefined }, "USER_POOL_ID: is not set"],
     ["USER_POOL_ID not a pool id", { USER_POOL_ID: "pool" }, "USER_POOL_ID: is not a Cognito user pool id"],
     ["RESOURCE_SERVER_ID missing", { RESOURCE_SERVER_ID: "" }, "RESOURCE_SERVER_ID: is not set"],
-    ["neither ACCESS_FILE nor LAMBDA_TASK_ROOT set", { LAMBDA_TASK_ROOT: undefined }, "ACCESS_FILE: is not set, nor LAMBDA_TASK_ROOT"],
     ["the access file missing", { ACCESS_FILE: path.join(taskRoots, "none", "access.json") }, "access.json: cannot be read"],
     ["the access file not JSON", { access: "abc,def" }, "access.json: is not valid JSON"],
     ["the access file an array", { access: "[]" }, "access.json: must be a JSON object"],

@@ -2,8 +2,8 @@
  * The scope checker at platform scale, end to end from the config: 1,000 clients (Cognito's
  * default quota per pool), every one admitted by some scope-checker route, validate and
  * synthesize; the synthesized access file is rendered as Terraform renders it after apply
- * (each app client reference replaced by a Cognito-shaped id), put beside the synthesized
- * bundle as Lambda unpacks the package, and that bundle, run in a fresh Node process, admits
+ * (each app client reference replaced by a Cognito-shaped id), given to the synthesized bundle
+ * as its layer would (ACCESS_FILE stands for /opt/access.json), and that bundle, run in a fresh Node process, admits
  * the last client's token and refuses the token of a client removed from the config.
  */
 import { execFile } from "node:child_process";
@@ -39,9 +39,9 @@ const CLIENT_REFERENCE = /^\$\{aws_cognito_user_pool_client\.client_([a-z0-9_-]+
 
 /** The access file as Terraform writes it into the zip once the app clients exist. */
 function renderAccessFile(stack: SynthesizedStack): { clientIds: string[]; routes: unknown[] } {
-  const source = stack.json.data!.archive_file!.scope_checker!.source as { filename: string; content: string }[];
-  const access = source.find((s) => s.filename === ACCESS_FILE_NAME)!;
-  const value = parseJsonencode(access.content) as { clientIds: string[]; routes: unknown[] };
+  const archive = stack.json.data!.archive_file!.scope_checker_access!;
+  expect(archive.source_content_filename).toBe(ACCESS_FILE_NAME);
+  const value = parseJsonencode(archive.source_content as string) as { clientIds: string[]; routes: unknown[] };
   const clientIds = value.clientIds.map((reference) => {
     const match = CLIENT_REFERENCE.exec(reference);
     if (!match) throw new Error(`not an app client id reference: ${reference}`);
@@ -50,14 +50,12 @@ function renderAccessFile(stack: SynthesizedStack): { clientIds: string[]; route
   return { clientIds, routes: value.routes };
 }
 
-/** The synthesized bundle's path (the `file(...)` of the archive's first source). */
+/** The synthesized bundle's path (the code archive's source_file). */
 function bundleOf(stack: SynthesizedStack, outdir: string): string {
-  const source = stack.json.data!.archive_file!.scope_checker!.source as { filename: string; content: string }[];
-  const asset = /^\$\{file\("([^"]+)"\)\}$/.exec(source.find((s) => s.filename === "index.mjs")!.content)![1]!;
-  return path.join(outdir, "stacks", "dev", asset);
+  return path.join(outdir, "stacks", "dev", stack.json.data!.archive_file!.scope_checker!.source_file as string);
 }
 
-/** The package as Lambda unpacks it: index.mjs and access.json in one directory. */
+/** The function's code and its layer's access.json, in one directory. */
 function unpack(stack: SynthesizedStack, outdir: string, into: string): string {
   mkdirSync(into, { recursive: true });
   writeFileSync(path.join(into, "index.mjs"), readFileSync(bundleOf(stack, outdir)));
@@ -95,7 +93,7 @@ async function invoke(taskRoot: string, tokens: string[]): Promise<{ results: st
     PATH: process.env.PATH ?? "",
     USER_POOL_ID,
     RESOURCE_SERVER_ID: RESOURCE_SERVER,
-    LAMBDA_TASK_ROOT: taskRoot,
+    ACCESS_FILE: path.join(taskRoot, ACCESS_FILE_NAME),
     JWKS_URI: jwksUri,
     BUNDLE_URL: pathToFileURL(path.join(taskRoot, "index.mjs")).href,
     EVENTS: JSON.stringify(events),
@@ -157,13 +155,12 @@ describe("1,000 clients, all on scope-checker routes", () => {
     expect(after.logs[0]).toMatchObject({ decision: "unauthorized", reason: "client-not-allowed", clientId: clientIdOf(last) });
   });
 
-  it("a change of the allow-list changes what the function's code hash is computed from", () => {
-    const content = (s: SynthesizedStack) => (s.json.data!.archive_file!.scope_checker!.source as { content: string }[]).map((x) => x.content);
-    const [codeA, accessA] = content(stack);
-    const [codeB, accessB] = content(removedStack);
+  it("a change of the allow-list is a new layer version of the same code", () => {
     expect(readFileSync(bundleOf(stack, outdir)).equals(readFileSync(bundleOf(removedStack, removedOutdir)))).toBe(true);
-    expect(codeA).toBe(codeB);
-    expect(accessA).not.toBe(accessB);
-    expect((stack.json.resource.aws_lambda_function!.scope_checker as any).source_code_hash).toBe("${data.archive_file.scope_checker.output_base64sha256}");
+    const access = (s: SynthesizedStack) => s.json.data!.archive_file!.scope_checker_access!.source_content;
+    expect(access(stack)).not.toBe(access(removedStack));
+    const layer = (s: SynthesizedStack) => (s.json.resource.aws_lambda_layer_version!.scope_checker_access as any).source_code_hash;
+    expect(layer(stack)).toBe("${data.archive_file.scope_checker_access.output_base64sha256}");
+    expect((stack.json.resource.aws_lambda_function!.scope_checker as any).layers).toEqual(["${aws_lambda_layer_version.scope_checker_access.arn}"]);
   });
 });

@@ -1,12 +1,15 @@
 /**
- * The access file: the scope checker's client allow-list and routes, a JSON file in the
- * deployment package next to the handler. The ScopeChecker construct has Terraform render it
- * (client ids exist only after apply); lambda-environment.ts reads it at cold start. This
- * module holds only the shared name and shape, so synth can import it without the handler.
+ * The access file: the scope checker's client allow-list and routes, a JSON file in a Lambda
+ * layer of the function. The ScopeChecker construct has Terraform render it (client ids exist
+ * only after apply); lambda-environment.ts reads it at cold start. This module holds only the
+ * shared name and shape, so synth can import it without the handler.
  */
 
-/** The access file's name in the deployment package (and in LAMBDA_TASK_ROOT). */
+/** The access file's name in its layer. */
 export const ACCESS_FILE_NAME = "access.json";
+
+/** Where Lambda puts it: layers are unpacked into /opt. */
+export const ACCESS_FILE_PATH = `/opt/${ACCESS_FILE_NAME}`;
 
 /** What the access file holds. Scope NAMES; the full identifier is `${RESOURCE_SERVER_ID}/${name}`. */
 export interface AccessFile {

@@ -1,8 +1,8 @@
 /**
  * The Lambda's configuration: two small environment variables, and the access file that the
- * ScopeChecker construct puts into the deployment package next to the handler (Terraform
- * renders it, so the allow-list holds client ids known only after apply, with no 4 KB
- * environment limit; a change of it changes the code hash and publishes a new version).
+ * ScopeChecker construct publishes as a layer of the function (Terraform renders it, so the
+ * allow-list holds client ids known only after apply, with no 4 KB environment limit; a change
+ * of it is a new layer version and a function update).
  * All of it is read and checked here, once, at cold start (a local file: no network call),
  * so a bad deployment fails closed with one clear log line instead of misbehaving per request.
  *
@@ -10,8 +10,8 @@
  *   RESOURCE_SERVER_ID  the resource server identifier (scope prefix)
  *   JWKS_URI            optional; where to load the pool's keys from. Default: the pool's
  *                       Cognito JWKS. Only https, or http on loopback (tests, local runs).
- *   ACCESS_FILE         optional; the access file's path. Default: `access.json` in
- *                       LAMBDA_TASK_ROOT (which Lambda sets to the unpacked package).
+ *   ACCESS_FILE         optional (tests, local runs); the access file's path. Default:
+ *                       /opt/access.json, where Lambda unpacks the function's layer.
  *
  * The access file (access-file.ts) is JSON:
  *   {"clientIds": [allowed client ids],
@@ -19,7 +19,7 @@
  */
 import { readFileSync } from "node:fs";
 import { CognitoJwtVerifier } from "aws-jwt-verify/cognito-verifier";
-import { ACCESS_FILE_NAME } from "./access-file";
+import { ACCESS_FILE_NAME, ACCESS_FILE_PATH } from "./access-file";
 import { ScopeCheckerConfigError } from "./errors";
 import { compileRouteTable, type RouteSpec } from "./route-table";
 import type { ScopeCheckerOptions } from "./scope-checker";
@@ -87,11 +87,7 @@ function readJwksUri(env: Environment, userPoolId: string): string {
 }
 
 function accessFilePath(env: Environment): string {
-  const configured = env.ACCESS_FILE?.trim();
-  if (configured) return configured;
-  const root = env.LAMBDA_TASK_ROOT?.trim();
-  if (!root) throw new ScopeCheckerConfigError("ACCESS_FILE", "is not set, nor LAMBDA_TASK_ROOT");
-  return `${root.replace(/\/+$/, "")}/${ACCESS_FILE_NAME}`;
+  return env.ACCESS_FILE?.trim() || ACCESS_FILE_PATH;
 }
 
 /** The access file as an object; the problem names the file, never its contents. */
