@@ -98,3 +98,23 @@ test("fetchWithToken waits out a throttled burst (Retry-After), returns a spent 
   expect(env.metrics.requests).toBe(1);
   expect(env.metrics.tokensIssued).toBe(1);
 });
+
+test("fetchWithToken with retry: false returns the first 429; with a bounded policy it stops after maxAttempts calls", async () => {
+  const tokens = tokenClientFor(env, "settlement");
+  const calls: number[] = [];
+  const counting = async (input: string | URL, init?: RequestInit) => {
+    const response = await fetch(input, init);
+    calls.push(response.status);
+    return response;
+  };
+  const post = { method: "POST", headers: { "content-type": "application/json" }, body: "{}" };
+  for (let i = 0; i < 3; i++) expect((await fetchWithToken(tokens, `${env.apiUrl}/payments`, post, { fetch: counting })).status).toBe(202);
+  // The bucket is empty and the clock stands still: no wait can help.
+  expect((await fetchWithToken(tokens, `${env.apiUrl}/payments`, post, { fetch: counting, retry: false })).status).toBe(429);
+  expect(calls).toEqual([202, 202, 202, 429]);
+  const waits: number[] = [];
+  const stuck = await fetchWithToken(tokens, `${env.apiUrl}/payments`, post, { fetch: counting, retry: { maxAttempts: 3 }, sleep: async (ms) => void waits.push(ms) });
+  expect(stuck.status).toBe(429);
+  expect(calls.slice(4)).toEqual([429, 429, 429]);
+  expect(waits).toEqual([1000, 1000]);
+});
