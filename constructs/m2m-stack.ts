@@ -12,7 +12,8 @@ import { invokeUrl } from "../model/aws-urls";
 import type { Environment, M2MModel } from "../model/model-types";
 import { usageMetering } from "../model/usage-plans";
 import { Alarms } from "./alarms";
-import { ACCOUNT_ROLE_ADDRESSES, ApiAccessLogs } from "./api-access-logs";
+import { ApiAccessLogs } from "./api-access-logs";
+import { ACCOUNT_ROLE_ADDRESSES, ApiGatewayAccountRole } from "./api-gateway-account-role";
 import { ApiMethodSettings } from "./api-method-settings";
 import { ApiWaf } from "./api-waf";
 import { AuthorizationServer } from "./authorization-server";
@@ -34,10 +35,6 @@ export class M2MStack extends TerraformStack {
     const { model, environment: env } = props;
     super(scope, env.name);
     this.configureBackend(env);
-    if (!(env.accessLogs.enabled && env.accessLogs.manageAccountRole)) {
-      // Forget (never destroy) the account-wide logging role if this stack managed it before.
-      this.addOverride("removed", ACCOUNT_ROLE_ADDRESSES.map((from) => ({ from, lifecycle: { destroy: false } })));
-    }
 
     new AwsProvider(this, "aws", {
       region: env.region,
@@ -87,13 +84,16 @@ export class M2MStack extends TerraformStack {
       });
     }
 
+    // The account-wide logging role: owned here, or forgotten (never destroyed) if it was before.
+    const accountRole = env.accessLogs.manageAccountRole ? new ApiGatewayAccountRole(this, "account-role", { namePrefix }) : undefined;
+    if (!accountRole) this.addOverride("removed", ACCOUNT_ROLE_ADDRESSES.map((from) => ({ from, lifecycle: { destroy: false } })));
     const accessLogs = env.accessLogs.enabled
       ? new ApiAccessLogs(this, "access-logs", {
           namePrefix,
           restApiId: restApi.id,
           stageName: env.stageName,
           retentionInDays: env.logRetentionDays,
-          manageAccountRole: env.accessLogs.manageAccountRole,
+          accountSetting: accountRole?.account,
         })
       : undefined;
     const api = new ProtectedRestApi(this, "api", {

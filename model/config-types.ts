@@ -151,9 +151,9 @@ export interface AccessLogsInput {
   /**
    * Manage the account-level API Gateway CloudWatch role (one per account and region: let only
    * one environment per account and region opt in). Without it, access logs need the role to exist.
-   * While managed, Terraform may not destroy it (`prevent_destroy`); turning this off hands it
-   * over: the stack forgets the role and the account setting and leaves them in place (README,
-   * "Lifecycle").
+   * Managed whether or not this environment's own access logs are on; Terraform may not destroy
+   * it (`prevent_destroy`). Turning this off hands it over: the stack forgets the role and the
+   * account setting and leaves them in place (README, "Lifecycle").
    * @default false
    */
   readonly manageAccountRole?: boolean;

@@ -154,11 +154,6 @@ function checkEnvironments(problems: ConfigProblem[], environments: unknown[]): 
   environments.forEach((env, i) => {
     checkThrottling(problems, isObject(env) ? env.throttling : undefined, `environments[${i}].throttling`);
     checkRegion(problems, stringAt(env, "region"), `environments[${i}].region`, true);
-    const accessLogs = isObject(env) ? env.accessLogs : undefined;
-    if (isObject(accessLogs) && accessLogs.manageAccountRole === true && (accessLogs.enabled ?? stringAt(env, "kind") === "production") !== true) {
-      // The role is managed only alongside access logs; without them the stack releases it (README, "Lifecycle").
-      problems.push({ path: `environments[${i}].accessLogs.manageAccountRole`, rule: "needs accessLogs.enabled (without access logs the stack does not manage the account's logging role: it hands it over)", value: true });
-    }
     const alarms = isObject(env) ? env.alarms : undefined;
     const emails = arrayOf(isObject(alarms) ? alarms.emails : undefined);
     const subscriptions = new Map<string, string>();

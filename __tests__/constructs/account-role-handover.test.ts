@@ -12,7 +12,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import defaultConfig from "../../m2m.config";
-import { ACCOUNT_ROLE_ADDRESSES } from "../../constructs/api-access-logs";
+import { ACCOUNT_ROLE_ADDRESSES } from "../../constructs/api-gateway-account-role";
 import { synthConfig, tempDir, type SynthesizedStack } from "../support/synth";
 
 const MIRROR = "/opt/tf-plugins";
@@ -57,9 +57,15 @@ function stateAfterA(): unknown {
   };
 }
 
+const workingCopies: string[] = [];
+afterAll(() => {
+  for (const dir of workingCopies) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 /** A working copy: the given top-level blocks of a synthesized stack, pinned to the mirror, with A's state. */
 function workingCopy(stack: SynthesizedStack, blocks: Record<string, unknown>): string {
   const dir = tempDir("handover");
+  workingCopies.push(dir);
   fs.writeFileSync(path.join(dir, "cli.tfrc"), `provider_installation {\n  filesystem_mirror {\n    path = "${MIRROR}"\n  }\n}\n`);
   const config = {
     terraform: { required_version: stack.json.terraform.required_version, required_providers: { aws: { source: "hashicorp/aws", version: MIRROR_AWS_VERSION } } },

@@ -35,6 +35,18 @@ describe("the API Gateway account's CloudWatch role (account-wide; provider 6 re
     expect(prodWithout.json.resource.aws_api_gateway_account).toBeUndefined();
     expect(removedBlocks(prodWithout.json).map((b) => b.from)).toEqual(ACCOUNT_ROLE);
   });
+
+  test("turning an environment's own access logs off leaves the role it owns alone", () => {
+    const config = structuredClone(defaultConfig) as any;
+    config.environments[1].accessLogs = { enabled: false, manageAccountRole: true };
+    const prodNoLogs = synthConfig(config).prod!;
+    expect(prodNoLogs.json.resource.aws_cloudwatch_log_group?.access_logs).toBeUndefined();
+    for (const address of ACCOUNT_ROLE) {
+      const [type, name] = address.split(".") as [string, string];
+      expect(resourceOf(prodNoLogs, type, name).lifecycle).toEqual({ prevent_destroy: true });
+    }
+    expect(removedBlocks(prodNoLogs.json)).toEqual([]);
+  });
 });
 
 describe("client secrets' recovery window", () => {
