@@ -1,11 +1,36 @@
-/** Jest runs TypeScript through ts-jest in transpile-only mode: type errors are
- *  `npm run typecheck`'s job (tsc --noEmit), which keeps the test run fast. */
-module.exports = {
+/**
+ * Two tiers, run side by side by `npm test` (each a jest project, one shared worker pool):
+ *   unit  every suite that runs in-process or spawns a short child process;
+ *   slow  suites that drive external programs for seconds each (the CLIs end to end, terraform,
+ *         emulators): listed in SLOW below. Jest starts the suites that took longest last time
+ *         first, so the slow tier does not trail at the end. `npm run test:unit` runs the unit
+ *         tier alone (`jest --selectProjects slow` the other).
+ * Workers: one per core ("100%"; jest's default leaves one core idle, half of a 2-core machine,
+ * while most slow suites wait on child processes). TypeScript goes through esbuild
+ * (jest.transform.js): type errors are `npm run typecheck`'s job.
+ */
+const SLOW = [
+  "<rootDir>/__tests__/e2e/",
+  "<rootDir>/__tests__/synth/",
+  "<rootDir>/__tests__/workflows/",
+  "<rootDir>/__tests__/security/cli.test.ts",
+  "<rootDir>/__tests__/reports/report-cli.test.ts",
+  "<rootDir>/__tests__/terraform/",
+  "<rootDir>/__tests__/constructs/account-role-handover.test.ts",
+  "<rootDir>/__tests__/emulator/",
+];
+
+const shared = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
-  testMatch: ["**/*.test.ts"],
-  transform: {
-    "^.+\\.ts$": ["ts-jest", { diagnostics: false }],
-  },
+  transform: { "^.+\\.ts$": "<rootDir>/jest.transform.js" },
+};
+
+module.exports = {
   testTimeout: 30000,
+  maxWorkers: "100%",
+  projects: [
+    { ...shared, displayName: "unit", testMatch: ["**/*.test.ts"], testPathIgnorePatterns: ["/node_modules/", ...SLOW] },
+    { ...shared, displayName: "slow", testMatch: SLOW.map((p) => (p.endsWith("/") ? `${p}**/*.test.ts` : p)) },
+  ],
 };

@@ -7,8 +7,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ConfigLoadError, loadConfigFile } from "./model/load-config";
-import { ConfigValidationError, formatProblem } from "./model/problems";
+import { reportFailure, warningLine } from "./model/command-voice";
+import { configWarnings } from "./model/config-warnings";
+import { loadConfigFile } from "./model/load-config";
 import { validateConfig } from "./model/validate";
 
 /**
@@ -26,28 +27,25 @@ function removeStaleOutput(stacksDir: string, environments: ReadonlySet<string>)
 
 function main(): number {
   const configFile = process.env.M2M_CONFIG ?? path.join(__dirname, "m2m.config.ts");
+  const shown = path.relative(process.cwd(), configFile) || configFile;
   let model;
   try {
     model = validateConfig(loadConfigFile(configFile));
   } catch (error) {
-    if (error instanceof ConfigValidationError) {
-      console.error(`${path.relative(process.cwd(), configFile) || configFile}: ${error.problems.length} problem(s); nothing was synthesized`);
-      for (const problem of error.problems) console.error(`  ${formatProblem(problem)}`);
-      return 1;
-    }
-    if (error instanceof ConfigLoadError) {
-      console.error(error.message);
-      return 1;
-    }
-    throw error;
+    return reportFailure("synth", error, (t) => process.stderr.write(t), { configFile: shown });
   }
+  for (const warning of configWarnings(model)) console.error(warningLine("synth", warning));
 
   // Loaded only for a valid config: a bad one fails fast, and writes nothing.
   const { synthesizeApp } = require("./constructs/m2m-app") as typeof import("./constructs/m2m-app");
   const outdir = process.env.CDKTF_OUTDIR ?? path.join(process.cwd(), "cdktf.out");
   removeStaleOutput(path.join(outdir, "stacks"), new Set(model.environments.map((e) => e.name)));
   const started = process.hrtime.bigint();
-  synthesizeApp(model, { outdir });
+  try {
+    synthesizeApp(model, { outdir });
+  } catch (error) {
+    return reportFailure("synth", error, (t) => process.stderr.write(t));
+  }
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const stacks = model.environments.map((e) => e.name).join(", ");
   console.log(`synthesized ${stacks} -> ${path.relative(process.cwd(), path.join(outdir, "stacks")) || outdir}/ in ${ms.toFixed(0)} ms`);

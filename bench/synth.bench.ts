@@ -2,7 +2,7 @@
  * `npm run bench:synth`: synth time of the default config and of a generated large config
  * (300 clients, 100 routes), measured side by side in one run with rounds interleaved, so a
  * noisy machine slows both alike. Two views:
- *   - process: `tsx main.ts` end to end, as `npm run synth` runs it (goal: default < 2 s);
+ *   - process: `node bin/run.js main.ts` end to end, as `npm run synth` runs it (goal: default < 2 s);
  *   - in-process: validate + build + synth only, after a warm-up (goal: large within 3x).
  */
 import { spawnSync } from "node:child_process";
@@ -34,9 +34,8 @@ for (const [name, config] of Object.entries(configs)) {
 }
 
 function synthProcess(name: string): number {
-  const tsx = path.join(root, "node_modules", ".bin", "tsx");
   return elapsed(() => {
-    const r = spawnSync(tsx, [path.join(root, "main.ts")], { env: { ...process.env, M2M_CONFIG: files[name], CDKTF_OUTDIR: path.join(work, `out-${name}`) }, encoding: "utf8" });
+    const r = spawnSync(process.execPath, [path.join(root, "bin", "run.js"), "main.ts"], { env: { ...process.env, M2M_CONFIG: files[name], CDKTF_OUTDIR: path.join(work, `out-${name}`) }, encoding: "utf8" });
     if (r.status !== 0) throw new Error(`synth of ${name} failed: ${r.stderr}`);
   });
 }

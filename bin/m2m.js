@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/* The `m2m` command: registers tsx so the TypeScript CLI (and the TypeScript config it loads) runs as is. */
+/* The `m2m` command: client/cli.ts compiled ahead into .m2m/build/ (see compiled-entry.js); the TypeScript config it loads goes through tsx. */
 "use strict";
-require("tsx/cjs");
-require("../client/cli.ts").run();
+process.argv.splice(2, 0, "client/cli.ts");
+require("./run");

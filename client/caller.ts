@@ -7,6 +7,8 @@
  *   `--client-secret`/`M2M_CLIENT_SECRET`, `--token-endpoint`/`M2M_TOKEN_ENDPOINT`, `--api-url`/`M2M_API_URL`.
  */
 import { readCredentialsFile, type LocalClientCredentials } from "../local/credentials-file";
+import { CommandFailure } from "../model/command-voice";
+import { awsPlacesChecked, awsRegion } from "./aws-environment";
 import { readClientCredentialsSecret } from "./client-secret-store";
 import { readStackOutputs } from "./stack-outputs";
 import { UsageError } from "./usage-error";
@@ -30,6 +32,10 @@ export interface Caller {
   readonly clientSecret: string;
   /** Stage base URL when the source knows it (needed by `m2m call`). */
   readonly apiUrl: string | undefined;
+  /** The full scope identifiers the client may request, when the source lists them. */
+  readonly scopes?: readonly string[];
+  /** The offline environment's credentials file, when the caller comes from it. */
+  readonly localFile?: string;
 }
 
 function pickLocalClient(clients: readonly LocalClientCredentials[], name: string | undefined, file: string): LocalClientCredentials {
@@ -45,15 +51,48 @@ function pickLocalClient(clients: readonly LocalClientCredentials[], name: strin
 
 const trimSlash = (url: string | undefined) => url?.replace(/\/+$/, "");
 
+/** An http(s) URL, or a usage error naming where it came from (`--api-url`, `M2M_API_URL`). */
+function httpUrl(value: string | undefined, from: string, example: string): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== "https:" && url.protocol !== "http:") || url.hostname === "") {
+    throw new UsageError(`${from} must be an http(s) URL such as ${example}, got "${value}"`);
+  }
+  return value;
+}
+
+const API_URL_EXAMPLE = "https://abc123defg.execute-api.eu-west-1.amazonaws.com/dev";
+const TOKEN_ENDPOINT_EXAMPLE = "https://my-prefix.auth.eu-west-1.amazoncognito.com/oauth2/token";
+
+/** `--secret-id NAME` (not an ARN) leaves the region to the SDK: say it is missing before the SDK's "Region is missing". */
+function requireRegionFor(secretId: string, environment: NodeJS.ProcessEnv): void {
+  if (secretId.startsWith("arn:")) return;
+  if (awsRegion(environment) === undefined) {
+    throw new CommandFailure(`no AWS region for secret "${secretId}": set AWS_REGION or pass the secret's ARN (checked ${awsPlacesChecked(environment, "region")})`);
+  }
+}
+
 export async function resolveCaller(flags: CallerFlags, environment: NodeJS.ProcessEnv): Promise<Caller> {
   const sources = [flags.local && "--local", flags.outputs !== undefined && "--outputs", flags.secretId !== undefined && "--secret-id"].filter(Boolean);
   if (sources.length > 1) throw new UsageError(`use one credential source, not ${sources.join(" and ")}`);
-  const apiUrlOverride = trimSlash(flags.apiUrl ?? environment.M2M_API_URL);
+  // The README promises exactly one source: explicit credentials beside another source would be silently ignored.
+  const explicit = [flags.clientId !== undefined && "--client-id", flags.clientSecret !== undefined && "--client-secret", flags.tokenEndpoint !== undefined && !flags.secretId && "--token-endpoint"].filter(Boolean);
+  if (sources.length === 1 && explicit.length > 0) {
+    throw new UsageError(`use one credential source: ${sources[0]} or ${explicit.join(", ")}, not both`);
+  }
+  const apiUrlOverride = trimSlash(
+    flags.apiUrl !== undefined ? httpUrl(flags.apiUrl, "--api-url", API_URL_EXAMPLE) : httpUrl(environment.M2M_API_URL || undefined, "M2M_API_URL", API_URL_EXAMPLE),
+  );
 
   if (flags.local) {
     const file = readCredentialsFile(flags.localFile);
     const client = pickLocalClient(file.clients, flags.client, flags.localFile);
-    return { tokenEndpoint: file.tokenEndpoint, clientId: client.clientId, clientSecret: client.clientSecret, apiUrl: apiUrlOverride ?? file.apiUrl };
+    return { tokenEndpoint: file.tokenEndpoint, clientId: client.clientId, clientSecret: client.clientSecret, apiUrl: apiUrlOverride ?? file.apiUrl, scopes: client.scopes, localFile: flags.localFile };
   }
 
   if (flags.outputs !== undefined) {
@@ -62,17 +101,22 @@ export async function resolveCaller(flags: CallerFlags, environment: NodeJS.Proc
     const arn = outputs.clientSecretArns[flags.client];
     if (arn === undefined) throw new UsageError(`no client "${flags.client}" in the outputs of "${flags.env}" (they list: ${Object.keys(outputs.clientSecretArns).join(", ")})`);
     const stored = await readClientCredentialsSecret(arn);
-    return { tokenEndpoint: outputs.tokenEndpoint, clientId: stored.clientId, clientSecret: stored.clientSecret, apiUrl: apiUrlOverride ?? outputs.invokeUrl };
+    return { tokenEndpoint: outputs.tokenEndpoint, clientId: stored.clientId, clientSecret: stored.clientSecret, apiUrl: apiUrlOverride ?? outputs.invokeUrl, scopes: stored.scopes };
   }
 
   if (flags.secretId !== undefined) {
+    requireRegionFor(flags.secretId, environment);
     const stored = await readClientCredentialsSecret(flags.secretId);
-    return { tokenEndpoint: flags.tokenEndpoint ?? stored.tokenEndpoint, clientId: stored.clientId, clientSecret: stored.clientSecret, apiUrl: apiUrlOverride };
+    const tokenEndpoint = httpUrl(flags.tokenEndpoint, "--token-endpoint", TOKEN_ENDPOINT_EXAMPLE) ?? stored.tokenEndpoint;
+    return { tokenEndpoint, clientId: stored.clientId, clientSecret: stored.clientSecret, apiUrl: apiUrlOverride, scopes: stored.scopes };
   }
 
   const clientId = flags.clientId ?? environment.M2M_CLIENT_ID;
   const clientSecret = flags.clientSecret ?? environment.M2M_CLIENT_SECRET;
-  const tokenEndpoint = flags.tokenEndpoint ?? environment.M2M_TOKEN_ENDPOINT;
+  const tokenEndpoint =
+    flags.tokenEndpoint !== undefined
+      ? httpUrl(flags.tokenEndpoint, "--token-endpoint", TOKEN_ENDPOINT_EXAMPLE)
+      : httpUrl(environment.M2M_TOKEN_ENDPOINT || undefined, "M2M_TOKEN_ENDPOINT", TOKEN_ENDPOINT_EXAMPLE);
   const missing = [
     !clientId && "--client-id (or M2M_CLIENT_ID)",
     !clientSecret && "--client-secret (or M2M_CLIENT_SECRET)",
@@ -82,4 +126,23 @@ export async function resolveCaller(flags: CallerFlags, environment: NodeJS.Proc
     throw new UsageError(`no credentials: pass --local, --outputs FILE, --secret-id ID, or ${missing.join(", ")}`);
   }
   return { tokenEndpoint: tokenEndpoint!, clientId: clientId!, clientSecret: clientSecret!, apiUrl: apiUrlOverride };
+}
+
+/**
+ * `--scope read` means the client's scope named `read`: its full identifier is
+ * `<resource server identifier>/read`, which for the offline environment includes a random port.
+ * A full identifier (with `://`) is taken as given.
+ */
+export function expandScopes(requested: readonly string[], caller: Caller): string[] {
+  return requested.map((scope) => {
+    if (scope.includes("://")) return scope;
+    if (caller.scopes !== undefined) {
+      const match = caller.scopes.find((s) => s.endsWith(`/${scope}`));
+      if (match !== undefined) return match;
+      const short = caller.scopes.map((s) => s.slice(s.lastIndexOf("/") + 1));
+      throw new UsageError(`this client has no scope "${scope}" (it may request: ${short.join(", ")})`);
+    }
+    if (caller.apiUrl !== undefined) return `${caller.apiUrl}/${scope}`;
+    throw new UsageError(`--scope ${scope}: give the full identifier (<resource server identifier>/${scope}), or --api-url so the short name can be expanded`);
+  });
 }

@@ -6,19 +6,37 @@ import { resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { setDecisionLogSink } from "../lambdas/scope-checker/decision-log";
 import { DEFAULT_CREDENTIALS_FILE, LocalCredentialsFileError, readCredentialsFile } from "../local/credentials-file";
-import { startLocalEnvironment, UnknownEnvironmentError } from "../local/local-environment";
 import type { Environment } from "../model/model-types";
-import { resolveCaller, type CallerFlags } from "./caller";
+import { connect } from "node:net";
+import { CommandFailure, EXIT_FAILURE, EXIT_OK, reportFailure, warningLine } from "../model/command-voice";
+import { configWarnings } from "../model/config-warnings";
+import { expandScopes, resolveCaller, type Caller, type CallerFlags } from "./caller";
 import { ClientDisabledError, readClientCredentialsSecret, SecretLookupError } from "./client-secret-store";
 import { TokenClientError } from "./errors";
 import { fetchWithToken } from "./fetch-with-token";
-import { DEFAULT_CONFIG_FILE, environmentOf, loadModel } from "./load-model";
-import { formatSmokeTable, runSmoke, type SmokeCredentials, type SmokeTarget } from "./smoke";
+import { DEFAULT_CONFIG_FILE } from "./config-file";
+import type { SmokeCredentials, SmokeTarget } from "./smoke";
 import { readStackOutputs, StackOutputsError } from "./stack-outputs";
 import { createTokenClient } from "./token-client";
 import { UsageError } from "./usage-error";
 
 const DEFAULT_ENVIRONMENT = "dev";
+
+/**
+ * Loaded on first use: `m2m token` and `m2m call` need neither the config's validator (zod
+ * builds its schemas at load), nor the offline environment, the smoke runner or the doctor.
+ * Loading them up front cost every call tens of milliseconds.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const configModel = () => require("./load-model") as typeof import("./load-model");
+const loadModel = (file: string) => configModel().loadModel(file);
+const environmentOf = (model: Parameters<typeof import("./load-model").environmentOf>[0], name: string) => configModel().environmentOf(model, name);
+const offline = () => require("../local/local-environment") as typeof import("../local/local-environment");
+const smoke = () => require("./smoke") as typeof import("./smoke");
+const doctor = () => require("./doctor") as typeof import("./doctor");
+/* eslint-enable @typescript-eslint/no-require-imports */
+/** What stops `m2m dev`: Ctrl+C, kill/npm/CI, a closed terminal. */
+const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
 /** Every option of every command is listed here (a test holds the help to the option tables below). */
@@ -29,6 +47,7 @@ commands:
   call METHOD PATH         call the API with a token, print status and body
   smoke                    check every route against every client; non-zero exit on any mismatch
   dev                      run the offline environment (token endpoint + API) on 127.0.0.1
+  doctor                   check what a deploy needs (terraform, provider, AWS credentials, state); npm run preflight
   help                     print this text (also --help, -h)
 
 credentials (token, call), from exactly one source:
@@ -45,6 +64,7 @@ call:   --data JSON                     send JSON as the body, with content-type
 smoke:  --local [--local-file FILE] | --outputs FILE --env NAME      [--config FILE]
 dev:    [--env NAME] [--port N] [--access-log] [--config FILE] [--local-file FILE]
         defaults: --env ${DEFAULT_ENVIRONMENT}, --port 0 (any free port), --config ${DEFAULT_CONFIG_FILE}, --local-file ${DEFAULT_CREDENTIALS_FILE}
+doctor: [--env NAME (repeatable; default all)] [--config FILE]
 `;
 
 interface Io {
@@ -85,12 +105,18 @@ const devOptions = {
   "access-log": { type: "boolean", default: false },
 } as const satisfies ParseArgsConfig["options"];
 
+const doctorOptions = {
+  env: { type: "string", multiple: true },
+  config: { type: "string", default: DEFAULT_CONFIG_FILE },
+} as const satisfies ParseArgsConfig["options"];
+
 /** The options each command accepts. */
-export const COMMAND_OPTIONS: Readonly<Record<"token" | "call" | "smoke" | "dev", NonNullable<ParseArgsConfig["options"]>>> = {
+export const COMMAND_OPTIONS: Readonly<Record<"token" | "call" | "smoke" | "dev" | "doctor", NonNullable<ParseArgsConfig["options"]>>> = {
   token: credentialOptions,
   call: callOptions,
   smoke: smokeOptions,
   dev: devOptions,
+  doctor: doctorOptions,
 };
 
 /** parseArgs with its multi-sentence errors cut to one line. */
@@ -123,7 +149,8 @@ async function tokenCommand(args: readonly string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, credentialOptions, true);
   if (positionals.length > 0) throw new UsageError(`token takes no arguments, got "${positionals[0]}"`);
   const caller = await resolveCaller(callerFlags(values), io.env);
-  const tokens = createTokenClient({ ...caller, ...(values.scope ? { scopes: values.scope } : {}) });
+  await offlineEnvironmentRunning(caller);
+  const tokens = createTokenClient({ ...caller, ...(values.scope ? { scopes: expandScopes(values.scope, caller) } : {}) });
   io.stdout(`${await tokens.getToken()}\n`);
   return 0;
 }
@@ -145,7 +172,8 @@ async function callCommand(args: readonly string[], io: Io): Promise<number> {
   }
   const caller = await resolveCaller(callerFlags(values), io.env);
   if (caller.apiUrl === undefined) throw new UsageError("no API URL: pass --api-url URL (or M2M_API_URL), --local or --outputs FILE");
-  const tokens = createTokenClient({ ...caller, ...(values.scope ? { scopes: values.scope } : {}) });
+  await offlineEnvironmentRunning(caller);
+  const tokens = createTokenClient({ ...caller, ...(values.scope ? { scopes: expandScopes(values.scope, caller) } : {}) });
   const url = `${caller.apiUrl}${path}`;
   // The deployed integrations accept application/json only (415 otherwise), and fetch would label a string body text/plain.
   const response = await reachable(url, () =>
@@ -165,15 +193,35 @@ async function callCommand(args: readonly string[], io: Io): Promise<number> {
   return response.ok ? 0 : 1;
 }
 
-/** Turns "fetch failed" into one line naming the host and the reason. */
+/** Turns "fetch failed" into one line naming the host and the reason (exit 1: the command line was fine). */
 async function reachable<T>(url: string, request: () => Promise<T>): Promise<T> {
   try {
     return await request();
   } catch (error) {
     if (error instanceof TokenClientError || !(error instanceof TypeError)) throw error;
     const code = (error as { cause?: { code?: unknown } }).cause?.code;
-    throw new UsageError(`cannot reach ${new URL(url).origin}${typeof code === "string" ? ` (${code})` : ""}`);
+    throw new CommandFailure(`cannot reach ${new URL(url).origin}${typeof code === "string" ? ` (${code})` : ""}: check the URL and that the API is deployed`);
   }
+}
+
+const NOT_RUNNING = "the offline environment is not running; start it with npm run dev";
+
+/**
+ * A credentials file outlives an offline environment that was killed: one TCP connect (refused
+ * at once when nothing listens) tells the user that, instead of retried ECONNREFUSED.
+ */
+async function offlineEnvironmentRunning(caller: Pick<Caller, "localFile" | "tokenEndpoint">): Promise<void> {
+  if (caller.localFile === undefined) return;
+  const { hostname, port } = new URL(caller.tokenEndpoint);
+  const listening = await new Promise<boolean>((done) => {
+    const socket = connect({ host: hostname, port: Number(port) });
+    socket.once("connect", () => {
+      socket.destroy();
+      done(true);
+    });
+    socket.once("error", () => done(false));
+  });
+  if (!listening) throw new CommandFailure(NOT_RUNNING);
 }
 
 async function smokeCommand(args: readonly string[], io: Io): Promise<number> {
@@ -190,6 +238,7 @@ async function smokeCommand(args: readonly string[], io: Io): Promise<number> {
       throw new UsageError(`the offline environment runs "${file.environment}", not "${values.env}" (restart it with m2m dev --env ${values.env})`);
     }
     environment = environmentOf(model, file.environment);
+    await offlineEnvironmentRunning({ localFile: values["local-file"], tokenEndpoint: file.tokenEndpoint });
     target = {
       apiUrl: file.apiUrl,
       tokenEndpoint: file.tokenEndpoint,
@@ -216,6 +265,7 @@ async function smokeCommand(args: readonly string[], io: Io): Promise<number> {
     target = { apiUrl: outputs.invokeUrl, tokenEndpoint: outputs.tokenEndpoint, credentials, cutOffClients };
   }
 
+  const { runSmoke, formatSmokeTable } = smoke();
   const report = await reachable(target.apiUrl, () => runSmoke({ model, environment, target }));
   io.stdout(`${formatSmokeTable(report)}\n`);
   return report.failed === 0 ? 0 : 1;
@@ -228,13 +278,27 @@ async function devCommand(args: readonly string[], io: Io): Promise<number> {
   if (!/^\d+$/.test(values.port) || port > 65535) throw new UsageError(`--port must be 0-65535 (0 = any free port), got "${values.port}"`);
   const model = loadModel(values.config);
   environmentOf(model, values.env);
+  for (const warning of configWarnings(model)) io.stderr(`${warningLine("m2m", warning)}\n`);
 
   const accessLog = values["access-log"];
   // The scope checker logs one JSON line per decision (as in CloudWatch): shown with --access-log only.
   setDecisionLogSink(accessLog ? (record) => io.stderr(`${JSON.stringify(record)}\n`) : () => undefined);
+  // Stop requests are taken from here on, before anything exists to clean up: a signal that
+  // arrives while starting (or right after the ready line, on a loaded machine) is not the
+  // default "terminate now", which would leave the port and the credentials file behind.
+  // npm runs scripts through `sh -c`; a shell that does not exec would take npm's SIGTERM and
+  // leave this process orphaned, so a changed parent is a stop request too. The handlers stay
+  // installed to the end: removing them would restore the default action for a second signal.
+  let requestStop!: () => void;
+  const stopRequested = new Promise<void>((resolveStop) => (requestStop = resolveStop));
+  for (const signal of STOP_SIGNALS) process.on(signal, requestStop);
+  const parent = process.ppid;
+  const orphaned = setInterval(() => process.ppid !== parent && requestStop(), 500);
+  orphaned.unref();
+
   let local;
   try {
-    local = await startLocalEnvironment({
+    local = await offline().startLocalEnvironment({
       model,
       environment: values.env,
       port,
@@ -242,29 +306,39 @@ async function devCommand(args: readonly string[], io: Io): Promise<number> {
       ...(accessLog ? { onRequest: ({ method, path, status }: { method: string; path: string; status: number }) => io.stderr(`${status} ${method} ${path}\n`) } : {}),
     });
   } catch (error) {
+    clearInterval(orphaned);
+    for (const signal of STOP_SIGNALS) process.off(signal, requestStop);
     if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") throw new UsageError(`port ${port} is in use: choose another with --port, or --port 0 for any free port`);
     throw error;
   }
   io.stdout(`m2m dev: "${values.env}" ready at ${local.apiUrl} (token endpoint ${local.tokenEndpoint}); credentials in ${values["local-file"]}; Ctrl+C stops\n`);
 
-  await new Promise<void>((done) => {
-    const stop = () => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      void local.close().then(done);
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  });
+  await stopRequested;
+  clearInterval(orphaned);
+  await local.close();
   return 0;
 }
 
-/** Errors that are the user's to fix: their message is the whole story. */
-function isUserFacing(error: unknown): error is Error {
-  return (
-    error instanceof UsageError || error instanceof LocalCredentialsFileError || error instanceof StackOutputsError ||
-    error instanceof SecretLookupError || error instanceof TokenClientError || error instanceof UnknownEnvironmentError
-  );
+async function doctorCommand(args: readonly string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, doctorOptions, true);
+  if (positionals.length > 0) throw new UsageError(`doctor takes no arguments, got "${positionals[0]}"`);
+  const model = loadModel(values.config);
+  for (const name of values.env ?? []) environmentOf(model, name);
+  const { runDoctor, formatCheck, readyToDeploy } = doctor();
+  const results = await runDoctor({ model, env: io.env, ...(values.env === undefined ? {} : { environments: values.env }) });
+  io.stdout(results.map((r) => `${formatCheck(r)}\n`).join(""));
+  if (readyToDeploy(results)) return EXIT_OK;
+  io.stderr(`m2m doctor: ${results.filter((r) => r.status === "fail").length} check(s) failed; fix them before cdktf deploy\n`);
+  return EXIT_FAILURE;
+}
+
+/** Errors that are the user's to fix: their message is the whole story (exit 1; usage errors exit 2). */
+function userFacing(error: unknown): { usage: boolean } | undefined {
+  if (error instanceof UsageError) return { usage: true };
+  const known =
+    error instanceof LocalCredentialsFileError || error instanceof StackOutputsError || error instanceof SecretLookupError ||
+    error instanceof TokenClientError || error instanceof offline().UnknownEnvironmentError;
+  return known ? { usage: false } : undefined;
 }
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
@@ -279,6 +353,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         return await smokeCommand(rest, io);
       case "dev":
         return await devCommand(rest, io);
+      case "doctor":
+        return await doctorCommand(rest, io);
       case undefined:
       case "help":
       case "--help":
@@ -286,16 +362,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         io.stdout(HELP);
         return command === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command "${command}" (token, call, smoke, dev; see m2m --help)`);
+        throw new UsageError(`unknown command "${command}" (token, call, smoke, dev, doctor; see m2m --help)`);
     }
   } catch (error) {
-    if (isUserFacing(error)) {
-      io.stderr(`m2m: ${error.message.split("\n")[0]}\n`);
-      return error instanceof UsageError ? 2 : 1;
-    }
-    const e = error as Error;
-    io.stderr(`m2m: unexpected ${e?.name ?? "error"}: ${String(e?.message ?? e).split("\n")[0]}\n`);
-    return 1;
+    return reportFailure("m2m", error, io.stderr, { userFacing });
   }
 }
 

@@ -4,29 +4,28 @@
  */
 import type { Environment, M2MModel } from "../model/model-types";
 import { ConfigLoadError, loadConfigFile } from "../model/load-config";
-import { ConfigValidationError, formatProblem } from "../model/problems";
+import { CommandFailure, InvalidConfigError } from "../model/command-voice";
+import { ConfigValidationError } from "../model/problems";
 import { validateConfig } from "../model/validate";
 import { UsageError } from "./usage-error";
 
-export const DEFAULT_CONFIG_FILE = "m2m.config.ts";
+export { DEFAULT_CONFIG_FILE } from "./config-file";
 
 export function loadModel(configFile: string): M2MModel {
   let config: unknown;
   try {
     config = loadConfigFile(configFile);
   } catch (error) {
-    if (error instanceof ConfigLoadError) {
-      throw new UsageError(error.failure === "missing" ? `config file ${configFile} not found: run m2m in the project directory or pass --config FILE` : error.message);
+    if (error instanceof ConfigLoadError && error.failure === "missing") {
+      throw new CommandFailure(`config file ${configFile} not found: run m2m in the project directory or pass --config FILE`);
     }
     throw error;
   }
   try {
     return validateConfig(config);
   } catch (error) {
-    if (error instanceof ConfigValidationError) {
-      // One line for the terminal: every problem, separated.
-      throw new UsageError(`invalid config ${configFile}: ${error.problems.map(formatProblem).join("; ")}`);
-    }
+    // Worded as every command words an invalid config (model/command-voice).
+    if (error instanceof ConfigValidationError) throw new InvalidConfigError(configFile, error.problems);
     throw error;
   }
 }

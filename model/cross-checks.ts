@@ -11,6 +11,13 @@ import { defaultLocalStatePath, localStateLocation, localStateProblem } from "./
 import { normalizePath, parsePath, routeKey, pathKey, segmentText } from "./paths";
 import { formatPath, type ConfigProblem } from "./problems";
 
+/**
+ * The tags every stack sets through the provider's default_tags (constructs/m2m-stack.ts); a
+ * test holds this list to the synthesized stack. A user tag with one of these keys would be
+ * overwritten without a word, so it is refused.
+ */
+export const PROJECT_TAG_KEYS = ["Project", "Api", "Environment", "ManagedBy"] as const;
+
 type Raw = Record<string, unknown>;
 const isObject = (v: unknown): v is Raw => typeof v === "object" && v !== null && !Array.isArray(v);
 const arrayOf = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
@@ -172,6 +179,9 @@ function checkEnvironments(problems: ConfigProblem[], environments: unknown[]): 
     if (isObject(env) && isObject(env.tags)) {
       for (const key of Object.keys(env.tags)) {
         if (key.toLowerCase().startsWith("aws:")) problems.push({ path: `environments[${i}].tags[${JSON.stringify(key)}]`, rule: 'must not start with "aws:" (reserved by AWS)', value: key });
+        else if ((PROJECT_TAG_KEYS as readonly string[]).includes(key)) {
+          problems.push({ path: `environments[${i}].tags.${key}`, rule: `is set by the project's default tags (${PROJECT_TAG_KEYS.join(", ")}) and would be overridden: choose another key`, value: env.tags[key] });
+        }
       }
     }
     const backend = isObject(env) ? env.backend : undefined;

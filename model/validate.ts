@@ -8,6 +8,7 @@ import { crossCheck } from "./cross-checks";
 import { defaultLocalStatePath } from "./local-state";
 import type { Client, Environment, M2MModel, Route, UsageLimits } from "./model-types";
 import { normalizePath, routeKey } from "./paths";
+import { knownFieldsAt, nearestField } from "./field-suggestions";
 import { ConfigValidationError, formatPath, type ConfigProblem } from "./problems";
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
@@ -29,12 +30,17 @@ function problemsFromIssue(issue: z.core.$ZodIssue, input: unknown): ConfigProbl
       return [{ path, rule: value === undefined ? "is required" : `must be ${issue.expected === "object" ? "an object" : issue.expected === "array" ? "an array" : `a ${issue.expected}`}`, value }];
     case "invalid_value":
       return [{ path, rule: `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`, value }];
-    case "unrecognized_keys":
-      return issue.keys.map((key) => ({
-        path: formatPath([...issue.path, key]),
-        rule: "is not a known field (check the spelling against model/config-types.ts)",
-        value: valueAt(input, [...issue.path, key]),
-      }));
+    case "unrecognized_keys": {
+      const known = knownFieldsAt(configSchema, issue.path, input);
+      return issue.keys.map((key) => {
+        const nearest = nearestField(key, known);
+        return {
+          path: formatPath([...issue.path, key]),
+          rule: nearest !== undefined ? `is not a known field; did you mean "${nearest}"?` : `is not a known field (known here: ${known.join(", ")})`,
+          value: valueAt(input, [...issue.path, key]),
+        };
+      });
+    }
     case "invalid_union": {
       // A client's limits: a tier name or limits of their own. Report the branch the value's
       // type chose (its issues' paths are relative to the union).

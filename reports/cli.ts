@@ -8,13 +8,15 @@
  */
 import { relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { EXIT_FAILURE, InvalidConfigError, reportFailure, warningLine } from "../model/command-voice";
+import { configWarnings } from "../model/config-warnings";
 import type { M2MModel } from "../model/model-types";
 import { ConfigValidationError } from "../model/problems";
 import { validateConfig } from "../model/validate";
 import { diffModels } from "./access-diff";
 import { renderAccessDiffMarkdown } from "./access-diff-markdown";
 import { loadConfigModule } from "./config-loader";
-import { BaseConfigError, BaseRefError, ConfigLoadError, firstLine, InvalidConfigError, ReportUsageError } from "./errors";
+import { BaseConfigError, BaseRefError, ConfigLoadError, firstLine, ReportUsageError } from "./errors";
 import { loadModelAtRef } from "./git-base-config";
 import { ACCESS_DIFF_FILE, environmentReportFiles, writeReportFiles, type ReportFile } from "./report-files";
 
@@ -55,11 +57,14 @@ function validateHead(raw: unknown, file: string): M2MModel {
   }
 }
 
+const write = (text: string) => process.stderr.write(text);
+
 function run(argv: readonly string[]): void {
   const options = parseOptions(argv);
   const configFile = resolve(options.config);
   const outDir = resolve(options.out);
   const head = validateHead(loadConfigModule(configFile, shown(configFile)), shown(configFile));
+  for (const warning of configWarnings(head)) write(`${warningLine("report", warning)}\n`);
 
   const files: ReportFile[] = environmentReportFiles(head);
   let diffSummary: string | undefined;
@@ -78,16 +83,17 @@ function run(argv: readonly string[]): void {
   if (diffSummary !== undefined) process.stdout.write(`report: ${diffSummary} since ${options.base} -> ${shown(resolve(outDir, ACCESS_DIFF_FILE))}\n`);
 }
 
-function fail(lines: readonly string[]): never {
-  process.stderr.write(`${lines.join("\n")}\n`);
-  process.exit(1);
-}
-
 try {
   run(process.argv.slice(2));
 } catch (error) {
-  if (error instanceof InvalidConfigError || error instanceof BaseConfigError) fail([`report: ${error.message}`, ...error.problemLines().map((l) => `  ${l}`)]);
-  if (error instanceof ReportUsageError || error instanceof ConfigLoadError || error instanceof BaseRefError) fail([`report: ${error.message}`]);
-  // A bug, not a user mistake: still one line, with the stack on request.
-  fail([`report: unexpected error: ${firstLine(error)}${process.env.M2M_DEBUG ? `\n${(error as Error).stack ?? ""}` : " (set M2M_DEBUG=1 for the stack)"}`]);
+  if (error instanceof BaseConfigError) {
+    // The base config's problems, worded as for the working tree's.
+    write(`report: ${error.message}\n${error.problemLines().map((l) => `  ${l}\n`).join("")}`);
+    process.exit(EXIT_FAILURE);
+  }
+  process.exit(
+    reportFailure("report", error, write, {
+      userFacing: (e) => (e instanceof ReportUsageError ? { usage: true } : e instanceof ConfigLoadError || e instanceof BaseRefError ? { usage: false } : undefined),
+    }),
+  );
 }

@@ -20,20 +20,6 @@ export class ConfigLoadError extends Error {
   }
 }
 
-/** The working-tree config fails validation; `problemLines` are what `npm run synth` prints. */
-export class InvalidConfigError extends Error {
-  readonly problems: readonly ConfigProblem[];
-  constructor(readonly file: string, problems: readonly ConfigProblem[]) {
-    super(`${file} is invalid (${problems.length} problem${problems.length === 1 ? "" : "s"}):`);
-    this.name = "InvalidConfigError";
-    this.problems = problems;
-  }
-
-  problemLines(): string[] {
-    return this.problems.map(formatProblem);
-  }
-}
-
 /** The base ref does not name a commit, or the config cannot be read from it. */
 export class BaseRefError extends Error {
   constructor(readonly ref: string, readonly reason: string) {

@@ -7,9 +7,11 @@
  *   npm run check:security -- --config other.config.ts   (or M2M_CONFIG=...)
  */
 import * as path from "node:path";
-import { ConfigLoadError, loadConfigFile } from "../model/load-config";
+import { CommandUsageError, InvalidConfigError, reportFailure, warningLine } from "../model/command-voice";
+import { configWarnings } from "../model/config-warnings";
+import { loadConfigFile } from "../model/load-config";
 import type { M2MModel } from "../model/model-types";
-import { ConfigValidationError, formatProblem } from "../model/problems";
+import { ConfigValidationError } from "../model/problems";
 import { validateConfig } from "../model/validate";
 import { ALL_RULES } from "./all-rules";
 import { formatStackTable, formatSummary } from "./rule-table";
@@ -18,8 +20,6 @@ import { StackSourceError, readStacks, synthesizeStacks, type NamedStack } from 
 
 const USAGE = "usage: npm run check:security [-- --stacks DIR] [--config FILE]";
 
-/** A mistake in the command line: one line, exit 2. */
-class UsageError extends Error {}
 
 interface Options {
   readonly stacksDir?: string;
@@ -33,25 +33,23 @@ function parseArgs(argv: readonly string[]): Options | "help" {
     const arg = argv[i];
     const value = () => {
       const next = argv[++i];
-      if (next === undefined || next.startsWith("--")) throw new UsageError(`${arg} needs a value; ${USAGE}`);
+      if (next === undefined || next.startsWith("--")) throw new CommandUsageError(`${arg} needs a value; ${USAGE}`);
       return next;
     };
     if (arg === "--help" || arg === "-h") return "help";
     else if (arg === "--stacks") stacksDir = value();
     else if (arg === "--config") configFile = value();
-    else throw new UsageError(`unknown argument ${JSON.stringify(arg)}; ${USAGE}`);
+    else throw new CommandUsageError(`unknown argument ${JSON.stringify(arg)}; ${USAGE}`);
   }
   return { configFile, ...(stacksDir === undefined ? {} : { stacksDir }) };
 }
 
-function loadModel(configFile: string): M2MModel {
-  let input: unknown;
+function loadModel(configFile: string, shown: string): M2MModel {
   try {
-    input = loadConfigFile(configFile);
+    return validateConfig(loadConfigFile(configFile));
   } catch (error) {
-    throw error instanceof ConfigLoadError ? new StackSourceError(error.message) : error;
+    throw error instanceof ConfigValidationError ? new InvalidConfigError(shown, error.problems) : error;
   }
-  return validateConfig(input);
 }
 
 function main(argv: readonly string[]): number {
@@ -64,20 +62,11 @@ function main(argv: readonly string[]): number {
       return 0;
     }
     configLabel = path.relative(process.cwd(), options.configFile) || options.configFile;
-    const model = loadModel(options.configFile);
+    const model = loadModel(options.configFile, configLabel);
+    for (const warning of configWarnings(model)) console.error(warningLine("check:security", warning));
     stacks = options.stacksDir === undefined ? synthesizeStacks(model) : readStacks(model, options.stacksDir);
   } catch (error) {
-    if (error instanceof ConfigValidationError) {
-      for (const problem of error.problems) console.error(`${configLabel}: ${formatProblem(problem)}`);
-      return 1;
-    }
-    if (error instanceof UsageError) {
-      console.error(error.message);
-      return 2;
-    }
-    const message = (error as Error).message?.split("\n")[0] ?? String(error);
-    console.error(error instanceof StackSourceError ? message : `synthesis failed: ${message}`);
-    return 1;
+    return reportFailure("check:security", error, (t) => process.stderr.write(t), { userFacing: (e) => (e instanceof StackSourceError ? { usage: false } : undefined) });
   }
 
   const reports = stacks.map((stack) => {

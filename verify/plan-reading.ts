@@ -56,6 +56,21 @@ export function plannedChanges(plan: PlanJson): PlannedChange[] {
     }));
 }
 
+function jsonObjectIn(value: unknown): Record<string, unknown> | undefined {
+  if (typeof value !== "string" || !value.startsWith("{")) return undefined;
+  try {
+    const parsed = JSON.parse(value);
+    return parsed && typeof parsed === "object" ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function shown(value: unknown): string {
+  const text = value === undefined ? "(absent)" : JSON.stringify(value);
+  return text.length > 160 ? `${text.slice(0, 157)}...` : text;
+}
+
 /** Attributes that differ between before and after; unknown-after-apply values show as such. */
 export function attributeDiffs(change: PlannedChange): AttributeDiff[] {
   const diffs: AttributeDiff[] = [];
@@ -71,6 +86,14 @@ export function attributeDiffs(change: PlannedChange): AttributeDiff[] {
         const part = Array.isArray(before) ? Number(key) : key;
         walk((before as any)[key], (after as any)[key], isObject(unknown) ? (unknown as any)[key] : undefined, [...at, part]);
       }
+      return;
+    }
+    // A JSON document in a string (an OpenAPI body, a policy): compare inside it, path by path.
+    const parsedBefore = jsonObjectIn(before);
+    const parsedAfter = jsonObjectIn(after);
+    if (parsedBefore && parsedAfter && before !== after) {
+      const last = at.length - 1;
+      walk(parsedBefore, parsedAfter, undefined, [...at.slice(0, last), `${at[last]}(json)`]);
       return;
     }
     if (JSON.stringify(before) !== JSON.stringify(after)) diffs.push({ path: pathText(at), before, after });
@@ -89,7 +112,7 @@ export function formatDiffs(changes: readonly PlannedChange[]): string[] {
       for (const d of attributeDiffs(change)) {
         // A replaced resource's computed attributes are all "known after apply": noise, not causes.
         if (change.action === "replace" && d.after === "(known after apply)" && !change.replacePaths.includes(d.path)) continue;
-        lines.push(`  ${d.path}: ${JSON.stringify(d.before)} → ${JSON.stringify(d.after)}`);
+        lines.push(`  ${d.path}: ${shown(d.before)} → ${shown(d.after)}`);
       }
     }
   }

@@ -30,17 +30,20 @@ export class TerraformCopy {
     private readonly workspace: ProviderWorkspace,
     private readonly variant: CopyVariant,
     public excluded: readonly ExcludedResource[],
+    public adapted: readonly ExcludedResource[],
   ) {}
 
   static create(stackDir: string, target: string, workspace: ProviderWorkspace, variant: CopyVariant, edit?: BuildOptions["edit"]): TerraformCopy {
     const copy = buildWorkingCopy({ stackDir, target, workspace, variant, edit });
-    return new TerraformCopy(copy.dir, path.basename(stackDir), workspace, variant, copy.excluded);
+    return new TerraformCopy(copy.dir, path.basename(stackDir), workspace, variant, copy.excluded, copy.adapted);
   }
 
   /** Replaces the configuration by another synth of the stack; the state stays. */
   switchTo(stackDir: string, edit?: BuildOptions["edit"]): void {
     fs.rmSync(path.join(this.dir, "main.tf.json"));
-    this.excluded = buildWorkingCopy({ stackDir, target: this.dir, workspace: this.workspace, variant: this.variant, edit }).excluded;
+    const copy = buildWorkingCopy({ stackDir, target: this.dir, workspace: this.workspace, variant: this.variant, edit });
+    this.excluded = copy.excluded;
+    this.adapted = copy.adapted;
   }
 
   /** Empties the configuration: the next plan destroys everything in the state. */

@@ -28,6 +28,7 @@ export interface EmulatorTierResult {
   readonly applied: number;
   readonly applySeconds: number;
   readonly excluded: readonly ExcludedResource[];
+  readonly adapted: readonly ExcludedResource[];
   /** The re-plan's changes (none when the re-plan is empty). */
   readonly replan: readonly PlannedChange[];
   /** `address: path: before → after` lines for the re-plan. */
@@ -75,7 +76,7 @@ export async function emulateStack(stack: SynthesizedStackDir, workRoot: string)
     const applySeconds = await copy.apply();
     const replan = await copy.plan();
     const changed = replan.changes.filter((c) => c.action !== "no-op" && c.action !== "read");
-    return { label: stack.label, applied: copy.stateResourceCount(), applySeconds, excluded: copy.excluded, replan: changed, replanDiffs: formatDiffs(changed) };
+    return { label: stack.label, applied: copy.stateResourceCount(), applySeconds, excluded: copy.excluded, adapted: copy.adapted, replan: changed, replanDiffs: formatDiffs(changed) };
   } finally {
     await moto.stop();
   }
@@ -89,7 +90,8 @@ export function planLine(r: PlanTierResult): string {
 
 export function emulatorLines(r: EmulatorTierResult): string[] {
   const head = `${r.label}: applied ${r.applied} resources in ${r.applySeconds.toFixed(1)} s, re-plan: ${r.replan.length === 0 ? "no changes" : `${r.replan.length} change(s)`}`;
-  return [head, ...r.excluded.map((e) => `  not applied to the emulator: ${e.address}: ${e.reason}`), ...r.replanDiffs.map((l) => `  ${l}`)];
+  return [head, ...r.excluded.map((e) => `  not applied to the emulator: ${e.address}: ${e.reason}`),
+    ...r.adapted.map((e) => `  adapted for the emulator: ${e.address}: ${e.reason}`), ...r.replanDiffs.map((l) => `  ${l}`)];
 }
 
 /** The exclusion table, one line per type, for reports. */

@@ -16,6 +16,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseJsonencode } from "../security/hcl-value";
 import { deterministicZip, archiveEntries, type ZipEntry } from "./deterministic-zip";
+import { EMULATOR_ADAPTATIONS } from "./emulator-adaptations";
 import { exclusionFor } from "./emulator-exclusions";
 import { serviceOf } from "./emulator-services";
 import { bridgeStack } from "./provider-bridge";
@@ -36,6 +37,8 @@ export interface WorkingCopy {
   readonly dir: string;
   /** Resources left out of an emulator copy, with the reason (empty for the plan variant). */
   readonly excluded: readonly ExcludedResource[];
+  /** Resources an emulator copy changed so moto can apply them, with the reason. */
+  readonly adapted: readonly ExcludedResource[];
 }
 
 export class WorkingCopyError extends Error {
@@ -231,6 +234,8 @@ function configureAws(json: Json, variant: CopyVariant, services: ReadonlySet<st
     if (variant.kind === "emulator") {
       block.endpoints = [Object.fromEntries([...services].sort().map((s) => [s, variant.endpoint]))];
       block.s3_use_path_style = true;
+      // The emulator does not throttle: a 500 from it is a defect to show now, not to retry for minutes.
+      block.max_retries = 2;
     }
   }
   (json.provider ??= {}).aws = blocks;
@@ -261,6 +266,21 @@ function applyExclusions(json: Json, problems: string[]): ExcludedResource[] {
   return excluded;
 }
 
+/** Applies verify/emulator-adaptations to an emulator copy. */
+function applyAdaptations(json: Json, problems: string[]): ExcludedResource[] {
+  const adapted: ExcludedResource[] = [];
+  for (const adaptation of EMULATOR_ADAPTATIONS) {
+    for (const [name, body] of Object.entries((json.resource?.[adaptation.type] ?? {}) as Json)) {
+      try {
+        if (adaptation.adapt(body)) adapted.push({ address: `${adaptation.type}.${name}`, reason: adaptation.reason });
+      } catch (error) {
+        problems.push(`${adaptation.type}.${name}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+  return adapted;
+}
+
 export interface BuildOptions {
   /** `cdktf.out/stacks/<env>`. */
   readonly stackDir: string;
@@ -285,6 +305,7 @@ export function buildWorkingCopy(options: BuildOptions): WorkingCopy {
   resolveArchives(json, stackDir, target, problems);
   fixNetworkDataSources(json, variant, problems);
   const excluded = variant.kind === "emulator" ? applyExclusions(json, problems) : [];
+  const adapted = variant.kind === "emulator" ? applyAdaptations(json, problems) : [];
 
   const services = new Set<string>(["sts"]);
   for (const section of ["resource", "data"]) {
@@ -300,5 +321,5 @@ export function buildWorkingCopy(options: BuildOptions): WorkingCopy {
 
   fs.writeFileSync(path.join(target, "main.tf.json"), `${JSON.stringify(json, null, 2)}\n`);
   workspace.linkInto(target);
-  return { dir: target, excluded };
+  return { dir: target, excluded, adapted };
 }

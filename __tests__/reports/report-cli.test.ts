@@ -104,7 +104,7 @@ describe("npm run report", () => {
     writeConfig(originalConfig);
     expect(run.status).toBe(1);
     expect(run.stderr.trimEnd().split("\n")).toEqual([
-      "report: m2m.config.ts is invalid (1 problem):",
+      "report: m2m.config.ts is invalid (1 problem); nothing was done",
       '  clients[0].scopes[1]: must name a scope defined in api.scopes (got "no-such-scope")',
     ]);
   });

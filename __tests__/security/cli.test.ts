@@ -63,7 +63,8 @@ describe("npm run check:security", () => {
     expect(status).toBe(1);
     expect(stdout).toBe("");
     const lines = stderr.trim().split("\n");
-    expect(lines).toHaveLength(2);
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^check:security: .*bad\.config\.js is invalid \(2 problems\); nothing was done$/);
     expect(lines.some((l) => /environments\[0\]\.logRetentionDays: must be one of CloudWatch's retention values .*\(got 13\)$/.test(l))).toBe(true);
     expect(lines.some((l) => /environments\[0\]\.waf\.rateLimitPer5Minutes: .*\(got 5\)$/.test(l))).toBe(true);
     fs.rmSync(dir, { recursive: true, force: true });
@@ -72,10 +73,10 @@ describe("npm run check:security", () => {
   test("user mistakes get one line", () => {
     const unknown = checkSecurity("--stack", "x");
     expect(unknown.status).toBe(2);
-    expect(unknown.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^unknown argument "--stack"; usage: /)]);
+    expect(unknown.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^check:security: unknown argument "--stack"; usage: /)]);
 
     const missing = checkSecurity("--stacks", path.join(tempDir("security-empty"), "nowhere"));
     expect(missing.status).toBe(1);
-    expect(missing.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^stacks directory .* does not exist$/)]);
+    expect(missing.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^check:security: stacks directory .* does not exist$/)]);
   });
 });

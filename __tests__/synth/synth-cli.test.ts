@@ -2,13 +2,13 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { tempDir } from "../support/synth";
+import { synthDefault, tempDir } from "../support/synth";
 
 const root = path.resolve(__dirname, "../..");
-const tsx = path.join(root, "node_modules", ".bin", "tsx");
 
+/** As `npm run synth` runs it: main.ts compiled ahead (bin/run.js), the config through tsx. */
 function synth(env: Record<string, string>) {
-  return spawnSync(tsx, ["main.ts"], { cwd: root, env: { ...process.env, ...env }, encoding: "utf8" });
+  return spawnSync(process.execPath, ["bin/run.js", "main.ts"], { cwd: root, env: { ...process.env, ...env }, encoding: "utf8" });
 }
 
 test("a bad config: exit 1, one line per problem, no stack trace, nothing written", () => {
@@ -28,7 +28,7 @@ test("a bad config: exit 1, one line per problem, no stack trace, nothing writte
   expect(result.status).toBe(1);
   expect(result.stdout).toBe("");
   const lines = result.stderr.trim().split("\n");
-  expect(lines[0]).toMatch(/bad\.config\.ts: 3 problem\(s\); nothing was synthesized$/);
+  expect(lines[0]).toMatch(/^synth: .*bad\.config\.ts is invalid \(3 problems\); nothing was done$/);
   expect(lines.slice(1)).toEqual([
     '  routes[0].scopes[0]: must name a scope defined in api.scopes (got "write")',
     '  environments[0].domainPrefix: must not contain "aws", "amazon" or "cognito" (reserved by Cognito) (got "aws-demo")',
@@ -42,7 +42,7 @@ test("a config file that does not load: exit 1 with one line", () => {
   const result = synth({ M2M_CONFIG: "/nonexistent/m2m.config.ts", CDKTF_OUTDIR: path.join(tempDir("missing"), "out") });
   expect(result.status).toBe(1);
   expect(result.stderr.trim().split("\n")).toHaveLength(1);
-  expect(result.stderr).toMatch(/^cannot load \/nonexistent\/m2m\.config\.ts: /);
+  expect(result.stderr).toBe("synth: cannot load /nonexistent/m2m.config.ts: no such file\n");
 });
 
 test("the default config synthesizes every environment, removes stale stacks and assets, keeps terraform's files", () => {
@@ -69,5 +69,15 @@ test("a config file that does not compile: exit 1 with one line naming the place
   const result = synth({ M2M_CONFIG: configFile, CDKTF_OUTDIR: path.join(dir, "out") });
   expect(result.status).toBe(1);
   expect(result.stderr.trim().split("\n")).toHaveLength(1);
-  expect(result.stderr).toContain(`cannot load ${configFile}: Transform failed with 1 error: ${configFile}:2:`);
+  expect(result.stderr).toContain(`synth: cannot load ${configFile}: Transform failed with 1 error: ${configFile}:2:`);
+});
+
+test("the compiled entry (bundle, code cache, its cdktf load-time trims) writes byte for byte what synthesis in-process writes", () => {
+  const outdir = path.join(tempDir("compiled-vs-in-process"), "cdktf.out");
+  const result = synth({ CDKTF_OUTDIR: outdir });
+  expect(result.status).toBe(0);
+  const inProcess = synthDefault();
+  for (const [name, stack] of Object.entries(inProcess)) {
+    expect(fs.readFileSync(path.join(outdir, "stacks", name, "cdk.tf.json"), "utf8")).toBe(stack.text);
+  }
 });
