@@ -59,7 +59,7 @@ const cases: [string, (c: Mutable) => void, string][] = [
   ["an unknown tier in an override", (c) => (client(c, "billing").overrides = { prod: { limits: "gold" } }), 'clients[3].overrides["prod"].limits: must name a tier defined in usageTiers (partner) (got "gold")'],
   ["a tier name that is no name", (c) => (client(c, "billing").limits = "Gold Tier"), 'clients[3].limits: must name a tier: 1–64 lowercase letters, digits or hyphens (got "Gold Tier")'],
   ["limits that are neither", (c) => (client(c, "billing").limits = 5), "clients[3].limits: must be a tier's name or { rateLimit, burstLimit, quota? } (got 5)"],
-  ["a misspelled limits field", (c) => (client(c, "settlement").limits.rate = 1), "clients[4].limits.rate: is not a known field (check the spelling against model/config-types.ts) (got 1)"],
+  ["a misspelled limits field", (c) => (client(c, "settlement").limits.rateLimt = 1), 'clients[4].limits.rateLimt: is not a known field; did you mean "rateLimit"? (got 1)'],
   [
     "a rate above the stage's throttling",
     (c) => (client(c, "settlement").limits = { rateLimit: 15, burstLimit: 15 }),
