@@ -9,7 +9,7 @@
 import { readCredentialsFile, type LocalClientCredentials } from "../local/credentials-file";
 import { CommandFailure } from "../model/command-voice";
 import { awsPlacesChecked, awsRegion } from "./aws-environment";
-import { readClientCredentialsSecret } from "./client-secret-store";
+import { sharedSecretReader } from "./client-secret-store";
 import { readStackOutputs } from "./stack-outputs";
 import { UsageError } from "./usage-error";
 
@@ -36,6 +36,8 @@ export interface Caller {
   readonly scopes?: readonly string[];
   /** The offline environment's credentials file, when the caller comes from it. */
   readonly localFile?: string;
+  /** Re-reads the credentials from where they came (Secrets Manager, the offline file), after a rotation; absent for flags. */
+  readonly reloadCredentials?: () => Promise<{ clientId: string; clientSecret: string }>;
 }
 
 function pickLocalClient(clients: readonly LocalClientCredentials[], name: string | undefined, file: string): LocalClientCredentials {
@@ -92,7 +94,9 @@ export async function resolveCaller(flags: CallerFlags, environment: NodeJS.Proc
   if (flags.local) {
     const file = readCredentialsFile(flags.localFile);
     const client = pickLocalClient(file.clients, flags.client, flags.localFile);
-    return { tokenEndpoint: file.tokenEndpoint, clientId: client.clientId, clientSecret: client.clientSecret, apiUrl: apiUrlOverride ?? file.apiUrl, scopes: client.scopes, localFile: flags.localFile };
+    // The offline environment rewrites its file after `m2m secret rotate --local`.
+    const reloadCredentials = async () => pickLocalClient(readCredentialsFile(flags.localFile).clients, client.name, flags.localFile);
+    return { tokenEndpoint: file.tokenEndpoint, clientId: client.clientId, clientSecret: client.clientSecret, apiUrl: apiUrlOverride ?? file.apiUrl, scopes: client.scopes, localFile: flags.localFile, reloadCredentials };
   }
 
   if (flags.outputs !== undefined) {
@@ -100,15 +104,17 @@ export async function resolveCaller(flags: CallerFlags, environment: NodeJS.Proc
     if (flags.client === undefined) throw new UsageError(`choose a client with --client NAME (outputs list: ${Object.keys(outputs.clientSecretArns).join(", ")})`);
     const arn = outputs.clientSecretArns[flags.client];
     if (arn === undefined) throw new UsageError(`no client "${flags.client}" in the outputs of "${flags.env}" (they list: ${Object.keys(outputs.clientSecretArns).join(", ")})`);
-    const stored = await readClientCredentialsSecret(arn);
-    return { tokenEndpoint: outputs.tokenEndpoint, clientId: stored.clientId, clientSecret: stored.clientSecret, apiUrl: apiUrlOverride ?? outputs.invokeUrl, scopes: stored.scopes };
+    const secret = sharedSecretReader(arn);
+    const stored = await secret.read();
+    return { tokenEndpoint: outputs.tokenEndpoint, clientId: stored.clientId, clientSecret: stored.clientSecret, apiUrl: apiUrlOverride ?? outputs.invokeUrl, scopes: stored.scopes, reloadCredentials: secret.read };
   }
 
   if (flags.secretId !== undefined) {
     requireRegionFor(flags.secretId, environment);
-    const stored = await readClientCredentialsSecret(flags.secretId);
+    const secret = sharedSecretReader(flags.secretId);
+    const stored = await secret.read();
     const tokenEndpoint = httpUrl(flags.tokenEndpoint, "--token-endpoint", TOKEN_ENDPOINT_EXAMPLE) ?? stored.tokenEndpoint;
-    return { tokenEndpoint, clientId: stored.clientId, clientSecret: stored.clientSecret, apiUrl: apiUrlOverride, scopes: stored.scopes };
+    return { tokenEndpoint, clientId: stored.clientId, clientSecret: stored.clientSecret, apiUrl: apiUrlOverride, scopes: stored.scopes, reloadCredentials: secret.read };
   }
 
   const clientId = flags.clientId ?? environment.M2M_CLIENT_ID;

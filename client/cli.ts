@@ -16,6 +16,7 @@ import { TokenClientError } from "./errors";
 import { fetchWithToken } from "./fetch-with-token";
 import { DEFAULT_CONFIG_FILE } from "./config-file";
 import type { SmokeCredentials, SmokeTarget } from "./smoke";
+import { rotateClientSecret, SecretRotationError } from "./secret-rotate";
 import { readStackOutputs, StackOutputsError } from "./stack-outputs";
 import { createTokenClient } from "./token-client";
 import { UsageError } from "./usage-error";
@@ -48,6 +49,7 @@ commands:
   smoke                    check every route against every client; non-zero exit on any mismatch
   dev                      run the offline environment (token endpoint + API) on 127.0.0.1
   doctor                   check what a deploy needs (terraform, provider, AWS credentials, state); npm run preflight
+  secret rotate            rotate a client's secret now (Secrets Manager RotateSecret)
   help                     print this text (also --help, -h)
 
 credentials (token, call), from exactly one source:
@@ -65,6 +67,8 @@ smoke:  --local [--local-file FILE] | --outputs FILE --env NAME      [--config F
 dev:    [--env NAME] [--port N] [--access-log] [--config FILE] [--local-file FILE]
         defaults: --env ${DEFAULT_ENVIRONMENT}, --port 0 (any free port), --config ${DEFAULT_CONFIG_FILE}, --local-file ${DEFAULT_CREDENTIALS_FILE}
 doctor: [--env NAME (repeatable; default all)] [--config FILE]
+secret rotate:  --env NAME --client NAME [--config FILE]      the deployed secret <api>/<env>/<client> (AWS credentials from the environment)
+                --local --client NAME [--local-file FILE]     the running offline environment's
 `;
 
 interface Io {
@@ -110,13 +114,22 @@ const doctorOptions = {
   config: { type: "string", default: DEFAULT_CONFIG_FILE },
 } as const satisfies ParseArgsConfig["options"];
 
+const secretRotateOptions = {
+  local: { type: "boolean", default: false },
+  "local-file": { type: "string", default: DEFAULT_CREDENTIALS_FILE },
+  env: { type: "string" },
+  client: { type: "string" },
+  config: { type: "string", default: DEFAULT_CONFIG_FILE },
+} as const satisfies ParseArgsConfig["options"];
+
 /** The options each command accepts. */
-export const COMMAND_OPTIONS: Readonly<Record<"token" | "call" | "smoke" | "dev" | "doctor", NonNullable<ParseArgsConfig["options"]>>> = {
+export const COMMAND_OPTIONS: Readonly<Record<"token" | "call" | "smoke" | "dev" | "doctor" | "secret rotate", NonNullable<ParseArgsConfig["options"]>>> = {
   token: credentialOptions,
   call: callOptions,
   smoke: smokeOptions,
   dev: devOptions,
   doctor: doctorOptions,
+  "secret rotate": secretRotateOptions,
 };
 
 /** parseArgs with its multi-sentence errors cut to one line. */
@@ -332,12 +345,38 @@ async function doctorCommand(args: readonly string[], io: Io): Promise<number> {
   return EXIT_FAILURE;
 }
 
+async function secretCommand(args: readonly string[], io: Io): Promise<number> {
+  const [action, ...rest] = args;
+  if (action !== "rotate") throw new UsageError(`unknown secret command ${action === undefined ? "(none)" : `"${action}"`} (secret rotate; see m2m --help)`);
+  const { values, positionals } = parse(rest, secretRotateOptions, true);
+  if (positionals.length > 0) throw new UsageError(`secret rotate takes no arguments, got "${positionals[0]}"`);
+  if (values.client === undefined) throw new UsageError("secret rotate needs --client NAME");
+  if (values.local === (values.env !== undefined)) throw new UsageError("secret rotate needs exactly one target: --local, or --env NAME");
+  if (values.local) {
+    const file = readCredentialsFile(values["local-file"]);
+    const client = file.clients.find((c) => c.name === values.client);
+    if (!client?.secretArn) throw new UsageError(`no client "${values.client}" with a secret in ${values["local-file"]} (it has: ${file.clients.map((c) => c.name).join(", ")})`);
+    await rotateClientSecret(client.secretArn, { endpoint: new URL(file.tokenEndpoint).origin, region: client.secretArn.split(":")[3]!, credentials: offline().LOCAL_AWS_CREDENTIALS });
+    io.stdout(`m2m secret rotate: rotated ${values.client} in the offline "${file.environment}" environment; ${values["local-file"]} holds the new secret, the previous one stays valid until the next rotation\n`);
+    return EXIT_OK;
+  }
+  const model = loadModel(values.config);
+  const environment = environmentOf(model, values.env!);
+  const client = environment.clients.find((c) => c.name === values.client);
+  if (!client) throw new UsageError(`no client "${values.client}" in environment "${environment.name}" (it has: ${environment.clients.map((c) => c.name).join(", ")})`);
+  if (client.disabled) throw new UsageError(`client "${client.name}" is disabled in "${environment.name}": it has no secret to rotate`);
+  const secretId = `${model.api.name}/${environment.name}/${client.name}`;
+  const version = await rotateClientSecret(secretId, { region: environment.region });
+  io.stdout(`m2m secret rotate: rotation of ${secretId} started (version ${version}); Secrets Manager runs the rotation function now, see its log group for the outcome\n`);
+  return EXIT_OK;
+}
+
 /** Errors that are the user's to fix: their message is the whole story (exit 1; usage errors exit 2). */
 function userFacing(error: unknown): { usage: boolean } | undefined {
   if (error instanceof UsageError) return { usage: true };
   const known =
     error instanceof LocalCredentialsFileError || error instanceof StackOutputsError || error instanceof SecretLookupError ||
-    error instanceof TokenClientError || error instanceof offline().UnknownEnvironmentError;
+    error instanceof TokenClientError || error instanceof offline().UnknownEnvironmentError || error instanceof SecretRotationError;
   return known ? { usage: false } : undefined;
 }
 
@@ -355,6 +394,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         return await devCommand(rest, io);
       case "doctor":
         return await doctorCommand(rest, io);
+      case "secret":
+        return await secretCommand(rest, io);
       case undefined:
       case "help":
       case "--help":
@@ -362,7 +403,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         io.stdout(HELP);
         return command === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command "${command}" (token, call, smoke, dev, doctor; see m2m --help)`);
+        throw new UsageError(`unknown command "${command}" (token, call, smoke, dev, doctor, secret; see m2m --help)`);
     }
   } catch (error) {
     return reportFailure("m2m", error, io.stderr, { userFacing });

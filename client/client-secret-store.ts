@@ -51,13 +51,26 @@ export function parseClientCredentialsSecret(secretId: string, text: string): St
   return { clientId: value.clientId, clientSecret: value.clientSecret, tokenEndpoint: value.tokenEndpoint, scopes: value.scopes };
 }
 
-export async function readClientCredentialsSecret(secretId: string): Promise<StoredClientCredentials> {
+/** Where the SDK client goes: AWS by default; the offline environment passes its endpoint and dummy credentials. */
+export interface SecretsManagerAccess {
+  readonly endpoint?: string;
+  readonly region?: string;
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+}
+
+export async function readClientCredentialsSecret(secretId: string, access: SecretsManagerAccess = {}): Promise<StoredClientCredentials> {
   // The SDK prints a multi-line notice about future Node.js versions on stderr; the CLI's stderr
   // is for one-line errors. Users who want the notice can set the variable to "false".
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-  const { SecretsManagerClient, GetSecretValueCommand } = await import("@aws-sdk/client-secrets-manager");
-  const region = regionOfArn(secretId);
-  const client = new SecretsManagerClient(region ? { region } : {});
+  // Loaded on first use (require, not import(): the CommonJS build and jest's transform both keep it synchronous).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { SecretsManagerClient, GetSecretValueCommand } = require("@aws-sdk/client-secrets-manager") as typeof import("@aws-sdk/client-secrets-manager");
+  const region = access.region ?? regionOfArn(secretId);
+  const client = new SecretsManagerClient({
+    ...(region ? { region } : {}),
+    ...(access.endpoint ? { endpoint: access.endpoint } : {}),
+    ...(access.credentials ? { credentials: access.credentials } : {}),
+  });
   let secretString: string | undefined;
   try {
     secretString = (await client.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
@@ -70,4 +83,29 @@ export async function readClientCredentialsSecret(secretId: string): Promise<Sto
   }
   if (secretString === undefined) throw new SecretLookupError(secretId, "the secret has no string value");
   return parseClientCredentialsSecret(secretId, secretString);
+}
+
+/**
+ * A reader of one secret that concurrent callers share: while a read is in flight, every caller
+ * gets that read (one Secrets Manager call), so a rotation seen by many requests at once costs one
+ * lookup. Pass `read` as the token client's `reloadCredentials`.
+ */
+export function sharedSecretReader(
+  secretId: string,
+  access: SecretsManagerAccess = {},
+  readSecret: typeof readClientCredentialsSecret = readClientCredentialsSecret,
+): { read(): Promise<StoredClientCredentials>; readonly reads: number } {
+  let inFlight: Promise<StoredClientCredentials> | undefined;
+  let reads = 0;
+  return {
+    read() {
+      inFlight ??= (reads++, readSecret(secretId, access)).finally(() => {
+        inFlight = undefined;
+      });
+      return inFlight;
+    },
+    get reads() {
+      return reads;
+    },
+  };
 }

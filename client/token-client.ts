@@ -2,7 +2,9 @@
  * A client-credentials token client that does not waste money: Cognito bills every successful
  * token request, so the token is cached until shortly before it expires, and concurrent callers
  * share one request. Transient failures (network, 429, 5xx) are retried with bounded backoff;
- * OAuth errors are final. The secret is used only to build the Basic header of each request and
+ * OAuth errors are final, except one: `invalid_client` when the caller can re-read its credentials
+ * (`reloadCredentials`, e.g. from Secrets Manager after a rotation deleted the secret this client
+ * started with): the credentials are re-read once and the request retried once. The secret is used only to build the Basic header of each request and
  * never appears in an error, a log line or the returned object.
  */
 import { OAuthError, TokenClientConfigError, TokenEndpointUnavailableError, TokenResponseError } from "./errors";
@@ -24,6 +26,12 @@ export interface TokenClientOptions {
   readonly retry?: Partial<RetryPolicy>;
   /** Per-attempt timeout. @default 10000 */
   readonly requestTimeoutMs?: number;
+  /**
+   * Re-reads the client's credentials (e.g. its Secrets Manager secret) when the token endpoint
+   * answers `invalid_client`: the secret may have been rotated. One re-read and one retry per
+   * token request; concurrent callers share both (they share the token request).
+   */
+  readonly reloadCredentials?: () => Promise<{ readonly clientId: string; readonly clientSecret: string }>;
   /** Injectable for tests. */
   readonly sleep?: (ms: number) => Promise<void>;
   /** Injectable for tests: [0, 1). */
@@ -101,12 +109,13 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
-  const authorization = basicAuthorization(options.clientId, options.clientSecret);
+  let credentials = { clientId: options.clientId, clientSecret: options.clientSecret };
+  let authorization = basicAuthorization(credentials.clientId, credentials.clientSecret);
   const body = new URLSearchParams({ grant_type: "client_credentials" });
   if (options.scopes && options.scopes.length > 0) body.set("scope", options.scopes.join(" "));
   const requestBody = body.toString();
   // Belt and braces: an endpoint that echoes what it got must not smuggle the secret into a message.
-  const redact = (text: string | undefined) => (text && options.clientSecret ? text.split(options.clientSecret).join("[redacted]") : text);
+  const redact = (text: string | undefined) => (text && credentials.clientSecret ? text.split(credentials.clientSecret).join("[redacted]") : text);
 
   let cached: CachedToken | undefined;
   let inFlight: Promise<string> | undefined;
@@ -150,7 +159,23 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     return { token: { accessToken, refreshAtMs: startedAt + (expiresIn - skew) * 1000 } };
   }
 
+  /** One token request; after `invalid_client`, re-read the credentials and try once more if they changed. */
   async function requestToken(): Promise<string> {
+    try {
+      return await requestWithRetries();
+    } catch (error) {
+      if (!(error instanceof OAuthError) || error.code !== "invalid_client" || !options.reloadCredentials) throw error;
+      const reloaded = await options.reloadCredentials();
+      if (!reloaded.clientId || !reloaded.clientSecret) throw error;
+      // Unchanged credentials would only be refused again (and billed nothing, but still wasted).
+      if (reloaded.clientId === credentials.clientId && reloaded.clientSecret === credentials.clientSecret) throw error;
+      credentials = { clientId: reloaded.clientId, clientSecret: reloaded.clientSecret };
+      authorization = basicAuthorization(credentials.clientId, credentials.clientSecret);
+      return requestWithRetries();
+    }
+  }
+
+  async function requestWithRetries(): Promise<string> {
     let lastFailure = "";
     for (let attemptNumber = 1; attemptNumber <= policy.maxAttempts; attemptNumber++) {
       const outcome = await attempt();

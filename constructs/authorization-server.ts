@@ -47,6 +47,10 @@ export class AuthorizationServer extends Construct {
         adminCreateUserConfig: { allowAdminCreateUserOnly: true },
         accountRecoverySetting: { recoveryMechanism: [{ name: "admin_only", priority: 1 }] },
         mfaConfiguration: "OFF",
+        // The feature plan is explicit, so the plan never shows Cognito's default drifting in;
+        // validation refuses options the plan lacks (threat protection needs PLUS).
+        userPoolTier: env.userPoolTier,
+        ...(env.threatProtection === "OFF" ? {} : { userPoolAddOns: { advancedSecurityMode: env.threatProtection } }),
         deletionProtection: env.deletionProtection ? "ACTIVE" : "INACTIVE",
         // Replacing the pool replaces every client id and secret: in protected environments
         // Terraform refuses a plan that would destroy it.

@@ -1,15 +1,21 @@
 /**
  * Each client's credentials in AWS Secrets Manager, where consumer teams (and `m2m smoke`)
- * read them: client id, secret, token endpoint and scopes, as one JSON secret per client.
- * The values also sit in Terraform state: the state backend must be encrypted and access-controlled.
+ * read them: client id, secret, token endpoint and scopes, as one JSON secret per client,
+ * encrypted with the environment's client-secrets key. A client with consumers gets a resource
+ * policy letting those principals read its secret (and nothing else).
+ *
+ * A rotating client's first value comes from the app client; from then on the rotation function
+ * owns the value (see `initialVersion`). The values also sit in Terraform state: the state
+ * backend must be encrypted and access-controlled.
  */
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { SecretsmanagerSecretPolicy } from "@cdktf/provider-aws/lib/secretsmanager-secret-policy";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import type { CognitoUserPoolClient } from "@cdktf/provider-aws/lib/cognito-user-pool-client";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import type { Environment } from "../model/model-types";
-import { named } from "./terraform-names";
+import { addressOf, named } from "./terraform-names";
 
 /**
  * Days a deleted secret stays restorable. A secret scheduled for deletion keeps its name for the
@@ -27,10 +33,20 @@ export interface ClientSecretsProps {
   /** `<api>/<environment>`: secrets are named `<prefix>/<client>`. */
   readonly namePrefix: string;
   /** Every client of the environment; a disabled one has no app client. */
-  readonly clients: readonly { readonly name: string; readonly appClient?: CognitoUserPoolClient; readonly scopes: readonly string[] }[];
+  readonly clients: readonly {
+    readonly name: string;
+    readonly appClient?: CognitoUserPoolClient;
+    readonly scopes: readonly string[];
+    /** Its secret rotates: Terraform writes the first value only. */
+    readonly rotates: boolean;
+    /** IAM principals that may read the secret. */
+    readonly consumers: readonly string[];
+  }[];
   readonly tokenEndpoint: string;
   /** Days a deleted secret can still be restored: 0 (deleted at once) or 7–30. */
   readonly recoveryWindowInDays: number;
+  /** The environment's customer-managed key. */
+  readonly kmsKeyArn: string;
 }
 
 export class ClientSecrets extends Construct {
@@ -46,26 +62,71 @@ export class ClientSecrets extends Construct {
           name: `${props.namePrefix}/${client.name}`,
           description: `OAuth client credentials of ${client.name} (client_credentials grant)`,
           recoveryWindowInDays: props.recoveryWindowInDays,
+          kmsKeyId: props.kmsKeyArn,
         }),
         `client_${client.name}`,
       );
-      named(
-        new SecretsmanagerSecretVersion(this, `secret-version-${client.name}`, {
-          secretId: secret.id,
-          // A cut-off client keeps its secret (name and ARN stay, consumers see why) without credentials.
-          secretString: client.appClient
-            ? Fn.jsonencode({
-                clientId: client.appClient.id,
-                clientSecret: client.appClient.clientSecret,
-                tokenEndpoint: props.tokenEndpoint,
-                scopes: client.scopes,
-              })
-            : JSON.stringify({ disabled: true, tokenEndpoint: props.tokenEndpoint }),
-        }),
-        `client_${client.name}`,
-      );
+      const appClient = client.appClient;
+      if (appClient && client.rotates) {
+        this.initialVersion(client.name, secret, appClient, client.scopes, props.tokenEndpoint);
+      } else {
+        named(
+          new SecretsmanagerSecretVersion(this, `secret-version-${client.name}`, {
+            secretId: secret.id,
+            // A cut-off client keeps its secret (name and ARN stay, consumers see why) without credentials.
+            secretString: appClient
+              ? Fn.jsonencode({ clientId: appClient.id, clientSecret: appClient.clientSecret, tokenEndpoint: props.tokenEndpoint, scopes: client.scopes })
+              : JSON.stringify({ disabled: true, tokenEndpoint: props.tokenEndpoint }),
+          }),
+          `client_${client.name}`,
+        );
+      }
+      if (client.consumers.length > 0) {
+        named(
+          new SecretsmanagerSecretPolicy(this, `secret-policy-${client.name}`, {
+            secretArn: secret.arn,
+            blockPublicPolicy: true,
+            policy: JSON.stringify({
+              Version: "2012-10-17",
+              Statement: [
+                {
+                  Sid: "ConsumersReadThisSecret",
+                  Effect: "Allow",
+                  Principal: { AWS: [...client.consumers] },
+                  Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+                  // In a resource policy "*" is this secret.
+                  Resource: "*",
+                  Condition: { StringEquals: { "secretsmanager:VersionStage": "AWSCURRENT" } },
+                },
+              ],
+            }),
+          }),
+          `client_${client.name}`,
+        );
+      }
       secrets.set(client.name, secret);
     }
     this.secrets = secrets;
+  }
+
+  /**
+   * The first value of a rotating client's secret. After it is created the value belongs to the
+   * rotation function: each rotation adds a Cognito secret and a new version, so Terraform's
+   * configured value (built from the app client's `client_secret`, which Cognito no longer
+   * reports once the secret it created is rotated out) would be stale. `ignore_changes` on
+   * `secret_string` is what keeps the plan after a rotation empty instead of writing the old
+   * secret back as AWSCURRENT (an outage for every caller). The version is replaced only when
+   * the app client is (a new client id: the old credentials are void anyway). It has its own
+   * address, so a client that starts or stops rotating, or is re-enabled, gets a fresh version.
+   */
+  private initialVersion(name: string, secret: SecretsmanagerSecret, appClient: CognitoUserPoolClient, scopes: readonly string[], tokenEndpoint: string): void {
+    named(
+      new SecretsmanagerSecretVersion(this, `secret-initial-version-${name}`, {
+        secretId: secret.id,
+        secretString: Fn.jsonencode({ clientId: appClient.id, clientSecret: appClient.clientSecret, tokenEndpoint, scopes }),
+        lifecycle: { ignoreChanges: ["secret_string", "version_stages"], replaceTriggeredBy: [`${addressOf(appClient)}.id`] },
+      }),
+      `client_${name}_initial`,
+    );
   }
 }

@@ -15,6 +15,9 @@ const PROJECT_ROOT = path.join(__dirname, "..");
 /** The scope checker's Lambda entry point. Bundle it to `index.mjs`; handler string `index.handler`. */
 export const SCOPE_CHECKER_ENTRY = path.join(PROJECT_ROOT, "lambdas", "scope-checker", "handler.ts");
 
+/** The client-secret rotation function's entry point (bundled the same way). */
+export const SECRET_ROTATION_ENTRY = path.join(PROJECT_ROOT, "lambdas", "secret-rotation", "handler.ts");
+
 export interface LambdaBundleOptions {
   /** The handler's TypeScript entry file. */
   readonly entry: string;

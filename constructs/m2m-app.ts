@@ -5,7 +5,7 @@
 import * as path from "node:path";
 import { App } from "cdktf";
 import type { M2MModel } from "../model/model-types";
-import { bundleLambda, SCOPE_CHECKER_ENTRY } from "./lambda-bundle";
+import { bundleLambda, SCOPE_CHECKER_ENTRY, SECRET_ROTATION_ENTRY } from "./lambda-bundle";
 import { M2MStack } from "./m2m-stack";
 
 export interface BuildAppOptions {
@@ -17,9 +17,13 @@ export function buildApp(model: M2MModel, options: BuildAppOptions): App {
   const scopeCheckerBundle = needsChecker
     ? bundleLambda({ entry: SCOPE_CHECKER_ENTRY, outFile: path.resolve(options.outdir, "bundles", "scope-checker", "index.mjs") }).outFile
     : undefined;
+  const needsRotation = model.environments.some((e) => e.clients.some((c) => c.secretRotationDays !== undefined));
+  const secretRotationBundle = needsRotation
+    ? bundleLambda({ entry: SECRET_ROTATION_ENTRY, outFile: path.resolve(options.outdir, "bundles", "secret-rotation", "index.mjs") }).outFile
+    : undefined;
   // No stack traces in the metadata: they hold absolute paths and would make output machine-specific.
   const app = new App({ outdir: options.outdir, stackTraces: false });
-  for (const environment of model.environments) new M2MStack(app, { model, environment, scopeCheckerBundle });
+  for (const environment of model.environments) new M2MStack(app, { model, environment, scopeCheckerBundle, secretRotationBundle });
   return app;
 }
 

@@ -17,17 +17,20 @@ import { ACCOUNT_ROLE_ADDRESSES, ApiGatewayAccountRole } from "./api-gateway-acc
 import { ApiMethodSettings } from "./api-method-settings";
 import { ApiWaf } from "./api-waf";
 import { AuthorizationServer } from "./authorization-server";
-import { ClientSecrets, secretRecoveryWindowDays } from "./client-secrets";
+import { createClientCredentials } from "./client-credentials";
 import { ProtectedRestApi } from "./protected-rest-api";
 import { ScopeChecker } from "./scope-checker";
 import { UsagePlans } from "./usage-plans";
 import { named } from "./terraform-names";
+import { UserPoolWaf } from "./user-pool-waf";
 
 export interface M2MStackProps {
   readonly model: M2MModel;
   readonly environment: Environment;
   /** The scope checker's bundle, when a route uses it. */
   readonly scopeCheckerBundle?: string;
+  /** The secret rotation function's bundle, when a client's secret rotates. */
+  readonly secretRotationBundle?: string;
 }
 
 export class M2MStack extends TerraformStack {
@@ -43,6 +46,8 @@ export class M2MStack extends TerraformStack {
 
     const namePrefix = `${model.api.name}-${env.name}`;
     const metering = usageMetering(env.clients, model.routes);
+    let archiveProvider: ArchiveProvider | undefined;
+    const needsArchiveProvider = () => void (archiveProvider ??= new ArchiveProvider(this, "archive")); // zips the bundles
     const restApiDescription = `${model.api.resourceServerName} (${env.name})`;
     const restApi = named(
       new ApiGatewayRestApi(this, "rest-api", {
@@ -69,7 +74,7 @@ export class M2MStack extends TerraformStack {
     let scopeChecker: ScopeChecker | undefined;
     if (checkerRoutes.length > 0) {
       if (!props.scopeCheckerBundle) throw new Error("routes use the scope checker but no bundle was built");
-      new ArchiveProvider(this, "archive"); // zips the bundle
+      needsArchiveProvider();
       scopeChecker = new ScopeChecker(this, "scope-checker", {
         namePrefix,
         restApiExecutionArn: restApi.executionArn,
@@ -129,21 +134,15 @@ export class M2MStack extends TerraformStack {
       routes: model.routes,
       executionLogs: accessLogs ? { prerequisites: [accessLogs.executionLogGroup, ...accessLogs.prerequisites] } : undefined,
     });
-    if (env.waf.enabled) new ApiWaf(this, "waf", { namePrefix, stage: api.stage, rateLimitPer5Minutes: env.waf.rateLimitPer5Minutes });
+    if (env.waf.enabled) {
+      new ApiWaf(this, "waf", { namePrefix, stage: api.stage, rateLimitPer5Minutes: env.waf.rateLimitPer5Minutes, logRetentionDays: env.logRetentionDays });
+      new UserPoolWaf(this, "user-pool-waf", { namePrefix, userPool: auth.userPool, rateLimitPer5Minutes: env.waf.tokenEndpointRateLimitPer5Minutes, logRetentionDays: env.logRetentionDays });
+    }
     if (env.alarms.enabled) {
       new Alarms(this, "alarms", { namePrefix, region: env.region, restApiName: restApi.name, stageName: env.stageName, scopeChecker: scopeChecker ? { functionName: scopeChecker.function.functionName, logGroupName: scopeChecker.logGroup.name } : undefined, emails: env.alarms.emails });
     }
 
-    const secrets = new ClientSecrets(this, "client-secrets", {
-      namePrefix: `${model.api.name}/${env.name}`,
-      clients: env.clients.map((c) => ({
-        name: c.name,
-        appClient: auth.clients.get(c.name),
-        scopes: c.scopes.map((s) => auth.scopeIdentifier(s)),
-      })),
-      tokenEndpoint: auth.tokenEndpoint,
-      recoveryWindowInDays: secretRecoveryWindowDays(env),
-    });
+    const secrets = createClientCredentials(this, { apiName: model.api.name, environment: env, auth, secretRotationBundle: props.secretRotationBundle, needsArchiveProvider });
 
     // Ids and secrets exist for enabled clients; every client keeps its Secrets Manager secret.
     const enabled = env.clients.filter((c) => !c.disabled);
@@ -156,7 +155,8 @@ export class M2MStack extends TerraformStack {
       ["scopes", "Full scope identifiers clients request", model.api.scopes.map((s) => auth.scopeIdentifier(s.name))],
       ["client_ids", "App client id per client name", clientMap(enabled, (n) => auth.clients.get(n)!.id)],
       ["client_secret_arns", "Secrets Manager ARN of each client's credentials", clientMap(env.clients, (n) => secrets.secrets.get(n)!.arn)],
-      ["client_secrets", "App client secret per client name", clientMap(enabled, (n) => auth.clients.get(n)!.clientSecret), true],
+      // Rotating clients are left out: after a rotation the app client's secret attribute is stale (Secrets Manager has the value).
+      ["client_secrets", "App client secret per client name (clients whose secret does not rotate)", clientMap(enabled.filter((c) => c.secretRotationDays === undefined), (n) => auth.clients.get(n)!.clientSecret), true],
     ];
     for (const [id, description, value, sensitive] of outputs) {
       named(new TerraformOutput(this, id, { value, description, sensitive: sensitive ?? false }), id);

@@ -14,6 +14,8 @@ export interface LocalClientCredentials {
   readonly clientSecret: string;
   /** Full scope identifiers the client may request. */
   readonly scopes: readonly string[];
+  /** The client's credentials secret in the offline Secrets Manager (what `m2m secret rotate --local` rotates). */
+  readonly secretArn?: string;
 }
 
 export interface LocalCredentialsFile {

@@ -8,12 +8,15 @@ import type { AddressInfo } from "node:net";
 import type { M2MModel } from "../model/model-types";
 import { usageMetering } from "../model/usage-plans";
 import { createApiEmulator } from "./api-emulator";
+import { createAwsJsonApi, type AwsJsonApi } from "./aws-json-api";
+import { cognitoSecretsOperations } from "./cognito-secrets-api";
 import { newRestApiId } from "./cognito-ids";
 import { removeCredentialsFile, writeCredentialsFile, type LocalCredentialsFile } from "./credentials-file";
 import { missingAuthenticationToken } from "./gateway-responses";
 import { jsonResponse, type LocalRequest, type LocalResponse } from "./http-types";
 import { createNativeAuthorizer } from "./native-authorizer";
 import { createScopeCheckerAuthorizer } from "./scope-checker-authorizer";
+import { createLocalSecretsManager, type LocalSecretsManager, type RotationEvent } from "./secrets-manager-api";
 import { createTokenEndpoint, type TokenEndpointMetrics } from "./token-endpoint";
 import { createUsageMeter } from "./usage-meter";
 import { createLocalUserPool } from "./user-pool";
@@ -30,6 +33,11 @@ export interface LocalEnvironmentOptions {
   readonly accessTokenLifetimeSeconds?: number;
   /** The usage plans' clock (throttle refill, quota periods), for tests. @default Date.now */
   readonly now?: () => number;
+  /**
+   * Seconds a rotated-in secret must have been current before rotation deletes the one it
+   * replaced. @default 0 (offline, every rotation may delete the secret two generations back)
+   */
+  readonly rotationGraceSeconds?: number;
   /** Called once per request with its method, path (no query) and status: never headers or bodies. */
   readonly onRequest?: (entry: { method: string; path: string; status: number }) => void;
 }
@@ -45,8 +53,22 @@ export interface LocalEnvironment {
   /** What the credentials file holds (whether or not one was written). */
   readonly credentials: LocalCredentialsFile;
   readonly metrics: TokenEndpointMetrics;
+  /**
+   * Where the AWS SDK reaches the offline Cognito client-secret operations and Secrets Manager
+   * (`endpoint` of its clients): the environment's own URL.
+   */
+  readonly awsEndpoint: string;
+  /** The emulated AWS APIs: call counts, and faults tests inject. */
+  readonly aws: AwsJsonApi;
+  /** The offline Secrets Manager (tests start a rotation step by step with `beginRotation`). */
+  readonly secretsManager: LocalSecretsManager;
+  /** Each client's credentials secret ARN in the offline Secrets Manager, by client name. */
+  readonly secretArns: ReadonlyMap<string, string>;
   close(): Promise<void>;
 }
+
+/** What the offline AWS endpoint accepts (it checks no signature, but the SDK must sign something). */
+export const LOCAL_AWS_CREDENTIALS = { accessKeyId: "offline", secretAccessKey: "offline" } as const;
 
 export class UnknownEnvironmentError extends Error {
   constructor(readonly environment: string, readonly known: readonly string[]) {
@@ -140,10 +162,60 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
         }
       : {}),
   });
+  const tokenEndpointUrl = `${url}/oauth2/token`;
+  // Fractional, as AWS's JSON dates are: rotations within one second still order correctly.
+  const nowSeconds = () => Date.now() / 1000;
+  const secretArns = new Map<string, string>();
+  const credentialsOf = (): LocalCredentialsFile => ({
+    environment: environment.name,
+    tokenEndpoint: tokenEndpointUrl,
+    apiUrl,
+    userPoolId: userPool.userPoolId,
+    clients: userPool.clients.map((c) => {
+      const stored = JSON.parse(secretsManager.currentValue(secretArns.get(c.name)!)) as { clientSecret?: string };
+      return { name: c.name, clientId: c.clientId, clientSecret: stored.clientSecret ?? c.clientSecret, scopes: c.scopes, secretArn: secretArns.get(c.name)! };
+    }),
+  });
+  // Rotation runs the deployed rotation function's own code, its SDK clients pointed back here.
+  // Imported on first use: `m2m dev` without a rotation never loads the AWS SDK.
+  let rotate: ((event: RotationEvent) => Promise<void>) | undefined;
+  const secretsManager = createLocalSecretsManager({
+    region: environment.region,
+    nowSeconds,
+    rotationFunction: async (event) => {
+      if (!rotate) {
+        /* eslint-disable @typescript-eslint/no-require-imports */
+        const { createRotationHandler, contextFromEnvironment } = require("../lambdas/secret-rotation/handler") as typeof import("../lambdas/secret-rotation/handler");
+        const { CognitoIdentityProviderClient } = require("@aws-sdk/client-cognito-identity-provider") as typeof import("@aws-sdk/client-cognito-identity-provider");
+        const { SecretsManagerClient } = require("@aws-sdk/client-secrets-manager") as typeof import("@aws-sdk/client-secrets-manager");
+        /* eslint-enable @typescript-eslint/no-require-imports */
+        const sdk = { endpoint: url, region: environment.region, credentials: LOCAL_AWS_CREDENTIALS };
+        rotate = createRotationHandler(
+          contextFromEnvironment(
+            { USER_POOL_ID: userPool.userPoolId, TOKEN_ENDPOINT: tokenEndpointUrl, GRACE_PERIOD_SECONDS: String(options.rotationGraceSeconds ?? 0) },
+            { cognito: new CognitoIdentityProviderClient(sdk), secretsManager: new SecretsManagerClient(sdk), log: () => undefined, sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 50))) },
+          ),
+        );
+      }
+      await rotate(event);
+    },
+    onRotated: () => {
+      if (options.credentialsFile !== undefined) writeCredentialsFile(options.credentialsFile, credentialsOf());
+    },
+  });
+  for (const c of userPool.clients) {
+    const value = c.disabled
+      ? { disabled: true, tokenEndpoint: tokenEndpointUrl }
+      : { clientId: c.clientId, clientSecret: c.clientSecret, tokenEndpoint: tokenEndpointUrl, scopes: c.scopes };
+    secretArns.set(c.name, secretsManager.createSecret(`${model.api.name}/${environment.name}/${c.name}`, JSON.stringify(value)));
+  }
+  const aws = createAwsJsonApi({ ...cognitoSecretsOperations(userPool, nowSeconds), ...secretsManager.operations });
   const jwksPath = `/${userPool.userPoolId}/.well-known/jwks.json`;
   const stagePrefix = `/${environment.stageName}`;
 
   dispatch = async (request) => {
+    const awsAnswer = aws.handle(request);
+    if (awsAnswer) return awsAnswer;
     if (request.path === "/oauth2/token") return tokenEndpoint.handle(request);
     if (request.path === jwksPath && (request.method === "GET" || request.method === "HEAD")) return jsonResponse(200, userPool.signingKey.jwks);
     if (request.path === stagePrefix || request.path.startsWith(`${stagePrefix}/`)) {
@@ -152,13 +224,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     return missingAuthenticationToken();
   };
 
-  const credentials: LocalCredentialsFile = {
-    environment: environment.name,
-    tokenEndpoint: `${url}/oauth2/token`,
-    apiUrl,
-    userPoolId: userPool.userPoolId,
-    clients: userPool.clients.map((c) => ({ name: c.name, clientId: c.clientId, clientSecret: c.clientSecret, scopes: c.scopes })),
-  };
+  const credentials = credentialsOf();
   if (options.credentialsFile !== undefined) writeCredentialsFile(options.credentialsFile, credentials);
 
   let closed: Promise<void> | undefined;
@@ -168,10 +234,16 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     tokenEndpoint: credentials.tokenEndpoint,
     jwksUrl: `${url}${jwksPath}`,
     userPoolId: userPool.userPoolId,
-    credentials,
+    get credentials() {
+      return credentialsOf();
+    },
     get metrics() {
       return tokenEndpoint.metrics;
     },
+    awsEndpoint: url,
+    aws,
+    secretsManager,
+    secretArns,
     close() {
       closed ??= new Promise<void>((resolve) => {
         if (options.credentialsFile !== undefined) removeCredentialsFile(options.credentialsFile, userPool.userPoolId);

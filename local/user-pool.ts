@@ -10,9 +10,33 @@ import type { Client } from "../model/model-types";
 import { newClientId, newClientSecret, newUserPoolId } from "./cognito-ids";
 import { generateSigningKey, type SigningKey } from "./signing-key";
 
+/** One of an app client's secrets, as ListUserPoolClientSecrets describes it (plus the value). */
+export interface LocalClientSecret {
+  /** `<client-id>--<epoch-create-time>`, Cognito's form. */
+  readonly clientSecretId: string;
+  readonly value: string;
+  /** Seconds since the epoch (fractional). */
+  readonly createdAt: number;
+}
+
+/** Cognito keeps at most two active secrets per app client: the basis of rotation without downtime. */
+export const MAX_SECRETS_PER_CLIENT = 2;
+
+/** Cognito's answers to a third secret and to deleting the last one (AWS JSON error types). */
+export class ClientSecretsError extends Error {
+  constructor(
+    readonly type: "LimitExceededException" | "InvalidParameterException" | "ResourceNotFoundException",
+    message: string,
+  ) {
+    super(message);
+    this.name = "ClientSecretsError";
+  }
+}
+
 export interface LocalAppClient {
   readonly name: string;
   readonly clientId: string;
+  /** The secret the app client was created with (what the credentials file first holds). */
   readonly clientSecret: string;
   /** Full scope identifiers the client may request. */
   readonly scopes: readonly string[];
@@ -30,8 +54,14 @@ export interface LocalUserPool {
   readonly signingKey: SigningKey;
   readonly clients: readonly LocalAppClient[];
   clientById(clientId: string): LocalAppClient | undefined;
-  /** Constant-time check of a presented secret; false for unknown clients too. */
+  /** Constant-time check of a presented secret against each active secret of the client. */
   secretMatches(client: LocalAppClient, presentedSecret: string): boolean;
+  /** The client's active secrets, oldest first. */
+  clientSecrets(client: LocalAppClient): readonly LocalClientSecret[];
+  /** AddUserPoolClientSecret: a generated (or the given) value; LimitExceededException at the third. */
+  addClientSecret(client: LocalAppClient, nowSeconds: number, value?: string): LocalClientSecret;
+  /** DeleteUserPoolClientSecret: InvalidParameterException for the last one, ResourceNotFoundException for an unknown id. */
+  deleteClientSecret(client: LocalAppClient, clientSecretId: string): void;
   /** Signs an access token with Cognito's client-credentials claim set. */
   issueAccessToken(client: LocalAppClient, scopes: readonly string[], lifetimeSeconds: number, nowSeconds: number): string;
 }
@@ -59,6 +89,11 @@ export function createLocalUserPool(options: LocalUserPoolOptions): LocalUserPoo
     model: c,
   }));
   const byId = new Map(clients.map((c) => [c.clientId, c]));
+  const createdAt = Math.floor(Date.now() / 1000);
+  const secrets = new Map<string, LocalClientSecret[]>(
+    clients.map((c) => [c.clientId, [{ clientSecretId: `${c.clientId}--${createdAt}`, value: c.clientSecret, createdAt }]]),
+  );
+  const secretsOf = (client: LocalAppClient) => secrets.get(client.clientId) ?? [];
 
   return {
     userPoolId,
@@ -69,7 +104,29 @@ export function createLocalUserPool(options: LocalUserPoolOptions): LocalUserPoo
     clients,
     clientById: (clientId) => byId.get(clientId),
     // Comparing digests keeps the comparison constant-time whatever the presented length.
-    secretMatches: (client, presented) => timingSafeEqual(digest(client.clientSecret), digest(presented)),
+    // Every active secret is compared (no early exit), so timing does not tell which one matched.
+    secretMatches: (client, presented) =>
+      secretsOf(client).reduce((matched, s) => timingSafeEqual(digest(s.value), digest(presented)) || matched, false),
+    clientSecrets: (client) => [...secretsOf(client)],
+    addClientSecret: (client, nowSeconds, value) => {
+      const list = secretsOf(client);
+      if (list.length >= MAX_SECRETS_PER_CLIENT) {
+        throw new ClientSecretsError("LimitExceededException", `app client ${client.clientId} already has ${MAX_SECRETS_PER_CLIENT} secrets: delete one first`);
+      }
+      // Ids embed the creation second: a second secret within the same second gets the next one.
+      const ids = new Set(list.map((s) => s.clientSecretId));
+      let second = Math.floor(nowSeconds);
+      while (ids.has(`${client.clientId}--${second}`)) second++;
+      const added: LocalClientSecret = { clientSecretId: `${client.clientId}--${second}`, value: value ?? newClientSecret(), createdAt: nowSeconds };
+      secrets.set(client.clientId, [...list, added]);
+      return added;
+    },
+    deleteClientSecret: (client, clientSecretId) => {
+      const list = secretsOf(client);
+      if (!list.some((s) => s.clientSecretId === clientSecretId)) throw new ClientSecretsError("ResourceNotFoundException", `client secret ${clientSecretId} not found`);
+      if (list.length === 1) throw new ClientSecretsError("InvalidParameterException", "cannot delete the last remaining secret of an app client");
+      secrets.set(client.clientId, list.filter((s) => s.clientSecretId !== clientSecretId));
+    },
     issueAccessToken: (client, scopes, lifetimeSeconds, nowSeconds) =>
       signingKey.signJwt({
         sub: client.clientId,

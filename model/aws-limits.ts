@@ -21,6 +21,30 @@ export const QUOTAS = {
   lambdaDirectUploadBytes: 50 * 1024 * 1024,
 } as const;
 
+/**
+ * The token endpoint's per-IP WAF rate limit, sized from Cognito's client-credentials quota: the
+ * quota is about 150 token requests per second per account and region (UserPoolClientCredentials
+ * category), i.e. 150 * 300 = 45,000 per 5-minute WAF window. One source address may use a tenth
+ * of it (4,500 per 5 minutes, 15/s sustained), so at least ten addresses must misbehave together
+ * to exhaust the quota for everyone, while a well-behaved caller (one token per token lifetime,
+ * at least 5 minutes, per process) stays far below: 4,500 per window is 4,500 processes behind
+ * one NAT address each fetching one token.
+ */
+export const TOKEN_ENDPOINT_RATE = {
+  clientCredentialsRequestsPerSecond: 150,
+  wafWindowSeconds: 300,
+  shareOfQuotaPerSourceIp: 0.1,
+} as const;
+export const TOKEN_ENDPOINT_RATE_LIMIT_PER_5_MINUTES = Math.floor(
+  TOKEN_ENDPOINT_RATE.clientCredentialsRequestsPerSecond * TOKEN_ENDPOINT_RATE.wafWindowSeconds * TOKEN_ENDPOINT_RATE.shareOfQuotaPerSourceIp,
+);
+
+/** Secrets Manager rotation schedule: AutomaticallyAfterDays is 1–1000. */
+export const ROTATION_DAYS = { min: 1, max: 1000 } as const;
+
+/** Cognito user pool feature plans, cheapest first; threat protection needs PLUS. */
+export const USER_POOL_TIERS = ["LITE", "ESSENTIALS", "PLUS"] as const;
+
 /** Cognito access-token validity bounds, in seconds (5 minutes to 1 day). */
 export const ACCESS_TOKEN_VALIDITY = { minSeconds: 5 * 60, maxSeconds: 24 * 60 * 60 } as const;
 

@@ -3,7 +3,7 @@
  * and ranges. Rules that relate one field to another live in `cross-checks.ts`.
  */
 import { z } from "zod";
-import { LOG_RETENTION_DAYS, NAMING } from "./aws-limits";
+import { LOG_RETENTION_DAYS, NAMING, ROTATION_DAYS, USER_POOL_TIERS } from "./aws-limits";
 import { isCidr } from "./cidr";
 
 const slug = () =>
@@ -69,10 +69,26 @@ const route = z.strictObject({
   throttling: throttling.optional(),
 });
 
+const rotationDays = z
+  .number()
+  .int({ error: "must be a whole number of days" })
+  .min(ROTATION_DAYS.min, { error: `must be from ${ROTATION_DAYS.min} to ${ROTATION_DAYS.max} days (Secrets Manager's rotation schedule)` })
+  .max(ROTATION_DAYS.max, { error: `must be from ${ROTATION_DAYS.min} to ${ROTATION_DAYS.max} days (Secrets Manager's rotation schedule)` });
+
+const clientSecretRotation = z.strictObject({ enabled: z.boolean().optional(), everyDays: rotationDays.optional() });
+
+/** An IAM role or user of some account: the principals a key policy and a secret policy can name. */
+const consumer = z.string().regex(/^arn:aws(-[a-z]+)*:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/, {
+  error: "must be an IAM role or user ARN such as arn:aws:iam::123456789012:role/partner",
+});
+const consumers = z.array(consumer).min(1, { error: "must list at least one principal (omit it for none)" });
+
 const clientOverride = z.strictObject({
   accessTokenValidity: tokenValidity.optional(),
   disabled: z.boolean().optional(),
   limits: clientLimits.nullable().optional(),
+  secretRotation: clientSecretRotation.optional(),
+  consumers: consumers.optional(),
 });
 
 const client = z.strictObject({
@@ -83,6 +99,8 @@ const client = z.strictObject({
   environments: z.array(z.string()).min(1, { error: "must name at least one environment (omit it for all)" }).optional(),
   disabled: z.boolean().optional(),
   limits: clientLimits.optional(),
+  secretRotation: clientSecretRotation.optional(),
+  consumers: consumers.optional(),
   overrides: z.record(z.string(), clientOverride).optional(),
 });
 
@@ -116,10 +134,20 @@ const environment = z.strictObject({
     .strictObject({
       enabled: z.boolean().optional(),
       rateLimitPer5Minutes: z.number().int({ error: "must be a whole number" }).min(10, { error: "must be at least 10 (AWS WAF's minimum)" }).max(2_000_000_000).optional(),
+      tokenEndpointRateLimitPer5Minutes: z.number().int({ error: "must be a whole number" }).min(10, { error: "must be at least 10 (AWS WAF's minimum)" }).max(2_000_000_000).optional(),
     })
     .optional(),
   allowedSourceIps: z.array(cidr).min(1, { error: "must list at least one CIDR (omit it to allow every source)" }).optional(),
   alarms: z.strictObject({ enabled: z.boolean().optional(), emails: z.array(z.email({ error: "must be an email address" })).optional() }).optional(),
+  secretRotation: z
+    .strictObject({
+      enabled: z.boolean().optional(),
+      everyDays: rotationDays.optional(),
+      gracePeriodHours: z.number().int({ error: "must be a whole number of hours" }).min(0, { error: "must be 0 or more hours" }).optional(),
+    })
+    .optional(),
+  userPoolTier: z.enum(USER_POOL_TIERS).optional(),
+  threatProtection: z.enum(["OFF", "AUDIT", "ENFORCED"]).optional(),
   scopeChecker: z.strictObject({ reservedConcurrency: z.number().int({ error: "must be a whole number" }).min(1, { error: "must be at least 1 (0 would stop the checker)" }).max(1000, { error: "must be at most 1000" }).optional() }).optional(),
 });
 

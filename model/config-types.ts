@@ -93,6 +93,16 @@ export interface ClientEnvironmentOverride {
   readonly disabled?: boolean;
   /** Other limits in this environment; `null` lifts the client's limits there. */
   readonly limits?: ClientLimitsInput | null;
+  readonly secretRotation?: ClientSecretRotationInput;
+  readonly consumers?: readonly string[];
+}
+
+/** A client's rotation schedule, over the environment's. */
+export interface ClientSecretRotationInput {
+  /** Rotate this client's secret (a disabled client never rotates). @default the environment's */
+  readonly enabled?: boolean;
+  /** Days between rotations, 1–1000. @default the environment's */
+  readonly everyDays?: number;
 }
 
 export interface ClientInput {
@@ -115,6 +125,13 @@ export interface ClientInput {
   readonly disabled?: boolean;
   /** Rate limit and quota (a tier's name or limits of its own). @default unlimited (the stage's throttling only) */
   readonly limits?: ClientLimitsInput;
+  readonly secretRotation?: ClientSecretRotationInput;
+  /**
+   * IAM principals (role or user ARNs, e.g. a partner's role) that may read this client's secret:
+   * a resource policy on the secret, and decrypt through the key policy for that secret only.
+   * @default none (principals of the account with IAM permissions only)
+   */
+  readonly consumers?: readonly string[];
   /** Per-environment overrides, keyed by environment name. */
   readonly overrides?: Readonly<Record<string, ClientEnvironmentOverride>>;
 }
@@ -164,6 +181,24 @@ export interface WafInput {
   readonly enabled?: boolean;
   /** Requests one source IP may make in 5 minutes before WAF blocks it (at least 10). @default 1000 */
   readonly rateLimitPer5Minutes?: number;
+  /**
+   * Token requests one source IP may make in 5 minutes before the user pool's web ACL blocks it.
+   * @default 4500 (a tenth of Cognito's client-credentials quota of 150/s over 5 minutes)
+   */
+  readonly tokenEndpointRateLimitPer5Minutes?: number;
+}
+
+export interface SecretRotationInput {
+  /** Rotate client secrets with Secrets Manager and the rotation function. @default true in production */
+  readonly enabled?: boolean;
+  /** Days between rotations of each client's secret, 1–1000. @default 30 */
+  readonly everyDays?: number;
+  /**
+   * Hours a new secret must have been current before the next rotation may delete the one it
+   * replaced (callers holding the previous value keep working that long at least). Must be
+   * shorter than the rotation interval. @default 24
+   */
+  readonly gracePeriodHours?: number;
 }
 
 export interface AlarmsInput {
@@ -199,7 +234,13 @@ export interface EnvironmentInput {
   /** Source CIDRs allowed to call the API (partners with fixed egress IPs); others are denied by the REST API's resource policy. */
   readonly allowedSourceIps?: readonly string[];
   readonly alarms?: AlarmsInput;
+  /** Reserved (and maximum) concurrency of the scope checker. @default production 100, development none */
   readonly scopeChecker?: { readonly reservedConcurrency?: number };
+  readonly secretRotation?: SecretRotationInput;
+  /** The user pool's feature plan, set explicitly so the plan never drifts. @default "ESSENTIALS" */
+  readonly userPoolTier?: "LITE" | "ESSENTIALS" | "PLUS";
+  /** Cognito threat protection (advanced security): needs userPoolTier "PLUS". @default "OFF" */
+  readonly threatProtection?: "OFF" | "AUDIT" | "ENFORCED";
 }
 
 export interface ScopeCheckerInput {

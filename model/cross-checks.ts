@@ -332,6 +332,51 @@ function checkEnvironmentQuotas(problems: ConfigProblem[], clients: unknown[], e
   });
 }
 
+/** Rotation defaults, shared with validate.ts's resolution (the check must judge what will be synthesized). */
+export const DEFAULT_ROTATION_DAYS = 30;
+export const DEFAULT_GRACE_HOURS = 24;
+
+/**
+ * A grace period as long as the rotation interval would make every scheduled rotation refuse to
+ * delete the previous secret (and so fail); threat protection is a feature of the PLUS plan.
+ */
+function checkRotationAndPlan(problems: ConfigProblem[], clients: unknown[], environments: unknown[]): void {
+  environments.forEach((env, i) => {
+    if (!isObject(env)) return;
+    const name = stringAt(env, "name");
+    const rotation = isObject(env.secretRotation) ? env.secretRotation : {};
+    const graceHours = typeof rotation.gracePeriodHours === "number" ? rotation.gracePeriodHours : DEFAULT_GRACE_HOURS;
+    const production = env.kind === "production";
+    const intervals: { path: string; days: number }[] = [];
+    const envDays = typeof rotation.everyDays === "number" ? rotation.everyDays : DEFAULT_ROTATION_DAYS;
+    clients.forEach((client, j) => {
+      if (!isObject(client)) return;
+      const inEnv = !Array.isArray(client.environments) || (name !== undefined && client.environments.includes(name));
+      if (!inEnv) return;
+      const override = isObject(client.overrides) && name !== undefined && isObject(client.overrides[name]) ? (client.overrides[name] as Raw) : {};
+      const own = isObject(client.secretRotation) ? client.secretRotation : {};
+      const over = isObject(override.secretRotation) ? override.secretRotation : {};
+      const disabled = (override.disabled ?? client.disabled) === true;
+      const enabled = (over.enabled ?? own.enabled ?? rotation.enabled ?? production) === true;
+      if (disabled || !enabled) return;
+      const days = [over.everyDays, own.everyDays, envDays].find((d) => typeof d === "number") as number;
+      const path = typeof over.everyDays === "number" ? `clients[${j}].overrides.${name}.secretRotation.everyDays` : typeof own.everyDays === "number" ? `clients[${j}].secretRotation.everyDays` : `environments[${i}].secretRotation.everyDays`;
+      intervals.push({ path, days });
+    });
+    for (const interval of intervals) {
+      if (graceHours >= interval.days * 24) {
+        problems.push({ path: `environments[${i}].secretRotation.gracePeriodHours`, rule: `must be shorter than the rotation interval at ${interval.path} (${interval.days} days = ${interval.days * 24} hours), or every rotation would fail`, value: graceHours });
+        break;
+      }
+    }
+    const threat = env.threatProtection;
+    const tier = env.userPoolTier ?? "ESSENTIALS";
+    if ((threat === "AUDIT" || threat === "ENFORCED") && tier !== "PLUS") {
+      problems.push({ path: `environments[${i}].threatProtection`, rule: `needs userPoolTier "PLUS" (Cognito's threat protection is a Plus feature; the tier is "${String(tier)}")`, value: threat });
+    }
+  });
+}
+
 export function crossCheck(input: unknown): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   if (!isObject(input)) return problems;
@@ -349,5 +394,6 @@ export function crossCheck(input: unknown): ConfigProblem[] {
   checkEnvironmentQuotas(problems, arrayOf(input.clients), environments, arrayOf(input.routes));
   checkScopeIdentifierLengths(problems, apiScopes, environments);
   checkUsageLimits(problems, input, environments);
+  checkRotationAndPlan(problems, arrayOf(input.clients), environments);
   return problems;
 }

@@ -60,6 +60,10 @@ export interface Client {
   readonly disabled: boolean;
   /** Rate limit and quota in this environment; absent: unlimited (the stage's throttling only). */
   readonly limits?: UsageLimits;
+  /** Days between rotations of its secret; absent: not rotated (always absent for a disabled client). */
+  readonly secretRotationDays?: number;
+  /** IAM principals allowed to read its secret (and decrypt it), besides the account's own. */
+  readonly consumers: readonly string[];
 }
 
 export type Backend =
@@ -93,11 +97,15 @@ export interface Environment {
   readonly throttling: Throttling;
   readonly logRetentionDays: number;
   readonly accessLogs: { readonly enabled: boolean; readonly manageAccountRole: boolean };
-  readonly waf: { readonly enabled: boolean; readonly rateLimitPer5Minutes: number };
+  readonly waf: { readonly enabled: boolean; readonly rateLimitPer5Minutes: number; readonly tokenEndpointRateLimitPer5Minutes: number };
   /** Empty: no source-IP restriction. */
   readonly allowedSourceIps: readonly string[];
   readonly alarms: { readonly enabled: boolean; readonly emails: readonly string[] };
   readonly scopeCheckerReservedConcurrency?: number;
+  /** Seconds a rotated-in secret is current before rotation may delete the one it replaced. */
+  readonly secretRotationGraceSeconds: number;
+  readonly userPoolTier: "LITE" | "ESSENTIALS" | "PLUS";
+  readonly threatProtection: "OFF" | "AUDIT" | "ENFORCED";
 }
 
 export interface M2MModel {

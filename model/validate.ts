@@ -4,7 +4,8 @@
  */
 import type { z } from "zod";
 import { configSchema, type ParsedConfig } from "./config-schema";
-import { crossCheck } from "./cross-checks";
+import { TOKEN_ENDPOINT_RATE_LIMIT_PER_5_MINUTES } from "./aws-limits";
+import { crossCheck, DEFAULT_GRACE_HOURS, DEFAULT_ROTATION_DAYS } from "./cross-checks";
 import { defaultLocalStatePath } from "./local-state";
 import type { Client, Environment, M2MModel, Route, UsageLimits } from "./model-types";
 import { normalizePath, routeKey } from "./paths";
@@ -67,18 +68,25 @@ function resolveLimits(limits: ParsedLimits | null | undefined, client: string, 
   return { plan, ...(tier === undefined ? {} : { tier }), rateLimit: own.rateLimit, burstLimit: own.burstLimit, ...(own.quota === undefined ? {} : { quota: own.quota }) };
 }
 
-function resolveClient(raw: ParsedConfig["clients"][number], env: string, tiers: ParsedConfig["usageTiers"]): Client {
-  const override = raw.overrides?.[env];
+function resolveClient(raw: ParsedConfig["clients"][number], env: ParsedConfig["environments"][number], tiers: ParsedConfig["usageTiers"]): Client {
+  const override = raw.overrides?.[env.name];
+  const disabled = override?.disabled ?? raw.disabled ?? false;
+  const production = env.kind === "production";
+  const rotates = !disabled && (override?.secretRotation?.enabled ?? raw.secretRotation?.enabled ?? env.secretRotation?.enabled ?? production);
+  const everyDays = override?.secretRotation?.everyDays ?? raw.secretRotation?.everyDays ?? env.secretRotation?.everyDays ?? DEFAULT_ROTATION_DAYS;
   const limits = resolveLimits(override?.limits !== undefined ? override.limits : raw.limits, raw.name, tiers);
   return {
     name: raw.name,
     ...(raw.description === undefined ? {} : { description: raw.description }),
     scopes: raw.scopes,
     accessTokenValidity: override?.accessTokenValidity ?? raw.accessTokenValidity ?? { value: 60, unit: "minutes" },
-    disabled: override?.disabled ?? raw.disabled ?? false,
+    disabled,
+    ...(rotates ? { secretRotationDays: everyDays } : {}),
+    consumers: override?.consumers ?? raw.consumers ?? [],
     ...(limits === undefined ? {} : { limits }),
   };
 }
+
 
 function resolve(parsed: ParsedConfig): M2MModel {
   const routes: Route[] = parsed.routes.map((r) => {
@@ -107,15 +115,25 @@ function resolve(parsed: ParsedConfig): M2MModel {
           ? e.backend
           : { type: "local", path: e.backend?.path ?? defaultLocalStatePath(e.name) },
       tags: e.tags ?? {},
-      clients: parsed.clients.filter((c) => c.environments === undefined || c.environments.includes(e.name)).map((c) => resolveClient(c, e.name, parsed.usageTiers)),
+      clients: parsed.clients.filter((c) => c.environments === undefined || c.environments.includes(e.name)).map((c) => resolveClient(c, e, parsed.usageTiers)),
       kind: e.kind ?? "development",
       throttling: e.throttling ?? (production ? { rateLimit: 100, burstLimit: 200 } : { rateLimit: 10, burstLimit: 20 }),
       logRetentionDays: e.logRetentionDays ?? (production ? 365 : 14),
       accessLogs: { enabled: e.accessLogs?.enabled ?? production, manageAccountRole: e.accessLogs?.manageAccountRole ?? false },
-      waf: { enabled: e.waf?.enabled ?? production, rateLimitPer5Minutes: e.waf?.rateLimitPer5Minutes ?? 1000 },
+      waf: {
+        enabled: e.waf?.enabled ?? production,
+        rateLimitPer5Minutes: e.waf?.rateLimitPer5Minutes ?? 1000,
+        tokenEndpointRateLimitPer5Minutes: e.waf?.tokenEndpointRateLimitPer5Minutes ?? TOKEN_ENDPOINT_RATE_LIMIT_PER_5_MINUTES,
+      },
       allowedSourceIps: e.allowedSourceIps ?? [],
       alarms: { enabled: e.alarms?.enabled ?? production, emails: e.alarms?.emails ?? [] },
-      ...(e.scopeChecker?.reservedConcurrency === undefined ? {} : { scopeCheckerReservedConcurrency: e.scopeChecker.reservedConcurrency }),
+      // Production's checker reserves capacity so other functions of the account cannot starve it (and it cannot starve them).
+      ...((e.scopeChecker?.reservedConcurrency ?? (production ? 100 : undefined)) === undefined
+        ? {}
+        : { scopeCheckerReservedConcurrency: e.scopeChecker?.reservedConcurrency ?? 100 }),
+      secretRotationGraceSeconds: (e.secretRotation?.gracePeriodHours ?? DEFAULT_GRACE_HOURS) * 3600,
+      userPoolTier: e.userPoolTier ?? "ESSENTIALS",
+      threatProtection: e.threatProtection ?? "OFF",
     };
   });
   return {

@@ -1,10 +1,16 @@
 /**
  * `npm run report [-- --base <git ref>] [--out <dir>] [--config <file>]`
  * (the config defaults to $M2M_CONFIG, then m2m.config.ts, as for `npm run synth`)
+ * `npm run report -- --head-model <file> --base-model <file> [--changed-files <file>] [--out <dir>]`
  *
  * Writes, per environment, cdktf.out/reports/<env>/{access.md, access.html, access.json,
  * openapi.json}; with --base, also cdktf.out/reports/access-diff.md (the change from the config
  * at that ref to the working tree). Mistakes end in one readable line and a non-zero exit.
+ *
+ * The second form is the pull-request review's (issue 15): both models are data written by
+ * `npm run model:json` (the head one by the pull request's isolated job), read strictly and
+ * validated by THIS checkout's code; no config is evaluated. --changed-files (one path per
+ * line, from GitHub's API) adds the "this PR changes code that decides access" notice.
  */
 import { relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -19,11 +25,18 @@ import { loadConfigModule } from "./config-loader";
 import { BaseConfigError, BaseRefError, ConfigLoadError, firstLine, ReportUsageError } from "./errors";
 import { loadModelAtRef } from "./git-base-config";
 import { ACCESS_DIFF_FILE, environmentReportFiles, writeReportFiles, type ReportFile } from "./report-files";
+import { codeChangesOf, configCodeFindings, renderCodeChangeNotice } from "./code-change-notice";
+import { ModelInputError, readModelInput } from "./model-input";
+import { readFileSync } from "node:fs";
 
 interface Options {
   readonly base?: string;
   readonly out: string;
   readonly config: string;
+  readonly headModel?: string;
+  readonly baseModel?: string;
+  readonly changedFiles?: string;
+  readonly headConfigText?: string;
 }
 
 function parseOptions(argv: readonly string[]): Options {
@@ -31,7 +44,15 @@ function parseOptions(argv: readonly string[]): Options {
   try {
     parsed = parseArgs({
       args: [...argv],
-      options: { base: { type: "string" }, out: { type: "string" }, config: { type: "string" } },
+      options: {
+        base: { type: "string" },
+        out: { type: "string" },
+        config: { type: "string" },
+        "head-model": { type: "string" },
+        "base-model": { type: "string" },
+        "changed-files": { type: "string" },
+        "head-config-text": { type: "string" },
+      },
       strict: true,
       allowPositionals: false,
     });
@@ -39,8 +60,24 @@ function parseOptions(argv: readonly string[]): Options {
     throw new ReportUsageError(firstLine(error));
   }
   const { base, out, config } = parsed.values;
+  const headModel = parsed.values["head-model"];
+  const baseModel = parsed.values["base-model"];
+  const changedFiles = parsed.values["changed-files"];
+  const headConfigText = parsed.values["head-config-text"];
+  if (headConfigText !== undefined && changedFiles === undefined) throw new ReportUsageError("--head-config-text needs --changed-files");
   if (base !== undefined && base.trim() === "") throw new ReportUsageError("--base needs a git ref");
-  return { ...(base === undefined ? {} : { base }), out: out ?? "cdktf.out/reports", config: config ?? process.env.M2M_CONFIG ?? "m2m.config.ts" };
+  if (baseModel !== undefined && base !== undefined) throw new ReportUsageError("--base and --base-model are two ways to say the same; give one");
+  if (baseModel !== undefined && headModel === undefined) throw new ReportUsageError("--base-model needs --head-model");
+  if (headModel !== undefined && config !== undefined) throw new ReportUsageError("--head-model replaces --config; give one");
+  return {
+    ...(base === undefined ? {} : { base }),
+    out: out ?? "cdktf.out/reports",
+    config: config ?? process.env.M2M_CONFIG ?? "m2m.config.ts",
+    ...(headModel === undefined ? {} : { headModel }),
+    ...(baseModel === undefined ? {} : { baseModel }),
+    ...(changedFiles === undefined ? {} : { changedFiles }),
+    ...(headConfigText === undefined ? {} : { headConfigText }),
+  };
 }
 
 /** Paths in messages are relative to where the command was run: readable, and no machine-specific prefixes. */
@@ -63,16 +100,21 @@ function run(argv: readonly string[]): void {
   const options = parseOptions(argv);
   const configFile = resolve(options.config);
   const outDir = resolve(options.out);
-  const head = validateHead(loadConfigModule(configFile, shown(configFile)), shown(configFile));
+  const head =
+    options.headModel === undefined
+      ? validateHead(loadConfigModule(configFile, shown(configFile)), shown(configFile))
+      : readModelInput(resolve(options.headModel), shown(resolve(options.headModel)));
   for (const warning of configWarnings(head)) write(`${warningLine("report", warning)}\n`);
 
   const files: ReportFile[] = environmentReportFiles(head);
   let diffSummary: string | undefined;
-  if (options.base !== undefined) {
+  const baseLabel = options.baseModel !== undefined ? "the base branch" : options.base;
+  if (baseLabel !== undefined) {
     // Loaded before anything is written: a bad base leaves the previous output alone.
-    const base = loadModelAtRef(options.base, configFile);
+    const base = options.baseModel !== undefined ? readModelInput(resolve(options.baseModel), shown(resolve(options.baseModel))) : loadModelAtRef(baseLabel, configFile);
     const diff = diffModels(base, head);
-    files.push({ path: ACCESS_DIFF_FILE, content: renderAccessDiffMarkdown(diff, { base: options.base, head: "the working tree" }) });
+    const markdown = renderAccessDiffMarkdown(diff, { base: baseLabel, head: options.headModel !== undefined ? "the pull request" : "the working tree" });
+    files.push({ path: ACCESS_DIFF_FILE, content: withCodeChangeNotice(markdown, options.changedFiles, options.headConfigText) });
     const changed = diff.environments.filter((e) => e.status !== "unchanged").map((e) => e.environment);
     diffSummary = changed.length === 0 ? "no access changes" : `access changes in ${changed.join(", ")}`;
   }
@@ -80,7 +122,26 @@ function run(argv: readonly string[]): void {
   writeReportFiles(outDir, files);
   const environments = head.environments.map((e) => e.name).join(", ");
   process.stdout.write(`report: ${environments} -> ${shown(outDir)}/<env>/{access.md,access.html,access.json,openapi.json}\n`);
-  if (diffSummary !== undefined) process.stdout.write(`report: ${diffSummary} since ${options.base} -> ${shown(resolve(outDir, ACCESS_DIFF_FILE))}\n`);
+  if (diffSummary !== undefined) process.stdout.write(`report: ${diffSummary} since ${baseLabel} -> ${shown(resolve(outDir, ACCESS_DIFF_FILE))}\n`);
+}
+
+/** The notice goes right after the marker line, which must stay first (the comment job finds its comment by it). */
+function withCodeChangeNotice(markdown: string, changedFilesFile: string | undefined, configTextFile: string | undefined): string {
+  if (changedFilesFile === undefined) return markdown;
+  const read = (option: string, file: string) => {
+    try {
+      return readFileSync(resolve(file), "utf8");
+    } catch {
+      throw new ReportUsageError(`${option} ${file}: no such file`);
+    }
+  };
+  const list = read("--changed-files", changedFilesFile);
+  // The PR's config as text, from GitHub's API: read for what makes it code, never evaluated here.
+  const findings = configTextFile === undefined ? [] : configCodeFindings(read("--head-config-text", configTextFile));
+  const notice = renderCodeChangeNotice(codeChangesOf(list.split("\n")), findings);
+  if (notice === "") return markdown;
+  const [marker, ...rest] = markdown.split("\n");
+  return [marker, notice, ...rest].join("\n");
 }
 
 try {
@@ -93,7 +154,7 @@ try {
   }
   process.exit(
     reportFailure("report", error, write, {
-      userFacing: (e) => (e instanceof ReportUsageError ? { usage: true } : e instanceof ConfigLoadError || e instanceof BaseRefError ? { usage: false } : undefined),
+      userFacing: (e) => (e instanceof ReportUsageError ? { usage: true } : e instanceof ConfigLoadError || e instanceof BaseRefError || e instanceof ModelInputError ? { usage: false } : undefined),
     }),
   );
 }

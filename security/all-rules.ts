@@ -4,6 +4,7 @@ import { accountLoggingProtectedRule } from "./rules/account-logging-protected";
 import { alarmActionsRule } from "./rules/alarm-actions";
 import { clientFlowsRule } from "./rules/client-flows";
 import { clientSecretSettingsRule } from "./rules/client-secret-settings";
+import { clientSecretsKeyRule } from "./rules/client-secrets-key";
 import { defaultTagsRule } from "./rules/default-tags";
 import { lambdaLogGroupRule } from "./rules/lambda-log-group";
 import { lambdaPermissionRule } from "./rules/lambda-permission";
@@ -16,6 +17,8 @@ import { methodScopesRule } from "./rules/method-scopes";
 import { methodSettingsDataTraceRule } from "./rules/method-settings-data-trace";
 import { portablePathsRule } from "./rules/portable-paths";
 import { roleTrustPolicyRule } from "./rules/role-trust-policy";
+import { rotationNotFoughtRule } from "./rules/rotation-not-fought";
+import { secretConsumersRule } from "./rules/secret-consumers";
 import { secretRecoveryWindowRule } from "./rules/secret-recovery-window";
 import { sensitiveOutputsRule } from "./rules/sensitive-outputs";
 import { secretsConfinedRule } from "./rules/secrets-confined";
@@ -28,6 +31,8 @@ import { stageTracingRule } from "./rules/stage-tracing";
 import { apiKeyValuesRule, usagePlansRule } from "./rules/usage-plans";
 import { userPoolAdminOnlyRule } from "./rules/user-pool-admin-only";
 import { userPoolDeletionProtectionRule } from "./rules/user-pool-deletion-protection";
+import { tokenEndpointGuardRule } from "./rules/token-endpoint-guard";
+import { wafLoggingRule } from "./rules/waf-logging";
 import { webAclRule } from "./rules/web-acl";
 import type { SecurityRule } from "./rule";
 
@@ -38,6 +43,8 @@ export const ALL_RULES: readonly SecurityRule[] = [
   stageThrottlingRule,
   stageAccessLogsRule,
   webAclRule,
+  wafLoggingRule,
+  tokenEndpointGuardRule,
   sourceIpPolicyRule,
   methodSettingsDataTraceRule,
   accountLoggingProtectedRule,
@@ -57,6 +64,9 @@ export const ALL_RULES: readonly SecurityRule[] = [
   usagePlansRule,
   apiKeyValuesRule,
   secretsConfinedRule,
+  clientSecretsKeyRule,
+  secretConsumersRule,
+  rotationNotFoughtRule,
   secretRecoveryWindowRule,
   stateBackendEncryptionRule,
   snsEncryptionRule,

@@ -8,7 +8,7 @@ import * as path from "node:path";
 import type { M2MModel } from "../model/model-types";
 import type { StackUnderCheck } from "./rule";
 import { stackMetadataOf } from "./stack-metadata";
-import type { TerraformJson } from "./terraform-json";
+import { parseTerraformJson, type TerraformJson } from "./terraform-json";
 
 export interface NamedStack extends StackUnderCheck {
   readonly name: string;
@@ -31,9 +31,10 @@ function readStack(stacksDir: string, name: string): TerraformJson {
     throw new StackSourceError(`no synthesized stack for environment ${name}: ${file} is missing (run npm run synth)`);
   }
   try {
-    return JSON.parse(text) as TerraformJson;
-  } catch {
-    throw new StackSourceError(`${file} is not valid JSON`);
+    return parseTerraformJson(text);
+  } catch (error) {
+    // A repeated key is refused, not resolved: Terraform would read both copies.
+    throw new StackSourceError(`${file} is not valid JSON: ${(error as Error).message}`);
   }
 }
 

@@ -3,6 +3,19 @@
  * Terraform address, without cdktf's `//` metadata, plus the raw blocks (provider, output).
  */
 
+// The plan guard's reader (plain CommonJS: the plan job installs nothing), shared so that
+// check:security, the guard and terraform all see one document: JSON.parse keeps the last of two
+// equal keys where Terraform reads both, so a repeated key anywhere is refused instead.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const strictJson = require("../.github/plan-guard/strict-json.js") as { parseStrictJson(text: string): unknown };
+
+/** Parses a `cdk.tf.json` text strictly (throws on a repeated key, naming its JSON path). */
+export function parseTerraformJson(text: string): TerraformJson {
+  const value = strictJson.parseStrictJson(text);
+  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new Error("not a JSON object");
+  return value as TerraformJson;
+}
+
 /** The parsed `cdk.tf.json`; only the blocks the rules read are typed. */
 export interface TerraformJson {
   resource?: Record<string, Record<string, Record<string, unknown>>>;
@@ -26,26 +39,40 @@ function withoutMetadata(body: Record<string, unknown>): Record<string, any> {
   return rest;
 }
 
-/** Every managed resource of `type` (all resources when `type` is omitted), in file order. */
-export function resourcesOf(json: TerraformJson, type?: string): TerraformResource[] {
+/**
+ * The bodies of one block level as Terraform's JSON reader sees them: an object is one body, an
+ * array of objects one body each. Terraform accepts the array form at every block level (the
+ * `resource` key, each type, each name), so the rules must too, or a stack written
+ * `"aws_x": {"y": [{...}]}` would escape them.
+ */
+function bodiesAt(value: unknown): Record<string, unknown>[] {
+  return blocksOf(value);
+}
+
+/** `[label, value]` pairs of a labelled block level, over all its bodies. */
+function labelledEntries(value: unknown): [string, unknown][] {
+  return bodiesAt(value).flatMap((body) => Object.entries(body));
+}
+
+function blocksByAddress(level: unknown, prefix: string, type?: string): TerraformResource[] {
   const out: TerraformResource[] = [];
-  for (const [resourceType, byName] of Object.entries(json.resource ?? {})) {
-    if (type !== undefined && resourceType !== type) continue;
-    for (const [name, body] of Object.entries(byName ?? {})) {
-      out.push({ address: `${resourceType}.${name}`, type: resourceType, name, body: withoutMetadata(body ?? {}) });
+  for (const [blockType, byName] of labelledEntries(level)) {
+    if (type !== undefined && blockType !== type) continue;
+    for (const [name, bodies] of labelledEntries(byName)) {
+      for (const body of bodiesAt(bodies)) out.push({ address: `${prefix}${blockType}.${name}`, type: blockType, name, body: withoutMetadata(body) });
     }
   }
   return out;
 }
 
+/** Every managed resource of `type` (all resources when `type` is omitted), in file order. */
+export function resourcesOf(json: TerraformJson, type?: string): TerraformResource[] {
+  return blocksByAddress(json.resource, "", type);
+}
+
 /** Every data source of `type`; addresses carry the `data.` prefix. */
 export function dataSourcesOf(json: TerraformJson, type: string): TerraformResource[] {
-  return Object.entries(json.data?.[type] ?? {}).map(([name, body]) => ({
-    address: `data.${type}.${name}`,
-    type,
-    name,
-    body: withoutMetadata(body ?? {}),
-  }));
+  return blocksByAddress(json.data, "data.", type);
 }
 
 /** A resource or data source by address (`type.name` or `data.type.name`), if the stack has it. */

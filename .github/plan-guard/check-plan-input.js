@@ -1,97 +1,213 @@
 #!/usr/bin/env node
 /**
- * Plan guard: checks a synthesized stack directory before `terraform init` and `terraform plan`
- * run on it with AWS credentials that can read the Terraform state (which holds every client
- * secret). The stack comes from a pull request's code, so it is untrusted input: a provider,
- * data source, module or function that runs or reads something during init/plan could send the
- * state, or the credentials, anywhere. Only what this project synthesizes passes.
+ * Plan guard: checks a synthesized stack directory (from a pull request, so untrusted) before
+ * `terraform init` and `terraform plan` run on it, and writes the copy terraform then plans.
  *
- * The pull-request workflow runs this file from a checkout of the BASE branch, so a pull request
- * cannot loosen the rules it is checked against. It can still edit the workflow that runs them:
- * the robust gate is the `plan` GitHub environment (a maintainer approves before any credentials
- * are issued) and the plan role's trust policy, which admits that environment only. This guard
- * is the tripwire that makes an approval safe to give for an ordinary config change.
+ * Since issue 15 the pull-request plan holds NO cloud credentials: it plans with
+ * `-refresh=false -lock=false` against a state snapshot from which a trusted job removed every
+ * sensitive value (.github/scripts/sanitize-state.js). The guard is the second wall: a provider,
+ * data source, module, provisioner or function that runs or reads something during init/plan
+ * could still run code on the runner, so only what this project synthesizes passes:
  *
- * Usage: node check-plan-input.js <stack directory>   (e.g. cdktf.out/stacks/prod)
+ * - the stack is read with a strict JSON reader (strict-json.js): a repeated key anywhere is
+ *   refused, because Terraform reads both copies where JSON.parse keeps the last;
+ * - blocks are read the way Terraform reads JSON: at every block level a value may be an object
+ *   or an array of objects (`"s3": [{...}]`), and both are checked alike;
+ * - everything is an ALLOW-LIST (allow-list.json, derived from the synthesized default and
+ *   all-options stacks by `npm run plan-guard:allow-list`): block types, the terraform settings,
+ *   backend arguments, provider names/versions/arguments, resource and data source types with
+ *   their arguments, output arguments and the functions an expression may call;
+ * - every string is read as a template (template-expressions.js): comments, heredocs,
+ *   directives and anything it cannot parse are refused, so nothing can hide a call;
+ * - provider blocks hold no expression at all: Terraform strips the sensitive mark from
+ *   provider configuration (`configVal.UnmarkDeep()` before ConfigureProvider, hashicorp/terraform
+ *   internal/terraform/node_provider.go), so a secret interpolated into `default_tags` reaches
+ *   every resource's `tags_all` unmarked and prints in the plan. The project emits literals only.
+ *
+ * With `--plan-dir DIR` the guard then writes DIR/cdk.tf.json: the document it checked,
+ * serialized by this script (so terraform reads exactly the bytes checked, not the pull
+ * request's file), with the backend replaced by local state (the snapshot) and the aws provider
+ * given the offline settings (placeholder credentials, no credential or account look-ups),
+ * copies the assets, and prints the file's sha256 (also to $GITHUB_OUTPUT as `sha256=`).
+ *
+ * Usage: node check-plan-input.js <stack directory> [--plan-dir DIR] [--sts-endpoint URL]
  * Exit 0: "plan guard: <dir>: ok". Exit 1: one `::error` line per problem (all of them).
  * Plain CommonJS on Node.js 20 with no dependencies: the job that runs it installs nothing.
  */
 "use strict";
 
+const crypto = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
+const { parseStrictJson } = require("./strict-json.js");
+const { readTemplateString } = require("./template-expressions.js");
 
-/** Exactly these providers, at exactly these versions (constructs pin them). */
-const REQUIRED_PROVIDERS = {
-  aws: { sources: ["aws", "hashicorp/aws", "registry.terraform.io/hashicorp/aws"], version: "6.25.0" },
-  archive: { sources: ["hashicorp/archive", "registry.terraform.io/hashicorp/archive"], version: "2.7.1" },
-};
-/** Provider settings the stacks use. Others (profile, shared config files, endpoints, assume_role...) could run a credential process or redirect calls. */
-const PROVIDER_SETTINGS = { aws: ["region", "default_tags", "alias"], archive: ["alias"] };
-/** Data sources are read during plan: only these harmless ones. */
-const DATA_SOURCES = ["archive_file", "aws_caller_identity", "aws_partition"];
-/**
- * Top-level blocks: no module (init would fetch code), check, import, ephemeral, variable...
- * `removed` only as the stacks write it: forget an aws_* resource, never destroy it.
- */
-const TOP_LEVEL = ["//", "terraform", "provider", "data", "resource", "output", "removed"];
-const TERRAFORM_SETTINGS = ["backend", "required_providers", "required_version"];
+const ALLOW_LIST_FILE = path.join(__dirname, "allow-list.json");
+const ENVIRONMENT_NAME = /^[a-z0-9](?:[a-z0-9-]{0,18}[a-z0-9])?$/;
 /** `required_version` as the stacks write it: a lower bound and nothing else. */
 const REQUIRED_VERSION = /^>= \d+\.\d+\.\d+$/;
+/** A `removed` block forgets one aws_* resource (never a module). */
 const RESOURCE_ADDRESS = /^aws_[a-z0-9_]+\.[A-Za-z0-9_-]+$/;
-/** Only remote state is planned in CI, and only with the settings the constructs write. */
-const S3_BACKEND_SETTINGS = ["bucket", "key", "region", "encrypt", "use_lockfile", "dynamodb_table", "kms_key_id"];
-/** `source_content` is an expression like any other (checked below): it reads no file. */
-const ARCHIVE_FILE_SETTINGS = ["//", "type", "source_file", "source_dir", "source_content", "source_content_filename", "output_path", "output_file_mode", "excludes", "depends_on"];
-/** Functions an expression may call: pure ones. None reads files or strips sensitivity. */
-const FUNCTIONS = [
-  "jsonencode", "jsondecode", "sha1", "sha256", "sha512", "md5", "base64encode", "base64decode", "base64sha256",
-  "concat", "merge", "lookup", "element", "length", "keys", "values", "join", "split", "replace", "format",
-  "lower", "upper", "tolist", "toset", "tomap", "tostring", "tonumber", "distinct", "flatten", "sort", "coalesce",
-];
-/** Words that must not occur in any expression, whatever surrounds them (spacing and comments cannot hide a call). */
-const FORBIDDEN_WORDS = [
-  "file", "fileexists", "fileset", "filebase64", "filebase64sha256", "filebase64sha512", "filemd5", "filesha1",
-  "filesha256", "filesha512", "templatefile", "abspath", "pathexpand", "nonsensitive", "terraform_remote_state",
-];
-/** Keys that name something which runs code or calls out (providers, data sources, provisioners), wherever they appear. */
-const FORBIDDEN_KEYS = ["provisioner", "connection", "external", "http", "local-exec", "remote-exec", "module"];
-const ENVIRONMENT_NAME = /^[a-z0-9](?:[a-z0-9-]{0,18}[a-z0-9])?$/;
-
-function keysOf(value) {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? Object.keys(value) : [];
-}
+/** Arguments of data.archive_file that name files read or written during plan. */
+const ARCHIVE_PATHS = ["source_file", "source_dir", "source_content_filename", "output_path"];
 
 function isPlainObject(value) {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-/** A path inside the stack directory: relative, no `..`, no home or drive prefix. */
-function isContainedPath(p) {
-  return typeof p === "string" && p !== "" && !path.isAbsolute(p) && !/^[~\\]/.test(p) && !/^[A-Za-z]:/.test(p) && !p.split(/[\\/]/).includes("..");
+function member(where, key) {
+  return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(key) ? `${where}.${key}` : `${where}[${JSON.stringify(key)}]`;
 }
 
-/** Every string in the document (keys too: JSON object keys can be templates), with where it is. */
+/**
+ * The bodies of a block as Terraform's JSON reader sees them: an object is one body, an array
+ * of objects is one body each (at every level: labels and nested blocks alike).
+ */
+function bodiesOf(value, where, problems) {
+  if (isPlainObject(value)) return [{ body: value, where }];
+  if (Array.isArray(value)) {
+    const out = [];
+    value.forEach((item, i) => {
+      if (isPlainObject(item)) out.push({ body: item, where: `${where}[${i}]` });
+      else problems.push(`${where}[${i}]: a block must be an object, found ${item === null ? "null" : typeof item}`);
+    });
+    return out;
+  }
+  problems.push(`${where}: a block must be an object or an array of objects, found ${value === null ? "null" : typeof value}`);
+  return [];
+}
+
+/** `{ label: value }` entries under a labelled block level, each label's value as bodies. */
+function* labelled(value, where, problems) {
+  for (const { body, where: at } of bodiesOf(value, where, problems)) {
+    for (const [label, inner] of Object.entries(body)) {
+      yield { label, bodies: bodiesOf(inner, member(at, label), problems), where: member(at, label) };
+    }
+  }
+}
+
+/** Every string in a value (object keys too: JSON object keys can be templates), with its path. */
 function* stringsIn(value, where) {
   if (typeof value === "string") yield { text: value, where };
   else if (Array.isArray(value)) for (let i = 0; i < value.length; i++) yield* stringsIn(value[i], `${where}[${i}]`);
   else if (isPlainObject(value)) {
     for (const [k, v] of Object.entries(value)) {
-      yield { text: k, where: `${where}.${k} (key)` };
-      yield* stringsIn(v, `${where}.${k}`);
+      yield { text: k, where: `${member(where, k)} (key)` };
+      yield* stringsIn(v, member(where, k));
     }
   }
 }
 
-/** Every object key anywhere under `value`, with its path. */
-function* keysIn(value, where) {
-  if (Array.isArray(value)) for (let i = 0; i < value.length; i++) yield* keysIn(value[i], `${where}[${i}]`);
-  else if (isPlainObject(value)) {
-    for (const [k, v] of Object.entries(value)) {
-      yield { key: k, where: `${where}.${k}` };
-      yield* keysIn(v, `${where}.${k}`);
+/**
+ * Walks a stack document and reports every thing it uses to `use(section, name, item, where)`:
+ * the same walk derives the allow-list from the project's stacks and checks a stack against it.
+ * Structural problems (a scalar where a block must be) go to `problems`.
+ */
+function walk(doc, use, problems) {
+  for (const [block, value] of Object.entries(doc)) {
+    use("blocks", block, undefined, `$.${block}`);
+    if (block === "terraform") {
+      for (const { body, where } of bodiesOf(value, "$.terraform", problems)) {
+        for (const [setting, inner] of Object.entries(body)) {
+          use("terraform", setting, undefined, member(where, setting));
+          if (setting === "backend") {
+            for (const { label, bodies } of labelled(inner, member(where, setting), problems)) {
+              use("backends", label, undefined, member(member(where, setting), label));
+              for (const b of bodies) for (const arg of Object.keys(b.body)) use("backends", label, arg, member(b.where, arg));
+            }
+          } else if (setting === "required_providers") {
+            for (const { body: rp, where: at } of bodiesOf(inner, member(where, setting), problems)) {
+              for (const [name, req] of Object.entries(rp)) {
+                const value = isPlainObject(req) ? JSON.stringify(req) : JSON.stringify(req);
+                use("requiredProviders", name, value, member(at, name));
+              }
+            }
+          }
+        }
+      }
+    } else if (block === "provider") {
+      for (const { label, bodies } of labelled(value, "$.provider", problems)) {
+        use("providers", label, undefined, `$.provider.${label}`);
+        for (const b of bodies) {
+          for (const [arg, inner] of Object.entries(b.body)) {
+            use("providers", label, arg, member(b.where, arg));
+            if (arg === "default_tags") {
+              for (const t of bodiesOf(inner, member(b.where, arg), problems)) for (const k of Object.keys(t.body)) use("providers", label, `${arg}.${k}`, member(t.where, k));
+            }
+          }
+        }
+      }
+    } else if (block === "resource" || block === "data") {
+      const section = block === "resource" ? "resources" : "dataSources";
+      for (const { label: type, bodies: byName, where } of labelled(value, `$.${block}`, problems)) {
+        use(section, type, undefined, where);
+        for (const n of byName) {
+          for (const [name, inner] of Object.entries(n.body)) {
+            for (const b of bodiesOf(inner, member(n.where, name), problems)) for (const arg of Object.keys(b.body)) use(section, type, arg, member(b.where, arg));
+          }
+        }
+      }
+    } else if (block === "removed") {
+      for (const b of bodiesOf(value, "$.removed", problems)) for (const arg of Object.keys(b.body)) use("removed", arg, undefined, member(b.where, arg));
+    } else if (block === "output") {
+      for (const { bodies } of labelled(value, "$.output", problems)) for (const b of bodies) for (const arg of Object.keys(b.body)) use("outputs", arg, undefined, member(b.where, arg));
     }
   }
+  for (const { text, where } of stringsIn(doc, "$")) {
+    let read;
+    try {
+      read = readTemplateString(text);
+    } catch (error) {
+      problems.push(`${where}: cannot read the expression for certain (${error.message}); refused`);
+      continue;
+    }
+    for (const fn of read.calls) use("functions", fn, undefined, where);
+  }
+}
+
+/** The allow-list structure of what `docs` use (the generator and its test call this). */
+function deriveAllowList(docs) {
+  const sets = {};
+  const add = (section, name, item) => {
+    sets[section] ??= new Map();
+    if (!sets[section].has(name)) sets[section].set(name, new Set());
+    if (item !== undefined) sets[section].get(name).add(item);
+  };
+  for (const doc of docs) {
+    const problems = [];
+    walk(doc, add, problems);
+    if (problems.length > 0) throw new Error(`cannot derive an allow-list from a stack with problems: ${problems.join("; ")}`);
+  }
+  const names = (s) => [...(sets[s]?.keys() ?? [])].sort();
+  const items = (s) => Object.fromEntries(names(s).map((n) => [n, [...sets[s].get(n)].sort()]));
+  const requiredProviders = Object.fromEntries(
+    names("requiredProviders").map((n) => {
+      const versions = [...sets.requiredProviders.get(n)];
+      if (versions.length !== 1) throw new Error(`provider ${n} is required with ${versions.length} different settings`);
+      return [n, JSON.parse(versions[0])];
+    }),
+  );
+  return {
+    blocks: names("blocks"),
+    terraform: names("terraform"),
+    backends: items("backends"),
+    requiredProviders,
+    providers: items("providers"),
+    resources: items("resources"),
+    dataSources: items("dataSources"),
+    outputs: names("outputs"),
+    removed: names("removed"),
+    functions: names("functions"),
+  };
+}
+
+function loadAllowList() {
+  return parseStrictJson(fs.readFileSync(ALLOW_LIST_FILE, "utf8"));
+}
+
+/** A path inside the stack directory: relative, no `..`, no home or drive prefix. */
+function isContainedPath(p) {
+  return typeof p === "string" && p !== "" && !path.isAbsolute(p) && !/^[~\\]/.test(p) && !/^[A-Za-z]:/.test(p) && !p.split(/[\\/]/).includes("..");
 }
 
 function checkDirectory(dir, problems) {
@@ -104,170 +220,195 @@ function checkDirectory(dir, problems) {
   }
   const assets = path.join(dir, "assets");
   if (!fs.existsSync(assets)) return;
-  const walk = (d) => {
+  const visit = (d) => {
     for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
       const full = path.join(d, entry.name);
       if (entry.isSymbolicLink()) problems.push(`symbolic link ${path.relative(dir, full)} in the stack's assets`);
-      else if (entry.isDirectory()) walk(full);
+      else if (entry.isDirectory()) visit(full);
+      else if (!entry.isFile()) problems.push(`${path.relative(dir, full)} in the stack's assets is not a regular file`);
     }
   };
-  walk(assets);
+  visit(assets);
 }
 
-function checkTerraformBlock(tf, problems) {
-  for (const k of keysOf(tf)) if (!TERRAFORM_SETTINGS.includes(k)) problems.push(`terraform.${k} is not allowed (only ${TERRAFORM_SETTINGS.join(", ")})`);
-  if (tf.required_version !== undefined && !(typeof tf.required_version === "string" && REQUIRED_VERSION.test(tf.required_version))) {
-    problems.push(`terraform.required_version must be a lower bound such as ">= 1.10.0", found ${JSON.stringify(tf.required_version)}`);
-  }
-
-  const providers = tf.required_providers;
-  const names = keysOf(providers).sort();
-  const expected = Object.keys(REQUIRED_PROVIDERS).sort();
-  if (names.join(",") !== expected.join(",")) {
-    problems.push(`terraform.required_providers must be exactly ${expected.join(" and ")}, found ${names.length === 0 ? "none" : names.join(", ")}`);
-  }
-  for (const [name, rule] of Object.entries(REQUIRED_PROVIDERS)) {
-    const p = providers && providers[name];
-    if (!isPlainObject(p)) continue;
-    for (const k of keysOf(p)) if (k !== "source" && k !== "version") problems.push(`terraform.required_providers.${name}.${k} is not allowed`);
-    if (!rule.sources.includes(p.source)) problems.push(`terraform.required_providers.${name}.source must be ${rule.sources[rule.sources.length - 1]}, found ${JSON.stringify(p.source)}`);
-    if (p.version !== rule.version) problems.push(`terraform.required_providers.${name}.version must be exactly ${rule.version}, found ${JSON.stringify(p.version)}`);
-  }
-
-  const backend = tf.backend;
-  const types = keysOf(backend);
-  if (types.length !== 1 || types[0] !== "s3") {
-    problems.push(`terraform.backend must be s3 (CI plans only environments with remote state), found ${types.length === 0 ? "none" : types.join(", ")}`);
-  } else {
-    for (const k of keysOf(backend.s3)) if (!S3_BACKEND_SETTINGS.includes(k)) problems.push(`terraform.backend.s3.${k} is not allowed (only ${S3_BACKEND_SETTINGS.join(", ")})`);
-  }
-}
-
-function checkProviders(providers, problems) {
-  for (const [name, configs] of Object.entries(providers || {})) {
-    const allowed = PROVIDER_SETTINGS[name];
-    if (!allowed) {
-      problems.push(`provider ${name} is not allowed (only ${Object.keys(PROVIDER_SETTINGS).join(", ")})`);
-      continue;
+/** The rules the allow-list cannot say: exact provider pins, literal provider blocks, contained archive paths. */
+function checkSpecifics(doc, allow, problems) {
+  const terraformBodies = doc.terraform === undefined ? [] : bodiesOf(doc.terraform, "$.terraform", []);
+  if (terraformBodies.length !== 1) problems.push(`$.terraform: exactly one terraform block is allowed, found ${terraformBodies.length}`);
+  for (const { body, where } of terraformBodies) {
+    const backends = body.backend === undefined ? [] : [...labelled(body.backend, `${where}.backend`, [])];
+    const types = backends.map((b) => b.label);
+    if (types.length !== 1 || types[0] !== "s3") problems.push(`${where}.backend must be one s3 backend (CI plans only environments with remote state), found ${types.length === 0 ? "none" : types.join(", ")}`);
+    for (const b of backends) for (const inner of b.bodies) for (const [k, v] of Object.entries(inner.body)) {
+      if (typeof v !== "string" && typeof v !== "boolean") problems.push(`${member(inner.where, k)} must be a literal string or boolean`);
     }
-    for (const config of Array.isArray(configs) ? configs : [configs]) {
-      for (const k of keysOf(config)) if (!allowed.includes(k)) problems.push(`provider ${name} setting ${k} is not allowed (only ${allowed.join(", ")})`);
+    if (body.required_version !== undefined && !(typeof body.required_version === "string" && REQUIRED_VERSION.test(body.required_version))) {
+      problems.push(`${where}.required_version must be a lower bound such as ">= 1.10.0", found ${JSON.stringify(body.required_version)}`);
+    }
+    const required = body.required_providers === undefined ? [] : bodiesOf(body.required_providers, `${where}.required_providers`, []);
+    const names = required.flatMap((r) => Object.keys(r.body)).sort();
+    const expected = Object.keys(allow.requiredProviders).sort();
+    if (names.join(",") !== expected.join(",")) problems.push(`${where}.required_providers must be exactly ${expected.join(" and ")}, found ${names.length === 0 ? "none" : names.join(", ")}`);
+    for (const r of required) for (const [name, req] of Object.entries(r.body)) {
+      const rule = allow.requiredProviders[name];
+      if (rule === undefined) continue;
+      if (JSON.stringify(req) !== JSON.stringify(rule)) problems.push(`${member(r.where, name)} must be exactly ${JSON.stringify(rule)}, found ${JSON.stringify(req)}`);
     }
   }
-}
-
-function checkDataSources(data, problems) {
-  for (const [type, instances] of Object.entries(data || {})) {
-    if (!DATA_SOURCES.includes(type)) {
-      problems.push(`data source ${type} is not allowed (only ${DATA_SOURCES.join(", ")})`);
-      continue;
+  if (doc.provider !== undefined) {
+    for (const { text, where } of stringsIn(doc.provider, "$.provider")) {
+      if (/[$%]\{/.test(text)) problems.push(`${where}: provider configuration must be literal (Terraform strips the sensitive mark from provider configuration, so a reference could print a secret in the plan)`);
     }
-    if (type !== "archive_file") continue;
-    for (const [name, config] of Object.entries(instances || {})) {
-      for (const k of keysOf(config)) if (!ARCHIVE_FILE_SETTINGS.includes(k)) problems.push(`data.archive_file.${name}.${k} is not allowed`);
-      // The archive is read and written during plan: both paths stay inside the stack directory.
-      for (const k of ["source_file", "source_dir", "source_content_filename", "output_path"]) {
-        if (config && config[k] !== undefined && !isContainedPath(config[k])) problems.push(`data.archive_file.${name}.${k} must be a relative path inside the stack directory, found ${JSON.stringify(config[k])}`);
+  }
+  if (doc.removed !== undefined) {
+    // Forget a resource, never destroy it: `destroy = false` and nothing else.
+    for (const { body, where } of bodiesOf(doc.removed, "$.removed", [])) {
+      if (!(typeof body.from === "string" && RESOURCE_ADDRESS.test(body.from))) problems.push(`${where}.from must be the address of an aws_* resource, found ${JSON.stringify(body.from)}`);
+      const lifecycle = body.lifecycle === undefined ? [] : bodiesOf(body.lifecycle, `${where}.lifecycle`, []);
+      const exact = lifecycle.length === 1 && Object.keys(lifecycle[0].body).join(",") === "destroy" && lifecycle[0].body.destroy === false;
+      if (!exact) problems.push(`${where}.lifecycle must be exactly { destroy = false } (forget, never destroy)`);
+    }
+  }
+  if (doc.data !== undefined) {
+    for (const { label, bodies } of labelled(doc.data, "$.data", [])) {
+      if (label !== "archive_file") continue;
+      for (const n of bodies) for (const [name, inner] of Object.entries(n.body)) for (const b of bodiesOf(inner, member(n.where, name), [])) {
+        for (const k of ARCHIVE_PATHS) {
+          const v = b.body[k];
+          if (v !== undefined && !isContainedPath(v)) problems.push(`${member(b.where, k)} must be a relative path inside the stack directory, found ${JSON.stringify(v)}`);
+        }
+        if (b.body.source_file !== undefined && isContainedPath(b.body.source_file) && !String(b.body.source_file).startsWith("assets/")) {
+          problems.push(`${member(b.where, "source_file")} must be under assets/, found ${JSON.stringify(b.body.source_file)}`);
+        }
       }
     }
   }
 }
 
-function checkRemovedBlocks(removed, problems) {
-  if (removed === undefined) return;
-  if (!Array.isArray(removed)) return problems.push("removed must be a list of blocks");
-  removed.forEach((block, i) => {
-    const where = `removed[${i}]`;
-    for (const k of keysOf(block)) if (k !== "from" && k !== "lifecycle") problems.push(`${where}.${k} is not allowed (only from, lifecycle)`);
-    if (!(block && typeof block.from === "string" && RESOURCE_ADDRESS.test(block.from))) problems.push(`${where}.from must be the address of an aws_* resource, found ${JSON.stringify(block && block.from)}`);
-    const lifecycle = block && block.lifecycle;
-    if (!(isPlainObject(lifecycle) && keysOf(lifecycle).join(",") === "destroy" && lifecycle.destroy === false)) problems.push(`${where}.lifecycle must be exactly { destroy = false } (forget, never destroy)`);
-  });
+function checkAgainstAllowList(doc, allow, problems) {
+  const refused = new Set();
+  const use = (section, name, item, where) => {
+    const list = allow[section];
+    let ok;
+    if (Array.isArray(list)) ok = list.includes(name);
+    else if (section === "requiredProviders") ok = true; // exact pins: checkSpecifics
+    else ok = list !== undefined && Object.prototype.hasOwnProperty.call(list, name) && (item === undefined || list[name].includes(item));
+    if (ok) return;
+    const what = {
+      blocks: `block ${name}`,
+      terraform: `terraform setting ${name}`,
+      backends: item === undefined ? `backend ${name}` : `backend ${name} argument ${item}`,
+      providers: item === undefined ? `provider ${name}` : `provider ${name} setting ${item}`,
+      resources: item === undefined ? `resource type ${name}` : `resource ${name} argument ${item}`,
+      dataSources: item === undefined ? `data source ${name}` : `data source ${name} argument ${item}`,
+      outputs: `output argument ${name}`,
+      removed: `removed argument ${name}`,
+      functions: `function ${name}()`,
+    }[section];
+    const message = `${where}: ${what} is not allowed (not in the plan guard's allow-list)`;
+    if (!refused.has(message)) problems.push(message);
+    refused.add(message);
+  };
+  walk(doc, use, problems);
 }
 
-function checkResources(resources, problems) {
-  for (const type of Object.keys(resources || {})) {
-    if (!type.startsWith("aws_")) problems.push(`resource type ${type} is not allowed (only aws_* resources)`);
-  }
-}
-
-/** The bodies of the `${ ... }` / `%{ ... }` sequences of a template string (nesting counted): the only text Terraform evaluates. */
-function expressionsIn(text) {
-  const out = [];
-  const start = /[$%]\{/g;
-  let match;
-  while ((match = start.exec(text)) !== null) {
-    let depth = 1;
-    let j = match.index + 2;
-    for (; j < text.length && depth > 0; j++) {
-      if (text[j] === "{") depth++;
-      else if (text[j] === "}") depth--;
-    }
-    out.push(text.slice(match.index + 2, depth === 0 ? j - 1 : j));
-    start.lastIndex = j;
-  }
-  return out;
-}
-
-function checkExpressions(doc, problems) {
-  for (const { key, where } of keysIn(doc, "$")) {
-    if (FORBIDDEN_KEYS.includes(key)) problems.push(`${where}: ${key} is not allowed (no provisioners, external or http, modules)`);
-  }
-  const forbidden = new RegExp(`(^|[^A-Za-z0-9_-])(${FORBIDDEN_WORDS.map((w) => w.replace(/-/g, "\\-")).join("|")})(?![A-Za-z0-9_-])`);
-  for (const { text, where } of stringsIn(doc, "$")) {
-    if (!text.includes("${") && !text.includes("%{")) continue; // plain text: no expression to evaluate
-    const word = forbidden.exec(text);
-    if (word) problems.push(`${where}: expression mentions ${word[2]}, which is not allowed`);
-    // Calls count inside interpolations only: literal text around them (an OpenAPI document's
-    // descriptions) is not evaluated. Forbidden words above are still refused anywhere.
-    for (const expression of expressionsIn(text)) {
-      for (const call of expression.matchAll(/([A-Za-z_][A-Za-z0-9_]*(?:::[A-Za-z0-9_]+)*)\s*\(/g)) {
-        if (!FUNCTIONS.includes(call[1])) problems.push(`${where}: function ${call[1]}() is not allowed`);
-      }
-    }
-  }
-}
-
-/** Every problem of the stack in `dir`; empty when the plan may run. */
-function checkStack(dir) {
+/**
+ * Every problem of the stack in `dir`, and the document checked (undefined when unreadable).
+ * @returns {{ problems: string[], doc: any, bytes: Buffer | undefined }}
+ */
+function inspectStack(dir, allow = loadAllowList()) {
   const problems = [];
   const name = path.basename(path.resolve(dir));
   if (!ENVIRONMENT_NAME.test(name)) problems.push(`stack directory name ${JSON.stringify(name)} is not an environment name`);
   const file = path.join(dir, "cdk.tf.json");
-  if (!fs.existsSync(file)) return [...problems, `no cdk.tf.json in ${dir}`];
+  if (!fs.existsSync(file)) return { problems: [...problems, `no cdk.tf.json in ${dir}`], doc: undefined, bytes: undefined };
   checkDirectory(dir, problems);
-
+  const bytes = fs.readFileSync(file);
   let doc;
   try {
-    doc = JSON.parse(fs.readFileSync(file, "utf8"));
+    doc = parseStrictJson(bytes.toString("utf8"));
   } catch (error) {
-    return [...problems, `cdk.tf.json is not JSON: ${error.message}`];
+    return { problems: [...problems, `cdk.tf.json cannot be read strictly: ${error.message}`], doc: undefined, bytes };
   }
-  if (!isPlainObject(doc)) return [...problems, "cdk.tf.json is not a JSON object"];
-  for (const k of Object.keys(doc)) if (!TOP_LEVEL.includes(k)) problems.push(`top-level block ${k} is not allowed (only ${TOP_LEVEL.join(", ")})`);
-  checkTerraformBlock(doc.terraform || {}, problems);
-  checkProviders(doc.provider, problems);
-  checkDataSources(doc.data, problems);
-  checkResources(doc.resource, problems);
-  checkRemovedBlocks(doc.removed, problems);
-  checkExpressions(doc, problems);
-  return problems;
+  if (!isPlainObject(doc)) return { problems: [...problems, "cdk.tf.json is not a JSON object"], doc: undefined, bytes };
+  checkAgainstAllowList(doc, allow, problems);
+  checkSpecifics(doc, allow, problems);
+  return { problems, doc, bytes };
 }
 
-module.exports = { checkStack };
+/** Every problem of the stack in `dir`; empty when the plan may run. */
+function checkStack(dir) {
+  return inspectStack(dir).problems;
+}
+
+/**
+ * The document terraform plans: the checked one, with local state (the sanitized snapshot) in
+ * place of the backend, and the aws provider set to plan without credentials.
+ */
+function plannableDocument(doc, stsEndpoint) {
+  const out = { ...doc };
+  const [{ body }] = bodiesOf(doc.terraform, "$.terraform", []);
+  out.terraform = {
+    ...(body.required_version === undefined ? {} : { required_version: body.required_version }),
+    required_providers: body.required_providers,
+    backend: { local: { path: "terraform.tfstate" } },
+  };
+  const offline = {
+    access_key: "placeholder-no-credentials",
+    secret_key: "placeholder-no-credentials",
+    skip_credentials_validation: true,
+    skip_requesting_account_id: true,
+    skip_metadata_api_check: "true",
+    ...(stsEndpoint === undefined ? {} : { endpoints: [{ sts: stsEndpoint }] }),
+  };
+  out.provider = Object.fromEntries(
+    [...labelled(doc.provider ?? {}, "$.provider", [])].map(({ label, bodies }) => [label, bodies.map((b) => (label === "aws" ? { ...b.body, ...offline } : b.body))]),
+  );
+  return out;
+}
+
+function writePlanDir(stackDir, doc, planDir, stsEndpoint) {
+  fs.mkdirSync(planDir, { recursive: true });
+  if (fs.readdirSync(planDir).length > 0) throw new Error(`--plan-dir ${planDir} must be empty`);
+  const assets = path.join(stackDir, "assets");
+  if (fs.existsSync(assets)) fs.cpSync(assets, path.join(planDir, "assets"), { recursive: true, dereference: false });
+  const bytes = Buffer.from(`${JSON.stringify(plannableDocument(doc, stsEndpoint), null, 2)}\n`, "utf8");
+  fs.writeFileSync(path.join(planDir, "cdk.tf.json"), bytes);
+  return crypto.createHash("sha256").update(bytes).digest("hex");
+}
+
+module.exports = { checkStack, inspectStack, deriveAllowList, loadAllowList, plannableDocument, ALLOW_LIST_FILE };
 
 if (require.main === module) {
-  const dir = process.argv[2];
-  if (!dir || process.argv.length > 3) {
-    process.stderr.write("usage: node check-plan-input.js <stack directory>\n");
+  const args = process.argv.slice(2);
+  const dir = args.shift();
+  const options = {};
+  while (args.length > 0) {
+    const flag = args.shift();
+    const value = args.shift();
+    if ((flag !== "--plan-dir" && flag !== "--sts-endpoint") || value === undefined) {
+      options.bad = true;
+      break;
+    }
+    options[flag] = value;
+  }
+  if (!dir || options.bad) {
+    process.stderr.write("usage: node check-plan-input.js <stack directory> [--plan-dir DIR] [--sts-endpoint URL]\n");
     process.exit(2);
   }
-  const problems = checkStack(dir);
+  const env = path.basename(path.resolve(dir));
+  const { problems, doc } = inspectStack(dir);
   if (problems.length > 0) {
     // `::error` lines: GitHub shows each as an annotation. Messages name keys and types, never values from state.
-    for (const p of problems) process.stdout.write(`::error title=plan guard (${path.basename(path.resolve(dir))})::${p}\n`);
-    process.stdout.write(`plan guard: ${dir}: ${problems.length} problem${problems.length === 1 ? "" : "s"}; no credentials were used, terraform did not run\n`);
+    for (const p of problems) process.stdout.write(`::error title=plan guard (${env})::${p.replace(/[\r\n]/g, " ")}\n`);
+    process.stdout.write(`plan guard: ${dir}: ${problems.length} problem${problems.length === 1 ? "" : "s"}; terraform did not run\n`);
     process.exit(1);
   }
-  process.stdout.write(`plan guard: ${dir}: ok\n`);
+  if (options["--plan-dir"] !== undefined) {
+    const sha256 = writePlanDir(dir, doc, options["--plan-dir"], options["--sts-endpoint"]);
+    if (process.env.GITHUB_OUTPUT) fs.appendFileSync(process.env.GITHUB_OUTPUT, `sha256=${sha256}\n`);
+    process.stdout.write(`plan guard: ${dir}: ok; wrote ${path.join(options["--plan-dir"], "cdk.tf.json")} sha256 ${sha256}\n`);
+  } else {
+    process.stdout.write(`plan guard: ${dir}: ok\n`);
+  }
 }

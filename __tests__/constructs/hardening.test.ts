@@ -46,11 +46,14 @@ test("production: JSON access logs after the account's logging role, with retent
   expect(resourceOf(prod!, "aws_iam_role_policy_attachment", "api_gateway_cloudwatch").policy_arn).toBe("arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs");
 });
 
-test("production: a WAF web ACL with a per-IP rate rule on the stage", () => {
+test("production: a WAF web ACL with known bad inputs and a per-IP rate rule on the stage", () => {
   expect(resourceOf(prod!, "aws_wafv2_web_acl", "api")).toMatchObject({
     scope: "REGIONAL",
     default_action: { allow: {} },
-    rule: [{ name: "rate-limit-per-source-ip", action: { block: {} }, statement: { rate_based_statement: { limit: 1000, aggregate_key_type: "IP" } } }],
+    rule: [
+      { name: "aws-known-bad-inputs", override_action: { none: {} }, statement: { managed_rule_group_statement: { vendor_name: "AWS", name: "AWSManagedRulesKnownBadInputsRuleSet" } } },
+      { name: "rate-limit-per-source-ip", action: { block: {} }, statement: { rate_based_statement: { limit: 1000, aggregate_key_type: "IP" } } },
+    ],
   });
   expect(resourceOf(prod!, "aws_wafv2_web_acl_association", "api")).toEqual({ resource_arn: "${aws_api_gateway_stage.stage.arn}", web_acl_arn: "${aws_wafv2_web_acl.api.arn}" });
 });

@@ -53,7 +53,7 @@ describe("user mistakes: one line on stderr, non-zero exit, no stack trace", () 
     [["token"], 2, "m2m: no credentials: pass --local, --outputs FILE, --secret-id ID, or --client-id (or M2M_CLIENT_ID), --client-secret (or M2M_CLIENT_SECRET), --token-endpoint (or M2M_TOKEN_ENDPOINT)"],
     [["call", "GET", "/premium", "--data", "{oops", "--local"], 2, "m2m: --data is not valid JSON"],
     [["token", "--colour"], 2, "m2m: Unknown option '--colour' (see m2m --help)"],
-    [["deploy"], 2, 'm2m: unknown command "deploy" (token, call, smoke, dev, doctor; see m2m --help)'],
+    [["deploy"], 2, 'm2m: unknown command "deploy" (token, call, smoke, dev, doctor, secret; see m2m --help)'],
     [["smoke", "--local", "--local-file", "/nonexistent/local.json"], 1, "m2m: /nonexistent/local.json not found: start the offline environment first (npm run dev)"],
     [["dev", "--env", "staging"], 2, 'm2m: unknown environment "staging" (the config defines: dev, prod)'],
   ])("m2m %j", async (args, code, line) => {

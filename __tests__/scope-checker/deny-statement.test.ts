@@ -65,20 +65,22 @@ describe("a denied call's Deny keeps the cached policy exact", () => {
 
   it("uses the method ARN when the route's pattern would reach a permitted route and the ARN has no wildcard", async () => {
     const [deny] = await deniedCall("/users/{id}", "/users/7");
-    expect(deny).toEqual({ Action: "execute-api:Invoke", Effect: "Deny", Resource: [`${ARN_PREFIX}GET/users/7`] });
+    // GET/files/*: the grant's own Deny, since `*/docs/*` could match GET /files/x%2Fdocs%2Fy (a value holding a decoded slash).
+    expect(deny).toEqual({ Action: "execute-api:Invoke", Effect: "Deny", Resource: [`${ARN_PREFIX}GET/users/7`, `${ARN_PREFIX}GET/files/*`] });
   });
 
   it("spells `*` and `?` of the value as `?` there (GET/users/* would refuse GET /users/1/avatar)", async () => {
     const [deny] = await deniedCall("/users/{id}", "/users/*");
-    expect(deny).toEqual({ Action: "execute-api:Invoke", Effect: "Deny", Resource: [`${ARN_PREFIX}GET/users/?`] });
+    expect(deny).toEqual({ Action: "execute-api:Invoke", Effect: "Deny", Resource: [`${ARN_PREFIX}GET/users/?`, `${ARN_PREFIX}GET/files/*`] });
     const [denyAgain] = await deniedCall("/users/{id}", "/users/a?b");
-    expect(denyAgain!.Resource).toEqual([`${ARN_PREFIX}GET/users/a?b`]);
+    expect(denyAgain!.Resource).toEqual([`${ARN_PREFIX}GET/users/a?b`, `${ARN_PREFIX}GET/files/*`]);
   });
 
   it("leaves the request to the implicit deny when even that would reach a permitted route", async () => {
     // `GET/users/1?avatar` matches `GET/users/1/avatar`; nothing allows `GET/users/1*avatar` anyway.
     const statements = await deniedCall("/users/{id}", "/users/1*avatar");
     expect(statements).toEqual([
+      { Action: "execute-api:Invoke", Effect: "Deny", Resource: [`${ARN_PREFIX}GET/files/*`] },
       { Action: "execute-api:Invoke", Effect: "Allow", Resource: [`${ARN_PREFIX}GET/users/*/avatar`, `${ARN_PREFIX}*/docs/*`] },
     ]);
   });
@@ -86,7 +88,7 @@ describe("a denied call's Deny keeps the cached policy exact", () => {
   it("denies a route the table does not know by its method ARN, wildcards spelled `?`", async () => {
     const event = authorizerEvent({ method: "GET", resource: "/unknown/{x}", path: "/unknown/*", headers: { Authorization: s1 } });
     const [deny] = (await handler(event)).policyDocument.Statement;
-    expect(deny).toEqual({ Action: "execute-api:Invoke", Effect: "Deny", Resource: [`${ARN_PREFIX}GET/unknown/?`] });
+    expect(deny).toEqual({ Action: "execute-api:Invoke", Effect: "Deny", Resource: [`${ARN_PREFIX}GET/unknown/?`, `${ARN_PREFIX}GET/files/*`] });
   });
 });
 

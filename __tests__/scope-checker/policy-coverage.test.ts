@@ -71,8 +71,9 @@ describe("the route table of the tests", () => {
         Effect: "Allow",
         Resource: [`${ARN_PREFIX}GET/orders`, `${ARN_PREFIX}GET/orders/*`, `${ARN_PREFIX}*/admin/*`],
       },
-      // `GET/orders/*` and `*/admin/*` would also match GET /orders/{id}/refunds, which needs refunds.read.
-      { Action: "execute-api:Invoke", Effect: "Deny", Resource: [`${ARN_PREFIX}GET/orders/*/refunds`] },
+      // `GET/orders/*` and `*/admin/*` would also match GET /orders/{id}/refunds, which needs refunds.read;
+      // `*/admin/*` would match DELETE /orders/admin%2Fx too, should API Gateway put the decoded value in methodArn.
+      { Action: "execute-api:Invoke", Effect: "Deny", Resource: [`${ARN_PREFIX}DELETE/orders/*`, `${ARN_PREFIX}GET/orders/*/refunds`] },
     ]);
   });
 });
@@ -131,5 +132,44 @@ describe("random route tables (property)", () => {
       }),
       { numRuns: 150 },
     );
+  });
+});
+
+describe("path parameters that may hold an encoded slash (issue 15)", () => {
+  // API Gateway's documentation does not settle whether `GET /orders/admin%2Fx` reaches
+  // `GET /orders/{id}` with the decoded `GET/orders/admin/x` in methodArn. If it does, a policy
+  // cached for a token that may call `ANY /admin/{proxy+}` (Allow `*/admin/*`) matches it.
+  const routes = [
+    { method: "ANY", path: "/admin/{proxy+}", scopes: [scopeIds("admin")] },
+    { method: "GET", path: "/orders/{id}", scopes: [scopeIds("orders.read")] },
+  ];
+  const handler = createHandler({ userPoolId: USER_POOL_ID, clientIds: [CLIENT], routes, jwks: jwksOf(key) });
+  const token = accessToken(key, CLIENT, scopeIds("admin"));
+
+  it("a token cached for ANY /admin/{proxy+} cannot reach GET /orders/{id} with admin%2Fx-style values", async () => {
+    const cached = (await handler(authorizerEvent({ method: "PUT", resource: "/admin/{proxy+}", path: "/admin/users/7", headers: { Authorization: `Bearer ${token}` } }))).policyDocument;
+    for (const value of ["admin/x", "a/admin/b", "x/y/admin/z"]) expect([value, policyAllows(cached, `${ARN_PREFIX}GET/orders/${value}`)]).toEqual([value, false]);
+    expect(policyAllows(cached, `${ARN_PREFIX}PUT/admin/users/7`)).toBe(true);
+    expect(policyAllows(cached, `${ARN_PREFIX}GET/admin/a/b`)).toBe(true);
+  });
+
+  it("the old model (a {param} never holds `/`) left that request allowed", () => {
+    // The Allow alone, as computed before: no Deny for GET /orders/{id}.
+    const allowOnly = { Version: "2012-10-17", Statement: [{ Action: "execute-api:Invoke", Effect: "Allow", Resource: [`${ARN_PREFIX}*/admin/*`] }] };
+    expect(policyAllows(allowOnly, `${ARN_PREFIX}GET/orders/admin/x`)).toBe(true);
+    const grant = computeGrant(compileRouteTable(routes), grantedScopes(scopeIds("admin")));
+    expect(grant.denyPatterns).toEqual(["GET/orders/*"]);
+    expect([grant.ambiguous, grant.encodedSlashResidual]).toEqual([false, false]);
+  });
+
+  it("leaves a Deny out, and says so, when it would refuse every request of a permitted child route", () => {
+    const nested = [
+      { method: "GET", path: "/orders/{id}", scopes: [scopeIds("orders.read")] },
+      { method: "GET", path: "/orders/{id}/refunds", scopes: [scopeIds("refunds.read")] },
+    ];
+    const grant = computeGrant(compileRouteTable(nested), grantedScopes(scopeIds("refunds.read")));
+    // Deny GET/orders/* would refuse GET /orders/7/refunds itself; the request left through has a refunds request's method ARN.
+    expect(grant.denyPatterns).toEqual([]);
+    expect(grant.encodedSlashResidual).toBe(true);
   });
 });

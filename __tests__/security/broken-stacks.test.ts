@@ -153,11 +153,11 @@ const cases: BrokenCase[] = [
   },
   {
     rule: "M2M-API-006", what: "a rate rule that only counts", address: "aws_wafv2_web_acl.api", problem: /rate_based_statement and a block action/,
-    breakIt: (j) => { resource(j, "aws_wafv2_web_acl", "api").rule[0].action = { count: {} }; },
+    breakIt: (j) => { const acl = resource(j, "aws_wafv2_web_acl", "api"); acl.rule.find((r: any) => r.statement.rate_based_statement).action = { count: {} }; },
   },
   {
     rule: "M2M-API-006", what: "a web ACL nobody associates", address: "aws_wafv2_web_acl.api", problem: /not associated/,
-    breakIt: (j) => { delete j.resource!.aws_wafv2_web_acl_association; },
+    breakIt: (j) => { delete j.resource!.aws_wafv2_web_acl_association!.api; },
   },
   {
     rule: "M2M-API-007", what: "a resource policy without its Deny", address: PUT, problem: /x-amazon-apigateway-policy has no Deny of execute-api:Invoke/,
@@ -340,8 +340,8 @@ const cases: BrokenCase[] = [
     breakIt: (j) => { resource(j, "aws_lambda_function", "scope_checker").environment.variables.SHOP_SECRET = "${aws_cognito_user_pool_client.client_shop.client_secret}"; },
   },
   {
-    rule: "M2M-SEC-002", what: "a literal secret", address: "aws_secretsmanager_secret_version.client_auditor", problem: /literal/,
-    breakIt: (j) => { resource(j, "aws_secretsmanager_secret_version", "client_auditor").secret_string = '{"clientSecret":"pasted-by-hand"}'; },
+    rule: "M2M-SEC-002", what: "a literal secret", address: "aws_secretsmanager_secret_version.client_finance", problem: /literal/,
+    breakIt: (j) => { resource(j, "aws_secretsmanager_secret_version", "client_finance").secret_string = '{"clientSecret":"pasted-by-hand"}'; },
   },
   {
     rule: "M2M-STA-001", what: "unencrypted S3 state", address: "terraform.backend.s3", problem: /encrypt is not true/,
@@ -359,6 +359,107 @@ const cases: BrokenCase[] = [
   {
     rule: "M2M-MON-002", what: "an alarm with no action", address: "aws_cloudwatch_metric_alarm.api_5xx_rate", problem: /no alarm_actions/,
     breakIt: (j) => { resource(j, "aws_cloudwatch_metric_alarm", "api_5xx_rate").alarm_actions = []; },
+  },
+  // Issue 12: secret rotation, the client-secrets key, partner access, WAF on the token endpoint and WAF logs
+  {
+    rule: "M2M-IAM-001", what: "the rotation role's Cognito grant on every pool", address: "aws_iam_role_policy.secret_rotation_access", problem: /not the arn of a aws_cognito_user_pool of this stack/,
+    breakIt: (j) => editText(resource(j, "aws_iam_role_policy", "secret_rotation_access"), "policy", '"Resource" = aws_cognito_user_pool.user_pool.arn', '"Resource" = "*"'),
+  },
+  {
+    rule: "M2M-IAM-001", what: "the rotation role's key grant without kms:ViaService", address: "aws_iam_role_policy.secret_rotation_access", problem: /without a kms:ViaService condition/,
+    breakIt: (j) => editText(resource(j, "aws_iam_role_policy", "secret_rotation_access"), "policy", '"kms:ViaService"', '"kms:CallerAccount"'),
+  },
+  {
+    rule: "M2M-IAM-001", what: "rotation grants on a function Secrets Manager does not invoke", address: "aws_iam_role_policy.secret_rotation_access", problem: /beyond the function's own log group/,
+    breakIt: (j) => { for (const name of Object.keys(j.resource!.aws_lambda_permission!)) if (name.startsWith("secret_rotation_")) delete j.resource!.aws_lambda_permission![name]; },
+  },
+  {
+    rule: "M2M-LAM-001", what: "a rotation permission for any secret", address: "aws_lambda_permission.secret_rotation_shop", problem: /not the arn of one secret of this stack/,
+    breakIt: (j) => { resource(j, "aws_lambda_permission", "secret_rotation_shop").source_arn = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:*"; },
+  },
+  {
+    rule: "M2M-LAM-001", what: "a rotation permission without source_account", address: "aws_lambda_permission.secret_rotation_shop", problem: /no source_account/,
+    breakIt: (j) => { delete resource(j, "aws_lambda_permission", "secret_rotation_shop").source_account; },
+  },
+  {
+    rule: "M2M-API-006", what: "a WAF association on the user pool's id", address: "aws_wafv2_web_acl_association.user_pool", problem: /not the arn of a stage or user pool/,
+    breakIt: (j) => { resource(j, "aws_wafv2_web_acl_association", "user_pool").resource_arn = "${aws_cognito_user_pool.user_pool.id}"; },
+  },
+  {
+    rule: "M2M-KMS-001", what: "a client secret on the AWS-managed key", address: "aws_secretsmanager_secret.client_shop", problem: /not a customer-managed key of this stack/,
+    breakIt: (j) => { delete resource(j, "aws_secretsmanager_secret", "client_shop").kms_key_id; },
+  },
+  {
+    rule: "M2M-KMS-001", what: "the key admitting every principal", address: "aws_kms_key.client_secrets", problem: /RotationFunctionThroughSecretsManager admits every principal/,
+    breakIt: (j) => editText(resource(j, "aws_kms_key", "client_secrets"), "policy", '"Principal" = {"AWS" = aws_iam_role.secret_rotation.arn}', '"Principal" = "*"'),
+  },
+  {
+    rule: "M2M-KMS-001", what: "a partner allowed to re-encrypt", address: "aws_kms_key.client_secrets", problem: /ConsumersauditorReadOwnSecret lets .* beyond kms:Decrypt/,
+    breakIt: (j) => editText(resource(j, "aws_kms_key", "client_secrets"), "policy", '"Action" = "kms:Decrypt"', '"Action" = ["kms:Decrypt", "kms:ReEncryptFrom"]'),
+  },
+  {
+    rule: "M2M-KMS-001", what: "key use not limited to Secrets Manager", address: "aws_kms_key.client_secrets", problem: /no kms:ViaService condition/,
+    breakIt: (j) => editText(resource(j, "aws_kms_key", "client_secrets"), "policy", '"kms:ViaService"', '"aws:SourceVpc"'),
+  },
+  {
+    rule: "M2M-KMS-001", what: "key use for any secret", address: "aws_kms_key.client_secrets", problem: /no kms:EncryptionContext:SecretARN condition/,
+    breakIt: (j) => editText(resource(j, "aws_kms_key", "client_secrets"), "policy", '"kms:EncryptionContext:SecretARN"', '"kms:EncryptionContext:Other"'),
+  },
+  {
+    rule: "M2M-KMS-001", what: "a key that never rotates", address: "aws_kms_key.client_secrets", problem: /does not rotate/,
+    breakIt: (j) => { resource(j, "aws_kms_key", "client_secrets").enable_key_rotation = false; },
+  },
+  {
+    rule: "M2M-KMS-002", what: "a secret policy for everyone", address: "aws_secretsmanager_secret_policy.client_auditor", problem: /not a named IAM role or user/,
+    breakIt: (j) => editText(resource(j, "aws_secretsmanager_secret_policy", "client_auditor"), "policy", '{"AWS":["arn:aws:iam::123456789012:role/partner-auditor"]}', '"*"'),
+  },
+  {
+    rule: "M2M-KMS-002", what: "a partner allowed to write the secret", address: "aws_secretsmanager_secret_policy.client_auditor", problem: /PutSecretValue.*beyond reading/,
+    breakIt: (j) => editText(resource(j, "aws_secretsmanager_secret_policy", "client_auditor"), "policy", '"secretsmanager:DescribeSecret"', '"secretsmanager:PutSecretValue"'),
+  },
+  {
+    rule: "M2M-KMS-002", what: "public policies not blocked", address: "aws_secretsmanager_secret_policy.client_auditor", problem: /block_public_policy/,
+    breakIt: (j) => { resource(j, "aws_secretsmanager_secret_policy", "client_auditor").block_public_policy = false; },
+  },
+  {
+    rule: "M2M-ROT-001", what: "Terraform owning a rotating secret's value", address: "aws_secretsmanager_secret_version.client_auditor_initial", problem: /does not ignore changes to secret_string/,
+    breakIt: (j) => { delete resource(j, "aws_secretsmanager_secret_version", "client_auditor_initial").lifecycle; },
+  },
+  {
+    rule: "M2M-ROT-001", what: "a frozen value without rotation", address: "aws_secretsmanager_secret_version.client_finance", problem: /its secret does not rotate/,
+    breakIt: (j) => { resource(j, "aws_secretsmanager_secret_version", "client_finance").lifecycle = { ignore_changes: ["secret_string"] }; },
+  },
+  {
+    rule: "M2M-ROT-001", what: "an output of a rotating client's secret", address: "output.client_secrets", problem: /client_auditor.client_secret, whose secret rotates/,
+    breakIt: (j) => { (j.output as any).client_secrets.value = { auditor: "${aws_cognito_user_pool_client.client_auditor.client_secret}" }; },
+  },
+  {
+    rule: "M2M-ROT-001", what: "a rotation by a function of another stack", address: "aws_secretsmanager_secret_rotation.client_shop", problem: /not a function of this stack/,
+    breakIt: (j) => { resource(j, "aws_secretsmanager_secret_rotation", "client_shop").rotation_lambda_arn = "arn:aws:lambda:eu-central-1:123456789012:function:other"; },
+  },
+  {
+    rule: "M2M-WAF-001", what: "WAF logs with the Authorization header", address: "aws_wafv2_web_acl_logging_configuration.user_pool_waf", problem: /does not redact the authorization header/,
+    breakIt: (j) => { resource(j, "aws_wafv2_web_acl_logging_configuration", "user_pool_waf").redacted_fields = [{ single_header: { name: "x-request-id" } }]; },
+  },
+  {
+    rule: "M2M-WAF-001", what: "WAF logs to a group WAF refuses", address: "aws_wafv2_web_acl_logging_configuration.api_waf", problem: /does not start with aws-waf-logs-/,
+    breakIt: (j) => { resource(j, "aws_cloudwatch_log_group", "api_waf").name = "/waf/api"; },
+  },
+  {
+    rule: "M2M-WAF-001", what: "a web ACL without logging", address: "aws_wafv2_web_acl.user_pool", problem: /has no logging configuration/,
+    breakIt: (j) => { delete j.resource!.aws_wafv2_web_acl_logging_configuration!.user_pool_waf; },
+  },
+  {
+    rule: "M2M-WAF-002", what: "an unguarded token endpoint", address: "aws_cognito_user_pool.user_pool", problem: /no web ACL while the stage has one/,
+    breakIt: (j) => { delete j.resource!.aws_wafv2_web_acl_association!.user_pool; },
+  },
+  {
+    rule: "M2M-WAF-002", what: "a user-pool rate rule for every path", address: "aws_cognito_user_pool.user_pool", problem: /no blocking rate rule scoped to \/oauth2\/token/,
+    breakIt: (j) => { delete resource(j, "aws_wafv2_web_acl", "user_pool").rule[0].statement.rate_based_statement.scope_down_statement; },
+  },
+  {
+    rule: "M2M-WAF-002", what: "the stage's ACL without known bad inputs", address: "aws_wafv2_web_acl.api", problem: /AWSManagedRulesKnownBadInputsRuleSet/,
+    breakIt: (j) => { const acl = resource(j, "aws_wafv2_web_acl", "api"); acl.rule = acl.rule.filter((r: any) => !r.statement.managed_rule_group_statement); },
   },
   // Tags and portability
   {

@@ -65,9 +65,32 @@ describe("a config with every option on", () => {
       expect.arrayContaining(["aws_api_gateway_stage.stage", "aws_api_gateway_method_settings.all", "aws_api_gateway_method_settings.get_orders_id", "aws_api_gateway_method_settings.post_orders"]),
     );
     expect(checkedBy("M2M-IAM-001")).toEqual(expect.arrayContaining(["aws_iam_role.scope_checker", "aws_iam_role_policy.scope_checker_logs"]));
-    expect([...checkedBy("M2M-IAM-002")].sort()).toEqual(["aws_iam_role.api_gateway_cloudwatch", "aws_iam_role.scope_checker"]);
+    expect([...checkedBy("M2M-IAM-002")].sort()).toEqual(["aws_iam_role.api_gateway_cloudwatch", "aws_iam_role.scope_checker", "aws_iam_role.secret_rotation"]);
+    // Issue 12: the rotation role's grants, the key, the partner's secret policy, rotation and WAF logging.
+    expect(checkedBy("M2M-IAM-001")).toEqual(expect.arrayContaining(["aws_iam_role.secret_rotation", "aws_iam_role_policy.secret_rotation_access"]));
+    expect(checkedBy("M2M-LAM-001")).toEqual(expect.arrayContaining(["aws_lambda_permission.secret_rotation_auditor", "aws_lambda_permission.secret_rotation_shop"]));
+    expect(checkedBy("M2M-LAM-001")).not.toContain("aws_lambda_permission.secret_rotation_finance");
+    expect(checkedBy("M2M-KMS-001")).toEqual(expect.arrayContaining(["aws_secretsmanager_secret.client_shop", "aws_kms_key.client_secrets"]));
+    expect(checkedBy("M2M-KMS-002")).toEqual(["aws_secretsmanager_secret_policy.client_auditor"]);
+    expect(checkedBy("M2M-ROT-001")).toEqual(
+      expect.arrayContaining(["aws_secretsmanager_secret_rotation.client_auditor", "aws_secretsmanager_secret_version.client_auditor_initial", "aws_secretsmanager_secret_version.client_finance", "output.client_secrets"]),
+    );
+    expect([...checkedBy("M2M-WAF-001")].sort()).toEqual([
+      "aws_wafv2_web_acl.api",
+      "aws_wafv2_web_acl.user_pool",
+      "aws_wafv2_web_acl_logging_configuration.api_waf",
+      "aws_wafv2_web_acl_logging_configuration.user_pool_waf",
+    ]);
+    expect(checkedBy("M2M-WAF-002")).toEqual(expect.arrayContaining(["aws_wafv2_web_acl.api", "aws_cognito_user_pool.user_pool"]));
     expect(checkedBy("M2M-IAM-003")).toEqual(["aws_iam_role_policy_attachment.api_gateway_cloudwatch"]);
-    expect([...checkedBy("M2M-LOG-001")].sort()).toEqual(["aws_cloudwatch_log_group.access_logs", "aws_cloudwatch_log_group.execution_logs", "aws_cloudwatch_log_group.scope_checker"]);
+    expect([...checkedBy("M2M-LOG-001")].sort()).toEqual([
+      "aws_cloudwatch_log_group.access_logs",
+      "aws_cloudwatch_log_group.api_waf",
+      "aws_cloudwatch_log_group.execution_logs",
+      "aws_cloudwatch_log_group.scope_checker",
+      "aws_cloudwatch_log_group.secret_rotation",
+      "aws_cloudwatch_log_group.user_pool_waf",
+    ]);
     expect(checkedBy("M2M-MON-002").length).toBeGreaterThanOrEqual(5);
     expect(checkedBy("M2M-COG-001")).toContain("aws_cognito_user_pool_client.client_shop");
     // The cut-off client has no app client, and its secret (a marker without credentials) passes.

@@ -72,16 +72,6 @@ describe("environments CI deploys and plans (remote state only)", () => {
     expect(result.stdout).not.toContain("::warning"); // prod has a job
   });
 
-  it("pull-request.yml, shipped config: only prod is planned, with a notice for dev", () => {
-    const step = stepOf("pull-request.yml", "verify", (s) => s.run?.includes("remote-state-environments.sh") === true);
-    const output = join(ws, "plan-output");
-    writeFileSync(output, "");
-    const result = runStep(step.run!, ws, { ...(step.env ?? {}), GITHUB_OUTPUT: output });
-    expect(result.status).toBe(0);
-    expect(JSON.parse(outputsOf(output)["environments"]!)).toEqual(["prod"]);
-    expect(result.stdout).toMatch(/^::notice title=dev not planned by CI::.*npm run diff -- dev/m);
-  });
-
   function stacksWith(backends: Record<string, "s3" | "local">): string {
     const dir = tempDir("stacks");
     for (const [env, type] of Object.entries(backends)) {
@@ -190,29 +180,21 @@ describe("plan guard (.github/plan-guard/check-plan-input.js)", () => {
 
   const firstResource = (doc: any, type: string) => Object.values(doc.resource[type] as Record<string, any>)[0];
 
-  it("passes the stacks this project synthesizes (control), and the workflow step as written runs it", () => {
+  it("passes the stacks this project synthesizes (control)", () => {
     expect(checkStack(prod)).toEqual([]);
-    const step = stepOf("pull-request.yml", "plan", (s) => s.env?.["GUARD"] !== undefined);
-    const result = runStep(step.run!, ws, { GUARD, STACK_DIR: prod });
+    const result = spawnSync(process.execPath, [GUARD, prod], { encoding: "utf8" });
     expect([result.status, result.stdout.trim()]).toEqual([0, `plan guard: ${prod}: ok`]);
   });
 
-  it("fails the workflow step, without running anything, when the base branch has no guard", () => {
-    const step = stepOf("pull-request.yml", "plan", (s) => s.env?.["GUARD"] !== undefined);
-    const result = runStep(step.run!, ws, { GUARD: "base/.github/plan-guard/check-plan-input.js", STACK_DIR: prod });
-    expect(result.status).toBe(1);
-    expect(result.stdout).toMatch(/^::error title=plan guard missing::/);
-  });
-
   it("refuses local state (CI plans only environments with remote state)", () => {
-    expect(checkStack(join(ws, "cdktf.out", "stacks", "dev"))).toEqual([expect.stringContaining("terraform.backend must be s3")]);
+    expect(checkStack(join(ws, "cdktf.out", "stacks", "dev"))).toEqual([expect.stringContaining("terraform.backend must be one s3 backend")]);
   });
 
   it.each<[string, (doc: any, dir: string) => void, RegExp]>([
     ["a third provider", (d) => (d.terraform.required_providers.external = { source: "hashicorp/external", version: "2.3.4" }), /required_providers must be exactly archive and aws/],
-    ["another aws provider version", (d) => (d.terraform.required_providers.aws.version = "6.26.0"), /aws\.version must be exactly 6\.25\.0/],
-    ["a version range", (d) => (d.terraform.required_providers.archive.version = ">= 2.7.1"), /archive\.version must be exactly 2\.7\.1/],
-    ["an aws provider from another namespace", (d) => (d.terraform.required_providers.aws.source = "evil/aws"), /aws\.source must be/],
+    ["another aws provider version", (d) => (d.terraform.required_providers.aws.version = "6.26.0"), /required_providers\.aws must be exactly \{"source":"aws","version":"6\.25\.0"\}, found .*6\.26\.0/],
+    ["a version range", (d) => (d.terraform.required_providers.archive.version = ">= 2.7.1"), /required_providers\.archive must be exactly .*"2\.7\.1".*found .*>= 2\.7\.1/],
+    ["an aws provider from another namespace", (d) => (d.terraform.required_providers.aws.source = "evil/aws"), /required_providers\.aws must be exactly .*found .*evil\/aws/],
     ["an http provider block", (d) => (d.provider.http = [{}]), /provider http is not allowed/],
     ["an aws provider profile (credential_process)", (d) => (d.provider.aws[0].profile = "evil"), /provider aws setting profile is not allowed/],
     ["aws provider endpoints", (d) => (d.provider.aws[0].endpoints = [{ sts: "https://attacker.example" }]), /provider aws setting endpoints is not allowed/],
@@ -221,20 +203,20 @@ describe("plan guard (.github/plan-guard/check-plan-input.js)", () => {
     ["a terraform_remote_state data source", (d) => (d.data.terraform_remote_state = { s: { backend: "s3" } }), /data source terraform_remote_state is not allowed/],
     ["a local-exec provisioner", (d) => (firstResource(d, "aws_iam_role").provisioner = [{ "local-exec": { command: "env" } }]), /provisioner is not allowed/],
     ["a non-aws resource", (d) => (d.resource.terraform_data = { x: { input: "y" } }), /resource type terraform_data is not allowed/],
-    ["a module (init would fetch it)", (d) => (d.module = { m: { source: "git::https://attacker.example/m.git" } }), /top-level block module is not allowed/],
-    ["a check block", (d) => (d.check = { c: {} }), /top-level block check is not allowed/],
-    ["an import block", (d) => (d.import = [{ to: "aws_s3_object.x", id: "state/key" }]), /top-level block import is not allowed/],
+    ["a module (init would fetch it)", (d) => (d.module = { m: { source: "git::https://attacker.example/m.git" } }), /\$\.module: block module is not allowed/],
+    ["a check block", (d) => (d.check = { c: {} }), /\$\.check: block check is not allowed/],
+    ["an import block", (d) => (d.import = [{ to: "aws_s3_object.x", id: "state/key" }]), /\$\.import: block import is not allowed/],
     ["a removed block that destroys", (d) => (d.removed = [{ from: "aws_cognito_user_pool.user_pool", lifecycle: { destroy: true } }]), /removed\[0\]\.lifecycle must be exactly \{ destroy = false \}/],
     ["a removed block for a module", (d) => (d.removed = [{ from: "module.m", lifecycle: { destroy: false } }]), /removed\[0\]\.from must be the address of an aws_\* resource/],
-    ["a removed block with a provisioner", (d) => (d.removed = [{ from: "aws_iam_role.x", lifecycle: { destroy: false }, provisioner: [{ "local-exec": { command: "env" } }] }]), /removed\[0\]\.provisioner is not allowed/],
+    ["a removed block with a provisioner", (d) => (d.removed = [{ from: "aws_iam_role.x", lifecycle: { destroy: false }, provisioner: [{ "local-exec": { command: "env" } }] }]), /removed\[0\]\.provisioner: removed argument provisioner is not allowed/],
     ["a required_version that is not a lower bound", (d) => (d.terraform.required_version = "~> 1.10"), /required_version must be a lower bound/],
     ["nonsensitive() on a secret", (d) => (d.output.leak = { value: "${nonsensitive(aws_cognito_user_pool_client.client_billing.client_secret)}" }), /nonsensitive/],
-    ["file() reading the runner's environment", (d) => (firstResource(d, "aws_iam_role").description = '${file("/proc/self/environ")}'), /mentions file/],
-    ["file() hidden by spacing", (d) => (firstResource(d, "aws_iam_role").description = '${ file ( "/proc/self/environ" ) }'), /mentions file/],
-    ["templatefile()", (d) => (firstResource(d, "aws_iam_role").description = '${templatefile("/etc/passwd", {})}'), /mentions templatefile/],
+    ["file() reading the runner's environment", (d) => (firstResource(d, "aws_iam_role").description = '${file("/proc/self/environ")}'), /function file\(\) is not allowed/],
+    ["file() hidden by spacing", (d) => (firstResource(d, "aws_iam_role").description = '${ file ( "/proc/self/environ" ) }'), /function file\(\) is not allowed/],
+    ["templatefile()", (d) => (firstResource(d, "aws_iam_role").description = '${templatefile("/etc/passwd", {})}'), /function templatefile\(\) is not allowed/],
     ["an unknown function", (d) => (firstResource(d, "aws_iam_role").description = '${provider::evil::run("x")}'), /function provider::evil::run\(\) is not allowed/],
-    ["a templated key", (d) => (firstResource(d, "aws_iam_role").tags = { '${file("/proc/self/environ")}': "x" }), /\(key\): expression mentions file/],
-    ["an S3 backend endpoint override", (d) => (d.terraform.backend.s3.endpoints = { s3: "https://attacker.example" }), /backend\.s3\.endpoints is not allowed/],
+    ["a templated key", (d) => (firstResource(d, "aws_iam_role").tags = { '${file("/proc/self/environ")}': "x" }), /\(key\): function file\(\) is not allowed/],
+    ["an S3 backend endpoint override", (d) => (d.terraform.backend.s3.endpoints = { s3: "https://attacker.example" }), /backend s3 argument endpoints is not allowed/],
     ["an archive reading outside the stack", (d) => (Object.values(d.data.archive_file as Record<string, any>)[0].source_file = "/proc/self/environ"), /source_file must be a relative path/],
     ["an archive written outside the stack", (d) => (Object.values(d.data.archive_file as Record<string, any>)[0].output_path = "../../x.zip"), /output_path must be a relative path/],
     ["a .tf file next to the JSON", (_d, dir) => writeFileSync(join(dir, "extra.tf"), 'data "external" "x" { program = ["env"] }'), /unexpected file extra\.tf/],
@@ -255,12 +237,97 @@ describe("plan guard (.github/plan-guard/check-plan-input.js)", () => {
     expect(result.status).toBe(1);
     const errors = result.stdout.split("\n").filter((l) => l.startsWith("::error title=plan guard (prod)::"));
     expect(errors).toHaveLength(2);
-    expect(result.stdout).toContain("2 problems; no credentials were used, terraform did not run");
+    expect(result.stdout).toContain("2 problems; terraform did not run");
   });
 
   it("refuses a stack directory whose name is not an environment name", () => {
     const dir = join(tempDir("guard"), "..evil");
     cpSync(prod, dir, { recursive: true });
     expect(checkStack(dir)).toContainEqual(expect.stringMatching(/is not an environment name/));
+  });
+});
+
+describe("offline plan (review.yml's plan step: no credentials, the guard's own copy, sha256-checked)", () => {
+  const step = stepOf("review.yml", "plan", (s) => s.run?.includes("offline-plan.sh") === true);
+  const SNAPSHOT_STATE = join(ROOT, "__tests__", "workflows", "fixtures", "terraform-1.11-state.json");
+  const SNAPSHOT_SCHEMA = join(ROOT, "__tests__", "workflows", "fixtures", "aws-provider-schema-excerpt.json");
+
+  /** The plan job's workspace: main's .github as trusted/, the PR's stacks as untrusted/, a snapshot, and a `terraform` stand-in that records each call. */
+  function planWorkspace(alter?: (stacks: string) => void): { dir: string; calls: () => any[] } {
+    const dir = tempDir("offline-plan");
+    mkdirSync(join(dir, "trusted"));
+    symlinkSync(join(ROOT, ".github"), join(dir, "trusted", ".github"));
+    cpSync(join(ws, "cdktf.out", "stacks"), join(dir, "untrusted", "stacks"), { recursive: true });
+    alter?.(join(dir, "untrusted", "stacks"));
+    mkdirSync(join(dir, "snapshots", "prod"), { recursive: true });
+    const sanitize = spawnSync(process.execPath, [join(ROOT, ".github", "scripts", "sanitize-state.js"), SNAPSHOT_STATE, SNAPSHOT_SCHEMA, join(dir, "snapshots", "prod", "snapshot.json")], { encoding: "utf8" });
+    expect(sanitize.status).toBe(0);
+    mkdirSync(join(dir, "bin"));
+    const log = join(dir, "terraform-calls");
+    writeFileSync(
+      join(dir, "bin", "terraform"),
+      [
+        "#!/usr/bin/env node",
+        'const fs = require("fs"), path = require("path");',
+        "const [chdir, cmd, ...rest] = process.argv.slice(2);",
+        'const dir = chdir.replace("-chdir=", "");',
+        `fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ cmd, rest, env: path.basename(dir), key: process.env.AWS_ACCESS_KEY_ID, token: process.env.GH_TOKEN ?? null }) + "\\n");`,
+        'if (cmd === "init") { if (process.env.TAMPER) fs.appendFileSync(path.join(dir, "cdk.tf.json"), " "); process.exit(0); }',
+        'const doc = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));',
+        'const state = JSON.parse(fs.readFileSync(path.join(dir, "terraform.tfstate"), "utf8"));',
+        'fetch(doc.provider.aws[0].endpoints[0].sts, { method: "POST", body: "Action=GetCallerIdentity&Version=2011-06-15" })',
+        '  .then((r) => r.text())',
+        '  .then((t) => console.log(`No changes. account=${/<Account>(\\d+)</.exec(t)[1]} backend=${JSON.stringify(doc.terraform.backend)} serial=${state.serial} secret-in-state=${JSON.stringify(state).includes("7a1k0q9v2ldq6b2o4c6m1hpg")}`));',
+      ].join("\n"),
+    );
+    chmodSync(join(dir, "bin", "terraform"), 0o755);
+    return { dir, calls: () => (existsSync(log) ? readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l)) : []) };
+  }
+
+  const run = (dir: string, env: Record<string, string> = {}) =>
+    runStep(step.run!, dir, { PATH: `${join(dir, "bin")}:${process.env.PATH ?? ""}`, GH_TOKEN: "ghs_must_not_reach_terraform", GITHUB_STEP_SUMMARY: join(dir, "summary.md"), ...env });
+
+  it("plans prod (remote state) against the sanitized snapshot with placeholder credentials; dev (local state) is a notice", () => {
+    const { dir, calls } = planWorkspace();
+    const result = run(dir);
+    expect([result.status, result.stderr]).toEqual([0, expect.any(String)]);
+    expect(calls().map((c) => [c.cmd, c.env, c.key, c.token])).toEqual([
+      ["init", "prod", "placeholder-no-credentials", null],
+      ["plan", "prod", "placeholder-no-credentials", null],
+    ]);
+    expect(calls()[1].rest).toEqual(["-refresh=false", "-lock=false", "-input=false", "-no-color"]);
+    // Local state instead of the S3 backend; the STS stand-in answered with the snapshot's account; no secret in the state.
+    expect(result.stdout).toContain('No changes. account=123456789012 backend={"local":{"path":"terraform.tfstate"}} serial=17 secret-in-state=false');
+    expect(result.stdout).toMatch(/::notice title=dev not planned by CI::/);
+    expect(result.stdout).toMatch(/plan guard: untrusted\/stacks\/prod: ok; wrote plans\/prod\/cdk\.tf\.json sha256 [0-9a-f]{64}/);
+    expect(readFileSync(join(dir, "summary.md"), "utf8")).toContain("### terraform plan: `prod` (no credentials, state snapshot, -refresh=false)");
+  });
+
+  it("terraform reads the guard's own serialization, not the pull request's bytes", () => {
+    const { dir } = planWorkspace();
+    expect(run(dir).status).toBe(0);
+    const planned = readFileSync(join(dir, "plans", "prod", "cdk.tf.json"), "utf8");
+    const checked = JSON.parse(readFileSync(join(dir, "untrusted", "stacks", "prod", "cdk.tf.json"), "utf8"));
+    expect(JSON.parse(planned).resource).toEqual(checked.resource);
+    expect(planned).not.toBe(readFileSync(join(dir, "untrusted", "stacks", "prod", "cdk.tf.json"), "utf8"));
+  });
+
+  it("stops before plan when the checked file changes after the guard (sha256 check around init)", () => {
+    const { dir, calls } = planWorkspace();
+    const result = run(dir, { TAMPER: "1" });
+    expect(result.status).toBe(1);
+    expect(calls().map((c) => c.cmd)).toEqual(["init"]);
+    expect(result.stdout).toContain("::error title=offline plan (prod)::terraform init or plan failed, or the checked file changed");
+  });
+
+  it("runs no terraform at all for a stack the guard refuses (duplicate data key hiding data.external)", () => {
+    const { dir, calls } = planWorkspace((stacks) => {
+      const file = join(stacks, "prod", "cdk.tf.json");
+      writeFileSync(file, readFileSync(file, "utf8").replace(/^\{/, '{"data": {"external": {"x": {"program": ["env"]}}},'));
+    });
+    const result = run(dir);
+    expect(result.status).toBe(1);
+    expect(calls()).toEqual([]);
+    expect(result.stdout).toMatch(/::error title=plan guard \(prod\)::cdk\.tf\.json cannot be read strictly: duplicate key "data"/);
   });
 });

@@ -52,11 +52,20 @@ function stepUsing(job: Job, action: string): Step {
   return step;
 }
 
+/** The workflows that run code a pull request wrote (GitHub runs a pull_request workflow from the PR's head). */
+const UNTRUSTED = ["pull-request.yml"];
+/** The ones GitHub runs from the default branch only (workflow_run, schedule, push to main, a call from those). */
+const TRUSTED = ["deploy-environment.yml", "deploy.yml", "drift.yml", "review.yml", "state-snapshot.yml"];
+
+function allSteps(wf: Workflow): Step[] {
+  return Object.values(wf.jobs).flatMap((j) => j.steps ?? []);
+}
+
 describe("workflow files", () => {
   const files = texts();
 
-  it("are the three workflows, each valid YAML without warnings", () => {
-    expect(Object.keys(files).sort()).toEqual(["deploy-environment.yml", "deploy.yml", "pull-request.yml"]);
+  it("are the six workflows, each valid YAML without warnings", () => {
+    expect(Object.keys(files).sort()).toEqual([...UNTRUSTED, ...TRUSTED].sort());
     for (const [file, text] of Object.entries(files)) {
       const doc = parseDocument(text);
       expect([file, doc.errors, doc.warnings]).toEqual([file, [], []]);
@@ -73,10 +82,10 @@ describe("workflow files", () => {
     }
   });
 
-  it("grant only contents: read at the top, and set a timeout on every job that runs steps", () => {
+  it("grant at most contents: read at the top (review.yml nothing), and set a timeout on every job that runs steps", () => {
     for (const file of Object.keys(files)) {
       const wf = load(file);
-      expect([file, wf.permissions]).toEqual([file, { contents: "read" }]);
+      expect([file, wf.permissions]).toEqual([file, file === "review.yml" ? {} : { contents: "read" }]);
       for (const [name, job] of Object.entries(wf.jobs)) {
         if (job.steps) expect([file, name, typeof job["timeout-minutes"]]).toEqual([file, name, "number"]);
       }
@@ -89,7 +98,7 @@ describe("workflow files", () => {
     }
   });
 
-  it("write permissions appear only where needed: PR comments in one job, OIDC tokens in plan and deploy jobs", () => {
+  it("write permissions appear only where needed: the PR comment in one trusted job, OIDC tokens in trusted deploy, snapshot and drift jobs", () => {
     const grants: string[] = [];
     for (const file of Object.keys(files)) {
       for (const [name, job] of Object.entries(load(file).jobs)) {
@@ -100,9 +109,47 @@ describe("workflow files", () => {
       "deploy-environment.yml:deploy:id-token",
       "deploy.yml:dev:id-token",
       "deploy.yml:prod:id-token",
-      "pull-request.yml:access-diff-comment:pull-requests",
-      "pull-request.yml:plan:id-token",
+      "drift.yml:drift:id-token",
+      "review.yml:comment:pull-requests",
+      "state-snapshot.yml:snapshot:id-token",
     ]);
+  });
+
+  it("hold cloud credentials only in trusted workflows, each job in a GitHub environment its role trusts", () => {
+    const holders: string[] = [];
+    for (const file of Object.keys(files)) {
+      for (const [name, job] of Object.entries(load(file).jobs)) {
+        const credentials = (job.steps ?? []).filter((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+        if (credentials.length === 0) continue;
+        holders.push(`${file}:${name}:${credentials.map((s) => s.with?.["role-to-assume"]).join(",")}`);
+        expect([file, name, job.environment]).toEqual([file, name, expect.any(String)]);
+        expect([file, name, job.permissions?.["id-token"]]).toEqual([file, name, "write"]);
+      }
+    }
+    expect(holders.sort()).toEqual([
+      "deploy-environment.yml:deploy:${{ vars.AWS_DEPLOY_ROLE_ARN }}",
+      "drift.yml:drift:${{ vars.AWS_STATE_READER_ROLE_ARN }}",
+      "state-snapshot.yml:snapshot:${{ vars.AWS_STATE_READER_ROLE_ARN }}",
+    ]);
+  });
+
+  it("give an OIDC token only to jobs GitHub runs from main's code: no pull-request trigger, no checkout of another ref", () => {
+    for (const file of Object.keys(files)) {
+      const wf = load(file);
+      for (const [name, job] of Object.entries(wf.jobs)) {
+        if (job.permissions?.["id-token"] !== "write") continue;
+        expect([file, name, Object.keys(wf.on).filter((t) => t.startsWith("pull_request"))]).toEqual([file, name, []]);
+        expect([file, name, TRUSTED.includes(file)]).toEqual([file, name, true]);
+        for (const step of (job.steps ?? []).filter((s) => s.uses?.startsWith("actions/checkout@"))) expect([file, name, step.with?.ref]).toEqual([file, name, undefined]);
+        if (file !== "deploy.yml") expect([file, name, job.environment]).toEqual([file, name, expect.any(String)]);
+      }
+    }
+    // deploy.yml's dev/prod jobs hand their token to deploy-environment.yml, whose job runs in the environment.
+    expect(load("deploy.yml").on.pull_request).toBeUndefined();
+  });
+
+  it("use no repository secret anywhere: the only token is the job's own github.token", () => {
+    for (const [file, text] of Object.entries(files)) expect([file, text.match(/secrets\.[A-Za-z_]+/g)]).toEqual([file, null]);
   });
 
   it("run Node.js 20 and a pinned Terraform version", () => {
@@ -122,110 +169,141 @@ describe("workflow files", () => {
   });
 });
 
-describe("pull-request workflow", () => {
+describe("pull-request workflow (untrusted: the PR's own code, so nothing to steal and nothing to write)", () => {
   const wf = load("pull-request.yml");
 
-  it("runs on pull requests, one run per PR at a time", () => {
+  it("runs on pull requests, one run per PR at a time, with only contents: read in every job", () => {
     expect(Object.keys(wf.on)).toEqual(["pull_request"]);
     expect(wf.concurrency).toEqual({ group: "pull-request-${{ github.event.pull_request.number }}", "cancel-in-progress": true });
-    expect(Object.keys(wf.jobs)).toEqual(["verify", "access-diff-comment", "plan", "plan-skipped"]);
+    expect(Object.keys(wf.jobs)).toEqual(["verify", "model"]);
+    for (const job of Object.values(wf.jobs)) {
+      expect(job.permissions ?? wf.permissions).toEqual({ contents: "read" });
+      expect(job.environment).toBeUndefined();
+      expect(job.steps!.some((s) => s.uses?.startsWith("aws-actions/") || s.uses?.startsWith("hashicorp/setup-terraform@"))).toBe(false);
+      expect(stepUsing(job, "actions/checkout").with).toEqual({ "persist-credentials": false });
+    }
+    expect(JSON.stringify(wf)).not.toContain("id-token");
+    expect(JSON.stringify(wf)).not.toContain("github.token");
   });
 
-  it("verify: installs, type-checks, tests, synthesizes, checks security, writes the access diff against the base branch", () => {
-    const job = wf.jobs["verify"]!;
-    expect(job.permissions).toBeUndefined(); // inherits contents: read
-    expect(stepUsing(job, "actions/checkout").with).toEqual({ "fetch-depth": 0, "persist-credentials": false });
-    expect(runs(job).slice(0, 6)).toEqual([
-      "npm ci --no-audit --no-fund",
-      "npm run typecheck",
-      "npm test",
-      "npm run synth",
-      "npm run check:security",
-      'npm run report -- --base "origin/${BASE_REF}"',
+  it("verify: installs, type-checks, tests, checks security", () => {
+    expect(runs(wf.jobs["verify"]!)).toEqual(["npm ci --no-audit --no-fund", "npm run typecheck", "npm test", "npm run check:security"]);
+  });
+
+  it("model: its only outputs are the model JSON and the stacks synthesized from that JSON", () => {
+    const job = wf.jobs["model"]!;
+    expect(runs(job)).toEqual(["npm ci --no-audit --no-fund", "npm run model:json -- --config m2m.config.ts --out m2m-model.json", "npm run synth"]);
+    const synth = job.steps!.find((s) => s.run === "npm run synth")!;
+    expect(synth.env).toEqual({ M2M_CONFIG: "m2m-model.json" });
+    const uploads = job.steps!.filter((s) => s.uses?.startsWith("actions/upload-artifact@")).map((s) => [s.with?.name, s.with?.path]);
+    expect(uploads).toEqual([
+      ["pr-model", "m2m-model.json"],
+      ["synthesized-stacks", "cdktf.out/stacks"],
     ]);
-    // The plan matrix: environments with remote state only (the script is tested in workflow-scripts.test.ts).
-    const list = job.steps!.find((s) => s.run?.includes("remote-state-environments.sh"))!;
-    expect(list.run!.trim()).toBe("bash .github/scripts/remote-state-environments.sh planned");
-    expect(wf.jobs["verify"] as unknown as { outputs: Record<string, string> }).toMatchObject({
-      outputs: { environments: `\${{ steps.${(list as Step & { id: string }).id}.outputs.environments }}` },
-    });
-    const report = job.steps!.find((s) => s.run?.startsWith("npm run report"))!;
-    expect(report.env).toEqual({ BASE_REF: "${{ github.base_ref }}" });
-    const uploads = job.steps!.filter((s) => s.uses?.startsWith("actions/upload-artifact@")).map((s) => s.with);
-    expect(uploads).toContainEqual(expect.objectContaining({ name: "access-reports", path: "cdktf.out/reports" }));
+  });
+});
+
+describe("review workflow (trusted: main's code, the PR's run as data)", () => {
+  const wf = load("review.yml");
+  const text = texts()["review.yml"]!;
+
+  it("runs on the pull-request workflow's completion (GitHub runs it from the default branch), after a successful PR run", () => {
+    expect(wf.on).toEqual({ workflow_run: { workflows: ["pull request"], types: ["completed"] } });
+    expect(Object.keys(wf.jobs)).toEqual(["access-diff", "comment", "plan"]);
+    expect(wf.jobs["access-diff"]!.if).toBe("github.event.workflow_run.event == 'pull_request' && github.event.workflow_run.conclusion == 'success'");
+    expect(wf.jobs["comment"]!.needs).toBe("access-diff");
+    expect(wf.jobs["plan"]!.needs).toBe("access-diff");
   });
 
-  it("access-diff-comment: finds its earlier comment by the report's marker and updates it, or creates one", () => {
-    const job = wf.jobs["access-diff-comment"]!;
-    expect(job.needs).toBe("verify");
+  it("never checks out the pull request, and never runs a file it downloaded", () => {
+    for (const step of allSteps(wf).filter((s) => s.uses?.startsWith("actions/checkout@"))) {
+      expect(step.with?.ref).toBeUndefined(); // the default branch
+      expect(step.with?.["persist-credentials"]).toBe(false);
+    }
+    expect(text).not.toMatch(/ref:\s*\$\{\{\s*github\.event\.workflow_run\.head/);
+    for (const script of Object.values(wf.jobs).flatMap(runs)) {
+      // Downloads land in untrusted/; scripts only ever pass those paths to main's code as data.
+      expect(script).not.toMatch(/(^|[\s;&|(])(node|bash|sh|npx|source|\.)\s+["']?untrusted\//);
+      expect(script).not.toMatch(/-chdir=["']?untrusted/);
+    }
+    for (const step of allSteps(wf).filter((s) => s.uses?.startsWith("actions/download-artifact@") && s.with?.["run-id"] !== undefined)) {
+      expect(String(step.with?.path)).toMatch(/^untrusted\//);
+    }
+  });
+
+  it("access-diff: main's model from main's config, the PR's model downloaded, changed files from GitHub's API, the diff by main's report code", () => {
+    const job = wf.jobs["access-diff"]!;
+    expect(job.permissions).toEqual({ contents: "read", actions: "read", "pull-requests": "read" });
+    const scripts = runs(job);
+    expect(scripts[0]).toBe("npm ci --no-audit --no-fund");
+    expect(scripts).toContain("npm run model:json -- --config m2m.config.ts --out review-input/base-model.json");
+    expect(scripts).toContain(
+      "npm run report -- --head-model untrusted/pr-model/m2m-model.json --base-model review-input/base-model.json --changed-files review-input/changed-files.txt --head-config-text review-input/pr-config.ts.txt --out review",
+    );
+    const download = stepUsing(job, "actions/download-artifact");
+    expect(download.with).toEqual({ name: "pr-model", path: "untrusted/pr-model", "run-id": "${{ github.event.workflow_run.id }}", "github-token": "${{ github.token }}" });
+    const files = job.steps!.find((s) => s.run?.includes("/files"))!;
+    expect(files.env?.HEAD_SHA).toBe("${{ github.event.workflow_run.head_sha }}");
+    expect(files.run).toContain("select(.head.sha == env.HEAD_SHA)");
+    // The PR's config comes as text from the API (for the "more than data" notice), never from the run.
+    expect(files.run).toContain('contents/m2m.config.ts?ref=${HEAD_SHA}" > review-input/pr-config.ts.txt');
+  });
+
+  it("comment: the only writer, runs no code, finds its comment by the report's marker and updates it", () => {
+    const job = wf.jobs["comment"]!;
     expect(job.permissions).toEqual({ "pull-requests": "write" });
-    expect(job.steps!.some((s) => s.uses?.startsWith("actions/checkout@"))).toBe(false); // runs no project code
+    expect(job.steps!.some((s) => s.uses?.startsWith("actions/checkout@"))).toBe(false);
+    expect(job.steps!.some((s) => s.run?.includes("npm") || s.run?.includes("node "))).toBe(false);
     const post = job.steps!.find((s) => s.run?.includes("gh api"))!;
     expect(post.env?.MARKER).toBe(ACCESS_DIFF_MARKER);
-    expect(post.env?.GH_TOKEN).toBe("${{ github.token }}");
+    expect(post.env?.PULL_REQUEST).toBe("${{ needs.access-diff.outputs.pull-request }}");
     expect(post.run).toContain("startswith(env.MARKER)");
     expect(post.run).toContain("--method PATCH");
     expect(post.run).toContain("--method POST");
-    expect(post.run).toContain("reports/access-diff.md");
   });
 
-  it("plan: per environment with remote state, with OIDC credentials, only when the repository provides a plan role", () => {
+  it("plan: no credentials, no OIDC token; main's guard and scripts; the PR's stacks and the sanitized snapshot as data", () => {
     const job = wf.jobs["plan"]!;
-    expect(job.needs).toBe("verify");
-    expect(job.if).toBe(
-      "vars.AWS_PLAN_ROLE_ARN != '' && github.event.pull_request.head.repo.full_name == github.repository && needs.verify.outputs.environments != '[]'",
-    );
-    // contents: read only to check out the base branch's guard.
+    expect(job.permissions).toEqual({ actions: "read" });
+    expect(job.environment).toBeUndefined();
+    expect(job.steps!.some((s) => s.uses?.startsWith("aws-actions/"))).toBe(false);
+    expect(stepUsing(job, "actions/checkout").with).toEqual({ path: "trusted", "sparse-checkout": ".github", "persist-credentials": false });
+    expect(stepUsing(job, "actions/download-artifact").with).toMatchObject({ name: "synthesized-stacks", path: "untrusted/stacks" });
+    const snapshot = job.steps!.find((s) => s.run?.includes("gh run download"))!;
+    expect(snapshot.run).toContain("--workflow state-snapshot.yml --branch main --status success");
+    const plan = job.steps!.find((s) => s.run?.includes("offline-plan.sh"))!;
+    expect(plan.run!.trim()).toBe("bash trusted/.github/scripts/offline-plan.sh untrusted/stacks snapshots plans");
+    expect(plan.env).toBeUndefined(); // no token reaches terraform
+  });
+});
+
+describe("state snapshot and drift workflows (trusted, main only, read-only role)", () => {
+  it.each(["state-snapshot.yml", "drift.yml"])("%s: main only, in its GitHub environment, main's code", (file) => {
+    const wf = load(file);
+    expect(Object.keys(wf.on).every((t) => ["schedule", "workflow_dispatch", "workflow_run"].includes(t))).toBe(true);
+    expect(wf.on.pull_request).toBeUndefined();
+    const [name, job] = Object.entries(wf.jobs)[0]!;
+    expect(Object.keys(wf.jobs)).toHaveLength(1);
+    expect(job.if).toBe("github.ref == 'refs/heads/main' && vars.AWS_STATE_READER_ROLE_ARN != ''");
+    expect(job.environment).toBe(file === "drift.yml" ? "drift" : "state-snapshot");
     expect(job.permissions).toEqual({ contents: "read", "id-token": "write" });
-    expect(job.strategy?.matrix?.environment).toBe("${{ fromJSON(needs.verify.outputs.environments) }}");
-    expect(stepUsing(job, "aws-actions/configure-aws-credentials").with?.["role-to-assume"]).toBe("${{ vars.AWS_PLAN_ROLE_ARN }}");
-    const plan = job.steps!.find((s) => s.run?.startsWith("terraform plan"))!;
-    expect(plan["working-directory"]).toBe("cdktf.out/stacks/${{ matrix.environment }}");
-    expect(job.steps!.find((s) => s.run?.startsWith("terraform init"))?.["working-directory"]).toBe("cdktf.out/stacks/${{ matrix.environment }}");
+    expect(stepUsing(job, "actions/checkout").with).toEqual({ "persist-credentials": false });
+    expect(name).toBe(file === "drift.yml" ? "drift" : "snapshot");
   });
 
-  it("plan: runs in the `plan` GitHub environment, so a maintainer approves before any credentials are issued", () => {
-    const job = wf.jobs["plan"]!;
-    expect(job.environment).toBe("plan");
+  it("state-snapshot.yml: after deploys and on a schedule; uploads only the sanitized snapshots", () => {
+    const wf = load("state-snapshot.yml");
+    expect(wf.on.workflow_run).toEqual({ workflows: ["deploy"], types: ["completed"] });
+    const job = wf.jobs["snapshot"]!;
+    expect(runs(job)).toEqual(["npm ci --no-audit --no-fund", "npm run synth", "bash .github/scripts/publish-state-snapshots.sh cdktf.out/stacks snapshots"]);
+    expect(stepUsing(job, "actions/upload-artifact").with).toMatchObject({ name: "state-snapshots", path: "snapshots" });
   });
 
-  it("plan: guards each stack with the BASE branch's rules before credentials, terraform init or plan", () => {
-    const job = wf.jobs["plan"]!;
-    const steps = job.steps!;
-    const checkout = stepUsing(job, "actions/checkout");
-    expect(checkout.with).toEqual({
-      ref: "${{ github.event.pull_request.base.sha }}", // the base branch, never the pull request's head
-      path: "base",
-      "sparse-checkout": ".github/plan-guard",
-      "persist-credentials": false,
-    });
-    const guard = steps.find((s) => s.run?.includes("node \"$GUARD\""))!;
-    expect(guard.env).toEqual({ STACK_DIR: "cdktf.out/stacks/${{ matrix.environment }}", GUARD: "base/.github/plan-guard/check-plan-input.js" });
-    const at = (predicate: (s: Step) => boolean) => steps.findIndex(predicate);
-    const checkoutAt = at((s) => s === checkout);
-    const downloadAt = at((s) => s.uses?.startsWith("actions/download-artifact@") === true);
-    const guardAt = at((s) => s === guard);
-    const credentialsAt = at((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@") === true);
-    const initAt = at((s) => s.run?.startsWith("terraform init") === true);
-    const planAt = at((s) => s.run?.startsWith("terraform plan") === true);
-    expect(checkoutAt).toBeGreaterThanOrEqual(0);
-    expect(downloadAt).toBeGreaterThanOrEqual(0);
-    // The base checkout comes after the pull request's artifact, so nothing in the artifact can stand in for the guard.
-    expect(checkoutAt).toBeGreaterThan(downloadAt);
-    expect(guardAt).toBeGreaterThan(checkoutAt);
-    expect(credentialsAt).toBeGreaterThan(guardAt);
-    expect(initAt).toBeGreaterThan(credentialsAt);
-    expect(planAt).toBeGreaterThan(initAt);
-    // Only the base branch's guard is checked out: the pull request's code never is, in this job.
-    expect(steps.filter((s) => s.uses?.startsWith("actions/checkout@"))).toHaveLength(1);
-  });
-
-  it("plan-skipped: says so with a notice when there is no plan role, with no permissions at all", () => {
-    const job = wf.jobs["plan-skipped"]!;
-    // The complement of the plan job's credential conditions (no remote-state environment: the verify job's notice says so).
-    expect(job.if).toBe("vars.AWS_PLAN_ROLE_ARN == '' || github.event.pull_request.head.repo.full_name != github.repository");
-    expect(job.permissions).toEqual({});
-    expect(runs(job).join("\n")).toMatch(/^echo "::notice title=terraform plan skipped::/);
+  it("drift.yml: a refresh-only plan on a schedule", () => {
+    const wf = load("drift.yml");
+    expect(wf.on.schedule).toEqual([{ cron: expect.stringMatching(/^\S+ \S+ \S+ \S+ \S+$/) }]);
+    expect(runs(wf.jobs["drift"]!)).toContain("bash .github/scripts/drift-check.sh cdktf.out/stacks");
+    expect(readFileSync(join(DIR, "..", "scripts", "drift-check.sh"), "utf8")).toContain("plan -refresh-only -lock=false -detailed-exitcode");
   });
 });
 
@@ -278,6 +356,11 @@ describe("deploy workflows", () => {
     expect(job.concurrency).toEqual({ group: "deploy-${{ inputs.environment }}", "cancel-in-progress": false });
     expect(stepUsing(job, "aws-actions/configure-aws-credentials").with?.["role-to-assume"]).toBe("${{ vars.AWS_DEPLOY_ROLE_ARN }}");
     const scripts = runs(job);
+    // Synthesized from the model as data, the form the pull request's access diff was computed from.
+    expect((job as Job & { env?: Record<string, string> }).env?.M2M_CONFIG).toBe("m2m-model.json");
+    const modelAt = scripts.indexOf("npm run model:json -- --config m2m.config.ts --out m2m-model.json");
+    expect(modelAt).toBeGreaterThan(-1);
+    expect(scripts.findIndex((s) => s.includes("npm run synth"))).toBeGreaterThan(modelAt);
     const deployAt = scripts.indexOf('npm run deploy -- "${M2M_ENV}" --auto-approve --outputs-file outputs.json');
     const smokeAt = scripts.indexOf('npx m2m smoke --outputs outputs.json --env "${M2M_ENV}"');
     expect(deployAt).toBeGreaterThan(-1);

@@ -4,7 +4,8 @@
  * so it must describe everything the token may and may not call, not just the called route:
  *  - Allow: the ARN pattern of each route whose scopes the token holds *all* of;
  *  - Deny: each route it may not call that an Allow pattern would still match (`*` spans `/`,
- *    so `GET/orders/*` also matches `GET/orders/7/refunds`); an explicit Deny wins over Allow.
+ *    so `GET/orders/*` also matches `GET/orders/7/refunds`), counting a `{param}` as possibly
+ *    holding a decoded `/` (`GET /orders/admin%2Fx`); an explicit Deny wins over Allow.
  * The result depends only on the token's scope claim (and the API/stage prefix), so it is
  * computed once per distinct scope claim and reused.
  */
@@ -23,6 +24,12 @@ export interface ScopeGrant {
    * policy may then refuse such a request (403), but it never grants a route it should not.
    */
   readonly ambiguous: boolean;
+  /**
+   * Some denied `{param}` route is reachable only through a parameter value holding an encoded
+   * slash, with a method ARN equal to a permitted route's request, so no Deny can refuse it
+   * without refusing that route (see computeGrant). Left to the route's backend: docs/threat-model.md.
+   */
+  readonly encodedSlashResidual: boolean;
 }
 
 /** Bound of each memo (scope claims, API/stage prefixes); a service sees a handful of each. */
@@ -34,20 +41,34 @@ export function computeGrant(table: RouteTable, granted: ReadonlySet<string>): S
   const allowPatterns: string[] = [];
   const denyPatterns: string[] = [];
   let ambiguous = false;
+  let encodedSlashResidual = false;
   routes.forEach((route, b) => {
     if (permitted[b]) {
       allowPatterns.push(route.arnPattern);
       return;
     }
-    if (!routes.some((_, a) => permitted[a] && table.overlaps(a, b))) return;
+    const reached = routes.some((_, a) => permitted[a] && table.overlaps(a, b));
+    // A `{param}` may hold a decoded `/` (RouteTable.mayOverlap): `*/admin/*` may then match
+    // `GET /orders/admin%2Fx` of `GET /orders/{id}`. Denied too, unless that Deny would refuse
+    // ordinary requests of a permitted route: for `GET /orders/{id}/refunds` permitted and
+    // `GET /orders/{id}` not, `GET/orders/*` would refuse every refunds call, while the request
+    // left through is `GET /orders/<x>%2Frefunds` only, whose method ARN IS a refunds request's.
+    const reachedThroughSlash = !reached && routes.some((_, a) => permitted[a] && table.mayOverlap(a, b));
+    if (!reached && !reachedThroughSlash) return;
+    const refusesPermitted = routes.some((_, c) => permitted[c] && table.overlaps(b, c));
+    if (reachedThroughSlash && refusesPermitted) {
+      encodedSlashResidual = true;
+      return;
+    }
     denyPatterns.push(route.arnPattern);
-    if (routes.some((_, c) => permitted[c] && table.overlaps(b, c))) ambiguous = true;
+    if (refusesPermitted) ambiguous = true;
   });
   return Object.freeze({
     permitted: Object.freeze(permitted),
     allowPatterns: Object.freeze(allowPatterns),
     denyPatterns: Object.freeze(denyPatterns),
     ambiguous,
+    encodedSlashResidual,
   });
 }
 

@@ -37,16 +37,18 @@ export function globPattern(glob: string): Pattern {
 /**
  * The `METHOD/path` tails of the method ARNs that requests to a route produce: a `{param}`
  * segment is one or more characters without `/`, a greedy `{param+}` one or more of any.
+ * With `paramMayHoldSlash`, a `{param}` may hold `/` too: the model for the Deny-overlap
+ * computation (see access-policy.ts, issue 15).
  * `ANY` stands for any method word (one or more characters without `/`): exact for our
  * patterns, whose method is either a real method literal or inside a `*`.
  */
-export function requestPattern(method: string, segments: readonly RequestSegment[]): Pattern {
+export function requestPattern(method: string, segments: readonly RequestSegment[], paramMayHoldSlash = false): Pattern {
   const items: PatternItem[] = method === "ANY" ? [{ cls: NOT_SLASH, repeat: false }, { cls: NOT_SLASH, repeat: true }, ...literal("/")] : literal(`${method}/`);
   segments.forEach((segment, i) => {
     if (i > 0) items.push(...literal("/"));
     if (segment.kind === "literal") items.push(...literal(segment.text));
     else {
-      const cls = segment.greedy ? ANY : NOT_SLASH;
+      const cls = segment.greedy || paramMayHoldSlash ? ANY : NOT_SLASH;
       items.push({ cls, repeat: false }, { cls, repeat: true });
     }
   });

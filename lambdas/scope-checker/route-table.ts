@@ -32,6 +32,14 @@ export interface RouteTable {
    */
   overlaps(a: number, b: number): boolean;
   /**
+   * Like `overlaps`, with every `{param}` of route b allowed to hold `/`. API Gateway's
+   * documentation does not say whether an encoded slash (`GET /orders/admin%2Fx`) is routed to
+   * `/orders/{id}` with the DECODED value in methodArn (`GET/orders/admin/x`). If it is, a cached
+   * Allow such as `*\/admin/*` (route `ANY /admin/{proxy+}`) matches that request, so the Deny
+   * statements are computed with this test: safe either way (issue 15).
+   */
+  mayOverlap(a: number, b: number): boolean;
+  /**
    * Whether the IAM resource pattern `glob` (a `METHOD/path` tail, `*` and `?` wildcards)
    * matches some request of route `b`. Not remembered: for the rare globs built per request.
    */
@@ -70,6 +78,7 @@ export function compileRouteTable(specs: readonly RouteSpec[]): RouteTable {
   const byResource = new Map<string, Map<string, number>>();
   const routes: CompiledRoute[] = [];
   const requests: Pattern[] = [];
+  const looseRequests: Pattern[] = [];
   const globs: Pattern[] = [];
   specs.forEach((spec, i) => {
     const field = `routes[${i}]`;
@@ -90,16 +99,23 @@ export function compileRouteTable(specs: readonly RouteSpec[]): RouteTable {
     const arnPattern = `${spec.method === "ANY" ? "*" : spec.method}/${pathPattern}`;
     routes.push(Object.freeze({ method: spec.method, path, scopes, label: key, arnPattern }));
     requests.push(requestPattern(spec.method, segments));
+    looseRequests.push(requestPattern(spec.method, segments, true));
     globs.push(globPattern(arnPattern));
   });
   const size = routes.length;
   const known = new Int8Array(size * size).fill(-1);
+  const knownLoose = new Int8Array(size * size).fill(-1);
   return {
     routes: Object.freeze(routes),
     overlaps(a, b) {
       const cell = a * size + b;
       if (known[cell] === -1) known[cell] = a === b || patternsIntersect(globs[a]!, requests[b]!) ? 1 : 0;
       return known[cell] === 1;
+    },
+    mayOverlap(a, b) {
+      const cell = a * size + b;
+      if (knownLoose[cell] === -1) knownLoose[cell] = a === b || patternsIntersect(globs[a]!, looseRequests[b]!) ? 1 : 0;
+      return knownLoose[cell] === 1;
     },
     globReaches(glob, b) {
       return patternsIntersect(globPattern(glob), requests[b]!);

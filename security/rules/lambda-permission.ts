@@ -1,4 +1,7 @@
-/** M2M-LAM-001: API Gateway may invoke a function only as an authorizer of this project's API. */
+/**
+ * M2M-LAM-001: API Gateway may invoke a function only as an authorizer of this project's API, and
+ * Secrets Manager only to rotate one secret of this stack, in this account.
+ */
 import { apiDefinitionsOf, authorizersOf } from "../api-definitions";
 import { exactReference, referencedAddresses } from "../references";
 import { OutcomeRecorder, type SecurityRule } from "../rule";
@@ -7,6 +10,16 @@ import { findByAddress, resourcesOf, type TerraformJson, type TerraformResource 
 // `${<rest api>.execution_arn}/authorizers/<authorizer>`: `<authorizer>` an authorizer resource's
 // id, or `*` for the authorizers the API's OpenAPI document declares (the put makes their ids).
 const SCOPED_TO_AUTHORIZERS = /^(\$\{[^}]+\})\/authorizers\/(\*|\$\{[^}]+\})$/;
+
+/** A rotation invoke: source_arn is exactly one secret of this stack, source_account is set (a secret ARN names its account, but the confused-deputy guard is the account). */
+function rotationPermissionProblem(json: TerraformJson, permission: TerraformResource): string | undefined {
+  const secret = exactReference(permission.body.source_arn);
+  if (!secret || !secret.address.startsWith("aws_secretsmanager_secret.") || secret.attribute !== "arn" || !findByAddress(json, secret.address)) {
+    return `source_arn ${JSON.stringify(permission.body.source_arn ?? null)} is not the arn of one secret of this stack: any secret could have the function rotate it`;
+  }
+  if (typeof permission.body.source_account !== "string" || permission.body.source_account === "") return "has no source_account: Secrets Manager acting for another account could invoke the function";
+  return undefined;
+}
 
 /** Whether a put on `restApi` declares a REQUEST/TOKEN authorizer whose URI is `fn`'s. */
 function documentAuthorizerInvokes(json: TerraformJson, restApi: string, fn: string): boolean {
@@ -23,7 +36,8 @@ function documentAuthorizerInvokes(json: TerraformJson, restApi: string, fn: str
 function permissionProblem(json: TerraformJson, permission: TerraformResource): string | undefined {
   const { principal, action, source_arn: sourceArn, function_name: functionName } = permission.body;
   if (action !== "lambda:InvokeFunction") return `action is ${JSON.stringify(action ?? null)}, not lambda:InvokeFunction`;
-  if (principal !== "apigateway.amazonaws.com") return `principal is ${JSON.stringify(principal ?? null)}, not apigateway.amazonaws.com`;
+  if (principal === "secretsmanager.amazonaws.com") return rotationPermissionProblem(json, permission);
+  if (principal !== "apigateway.amazonaws.com") return `principal is ${JSON.stringify(principal ?? null)}, not apigateway.amazonaws.com or secretsmanager.amazonaws.com`;
   if (typeof sourceArn !== "string") return "has no source_arn: any API Gateway API, in any account, could invoke the function";
   const scoped = SCOPED_TO_AUTHORIZERS.exec(sourceArn);
   if (!scoped) return `source_arn ${JSON.stringify(sourceArn)} is not scoped to the API's authorizers (…/authorizers/<id>, or /authorizers/* for those its OpenAPI document declares)`;
@@ -43,7 +57,7 @@ function permissionProblem(json: TerraformJson, permission: TerraformResource): 
 
 export const lambdaPermissionRule: SecurityRule = {
   id: "M2M-LAM-001",
-  rationale: "Lambda permissions for API Gateway carry a source_arn scoped to this API's authorizers that invoke the function (execution_arn/authorizers/…): no other API or route may invoke it",
+  rationale: "Lambda permissions for API Gateway carry a source_arn scoped to this API's authorizers that invoke the function (execution_arn/authorizers/…); for Secrets Manager, one secret of this stack and the account: nothing else may invoke the function",
   resourceTypes: ["aws_lambda_permission"],
   check({ json }) {
     const out = new OutcomeRecorder();

@@ -1,0 +1,71 @@
+/**
+ * `m2m secret rotate` in-process: against a running offline environment (its credentials file
+ * is rewritten, the old secret keeps working until the next rotation), and its usage errors.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { main } from "../../client/cli";
+import { readCredentialsFile } from "../../local/credentials-file";
+import type { LocalEnvironment } from "../../local/local-environment";
+import { basic, FORM, postToken, startEnv } from "../local/local-test-kit";
+
+let dir: string;
+let env: LocalEnvironment;
+let localFile: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "m2m-rotate-"));
+  localFile = join(dir, "local.json");
+  env = await startEnv({ credentialsFile: localFile });
+});
+afterAll(async () => {
+  await env.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function run(args: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: {} });
+  return { code, stdout, stderr };
+}
+
+const status = async (id: string, secret: string) =>
+  (await postToken(env, { headers: { authorization: basic(id, secret), "content-type": FORM }, body: "grant_type=client_credentials" })).status;
+
+test("secret rotate --local rotates the client's secret and rewrites the credentials file", async () => {
+  const before = readCredentialsFile(localFile).clients.find((c) => c.name === "writer")!;
+  const result = await run(["secret", "rotate", "--local", "--client", "writer", "--local-file", localFile]);
+  expect(result).toMatchObject({ code: 0, stderr: "" });
+  expect(result.stdout).toMatch(/rotated writer/);
+  const after = readCredentialsFile(localFile).clients.find((c) => c.name === "writer")!;
+  expect(after.clientId).toBe(before.clientId);
+  expect(after.clientSecret).not.toBe(before.clientSecret);
+  expect(result.stdout).not.toContain(after.clientSecret);
+  expect(await status(after.clientId, after.clientSecret)).toBe(200);
+  expect(await status(before.clientId, before.clientSecret)).toBe(200);
+  // m2m token --local picks up the new secret from the file.
+  const token = await run(["token", "--local", "--client", "writer", "--local-file", localFile]);
+  expect(token.code).toBe(0);
+});
+
+test.each([
+  [["secret"], /unknown secret command \(none\)/],
+  [["secret", "spin"], /unknown secret command "spin"/],
+  [["secret", "rotate", "--local"], /needs --client NAME/],
+  [["secret", "rotate", "--client", "writer"], /exactly one target/],
+  [["secret", "rotate", "--local", "--env", "dev", "--client", "writer"], /exactly one target/],
+])("m2m %j is a one-line usage error", async (args, message) => {
+  const result = await run(args as string[]);
+  expect(result.code).toBe(2);
+  expect(result.stderr).toMatch(message);
+  expect(result.stderr.trim().split("\n")).toHaveLength(1);
+});
+
+test("an unknown client is named, with the ones there are", async () => {
+  const local = await run(["secret", "rotate", "--local", "--client", "nobody", "--local-file", localFile]);
+  expect(local.stderr).toMatch(/no client "nobody" with a secret in .*\(it has: 3rd-party, reader, writer/);
+  const deployed = await run(["secret", "rotate", "--env", "dev", "--client", "nobody"]);
+  expect(deployed.stderr).toMatch(/no client "nobody" in environment "dev"/);
+});

@@ -1,0 +1,64 @@
+/**
+ * The model as data: the one thing that crosses from a pull request's untrusted step to the
+ * trusted review job (issue 15). `npm run model:json` evaluates the config (executable
+ * TypeScript) where no secret and no write access exist, validates it, and writes the config's
+ * plain data as JSON. The trusted side reads that file with the strict JSON reader (a repeated
+ * key is refused, never resolved), within a size bound, and validates it AGAIN with its own
+ * (the base branch's) rules: what reaches the access diff is data the base code accepted, not
+ * something the pull request's code computed. Deploys synthesize from the same kind of file.
+ */
+import { readFileSync, statSync } from "node:fs";
+import { isDeepStrictEqual } from "node:util";
+import type { M2MModel } from "../model/model-types";
+import { ConfigValidationError } from "../model/problems";
+import { validateConfig } from "../model/validate";
+import { InvalidConfigError } from "../model/command-voice";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const strictJson = require("../.github/plan-guard/strict-json.js") as { parseStrictJson(text: string): unknown };
+
+/** Far above any real config (a 1,000-client config is ~200 KB), far below what could exhaust a runner. */
+export const MAX_MODEL_INPUT_BYTES = 8 * 1024 * 1024;
+
+/** The model file cannot be used: one line, fixed form. */
+export class ModelInputError extends Error {
+  constructor(readonly file: string, readonly reason: string) {
+    super(`cannot use the model file ${file}: ${reason}`);
+    this.name = "ModelInputError";
+  }
+}
+
+/**
+ * The config's data as the JSON text `npm run model:json` writes. Refuses a config whose data
+ * does not survive JSON (functions, undefined, class instances): the trusted side would then
+ * validate something other than what was synthesized.
+ */
+export function modelInputText(config: unknown, model: M2MModel = validateConfig(config)): string {
+  const text = `${JSON.stringify(config, null, 2)}\n`;
+  const again = validateConfig(JSON.parse(text));
+  if (!isDeepStrictEqual(again, model)) throw new ModelInputError("(config)", "the config holds values JSON cannot carry (functions, undefined, class instances); write it as plain data");
+  return text;
+}
+
+/** Reads and validates a model file with this checkout's rules. */
+export function readModelInput(file: string, shownAs: string = file): M2MModel {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    throw new ModelInputError(shownAs, "no such file");
+  }
+  if (size > MAX_MODEL_INPUT_BYTES) throw new ModelInputError(shownAs, `${size} bytes, more than the ${MAX_MODEL_INPUT_BYTES} a config can need`);
+  let data: unknown;
+  try {
+    data = strictJson.parseStrictJson(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new ModelInputError(shownAs, (error as Error).message);
+  }
+  try {
+    return validateConfig(data);
+  } catch (error) {
+    if (error instanceof ConfigValidationError) throw new InvalidConfigError(shownAs, error.problems);
+    throw error;
+  }
+}
