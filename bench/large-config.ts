@@ -2,10 +2,23 @@
  * A generated large config for the synth benchmark: 300 clients, 100 routes, 60 scopes, two
  * environments. Deterministic (no randomness), valid, and shaped like a real API: nested
  * paths with parameters, both authorizers, clients holding a few scopes each.
+ * `platformConfig` is the platform-scale variant: the pool's 1,000 clients, every one admitted
+ * by some scope-checker route, so all of them are on the scope checker's allow-list.
  */
 import type { ClientInput, M2MConfigInput, RouteInput } from "../model/config-types";
 
-export function largeConfig(clientCount = 300, routeCount = 100): M2MConfigInput {
+export interface LargeConfigOptions {
+  /** Every n-th client holds a scope-checker route's scopes (1: every client). @default 15 */
+  readonly checkerClientEvery?: number;
+}
+
+/** 1,000 clients (Cognito's default quota per pool), all on the scope checker's allow-list. */
+export function platformConfig(clientCount = 1000, routeCount = 100): M2MConfigInput {
+  return largeConfig(clientCount, routeCount, { checkerClientEvery: 1 });
+}
+
+export function largeConfig(clientCount = 300, routeCount = 100, options: LargeConfigOptions = {}): M2MConfigInput {
+  const checkerClientEvery = options.checkerClientEvery ?? 15;
   const resources = ["orders", "invoices", "customers", "shipments", "products", "refunds", "reports", "accounts", "payments", "webhooks"];
   const scopes = resources.flatMap((r) => ["read", "write", "admin", "audit", "export", "import"].map((verb) => ({ name: `${r}.${verb}`, description: `${verb} ${r}` })));
   const methods = ["GET", "POST", "PUT", "DELETE", "PATCH"] as const;
@@ -27,9 +40,10 @@ export function largeConfig(clientCount = 300, routeCount = 100): M2MConfigInput
   const clients: ClientInput[] = [];
   for (let i = 0; i < clientCount; i++) {
     const resource = resources[i % resources.length]!;
-    // Every 15th client holds a scope-checker pair: the allow-list stays within Lambda's 4 KB.
-    const extra = i % 15 === 0 ? [`${resource}.write`, `${resource}.audit`] : [`${resource}.read`];
-    clients.push({ name: `client-${String(i).padStart(3, "0")}`, scopes: [...new Set([...extra, `${resources[(i + 3) % resources.length]}.read`])] });
+    // Every n-th client holds the scope-checker routes' pair (they are the webhooks routes:
+    // every 10th route); the others call native-authorizer routes only.
+    const extra = i % checkerClientEvery === 0 ? ["webhooks.write", "webhooks.audit", `${resource}.read`] : [`${resource}.read`];
+    clients.push({ name: `client-${String(i).padStart(clientCount > 1000 ? 4 : 3, "0")}`, scopes: [...new Set([...extra, `${resources[(i + 3) % resources.length]}.read`])] });
   }
   return {
     api: { name: "large-api", resourceServerName: "Large API", scopes },

@@ -18,6 +18,12 @@
  * A replacement that the API accepted on the retry is an ordinary token again (the refresh did
  * help: the API had stopped accepting the old one), so a later 401 gets it one refresh too.
  *
+ * A 429 (the client's usage plan: throttled, or its quota spent) is never a reason for a new
+ * token. It is retried with the token client's retry policy when a wait can help: after the
+ * `Retry-After` the API sends when that is at most `maxRetryAfterMs` (a throttled burst), or
+ * after a jittered backoff when there is none, at most `maxAttempts` calls in all; a longer
+ * `Retry-After` (a quota spent until the period ends) is returned at once.
+ *
  * Cost of calling a route the client may not call: at most one extra token request per token
  * lifetime, however many calls (none when the token was obtained for a call to that route).
  * Limit: a remembered token that later also expires early by the API's clock (client clock more
@@ -25,11 +31,39 @@
  * replace it; Cognito client-credentials access tokens cannot be revoked, so age is the only way
  * the API stops accepting one.
  */
+import { DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelayMs, type RetryPolicy } from "./retry-policy";
 import type { FetchLike, TokenClient } from "./token-client";
 
 export interface FetchWithTokenOptions {
   /** @default globalThis.fetch */
   readonly fetch?: FetchLike;
+  /** How 429s are retried; false: never. @default DEFAULT_RETRY_POLICY */
+  readonly retry?: Partial<RetryPolicy> | false;
+  /** Injectable for tests. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Injectable for tests: [0, 1). */
+  readonly random?: () => number;
+  /** Injectable clock in milliseconds (for HTTP-date Retry-After). */
+  readonly now?: () => number;
+}
+
+/** `fetchImpl` that waits out a 429 when the wait is short enough (see the module comment). */
+function retryingThrottled(fetchImpl: FetchLike, options: FetchWithTokenOptions, replayable: boolean): FetchLike {
+  if (options.retry === false || !replayable) return fetchImpl;
+  const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const random = options.random ?? Math.random;
+  const now = options.now ?? Date.now;
+  return async (input, init) => {
+    for (let attempt = 1; ; attempt++) {
+      const response = await fetchImpl(input, init);
+      if (response.status !== 429 || attempt >= policy.maxAttempts) return response;
+      const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), now());
+      if (retryAfterMs !== undefined && retryAfterMs > policy.maxRetryAfterMs) return response;
+      await response.body?.cancel();
+      await sleep(retryDelayMs(policy, attempt, random, retryAfterMs));
+    }
+  };
 }
 
 /** Bodies that can be sent twice; a stream is consumed by the first attempt. */
@@ -66,7 +100,7 @@ async function tokenForCall(tokens: TokenClient): Promise<{ token: string; obtai
 }
 
 export async function fetchWithToken(tokens: TokenClient, input: string | URL, init?: RequestInit, options: FetchWithTokenOptions = {}): Promise<Response> {
-  const fetchImpl: FetchLike = options.fetch ?? ((i, n) => fetch(i, n));
+  const fetchImpl = retryingThrottled(options.fetch ?? ((i, n) => fetch(i, n)), options, isReplayable(init?.body));
   const { token, obtainedNow } = await tokenForCall(tokens);
   const response = await fetchImpl(input, withBearer(init, token));
   if (response.status !== 401 || !isReplayable(init?.body)) return response;

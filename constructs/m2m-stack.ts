@@ -10,6 +10,7 @@ import type { Construct } from "constructs";
 import { scopeCheckerAllowList } from "../model/access";
 import { invokeUrl } from "../model/aws-urls";
 import type { Environment, M2MModel } from "../model/model-types";
+import { usageMetering } from "../model/usage-plans";
 import { Alarms } from "./alarms";
 import { ApiAccessLogs } from "./api-access-logs";
 import { ACCOUNT_ROLE_ADDRESSES, ApiGatewayAccountRole } from "./api-gateway-account-role";
@@ -20,6 +21,7 @@ import { BackendFunctions } from "./backend-functions";
 import { createClientCredentials } from "./client-credentials";
 import { ProtectedRestApi } from "./protected-rest-api";
 import { ScopeChecker } from "./scope-checker";
+import { UsagePlans } from "./usage-plans";
 import { named } from "./terraform-names";
 import { UserPoolWaf } from "./user-pool-waf";
 
@@ -46,6 +48,7 @@ export class M2MStack extends TerraformStack {
     });
 
     const namePrefix = `${model.api.name}-${env.name}`;
+    const metering = usageMetering(env.clients, model.routes);
     let archiveProvider: ArchiveProvider | undefined;
     const needsArchiveProvider = () => void (archiveProvider ??= new ArchiveProvider(this, "archive")); // zips the bundles
     const restApiDescription = `${model.api.resourceServerName} (${env.name})`;
@@ -54,6 +57,8 @@ export class M2MStack extends TerraformStack {
         name: namePrefix,
         description: restApiDescription,
         endpointConfiguration: { types: ["REGIONAL"] },
+        // Usage-plan keys come from the scope checker's usageIdentifierKey, never from callers.
+        ...(metering.plans.length > 0 ? { apiKeySource: "AUTHORIZER" } : {}),
       }),
       "rest_api",
     );
@@ -127,9 +132,20 @@ export class M2MStack extends TerraformStack {
         scopeChecker: scopeChecker ? { invokeArn: scopeChecker.function.invokeArn, resultTtlSeconds: model.scopeChecker.resultTtlSeconds } : undefined,
         allowedSourceIps: env.allowedSourceIps,
         ...(backends ? { lambdaInvokeUri: (route) => backends.invokeUriOf(route) } : {}),
+        ...(metering.plans.length > 0 ? { usagePlans: { meteredRoutes: new Set(metering.meteredRoutes.map((r) => r.key)) } } : {}),
       },
       stageOptions: accessLogs ? { ...accessLogs.stageSettings, dependsOn: accessLogs.prerequisites } : undefined,
     });
+
+    if (metering.plans.length > 0) {
+      new UsagePlans(this, "usage-plans", {
+        namePrefix,
+        restApiId: restApi.id,
+        stageName: api.stage.stageName,
+        plans: metering.plans,
+        clientId: (name) => auth.clients.get(name)!.id,
+      });
+    }
 
     new ApiMethodSettings(this, "method-settings", {
       stage: api.stage,

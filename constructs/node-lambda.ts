@@ -38,6 +38,8 @@ export interface NodeLambdaProps {
   readonly timeoutSeconds: number;
   readonly logRetentionDays: number;
   readonly environment?: Readonly<Record<string, string>>;
+  /** Layer version ARNs the function uses (unpacked under /opt). @default none */
+  readonly layers?: readonly string[];
   readonly reservedConcurrency?: number;
   /** Statements beyond writing its own logs, in a separate `declared-permissions` policy. @default none */
   readonly statements?: readonly IamStatement[];
@@ -119,6 +121,7 @@ export function nodeLambda(scope: Construct, props: NodeLambdaProps): NodeLambda
       handler: props.handler,
       filename: archive.outputPath,
       sourceCodeHash: archive.outputBase64Sha256,
+      ...(props.layers && props.layers.length > 0 ? { layers: [...props.layers] } : {}),
       memorySize: props.memoryMb,
       timeout: props.timeoutSeconds,
       tracingConfig: { mode: "Active" },

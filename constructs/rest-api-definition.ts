@@ -16,6 +16,8 @@ import { routeIntegration } from "./route-integration";
 /** Authorizer (security scheme) names, as API Gateway lists them. */
 export const COGNITO_AUTHORIZER = "cognito-user-pool";
 export const SCOPE_CHECKER_AUTHORIZER = "scope-checker";
+/** The usage-plan key requirement (API Gateway's `api_key` security scheme). */
+export const API_KEY_SCHEME = "api_key";
 
 export interface RestApiDefinitionInput {
   /** The REST API's name and description: overwrite mode sets both from the document. */
@@ -34,6 +36,11 @@ export interface RestApiDefinitionInput {
   readonly allowedSourceIps: readonly string[];
   /** The invoke URI of each Lambda-served route's function (required when a route has a Lambda backend). */
   readonly lambdaInvokeUri?: (route: Route) => string | undefined;
+  /**
+   * Usage plans exist: API keys come from the scope checker (key source AUTHORIZER), and the
+   * metered routes (by key; all scope-checker routes) require one, so every call is counted.
+   */
+  readonly usagePlans?: { readonly meteredRoutes: ReadonlySet<string> };
 }
 
 const IDENTITY_SOURCE = "method.request.header.Authorization";
@@ -60,8 +67,10 @@ function pathKeyOf(path: string): string {
 function securityOf(route: Route, input: RestApiDefinitionInput): JsonObject[] {
   if (route.authorizer === "scope-checker") {
     if (!input.scopeChecker) throw new Error(`route ${route.method} ${route.path} uses the scope checker, which this API was not given`);
-    return [{ [SCOPE_CHECKER_AUTHORIZER]: [] }];
+    // One requirement with both schemes: the authorizer AND the key it names.
+    return [{ [SCOPE_CHECKER_AUTHORIZER]: [], ...(input.usagePlans?.meteredRoutes.has(route.key) ? { [API_KEY_SCHEME]: [] } : {}) }];
   }
+  if (input.usagePlans?.meteredRoutes.has(route.key)) throw new Error(`route ${route.method} ${route.path} is metered but not a scope-checker route`); // validated config: cannot happen
   // The scopes of a COGNITO_USER_POOLS requirement become the method's authorization scopes
   // (any-of). Without them the method would accept only ID tokens, never client-credentials
   // access tokens, so there are always some.
@@ -103,6 +112,9 @@ function securitySchemes(input: RestApiDefinitionInput): JsonObject {
           },
         }
       : {}),
+    // Required on metered methods; with key source AUTHORIZER the value is the scope checker's
+    // usageIdentifierKey, and a caller's x-api-key header is ignored.
+    ...(input.usagePlans ? { [API_KEY_SCHEME]: { type: "apiKey", name: "x-api-key", in: "header" } } : {}),
   };
 }
 
@@ -152,5 +164,6 @@ export function restApiDefinition(input: RestApiDefinitionInput): JsonObject {
     components: { securitySchemes: securitySchemes(input) },
     "x-amazon-apigateway-gateway-responses": gatewayResponses(input.realm),
     ...(input.allowedSourceIps.length > 0 ? { "x-amazon-apigateway-policy": sourceIpPolicy(input.allowedSourceIps) } : {}),
+    ...(input.usagePlans ? { "x-amazon-apigateway-api-key-source": "AUTHORIZER" } : {}),
   };
 }

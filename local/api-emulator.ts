@@ -1,7 +1,8 @@
 /**
  * The REST API stage, offline: route selection as API Gateway does it, the route's authorizer
- * (native Cognito or the scope-checker Lambda), then the route's backend with the identity the
- * authorizer established (backend-integration.ts: mock, Lambda handler, HTTP).
+ * (native Cognito or the scope-checker Lambda), on a metered route the usage plan of the key
+ * the Lambda named (usage-meter.ts), then the route's backend with the identity the authorizer
+ * established (backend-integration.ts: mock, Lambda handler, HTTP).
  */
 import type { Route } from "../model/model-types";
 import { accessDenied, authorizerConfigurationError, missingAuthenticationToken, unauthorized } from "./gateway-responses";
@@ -10,6 +11,7 @@ import type { BackendIntegrations } from "./backend-integration";
 import type { NativeAuthorizer } from "./native-authorizer";
 import { createRouteTable } from "./route-table";
 import type { ScopeCheckerAuthorizer } from "./scope-checker-authorizer";
+import type { UsageMeter } from "./usage-meter";
 
 export interface ApiEmulatorOptions {
   readonly routes: readonly Route[];
@@ -18,6 +20,8 @@ export interface ApiEmulatorOptions {
   readonly nativeAuthorizer: NativeAuthorizer;
   readonly scopeChecker: ScopeCheckerAuthorizer;
   readonly backends: BackendIntegrations;
+  /** Keys of the routes that require the usage-plan key, and the plans that count it. */
+  readonly metering?: { readonly routes: ReadonlySet<string>; readonly meter: UsageMeter };
 }
 
 export interface ApiEmulator {
@@ -44,6 +48,10 @@ export function createApiEmulator(options: ApiEmulatorOptions): ApiEmulator {
       const result = await options.scopeChecker.authorize(request, route, apiPath, pathParameters);
       switch (result.decision) {
         case "allow":
+          if (options.metering?.routes.has(route.key)) {
+            const refused = options.metering.meter.admit(result.usageIdentifierKey);
+            if (refused) return refused;
+          }
           return options.backends.invoke({ request, route, apiPath, pathParameters, identity: result.identity });
         case "no-token":
         case "unauthorized":

@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { M2MModel } from "../model/model-types";
+import { usageMetering } from "../model/usage-plans";
 import { createApiEmulator } from "./api-emulator";
 import { createAwsJsonApi, type AwsJsonApi } from "./aws-json-api";
 import { cognitoSecretsOperations } from "./cognito-secrets-api";
@@ -19,6 +20,7 @@ import { createNativeAuthorizer } from "./native-authorizer";
 import { createScopeCheckerAuthorizer } from "./scope-checker-authorizer";
 import { createLocalSecretsManager, type LocalSecretsManager, type RotationEvent } from "./secrets-manager-api";
 import { createTokenEndpoint, type TokenEndpointMetrics } from "./token-endpoint";
+import { createUsageMeter } from "./usage-meter";
 import { createLocalUserPool } from "./user-pool";
 
 export interface LocalEnvironmentOptions {
@@ -31,6 +33,8 @@ export interface LocalEnvironmentOptions {
   readonly credentialsFile?: string;
   /** Overrides every client's access-token validity, for tests of expiry. */
   readonly accessTokenLifetimeSeconds?: number;
+  /** The usage plans' clock (throttle refill, quota periods), for tests. @default Date.now */
+  readonly now?: () => number;
   /**
    * Seconds a rotated-in secret must have been current before rotation deletes the one it
    * replaced. @default 0 (offline, every rotation may delete the secret two generations back)
@@ -150,6 +154,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     ...(options.accessTokenLifetimeSeconds === undefined ? {} : { accessTokenLifetimeSeconds: options.accessTokenLifetimeSeconds }),
   });
   const restApiId = newRestApiId();
+  const metering = usageMetering(environment.clients, model.routes);
   const api = createApiEmulator({
     routes: model.routes,
     realm: model.api.name,
@@ -162,6 +167,14 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       ...(options.backendUrls === undefined ? {} : { backendUrls: options.backendUrls }),
       ...(options.backendLog === undefined ? {} : { log: options.backendLog }),
     }),
+    ...(metering.plans.length > 0
+      ? {
+          metering: {
+            routes: new Set(metering.meteredRoutes.map((r) => r.key)),
+            meter: createUsageMeter({ plans: metering.plans, clientIdOf: (name) => userPool.clients.find((c) => c.name === name)?.clientId, ...(options.now ? { now: options.now } : {}) }),
+          },
+        }
+      : {}),
   });
   const tokenEndpointUrl = `${url}/oauth2/token`;
   // Fractional, as AWS's JSON dates are: rotations within one second still order correctly.

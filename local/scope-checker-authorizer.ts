@@ -21,9 +21,9 @@ export { LOCAL_ACCOUNT_ID };
 
 export type ScopeCheckerDecision = PolicyVerdict | "no-token" | "unauthorized" | "authorizer-error";
 
-/** The decision, and on allow the principal and context the Lambda returned, which API Gateway hands the integration. */
+/** The decision, and on allow the principal and context the Lambda returned (which API Gateway hands the integration) and the usage-plan key it named. */
 export type ScopeCheckerResult =
-  | { readonly decision: "allow"; readonly identity: CallerIdentity }
+  | { readonly decision: "allow"; readonly identity: CallerIdentity; readonly usageIdentifierKey?: string }
   | { readonly decision: Exclude<ScopeCheckerDecision, "allow"> };
 
 export interface ScopeCheckerAuthorizer {
@@ -103,11 +103,12 @@ export function createScopeCheckerAuthorizer(options: ScopeCheckerAuthorizerOpti
       } catch (error) {
         return { decision: error instanceof Error && error.message === "Unauthorized" ? "unauthorized" : "authorizer-error" };
       }
-      const authorizerResult = result as { principalId?: unknown; policyDocument?: unknown; context?: unknown } | null | undefined;
+      const authorizerResult = result as { principalId?: unknown; policyDocument?: unknown; context?: unknown; usageIdentifierKey?: unknown } | null | undefined;
       if (!authorizerResult || typeof authorizerResult.principalId !== "string" || !authorizerResult.policyDocument) return { decision: "authorizer-error" };
       const verdict = evaluatePolicy(authorizerResult.policyDocument, methodArn);
       if (verdict !== "allow") return { decision: verdict };
-      return { decision: "allow", identity: { authorizer: "scope-checker", principalId: authorizerResult.principalId, context: contextValues(authorizerResult.context) } };
+      const identity: CallerIdentity = { authorizer: "scope-checker", principalId: authorizerResult.principalId, context: contextValues(authorizerResult.context) };
+      return typeof authorizerResult.usageIdentifierKey === "string" ? { decision: "allow", identity, usageIdentifierKey: authorizerResult.usageIdentifierKey } : { decision: "allow", identity };
     },
   };
 }

@@ -40,8 +40,7 @@ export function decideAccess(
 
 /**
  * The scope checker's client allow-list: enabled clients that some scope-checker route would
- * let through. Everyone else is refused with 401 before any policy is built, and the list
- * stays small enough for the Lambda's environment.
+ * let through. Everyone else is refused with 401 before any policy is built.
  */
 export function scopeCheckerAllowList<C extends { readonly scopes: readonly string[]; readonly disabled: boolean }>(
   clients: readonly C[],
@@ -49,4 +48,17 @@ export function scopeCheckerAllowList<C extends { readonly scopes: readonly stri
 ): C[] {
   const checked = routes.filter((r) => r.authorizer === "scope-checker");
   return clients.filter((c) => checked.some((r) => decideAccess(c, r).allowed));
+}
+
+/** Longest Cognito app client id (they are 26 characters today; the API allows up to 128). */
+const CLIENT_ID_BYTES_BOUND = 128;
+
+/**
+ * An upper bound of the scope checker's access file (`{"clientIds":[…],"routes":[…]}`) in
+ * bytes, for `allowed` clients and these routes: client ids at their longest, plus the routes
+ * as JSON (the file holds scope names, the identifier prefix stays in the environment).
+ */
+export function scopeCheckerAccessFileBytes(allowed: number, routes: readonly { readonly method: unknown; readonly path: unknown; readonly scopes: readonly string[] }[]): number {
+  const routeBytes = JSON.stringify(routes.map((r) => ({ method: r.method, path: r.path, scopes: r.scopes }))).length;
+  return allowed * (CLIENT_ID_BYTES_BOUND + 3) + routeBytes + 32;
 }

@@ -11,8 +11,14 @@ export const QUOTAS = {
   scopesPerClient: 50,
   /** Cognito: app clients per user pool. */
   clientsPerPool: 1000,
-  /** Lambda: total size of a function's environment variables, in bytes. */
+  /** Lambda: total size of a function's environment variables, in bytes (the scope checker keeps only two small ones there). */
   lambdaEnvironmentBytes: 4096,
+  /** API Gateway: usage plans per account and region (adjustable). */
+  usagePlansPerRegion: 300,
+  /** API Gateway: API keys per account and region (adjustable). */
+  apiKeysPerRegion: 10000,
+  /** Lambda: a deployment package uploaded directly (Terraform's `filename`), zipped, in bytes. */
+  lambdaDirectUploadBytes: 50 * 1024 * 1024,
 } as const;
 
 /**

@@ -20,6 +20,20 @@ const throttling = z.strictObject({
   burstLimit: z.number().int({ error: "must be a whole number" }).positive({ error: "must be positive" }).max(5000, { error: "must be at most 5000 (API Gateway's account limit)" }),
 });
 
+/** API Gateway usage-plan limits; burst >= rate and the route checks are in cross-checks.ts. */
+const usageLimits = z.strictObject({
+  rateLimit: throttling.shape.rateLimit,
+  burstLimit: throttling.shape.burstLimit,
+  quota: z
+    .strictObject({
+      limit: z.number().int({ error: "must be a whole number" }).positive({ error: "must be positive" }).max(2_147_483_647, { error: "must be at most 2147483647 (API Gateway's largest quota)" }),
+      period: z.enum(["DAY", "WEEK", "MONTH"]),
+    })
+    .optional(),
+});
+const tierName = () => z.string().regex(NAMING.slug, { error: "must name a tier: 1–64 lowercase letters, digits or hyphens" });
+const clientLimits = z.union([tierName(), usageLimits]);
+
 const retentionDays = z
   .number()
   .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), { error: `must be one of CloudWatch's retention values (${LOG_RETENTION_DAYS.join(", ")})` });
@@ -115,6 +129,7 @@ const consumers = z.array(consumer).min(1, { error: "must list at least one prin
 const clientOverride = z.strictObject({
   accessTokenValidity: tokenValidity.optional(),
   disabled: z.boolean().optional(),
+  limits: clientLimits.nullable().optional(),
   secretRotation: clientSecretRotation.optional(),
   consumers: consumers.optional(),
 });
@@ -126,6 +141,7 @@ const client = z.strictObject({
   accessTokenValidity: tokenValidity.optional(),
   environments: z.array(z.string()).min(1, { error: "must name at least one environment (omit it for all)" }).optional(),
   disabled: z.boolean().optional(),
+  limits: clientLimits.optional(),
   secretRotation: clientSecretRotation.optional(),
   consumers: consumers.optional(),
   overrides: z.record(z.string(), clientOverride).optional(),
@@ -190,6 +206,7 @@ export const configSchema = z.strictObject({
   clients: z.array(client),
   environments: z.array(environment).min(1, { error: "must define at least one environment" }),
   scopeChecker: scopeChecker.optional(),
+  usageTiers: z.record(tierName(), usageLimits).optional(),
 });
 
 export type ParsedConfig = z.infer<typeof configSchema>;

@@ -120,10 +120,33 @@ export interface RouteInput {
   readonly throttling?: ThrottlingInput;
 }
 
+/** API Gateway usage-plan quota periods. */
+export type QuotaPeriod = "DAY" | "WEEK" | "MONTH";
+
+/**
+ * A partner's contract, enforced by an API Gateway usage plan: a token bucket per client
+ * (`rateLimit` requests per second, `burstLimit` at once) and optionally a number of calls per
+ * period. Counted on every route the client can call, so those routes must use the scope
+ * checker (only a Lambda authorizer can name the client's usage key).
+ */
+export interface UsageLimitsInput {
+  /** Steady requests per second (at most 10,000: API Gateway's account-level default). */
+  readonly rateLimit: number;
+  /** Requests at once, the bucket's size (a whole number, at least rateLimit, at most 5,000). */
+  readonly burstLimit: number;
+  /** Calls per DAY, WEEK or MONTH (calendar periods in UTC, as API Gateway counts them). */
+  readonly quota?: { readonly limit: number; readonly period: QuotaPeriod };
+}
+
+/** A client's limits: a tier's name (see `usageTiers`), or limits of its own. */
+export type ClientLimitsInput = string | UsageLimitsInput;
+
 /** Settings a client may override in one environment. */
 export interface ClientEnvironmentOverride {
   readonly accessTokenValidity?: TokenValidityInput;
   readonly disabled?: boolean;
+  /** Other limits in this environment; `null` lifts the client's limits there. */
+  readonly limits?: ClientLimitsInput | null;
   readonly secretRotation?: ClientSecretRotationInput;
   readonly consumers?: readonly string[];
 }
@@ -154,6 +177,8 @@ export interface ClientInput {
    * @default false
    */
   readonly disabled?: boolean;
+  /** Rate limit and quota (a tier's name or limits of its own). @default unlimited (the stage's throttling only) */
+  readonly limits?: ClientLimitsInput;
   readonly secretRotation?: ClientSecretRotationInput;
   /**
    * IAM principals (role or user ARNs, e.g. a partner's role) that may read this client's secret:
@@ -287,6 +312,8 @@ export interface M2MConfigInput {
   readonly clients: readonly ClientInput[];
   readonly environments: readonly EnvironmentInput[];
   readonly scopeChecker?: ScopeCheckerInput;
+  /** Named contracts clients refer to by name in `limits`, e.g. `{ partner: { rateLimit: 50, burstLimit: 100, quota: { limit: 1_000_000, period: "MONTH" } } }`. */
+  readonly usageTiers?: Readonly<Record<string, UsageLimitsInput>>;
 }
 
 /** Identity helper that gives `m2m.config.ts` type checking and editor completion. */

@@ -2,7 +2,7 @@
  * Rules that relate fields to each other (references, uniqueness, quotas, sizes). They run on
  * the raw input alongside the schema, guarding every access, so one run reports all problems.
  */
-import { scopeCheckerAllowList } from "./access";
+import { scopeCheckerAccessFileBytes, scopeCheckerAllowList } from "./access";
 import { checkBackends } from "./backend-checks";
 import { alarmSubscriptionName } from "./alarm-subscriptions";
 import { ACCESS_TOKEN_VALIDITY, NAMING, QUOTAS, SECONDS_PER_UNIT } from "./aws-limits";
@@ -10,7 +10,7 @@ import { nearestRegion, partitionOf } from "./aws-regions";
 import { invokeUrl, scopeIdentifier } from "./aws-urls";
 import { defaultLocalStatePath, localStateLocation, localStateProblem } from "./local-state";
 import { normalizePath, parsePath, routeKey, pathKey, segmentText } from "./paths";
-import type { ConfigProblem } from "./problems";
+import { formatPath, type ConfigProblem } from "./problems";
 
 /**
  * The tags every stack sets through the provider's default_tags (constructs/m2m-stack.ts); a
@@ -230,6 +230,81 @@ function checkClients(problems: ConfigProblem[], clients: unknown[], scopes: Rea
   });
 }
 
+/** The stage throttling an environment ends up with (as validate.ts resolves it). */
+function environmentThrottling(env: Raw): { rateLimit: number; burstLimit: number } {
+  if (isObject(env.throttling) && typeof env.throttling.rateLimit === "number" && typeof env.throttling.burstLimit === "number") {
+    return { rateLimit: env.throttling.rateLimit, burstLimit: env.throttling.burstLimit };
+  }
+  return env.kind === "production" ? { rateLimit: 100, burstLimit: 200 } : { rateLimit: 10, burstLimit: 20 };
+}
+
+/**
+ * Usage limits: tiers exist, burst >= rate, a client's limits fit under its stage's throttling,
+ * and every route a limited client can call is one where API Gateway can count the call (a
+ * scope-checker route: only a Lambda authorizer can name the client's usage key).
+ */
+function checkUsageLimits(problems: ConfigProblem[], input: Raw, environments: unknown[]): void {
+  const tiers = isObject(input.usageTiers) ? input.usageTiers : {};
+  for (const [name, tier] of Object.entries(tiers)) checkThrottling(problems, tier, formatPath(["usageTiers", name]));
+  const clients = arrayOf(input.clients);
+  const routes = arrayOf(input.routes).filter(isObject);
+  const limitsOf = (value: unknown): Raw | undefined => (typeof value === "string" ? (isObject(tiers[value]) ? (tiers[value] as Raw) : undefined) : isObject(value) ? value : undefined);
+  const checkReference = (value: unknown, path: string) => {
+    if (isObject(value)) checkThrottling(problems, value, path);
+    if (typeof value === "string" && NAMING.slug.test(value) && !isObject(tiers[value])) {
+      problems.push({ path, rule: `must name a tier defined in usageTiers${Object.keys(tiers).length ? ` (${Object.keys(tiers).join(", ")})` : " (none is defined)"}`, value });
+    }
+  };
+  clients.forEach((client, i) => {
+    if (!isObject(client)) return;
+    checkReference(client.limits, `clients[${i}].limits`);
+    if (isObject(client.overrides)) for (const [env, o] of Object.entries(client.overrides)) if (isObject(o)) checkReference(o.limits, `clients[${i}].overrides[${JSON.stringify(env)}].limits`);
+  });
+
+  environments.forEach((env, e) => {
+    const envName = stringAt(env, "name");
+    if (!isObject(env) || envName === undefined) return;
+    const stage = environmentThrottling(env);
+    const plans = new Set<string>();
+    let keys = 0;
+    clients.forEach((client, i) => {
+      if (!isObject(client) || (Array.isArray(client.environments) && !client.environments.includes(envName))) return;
+      const override = isObject(client.overrides) && isObject(client.overrides[envName]) ? (client.overrides[envName] as Raw) : {};
+      const fromOverride = override.limits !== undefined;
+      const chosen = fromOverride ? override.limits : client.limits;
+      const limits = limitsOf(chosen);
+      if (limits === undefined || (override.disabled ?? client.disabled) === true) return;
+      const path = fromOverride ? `clients[${i}].overrides[${JSON.stringify(envName)}].limits` : `clients[${i}].limits`;
+      plans.add(typeof chosen === "string" ? `tier-${chosen}` : `client-${stringAt(client, "name")}`);
+      keys += 1;
+      if (typeof limits.rateLimit === "number" && limits.rateLimit > stage.rateLimit) {
+        problems.push({ path: `${path}.rateLimit`, rule: `must be at most environment ${envName}'s stage throttling rateLimit (${stage.rateLimit}): the stage's limit holds for all callers together`, value: limits.rateLimit });
+      }
+      if (typeof limits.burstLimit === "number" && limits.burstLimit > stage.burstLimit) {
+        problems.push({ path: `${path}.burstLimit`, rule: `must be at most environment ${envName}'s stage throttling burstLimit (${stage.burstLimit}): the stage's limit holds for all callers together`, value: limits.burstLimit });
+      }
+      const granted = new Set(arrayOf(client.scopes).filter((s): s is string => typeof s === "string"));
+      const uncounted = routes
+        .filter((r) => (r.authorizer ?? "cognito") === "cognito" && arrayOf(r.scopes).some((s) => typeof s === "string" && granted.has(s)))
+        .map((r) => `${String(r.method)} ${String(r.path)}`);
+      if (uncounted.length > 0) {
+        problems.push({
+          path,
+          rule: `are counted only on scope-checker routes (API Gateway meters a call when a Lambda authorizer names the client's usage key; the native Cognito authorizer cannot): in environment ${envName} this client can call ${uncounted.length === 1 ? "a route" : `${uncounted.length} routes`} with the native authorizer; set authorizer: "scope-checker" on ${uncounted.length === 1 ? "it" : "them"}, or narrow the client's scopes`,
+          value: uncounted.join(", "),
+        });
+      }
+    });
+    // +1: the unmetered plan of the other callers of metered routes.
+    if (plans.size + 1 > QUOTAS.usagePlansPerRegion) {
+      problems.push({ path: `environments[${e}]`, rule: `must need at most ${QUOTAS.usagePlansPerRegion} usage plans (API Gateway's quota per account and region; use tiers)`, value: `${plans.size + 1} usage plans` });
+    }
+    if (keys > QUOTAS.apiKeysPerRegion) {
+      problems.push({ path: `environments[${e}]`, rule: `must have at most ${QUOTAS.apiKeysPerRegion} limited clients (API Gateway's API keys per account and region)`, value: `${keys} limited clients` });
+    }
+  });
+}
+
 /** Quotas that depend on what each environment ends up with. */
 function checkEnvironmentQuotas(problems: ConfigProblem[], clients: unknown[], environments: unknown[], routes: unknown[]): void {
   const checkerRoutes = routes.filter((r) => stringAt(r, "authorizer") === "scope-checker");
@@ -240,19 +315,19 @@ function checkEnvironmentQuotas(problems: ConfigProblem[], clients: unknown[], e
     if (inEnv.length > QUOTAS.clientsPerPool) {
       problems.push({ path: `environments[${i}]`, rule: `must have at most ${QUOTAS.clientsPerPool} clients (Cognito app clients per user pool)`, value: `${inEnv.length} clients` });
     }
-    // The scope checker gets its allow-list and routes as environment variables (4 KB in all).
+    // The scope checker's allow-list and routes travel in its deployment package (the access
+    // file), not its environment: what bounds them is the package size, far beyond the pool's
+    // client quota. Checked anyway, so a bound exists and is named.
     if (checkerRoutes.length > 0) {
       // The allow-list is computed as the stack computes it, with this environment's overrides.
       const resolved = inEnv.filter(isObject).map((c) => {
         const override = isObject(c.overrides) && isObject(c.overrides[name]) ? (c.overrides[name] as Raw) : {};
         return { scopes: arrayOf(c.scopes).filter((s): s is string => typeof s === "string"), disabled: (override.disabled ?? c.disabled) === true };
       });
-      const allowed = scopeCheckerAllowList(resolved, checkerRoutes.filter(isObject).map((r) => ({ scopes: arrayOf(r.scopes).filter((s): s is string => typeof s === "string"), authorizer: "scope-checker" as const })));
-      const idBytes = allowed.length * 29; // 26-character client id, quotes and comma
-      const routeBytes = JSON.stringify(checkerRoutes.map((r) => (isObject(r) ? [r.method, r.path, r.scopes] : r))).length;
-      const estimate = idBytes + routeBytes + 400; // user pool id, resource server identifier, names
-      if (estimate > QUOTAS.lambdaEnvironmentBytes) {
-        problems.push({ path: `environments[${i}]`, rule: `scope checker's client allow-list and routes must fit Lambda's 4 KB environment (about 120 clients with few scope-checker routes)`, value: `~${estimate} bytes` });
+      const routes = checkerRoutes.filter(isObject).map((r) => ({ method: r.method, path: r.path, scopes: arrayOf(r.scopes).filter((s): s is string => typeof s === "string"), authorizer: "scope-checker" as const }));
+      const estimate = scopeCheckerAccessFileBytes(scopeCheckerAllowList(resolved, routes).length, routes);
+      if (estimate > QUOTAS.lambdaDirectUploadBytes) {
+        problems.push({ path: `environments[${i}]`, rule: `scope checker's access file (client allow-list and routes) must fit Lambda's ${QUOTAS.lambdaDirectUploadBytes / 1024 / 1024} MB deployment package`, value: `~${estimate} bytes` });
       }
     }
   });
@@ -320,6 +395,7 @@ export function crossCheck(input: unknown, options: { readonly projectRoot?: str
   checkClients(problems, arrayOf(input.clients), scopes, envNames);
   checkEnvironmentQuotas(problems, arrayOf(input.clients), environments, arrayOf(input.routes));
   checkScopeIdentifierLengths(problems, apiScopes, environments);
+  checkUsageLimits(problems, input, environments);
   checkRotationAndPlan(problems, arrayOf(input.clients), environments);
   return problems;
 }

@@ -11,7 +11,7 @@ type Schema = { _zod: { def: Def } };
 
 const WRAPPERS = new Set(["optional", "nullable", "default", "readonly", "nonoptional", "catch", "prefault"]);
 
-/** Peels optional/default/pipe wrappers, and picks the union option whose `type` literal matches the value. */
+/** Peels optional/default/pipe wrappers, and picks the union option whose `type` literal matches the value (or, for an object, the object option). */
 function unwrap(schema: Schema, value: unknown): Schema {
   let current = schema;
   for (let depth = 0; depth < 10; depth++) {
@@ -20,7 +20,9 @@ function unwrap(schema: Schema, value: unknown): Schema {
     else if (def.type === "pipe" && def.in) current = def.in;
     else if (def.type === "union" && def.options) {
       const type = typeof value === "object" && value !== null ? (value as { type?: unknown }).type : undefined;
-      current = def.options.find((o) => unwrap(o, undefined)._zod.def.shape?.type?._zod.def.values?.includes(type)) ?? def.options[0]!;
+      // Without a matching `type` literal (a client's limits: a tier name or an object), an object value takes the object option.
+      const objectOption = typeof value === "object" && value !== null ? def.options.find((o) => unwrap(o, undefined)._zod.def.type === "object") : undefined;
+      current = def.options.find((o) => unwrap(o, undefined)._zod.def.shape?.type?._zod.def.values?.includes(type)) ?? objectOption ?? def.options[0]!;
     } else return current;
   }
   return current;

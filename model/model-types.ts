@@ -3,7 +3,7 @@
  * Everything downstream (constructs, scope checker wiring, local environment, reports)
  * reads this, never the raw config.
  */
-import type { AuthorizerKind, EnvironmentKind, HttpMethod, TokenValidityUnit } from "./config-types";
+import type { AuthorizerKind, EnvironmentKind, HttpMethod, QuotaPeriod, TokenValidityUnit } from "./config-types";
 
 export interface Throttling {
   readonly rateLimit: number;
@@ -72,6 +72,17 @@ export interface TokenValidity {
   readonly unit: TokenValidityUnit;
 }
 
+/** A client's contract in one environment: the usage plan it is metered by. */
+export interface UsageLimits {
+  /** The usage plan's name part: `tier-<tier>` for a named tier, `client-<client>` for limits of its own. */
+  readonly plan: string;
+  /** The tier's name, when the limits come from `usageTiers`. */
+  readonly tier?: string;
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+  readonly quota?: { readonly limit: number; readonly period: QuotaPeriod };
+}
+
 /** A client as it exists in one environment (overrides applied). */
 export interface Client {
   readonly name: string;
@@ -79,6 +90,8 @@ export interface Client {
   readonly scopes: readonly string[];
   readonly accessTokenValidity: TokenValidity;
   readonly disabled: boolean;
+  /** Rate limit and quota in this environment; absent: unlimited (the stage's throttling only). */
+  readonly limits?: UsageLimits;
   /** Days between rotations of its secret; absent: not rotated (always absent for a disabled client). */
   readonly secretRotationDays?: number;
   /** IAM principals allowed to read its secret (and decrypt it), besides the account's own. */

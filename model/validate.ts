@@ -8,7 +8,7 @@ import { TOKEN_ENDPOINT_RATE_LIMIT_PER_5_MINUTES } from "./aws-limits";
 import { crossCheck, DEFAULT_GRACE_HOURS, DEFAULT_ROTATION_DAYS } from "./cross-checks";
 import { defaultLocalStatePath } from "./local-state";
 import { resolveBackends } from "./backend-checks";
-import type { Client, Environment, M2MModel, Route } from "./model-types";
+import type { Client, Environment, M2MModel, Route, UsageLimits } from "./model-types";
 import { normalizePath, routeKey } from "./paths";
 import { knownFieldsAt, nearestField } from "./field-suggestions";
 import { ConfigValidationError, formatPath, type ConfigProblem } from "./problems";
@@ -28,6 +28,7 @@ function problemsFromIssue(issue: z.core.$ZodIssue, input: unknown): ConfigProbl
   const path = formatPath(issue.path);
   switch (issue.code) {
     case "invalid_type":
+      if (issue.expected === "int") return [{ path, rule: "must be a whole number", value }];
       return [{ path, rule: value === undefined ? "is required" : `must be ${issue.expected === "object" ? "an object" : issue.expected === "array" ? "an array" : `a ${issue.expected}`}`, value }];
     case "invalid_value":
       return [{ path, rule: `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`, value }];
@@ -43,7 +44,14 @@ function problemsFromIssue(issue: z.core.$ZodIssue, input: unknown): ConfigProbl
       });
     }
     case "invalid_union": {
-      // The unions are the state backend and the route backend, discriminated by `type`; zod points at the discriminator.
+      // A client's limits: a tier name or limits of their own. Report the branch the value's
+      // type chose (its issues' paths are relative to the union).
+      if (issue.path[issue.path.length - 1] === "limits") {
+        const branch = issue.errors.find((errors) => !errors.some((e) => e.code === "invalid_type" && e.path.length === 0));
+        if (branch === undefined) return [{ path, rule: "must be a tier's name or { rateLimit, burstLimit, quota? }", value }];
+        return branch.flatMap((e) => problemsFromIssue({ ...e, path: [...issue.path, ...e.path] } as z.core.$ZodIssue, input));
+      }
+      // The other unions are the state backend and the route backend, discriminated by `type`; zod points at the discriminator.
       const at = issue.path[issue.path.length - 1] === "type" ? issue.path : [...issue.path, "type"];
       const rule = at[0] === "routes" ? 'must be "mock", "lambda", "lambda-arn" or "http"' : 'must be "local" or "s3"';
       return [{ path: formatPath(at), rule, value: valueAt(input, at) }];
@@ -53,12 +61,22 @@ function problemsFromIssue(issue: z.core.$ZodIssue, input: unknown): ConfigProbl
   }
 }
 
-function resolveClient(raw: ParsedConfig["clients"][number], env: ParsedConfig["environments"][number]): Client {
+type ParsedLimits = NonNullable<ParsedConfig["clients"][number]["limits"]>;
+
+/** A tier's name becomes that tier's limits; limits of the client's own get a plan of its own. */
+function resolveLimits(limits: ParsedLimits | null | undefined, client: string, tiers: ParsedConfig["usageTiers"]): UsageLimits | undefined {
+  if (limits === null || limits === undefined) return undefined;
+  const [plan, tier, own] = typeof limits === "string" ? [`tier-${limits}`, limits, tiers![limits]!] : [`client-${client}`, undefined, limits];
+  return { plan, ...(tier === undefined ? {} : { tier }), rateLimit: own.rateLimit, burstLimit: own.burstLimit, ...(own.quota === undefined ? {} : { quota: own.quota }) };
+}
+
+function resolveClient(raw: ParsedConfig["clients"][number], env: ParsedConfig["environments"][number], tiers: ParsedConfig["usageTiers"]): Client {
   const override = raw.overrides?.[env.name];
   const disabled = override?.disabled ?? raw.disabled ?? false;
   const production = env.kind === "production";
   const rotates = !disabled && (override?.secretRotation?.enabled ?? raw.secretRotation?.enabled ?? env.secretRotation?.enabled ?? production);
   const everyDays = override?.secretRotation?.everyDays ?? raw.secretRotation?.everyDays ?? env.secretRotation?.everyDays ?? DEFAULT_ROTATION_DAYS;
+  const limits = resolveLimits(override?.limits !== undefined ? override.limits : raw.limits, raw.name, tiers);
   return {
     name: raw.name,
     ...(raw.description === undefined ? {} : { description: raw.description }),
@@ -67,6 +85,7 @@ function resolveClient(raw: ParsedConfig["clients"][number], env: ParsedConfig["
     disabled,
     ...(rotates ? { secretRotationDays: everyDays } : {}),
     consumers: override?.consumers ?? raw.consumers ?? [],
+    ...(limits === undefined ? {} : { limits }),
   };
 }
 
@@ -100,7 +119,7 @@ function resolve(parsed: ParsedConfig): M2MModel {
           ? e.backend
           : { type: "local", path: e.backend?.path ?? defaultLocalStatePath(e.name) },
       tags: e.tags ?? {},
-      clients: parsed.clients.filter((c) => c.environments === undefined || c.environments.includes(e.name)).map((c) => resolveClient(c, e)),
+      clients: parsed.clients.filter((c) => c.environments === undefined || c.environments.includes(e.name)).map((c) => resolveClient(c, e, parsed.usageTiers)),
       kind: e.kind ?? "development",
       throttling: e.throttling ?? (production ? { rateLimit: 100, burstLimit: 200 } : { rateLimit: 10, burstLimit: 20 }),
       logRetentionDays: e.logRetentionDays ?? (production ? 365 : 14),

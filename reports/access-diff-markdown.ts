@@ -58,7 +58,8 @@ function clientLine(c: ClientDiff): string {
   const name = `Client ${mdCode(c.name)}`;
   if (c.kind === "added") {
     const status = c.client.disabled ? ", cut off (disabled)" : "";
-    return `${name} **added**: scopes ${listOf(c.client.scopes, mdCode)}; access token ${validityText(c.client.accessTokenValidity)}${status}`;
+    const limits = c.client.usagePlan ? `; rate limits and quota ${mdText(c.client.usagePlan.summary)} (usage plan ${mdCode(c.client.usagePlan.plan)})` : "";
+    return `${name} **added**: scopes ${listOf(c.client.scopes, mdCode)}; access token ${validityText(c.client.accessTokenValidity)}${limits}${status}`;
   }
   if (c.kind === "removed") return `${name} **removed** (had scopes ${listOf(c.client.scopes, mdCode)})`;
   const parts: string[] = [];
@@ -67,6 +68,10 @@ function clientLine(c: ClientDiff): string {
   if (c.scopesRemoved.length > 0) parts.push(`scope grant **removed** ${listOf(c.scopesRemoved, mdCode)}`);
   if (c.accessTokenValidity) {
     parts.push(`access token validity ${validityText(c.accessTokenValidity.before)} → ${validityText(c.accessTokenValidity.after)}`);
+  }
+  if (c.limits) {
+    const text = (v: string | undefined) => (v === undefined ? "none (no usage plan)" : mdText(v));
+    parts.push(`**rate limits and quota** ${text(c.limits.before)} → ${text(c.limits.after)}`);
   }
   return `${name}: ${parts.join("; ")}`;
 }

@@ -26,6 +26,8 @@ export type ClientDiff =
       /** `before: false, after: true` = cut off; the reverse = re-enabled. */
       readonly disabled?: ValueChange<boolean>;
       readonly accessTokenValidity?: ValueChange<TokenValidity>;
+      /** The client's rate limit and quota (usage plan summary; absent = not in a plan): a contract change. */
+      readonly limits?: ValueChange<string | undefined>;
     };
 
 export type RouteDiff =
@@ -114,7 +116,10 @@ function diffClients(base: readonly ClientAccess[], head: readonly ClientAccess[
       const disabled = before.disabled !== after.disabled ? { before: before.disabled, after: after.disabled } : undefined;
       const validityChanged =
         before.accessTokenValidity.value !== after.accessTokenValidity.value || before.accessTokenValidity.unit !== after.accessTokenValidity.unit;
-      if (scopesAdded.length + scopesRemoved.length === 0 && !disabled && !validityChanged) continue;
+      const limitsBefore = before.usagePlan && `${before.usagePlan.summary} [${before.usagePlan.plan}]`;
+      const limitsAfter = after.usagePlan && `${after.usagePlan.summary} [${after.usagePlan.plan}]`;
+      const limits = limitsBefore !== limitsAfter ? { before: limitsBefore, after: limitsAfter } : undefined;
+      if (scopesAdded.length + scopesRemoved.length === 0 && !disabled && !validityChanged && !limits) continue;
       out.push({
         kind: "changed",
         name,
@@ -122,6 +127,7 @@ function diffClients(base: readonly ClientAccess[], head: readonly ClientAccess[
         scopesRemoved,
         ...(disabled ? { disabled } : {}),
         ...(validityChanged ? { accessTokenValidity: { before: before.accessTokenValidity, after: after.accessTokenValidity } } : {}),
+        ...(limits ? { limits } : {}),
       });
     }
   }

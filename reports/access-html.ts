@@ -92,6 +92,20 @@ export function renderAccessHtml(access: EnvironmentAccess): string {
       esc(c.description ?? ""),
     ]),
   );
+  const planned = access.clients.filter((c) => c.usagePlan !== undefined);
+  const meteredIds = new Set(access.routes.filter((r) => r.metered).map((r) => r.id));
+  const limits =
+    planned.length === 0
+      ? ""
+      : `
+<section id="limits">
+<h2>Rate limits and quotas</h2>
+<p class="note">${esc("API Gateway counts these clients' calls by usage plan on every metered route (the routes a limited client can call, all through the scope checker, which names the client's usage key); above its rate or quota a client gets 429. Callers of metered routes without limits of their own are in the unmetered plan: the stage's throttling only.")}</p>
+${listTable(
+  ["Client", "Usage plan", "Limits", "Metered routes it may call"],
+  planned.map((c) => [`<strong>${esc(c.name)}</strong>`, htmlCode(c.usagePlan!.plan), esc(c.usagePlan!.summary), codes(c.allowedRoutes.filter((r) => meteredIds.has(r)))]),
+)}
+</section>`;
   const scopes = listTable(
     ["Scope", "Description", "Granted to", "Full identifier"],
     access.scopes.map((s) => [htmlCode(s.name), esc(s.description), codes(s.grantedTo), htmlCode(s.identifier)]),
@@ -141,7 +155,7 @@ ${routes}
 <section id="clients">
 <h2>Clients</h2>
 ${clients}
-</section>
+</section>${limits}
 <section id="scopes">
 <h2>Scopes</h2>
 ${scopes}

@@ -68,6 +68,29 @@ export function renderAccessMarkdown(access: EnvironmentAccess): string {
     "",
   );
 
+  const planned = access.clients.filter((c) => c.usagePlan !== undefined);
+  if (planned.length > 0) {
+    out.push("## Rate limits and quotas", "");
+    out.push(
+      mdText(
+        "API Gateway counts these clients' calls by usage plan on every metered route (the routes a limited client can call, all through the scope checker, which names the client's usage key); above its rate or quota a client gets 429. Callers of metered routes without limits of their own are in the unmetered plan: the stage's throttling only.",
+      ),
+      "",
+    );
+    out.push(
+      mdTable(
+        ["Client", "Usage plan", "Limits", "Metered routes it may call"],
+        planned.map((c) => [
+          `**${mdText(c.name)}**`,
+          mdCode(c.usagePlan!.plan),
+          mdText(c.usagePlan!.summary),
+          none(c.allowedRoutes.filter((r) => access.routes.some((route) => route.id === r && route.metered)), (r) => listOf(r, mdCode)),
+        ]),
+      ),
+      "",
+    );
+  }
+
   out.push("## Scopes", "");
   out.push(
     mdTable(

@@ -9,6 +9,7 @@ import { backendFunctionName } from "../model/backends";
 import type { AuthorizerKind, HttpMethod } from "../model/config-types";
 import type { EnvironmentKind } from "../model/config-types";
 import type { Client, Environment, M2MModel, Route, Scope, Throttling, TokenValidity } from "../model/model-types";
+import { describeLimits, usageMetering } from "../model/usage-plans";
 
 /**
  * Stands for the REST API id in URLs and scope identifiers: AWS assigns it at the first
@@ -62,6 +63,20 @@ export interface RouteAccess {
   readonly throttling: Throttling;
   /** Clients allowed to call the route in this environment. */
   readonly allowedClients: readonly string[];
+  /** Present (true) when the route requires the usage-plan key: a limited client can call it, so every call is counted. */
+  readonly metered?: true;
+}
+
+/** The usage plan that counts a client's calls on metered routes (limited clients, and the unmetered plan's). */
+export interface ClientUsagePlan {
+  /** `tier-<tier>`, `client-<client>` or `unmetered`. */
+  readonly plan: string;
+  readonly tier?: string;
+  readonly rateLimit?: number;
+  readonly burstLimit?: number;
+  readonly quota?: { readonly limit: number; readonly period: string };
+  /** One line: `5 req/s, burst 10, 1000000 per MONTH (tier partner)`. */
+  readonly summary: string;
 }
 
 export interface ClientAccess {
@@ -72,6 +87,8 @@ export interface ClientAccess {
   readonly disabled: boolean;
   /** Ids of the routes this client may call. */
   readonly allowedRoutes: readonly string[];
+  /** Present when the client's calls are counted by a usage plan. */
+  readonly usagePlan?: ClientUsagePlan;
 }
 
 export interface AccessCell {
@@ -147,6 +164,20 @@ export function environmentAccess(model: M2MModel, environment: Environment): En
   }
   const index = indexCells(matrix);
   const allowed = (client: string, route: string): boolean => index.get(client)?.get(route)?.decision.allowed === true;
+  const metering = usageMetering(clients, model.routes);
+  const metered = new Set(metering.meteredRoutes.map((r) => r.key));
+  const planOf = new Map<string, ClientUsagePlan>();
+  for (const plan of metering.plans) {
+    const { limits } = plan;
+    const usagePlan: ClientUsagePlan = {
+      plan: plan.name,
+      ...(limits?.tier === undefined ? {} : { tier: limits.tier }),
+      ...(limits === undefined ? {} : { rateLimit: limits.rateLimit, burstLimit: limits.burstLimit }),
+      ...(limits?.quota === undefined ? {} : { quota: limits.quota }),
+      summary: describeLimits(limits),
+    };
+    for (const c of plan.clients) planOf.set(c.name, usagePlan);
+  }
 
   const access: EnvironmentAccess = {
     environment: environment.name,
@@ -176,6 +207,7 @@ export function environmentAccess(model: M2MModel, environment: Environment): En
       accessTokenValidity: c.accessTokenValidity,
       disabled: c.disabled,
       allowedRoutes: routeIds.filter((r) => allowed(c.name, r)),
+      ...(planOf.has(c.name) ? { usagePlan: planOf.get(c.name)! } : {}),
     })),
     routes: model.routes.map((r: Route, i) => ({
       id: routeIds[i]!,
@@ -190,6 +222,7 @@ export function environmentAccess(model: M2MModel, environment: Environment): En
       response: r.response,
       throttling: r.throttling ?? environment.throttling,
       allowedClients: clients.map((c) => c.name).filter((c) => allowed(c, routeIds[i]!)),
+      ...(metered.has(r.key) ? { metered: true as const } : {}),
     })),
     matrix,
   };

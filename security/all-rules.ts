@@ -30,6 +30,7 @@ import { stateBackendEncryptionRule } from "./rules/state-backend-encryption";
 import { stageAccessLogsRule } from "./rules/stage-access-logs";
 import { stageThrottlingRule } from "./rules/stage-throttling";
 import { stageTracingRule } from "./rules/stage-tracing";
+import { apiKeyValuesRule, usagePlansRule } from "./rules/usage-plans";
 import { userPoolAdminOnlyRule } from "./rules/user-pool-admin-only";
 import { userPoolDeletionProtectionRule } from "./rules/user-pool-deletion-protection";
 import { tokenEndpointGuardRule } from "./rules/token-endpoint-guard";
@@ -64,6 +65,8 @@ export const ALL_RULES: readonly SecurityRule[] = [
   lambdaTracingRule,
   lambdaEnvironmentSecretsRule,
   sensitiveOutputsRule,
+  usagePlansRule,
+  apiKeyValuesRule,
   secretsConfinedRule,
   clientSecretsKeyRule,
   secretConsumersRule,

@@ -16,11 +16,14 @@ export interface StackMetadata {
    * serves: the only ones an invoke permission may name. Absent when the caller gave no routes.
    */
   readonly backendMethods?: readonly string[];
+  /** Enabled clients with rate limits or a quota in this environment (each needs a usage plan). */
+  readonly limitedClients?: readonly string[];
 }
 
 export function stackMetadataOf(environment: Environment, routes?: readonly Route[]): StackMetadata {
   // `kind` decides; a model without it (before issue 6) marks production by deletion protection.
   const kind: string | undefined = environment.kind;
+  const limitedClients = (environment.clients ?? []).filter((c) => !c.disabled && c.limits !== undefined).map((c) => c.name);
   return {
     environmentName: environment.name,
     production: kind === undefined ? environment.deletionProtection : kind === "production",
@@ -28,5 +31,6 @@ export function stackMetadataOf(environment: Environment, routes?: readonly Rout
     ...(routes === undefined
       ? {}
       : { backendMethods: routes.filter((r) => r.backend?.type === "lambda" || r.backend?.type === "lambda-arn").map((r) => methodArnSuffix(r.method, r.path)) }),
+    ...(limitedClients.length > 0 ? { limitedClients } : {}),
   };
 }

@@ -5,7 +5,7 @@
  *    (local state inside the copy);
  *  - placeholder credentials and the provider's skip_* options (nothing checks them);
  *  - every `data.archive_file` replaced by the zip the harness writes (verify/deterministic-zip)
- *    and its attributes by literals;
+ *    and its attributes by literals (`source` blocks: see sourceEntries);
  *  - data sources that need the network given fixed values (the plan variant), or served by the
  *    emulator (the emulator variant, whose `endpoints` all point at moto_server);
  *  - every argument checked against 5.100's schema (verify/provider-bridge).
@@ -14,7 +14,8 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { deterministicZip, archiveEntries } from "./deterministic-zip";
+import { parseJsonencode } from "../security/hcl-value";
+import { deterministicZip, archiveEntries, type ZipEntry } from "./deterministic-zip";
 import { EMULATOR_ADAPTATIONS } from "./emulator-adaptations";
 import { EMULATOR_EXCLUSIONS, exclusionFor } from "./emulator-exclusions";
 import { ALL_SERVICES, serviceOf } from "./emulator-services";
@@ -133,19 +134,55 @@ function copyStackFiles(stackDir: string, target: string): void {
   }
 }
 
+/**
+ * The entries of `source { filename, content }` blocks (or of `source_content` with its filename).
+ * A content is a literal, `${file("<path>")}` (read from the stack directory), or
+ * `${jsonencode(...)}` (the scope checker's access file):
+ * its references, which only an apply can resolve, are written as their `${address}` text, so
+ * the bytes (and the code hash) still change whenever the list of references does.
+ */
+function sourceEntries(address: string, sources: unknown, resolve: (p: string) => string | undefined, problems: string[]): ZipEntry[] | undefined {
+  const blocks = Array.isArray(sources) ? sources : [sources];
+  const entries: ZipEntry[] = [];
+  for (const block of blocks as Json[]) {
+    const { filename, content } = block ?? {};
+    if (typeof filename !== "string" || typeof content !== "string") {
+      problems.push(`${address}: a source block needs a literal filename and content`);
+      return undefined;
+    }
+    const file = /^\$\{file\("([^"$]+)"\)\}$/.exec(content);
+    const encoded = file ? undefined : parseJsonencode(content);
+    if (file) entries.push({ name: filename, data: fs.readFileSync(resolve(file[1]!)!) });
+    else if (encoded !== undefined) entries.push({ name: filename, data: Buffer.from(JSON.stringify(encoded), "utf8") });
+    else if (!content.includes("${")) entries.push({ name: filename, data: Buffer.from(content, "utf8") });
+    else {
+      problems.push(`${address}: source ${filename}: only literal, file(...) or jsonencode(...) contents are supported`);
+      return undefined;
+    }
+  }
+  return entries;
+}
+
 /** Resolves every data.archive_file to a zip written in the copy. */
 function resolveArchives(json: Json, stackDir: string, target: string, problems: string[]): void {
   const archives = (json.data?.archive_file ?? {}) as Record<string, Json>;
   for (const [name, body] of Object.entries(archives)) {
     const address = `data.archive_file.${name}`;
-    const known = new Set(["//", "type", "source_file", "source_dir", "output_path", "output_file_mode"]);
+    const known = new Set(["//", "type", "source_file", "source_dir", "source", "source_content", "source_content_filename", "output_path", "output_file_mode"]);
     const unknown = Object.keys(body).filter((k) => !known.has(k));
     if (unknown.length > 0 || body.type !== "zip" || typeof body.output_path !== "string" || body.output_path.includes("${")) {
-      problems.push(`${address}: only a literal zip of source_file/source_dir is supported (unsupported: ${[...unknown, body.type !== "zip" ? `type ${body.type}` : ""].filter(Boolean).join(", ") || "output_path expression"})`);
+      problems.push(`${address}: only a literal zip of source_file/source_dir/source_content/source is supported (unsupported: ${[...unknown, body.type !== "zip" ? `type ${body.type}` : ""].filter(Boolean).join(", ") || "output_path expression"})`);
       continue;
     }
     const resolve = (p: string | undefined) => (p === undefined ? undefined : path.resolve(stackDir, p));
-    const zip = deterministicZip(archiveEntries({ file: resolve(body.source_file), dir: resolve(body.source_dir) }), body.output_file_mode ?? "0666");
+    const entries =
+      body.source !== undefined
+        ? sourceEntries(address, body.source, resolve, problems)
+        : body.source_content !== undefined
+          ? sourceEntries(address, [{ filename: body.source_content_filename, content: body.source_content }], resolve, problems)
+          : archiveEntries({ file: resolve(body.source_file), dir: resolve(body.source_dir) });
+    if (entries === undefined) continue;
+    const zip = deterministicZip(entries, body.output_file_mode ?? "0666");
     fs.mkdirSync(path.dirname(path.join(target, body.output_path)), { recursive: true });
     fs.writeFileSync(path.join(target, body.output_path), zip);
     substitute(json, address, archiveLiterals(zip, body.output_path), problems);

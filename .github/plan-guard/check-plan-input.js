@@ -49,7 +49,7 @@ const REQUIRED_VERSION = /^>= \d+\.\d+\.\d+$/;
 /** A `removed` block forgets one aws_* resource (never a module). */
 const RESOURCE_ADDRESS = /^aws_[a-z0-9_]+\.[A-Za-z0-9_-]+$/;
 /** Arguments of data.archive_file that name files read or written during plan. */
-const ARCHIVE_PATHS = ["source_file", "source_dir", "output_path"];
+const ARCHIVE_PATHS = ["source_file", "source_dir", "source_content_filename", "output_path"];
 
 function isPlainObject(value) {
   return value !== null && typeof value === "object" && !Array.isArray(value);

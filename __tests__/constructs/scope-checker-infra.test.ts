@@ -1,4 +1,4 @@
-/** The scope checker's Terraform: bundle -> zip -> function, least-privilege role, authorizer, permission. */
+/** The scope checker's Terraform: bundle + access file -> zip -> function, least-privilege role, authorizer, permission. */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import defaultConfig from "../../m2m.config";
@@ -6,6 +6,8 @@ import { apiDocumentOf, operationsOf, resourceOf, synthConfig, synthDefault, tem
 
 const outdir = tempDir("checker");
 const dev = synthDefault(outdir).dev!;
+
+const accessFileOf = (stack: typeof dev) => stack.json.data!.archive_file!.scope_checker_access!.source_content as string;
 
 test("the bundle is an asset of the stack, zipped with a fixed file mode", () => {
   const archive = dev.json.data!.archive_file!.scope_checker!;
@@ -17,13 +19,33 @@ test("the bundle is an asset of the stack, zipped with a fixed file mode", () =>
   expect(bundle.length).toBeLessThan(50 * 1024);
 });
 
-test("the function: nodejs22.x on arm64, code hash from the archive, its settings and environment", () => {
+test("the access file: rendered by Terraform from the app client ids, zipped from content (no file read), a layer version of the function", () => {
+  // Only billing holds both payments scopes: the allow-list is the clients a checked route admits.
+  expect(dev.json.data!.archive_file!.scope_checker_access).toMatchObject({
+    type: "zip",
+    source_content: '${jsonencode({"clientIds" = [aws_cognito_user_pool_client.client_billing.id], "routes" = [{"method" = "POST", "path" = "/payments", "scopes" = ["payments.read", "payments.write"]}]})}',
+    source_content_filename: "access.json",
+    output_path: "scope-checker-access.zip",
+    output_file_mode: "0644",
+  });
+  expect(resourceOf(dev, "aws_lambda_layer_version", "scope_checker_access")).toEqual({
+    layer_name: "m2m-demo-api-dev-scope-checker-access",
+    description: "cognito-m2m scope checker: client allow-list and routes (access.json)",
+    filename: "${data.archive_file.scope_checker_access.output_path}",
+    source_code_hash: "${data.archive_file.scope_checker_access.output_base64sha256}",
+    compatible_runtimes: ["nodejs22.x"],
+    compatible_architectures: ["arm64"],
+  });
+});
+
+test("the function: nodejs22.x on arm64, code hash from the archive, the access layer, its settings and a small environment", () => {
   expect(resourceOf(dev, "aws_lambda_function", "scope_checker")).toMatchObject({
     runtime: "nodejs22.x",
     architectures: ["arm64"],
     handler: "index.handler",
     filename: "${data.archive_file.scope_checker.output_path}",
     source_code_hash: "${data.archive_file.scope_checker.output_base64sha256}",
+    layers: ["${aws_lambda_layer_version.scope_checker_access.arn}"],
     memory_size: 256,
     timeout: 5,
     tracing_config: { mode: "Active" },
@@ -32,12 +54,11 @@ test("the function: nodejs22.x on arm64, code hash from the archive, its setting
       variables: {
         USER_POOL_ID: "${aws_cognito_user_pool.user_pool.id}",
         RESOURCE_SERVER_ID: "${aws_cognito_resource_server.resource_server.identifier}",
-        // Only billing holds both payments scopes: the allow-list is the clients a checked route admits.
-        CLIENT_IDS: "${jsonencode([aws_cognito_user_pool_client.client_billing.id])}",
-        ROUTES: JSON.stringify([{ method: "POST", path: "/payments", scopes: ["payments.read", "payments.write"] }]),
       },
     },
   });
+  // No allow-list, no routes: they travel in the package, not in the 4 KB environment.
+  expect(Object.keys(resourceOf(dev, "aws_lambda_function", "scope_checker").environment.variables)).toEqual(["RESOURCE_SERVER_ID", "USER_POOL_ID"]);
 });
 
 test("the role may only write to its own log group (plus X-Ray, which has no resource-level permissions)", () => {
@@ -96,7 +117,7 @@ test("disabling a client drops its app client and its place on the allow-list; i
   config.clients.find((c: { name: string }) => c.name === "billing").overrides = { dev: { disabled: true } };
   const stacks = synthConfig(config);
   const dev = stacks.dev!;
-  expect(resourceOf(dev, "aws_lambda_function", "scope_checker").environment.variables.CLIENT_IDS).toBe("${jsonencode([])}");
+  expect(accessFileOf(dev)).toMatch(/^\$\{jsonencode\(\{"clientIds" = \[\], "routes" = /);
   expect(dev.json.resource.aws_cognito_user_pool_client!.client_billing).toBeUndefined();
   expect(resourceOf(dev, "aws_secretsmanager_secret", "client_billing").name).toBe("m2m-demo-api/dev/billing");
   expect(JSON.parse(resourceOf(dev, "aws_secretsmanager_secret_version", "client_billing").secret_string)).toEqual({
@@ -107,7 +128,7 @@ test("disabling a client drops its app client and its place on the allow-list; i
   expect(Object.keys(dev.json.output.client_secrets!.value as object)).not.toContain("billing");
   expect(Object.keys(dev.json.output.client_secret_arns!.value as object)).toContain("billing");
   // Other environments are untouched.
-  expect(resourceOf(stacks.prod!, "aws_lambda_function", "scope_checker").environment.variables.CLIENT_IDS).toBe("${jsonencode([aws_cognito_user_pool_client.client_billing.id])}");
+  expect(accessFileOf(stacks.prod!)).toMatch(/^\$\{jsonencode\(\{"clientIds" = \[aws_cognito_user_pool_client\.client_billing\.id\], "routes" = /);
   expect(resourceOf(stacks.prod!, "aws_cognito_user_pool_client", "client_billing").allowed_oauth_flows).toEqual(["client_credentials"]);
 });
 

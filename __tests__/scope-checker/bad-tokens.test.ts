@@ -1,6 +1,8 @@
 /**
  * Tokens and headers that must never be allowed. Each case names the reason class the
  * scope checker must log, so a case cannot pass by failing for some other, earlier reason.
+ * The whole corpus runs twice: against a one-client allow-list, and at platform scale (1,000
+ * allowed clients with this one last, 200 routes).
  */
 import { createHandler } from "../../lambdas/scope-checker/scope-checker";
 import { MAX_TOKEN_CHARS } from "../../lambdas/scope-checker/bearer-token";
@@ -20,13 +22,19 @@ import {
   scopeIds,
   signJwt,
 } from "./support/cognito-tokens";
-import { TEST_ROUTES } from "./support/test-routes";
+import { PLATFORM_CLIENTS, PLATFORM_ROUTES, TEST_ROUTES, platformAllowList, platformRoutes } from "./support/test-routes";
 
 const key = generateSigningKey("key-1");
 const otherKey = generateSigningKey("key-1");
 const CLIENT = "billing0client0id0000000001";
 const SCOPE = scopeIds("payments.read", "payments.write");
-const handler = createHandler({ userPoolId: USER_POOL_ID, clientIds: [CLIENT], routes: TEST_ROUTES, jwks: jwksOf(key) });
+const handlers = [
+  { list: "one allowed client", handler: createHandler({ userPoolId: USER_POOL_ID, clientIds: [CLIENT], routes: TEST_ROUTES, jwks: jwksOf(key) }) },
+  {
+    list: `${PLATFORM_CLIENTS} allowed clients, ${PLATFORM_ROUTES} routes`,
+    handler: createHandler({ userPoolId: USER_POOL_ID, clientIds: platformAllowList(CLIENT), routes: platformRoutes(), jwks: jwksOf(key) }),
+  },
+];
 
 const valid = accessToken(key, CLIENT, SCOPE);
 const [validHeader, validPayload, validSignature] = valid.split(".") as [string, string, string];
@@ -147,47 +155,49 @@ it("has at least 30 distinct cases", () => {
   expect(unauthorizedCases.length).toBeGreaterThanOrEqual(30);
 });
 
-it("the untampered token is allowed (so every case below fails for its own reason)", async () => {
-  const result = await handler(authorizerEvent({ method: "POST", resource: "/payments", headers: bearer(valid) }));
-  expect(result.policyDocument.Statement[0]!.Effect).toBe("Allow");
-});
-
-describe.each(unauthorizedCases)("$name", ({ headers, multiValueHeaders, event, reason, clientId }) => {
-  it(`is 401 (${reason}) and the log holds no token`, async () => {
-    const request = { ...authorizerEvent({ method: "POST", resource: "/payments", headers, multiValueHeaders }), ...event };
-    let thrown: unknown;
-    await handler(request as Parameters<typeof handler>[0]).then(
-      (result) => {
-        thrown = result;
-      },
-      (err: unknown) => {
-        thrown = err;
-      },
-    );
-    expect(thrown).toBeInstanceOf(Error);
-    expect((thrown as Error).message).toBe("Unauthorized");
-    expect(logs.lines).toHaveLength(1);
-    // A client id only where the token was verified; never claims of a token that failed a check.
-    const expected = { msg: "scope-check", decision: "unauthorized", reason, ...(clientId === undefined ? {} : { clientId }), route: "POST /payments" };
-    expect(JSON.parse(logs.lines[0]!)).toEqual(expected);
-    const credential = Object.values(headers ?? {}).join(" ");
-    for (const piece of credential.split(/[\s.,]+/).filter((p) => p.length > 16)) expect(logs.lines[0]).not.toContain(piece);
+describe.each(handlers)("with $list", ({ handler }) => {
+  it("the untampered token is allowed (so every case below fails for its own reason)", async () => {
+    const result = await handler(authorizerEvent({ method: "POST", resource: "/payments", headers: bearer(valid) }));
+    expect(result.policyDocument.Statement[0]!.Effect).toBe("Allow");
   });
-});
 
-describe.each([
-  { name: "missing one of the route's scopes", token: accessToken(key, CLIENT, scopeIds("payments.read")) },
-  { name: "no scope claim at all", token: without("scope") },
-  { name: "empty scope claim", token: signed({ scope: "" }) },
-  { name: "scopes of another resource server", token: signed({ scope: "https://other.example/payments.read https://other.example/payments.write" }) },
-  { name: "scope names without the resource server", token: signed({ scope: "payments.read payments.write" }) },
-  { name: "scopes joined by commas", token: signed({ scope: SCOPE.replace(" ", ",") }) },
-])("a valid token with $name", ({ token }) => {
-  it("gets a Deny policy (403), never an Allow", async () => {
-    const request = authorizerEvent({ method: "POST", resource: "/payments", headers: bearer(token) });
-    const result = await handler(request);
-    expect(result.policyDocument.Statement[0]).toEqual({ Action: "execute-api:Invoke", Effect: "Deny", Resource: [request.methodArn] });
-    expect(policyAllows(result.policyDocument, request.methodArn)).toBe(false);
-    expect(JSON.parse(logs.lines[0]!)).toMatchObject({ decision: "deny", reason: "missing-scope", clientId: CLIENT });
+  describe.each(unauthorizedCases)("$name", ({ headers, multiValueHeaders, event, reason, clientId }) => {
+    it(`is 401 (${reason}) and the log holds no token`, async () => {
+      const request = { ...authorizerEvent({ method: "POST", resource: "/payments", headers, multiValueHeaders }), ...event };
+      let thrown: unknown;
+      await handler(request as Parameters<typeof handler>[0]).then(
+        (result) => {
+          thrown = result;
+        },
+        (err: unknown) => {
+          thrown = err;
+        },
+      );
+      expect(thrown).toBeInstanceOf(Error);
+      expect((thrown as Error).message).toBe("Unauthorized");
+      expect(logs.lines).toHaveLength(1);
+      // A client id only where the token was verified; never claims of a token that failed a check.
+      const expected = { msg: "scope-check", decision: "unauthorized", reason, ...(clientId === undefined ? {} : { clientId }), route: "POST /payments" };
+      expect(JSON.parse(logs.lines[0]!)).toEqual(expected);
+      const credential = Object.values(headers ?? {}).join(" ");
+      for (const piece of credential.split(/[\s.,]+/).filter((p) => p.length > 16)) expect(logs.lines[0]).not.toContain(piece);
+    });
+  });
+
+  describe.each([
+    { name: "missing one of the route's scopes", token: accessToken(key, CLIENT, scopeIds("payments.read")) },
+    { name: "no scope claim at all", token: without("scope") },
+    { name: "empty scope claim", token: signed({ scope: "" }) },
+    { name: "scopes of another resource server", token: signed({ scope: "https://other.example/payments.read https://other.example/payments.write" }) },
+    { name: "scope names without the resource server", token: signed({ scope: "payments.read payments.write" }) },
+    { name: "scopes joined by commas", token: signed({ scope: SCOPE.replace(" ", ",") }) },
+  ])("a valid token with $name", ({ token }) => {
+    it("gets a Deny policy (403), never an Allow", async () => {
+      const request = authorizerEvent({ method: "POST", resource: "/payments", headers: bearer(token) });
+      const result = await handler(request);
+      expect(result.policyDocument.Statement[0]).toEqual({ Action: "execute-api:Invoke", Effect: "Deny", Resource: [request.methodArn] });
+      expect(policyAllows(result.policyDocument, request.methodArn)).toBe(false);
+      expect(JSON.parse(logs.lines[0]!)).toMatchObject({ decision: "deny", reason: "missing-scope", clientId: CLIENT });
+    });
   });
 });

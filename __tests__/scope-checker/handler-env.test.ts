@@ -1,10 +1,14 @@
 /**
- * lambdas/scope-checker/handler.ts as Lambda runs it: configured by environment variables,
- * the JWKS served over real HTTP on 127.0.0.1 (JWKS_URI), loaded at cold start and re-fetched
- * (rate-limited) after a key rotation.
+ * lambdas/scope-checker/handler.ts as Lambda runs it: configured by environment variables and
+ * the access file on disk (ACCESS_FILE; /opt/access.json, its layer, by default), the JWKS served
+ * over real HTTP on 127.0.0.1 (JWKS_URI), loaded at cold start and re-fetched (rate-limited)
+ * after a key rotation.
  */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { JwksLoadError } from "../../lambdas/scope-checker/errors";
 import { loadJwks } from "../../lambdas/scope-checker/jwks-loader";
 import { readLambdaEnvironment } from "../../lambdas/scope-checker/lambda-environment";
@@ -49,13 +53,25 @@ async function startJwksServer(): Promise<JwksServer> {
   return state;
 }
 
-const ROUTES = JSON.stringify([
+const ROUTES = [
   { method: "POST", path: "/payments", scopes: ["payments.read", "payments.write"] },
   { method: "GET", path: "/orders/{id}", scopes: ["orders.read"] },
-]);
+];
+const ACCESS = JSON.stringify({ clientIds: [BILLING], routes: ROUTES });
 
-function environment(jwksUri: string, overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
-  return { USER_POOL_ID, RESOURCE_SERVER_ID: RESOURCE_SERVER, CLIENT_IDS: JSON.stringify([BILLING]), ROUTES, JWKS_URI: jwksUri, ...overrides };
+const taskRoots = mkdtempSync(path.join(tmpdir(), "scope-checker-env-"));
+let taskRootCount = 0;
+
+/** A fresh `access.json` with this text; its path. */
+function accessFile(accessText: string): string {
+  const dir = path.join(taskRoots, String(taskRootCount++));
+  mkdirSync(dir);
+  writeFileSync(path.join(dir, "access.json"), accessText);
+  return path.join(dir, "access.json");
+}
+
+function environment(jwksUri: string, overrides: Record<string, string | undefined> = {}, accessText = ACCESS): Record<string, string | undefined> {
+  return { USER_POOL_ID, RESOURCE_SERVER_ID: RESOURCE_SERVER, ACCESS_FILE: accessFile(accessText), JWKS_URI: jwksUri, ...overrides };
 }
 
 /** A cold start: a fresh module instance reading `env`. */
@@ -94,6 +110,7 @@ beforeAll(async () => {
   jwks = await startJwksServer();
 });
 afterAll(async () => {
+  rmSync(taskRoots, { recursive: true, force: true });
   jwks.server.closeAllConnections();
   await new Promise((resolve) => jwks.server.close(resolve));
 });
@@ -136,7 +153,18 @@ describe("configured by environment variables", () => {
     const settings = readLambdaEnvironment(environment(jwks.uri, { JWKS_URI: undefined }));
     expect(settings.jwksUri).toBe(`https://cognito-idp.eu-west-1.amazonaws.com/${USER_POOL_ID}/.well-known/jwks.json`);
     expect(settings.options.clientIds).toEqual([BILLING]);
+    expect(settings.options.routes.map((r) => `${r.method} ${r.path}`)).toEqual(["POST /payments", "GET /orders/{id}"]);
     expect(settings.options.routes[0]!.scopes).toEqual([`${RESOURCE_SERVER}/payments.read`, `${RESOURCE_SERVER}/payments.write`]);
+  });
+
+  it("reads the access file from /opt/access.json (the function's layer) unless ACCESS_FILE says otherwise", () => {
+    const read: string[] = [];
+    const settings = readLambdaEnvironment(environment(jwks.uri, { ACCESS_FILE: undefined }), (file) => {
+      read.push(file);
+      return JSON.stringify({ clientIds: ["other0client"], routes: ROUTES });
+    });
+    expect(read).toEqual(["/opt/access.json"]);
+    expect(settings.options.clientIds).toEqual(["other0client"]);
   });
 });
 
@@ -247,20 +275,23 @@ describe("fails closed", () => {
     expect(JSON.parse(logs.lines[0]!)).toMatchObject({ msg: "scope-check-setup-failed", reason: "jwks-unavailable" });
   });
 
-  it.each([
+  const access = (file: object) => ({ access: JSON.stringify(file) });
+  it.each<[string, Record<string, string | undefined> & { access?: string }, string]>([
     ["USER_POOL_ID missing", { USER_POOL_ID: undefined }, "USER_POOL_ID: is not set"],
     ["USER_POOL_ID not a pool id", { USER_POOL_ID: "pool" }, "USER_POOL_ID: is not a Cognito user pool id"],
     ["RESOURCE_SERVER_ID missing", { RESOURCE_SERVER_ID: "" }, "RESOURCE_SERVER_ID: is not set"],
-    ["CLIENT_IDS missing", { CLIENT_IDS: undefined }, "CLIENT_IDS: is not set"],
-    ["CLIENT_IDS not JSON", { CLIENT_IDS: "abc,def" }, "CLIENT_IDS: is not valid JSON"],
-    ["CLIENT_IDS an object", { CLIENT_IDS: '{"a":1}' }, "CLIENT_IDS: must be a JSON array of client id strings"],
-    ["ROUTES not an array", { ROUTES: '{"method":"GET"}' }, "ROUTES: must be a JSON array of routes"],
-    ["ROUTES with a bad method", { ROUTES: '[{"method":"FETCH","path":"/a","scopes":["s"]}]' }, "routes[0]: method must be one of"],
-    ["ROUTES without scopes", { ROUTES: '[{"method":"GET","path":"/a","scopes":[]}]' }, "ROUTES[0]: scopes must be a non-empty array of scope names"],
+    ["the access file missing", { ACCESS_FILE: path.join(taskRoots, "none", "access.json") }, "access.json: cannot be read"],
+    ["the access file not JSON", { access: "abc,def" }, "access.json: is not valid JSON"],
+    ["the access file an array", { access: "[]" }, "access.json: must be a JSON object"],
+    ["clientIds missing", access({ routes: ROUTES }), "access.json clientIds: must be a JSON array of client id strings"],
+    ["clientIds an object", access({ clientIds: { a: 1 }, routes: ROUTES }), "access.json clientIds: must be a JSON array of client id strings"],
+    ["routes not an array", access({ clientIds: [BILLING], routes: { method: "GET" } }), "access.json routes: must be a JSON array of routes"],
+    ["a route with a bad method", access({ clientIds: [BILLING], routes: [{ method: "FETCH", path: "/a", scopes: ["s"] }] }), "routes[0]: method must be one of"],
+    ["a route without scopes", access({ clientIds: [BILLING], routes: [{ method: "GET", path: "/a", scopes: [] }] }), "access.json routes[0]: scopes must be a non-empty array of scope names"],
     ["JWKS_URI over plain http to another host", { JWKS_URI: "http://example.com/jwks.json" }, "JWKS_URI: must be https"],
     ["JWKS_URI not a URL", { JWKS_URI: "jwks.json" }, "JWKS_URI: is not a URL"],
-  ])("when %s: 401 on every request, no JWKS fetched", async (_name, overrides, detail) => {
-    const mod = coldStart(environment(jwks.uri, overrides));
+  ])("when %s: 401 on every request, no JWKS fetched", async (_name, { access: accessText, ...overrides }, detail) => {
+    const mod = coldStart(environment(jwks.uri, overrides, accessText));
     expect(await outcome(mod, accessToken(key, BILLING, scopeIds("payments.read", "payments.write")))).toBe("Unauthorized");
     expect(await outcome(mod, accessToken(key, BILLING, scopeIds("payments.read", "payments.write")))).toBe("Unauthorized");
     const [setup, ...decisions] = logs.lines.map((l) => JSON.parse(l));

@@ -62,7 +62,7 @@ describe("bundleLambda(scope checker)", () => {
     expect(readFileSync(second.outFile).equals(bytes)).toBe(true);
   });
 
-  it("runs in a fresh Node process: Allow, Deny and 401, JWKS from the environment", async () => {
+  it("runs in a fresh Node process: Allow, Deny and 401, the access file and JWKS from the environment", async () => {
     const valid = accessToken(key, BILLING, scopeIds("payments.read", "payments.write"));
     const partial = accessToken(key, BILLING, scopeIds("payments.read"));
     const events = [valid, partial, `${valid}x`, ""].map((token) =>
@@ -81,12 +81,13 @@ describe("bundleLambda(scope checker)", () => {
         try { out.push((await handler(event)).policyDocument.Statement[0].Effect); } catch (err) { out.push(err.message); }
       }
       process.stdout.write("RESULT " + JSON.stringify(out) + "\\n");`;
+    // In Lambda the layer puts it at /opt/access.json; here ACCESS_FILE points at it.
+    writeFileSync(path.join(path.dirname(first.outFile), "access.json"), JSON.stringify({ clientIds: [BILLING], routes: [{ method: "POST", path: "/payments", scopes: ["payments.read", "payments.write"] }] }));
     const env = {
       PATH: process.env.PATH ?? "",
       USER_POOL_ID,
       RESOURCE_SERVER_ID: RESOURCE_SERVER,
-      CLIENT_IDS: JSON.stringify([BILLING]),
-      ROUTES: JSON.stringify([{ method: "POST", path: "/payments", scopes: ["payments.read", "payments.write"] }]),
+      ACCESS_FILE: path.join(path.dirname(first.outFile), "access.json"),
       JWKS_URI: jwksUri,
       BUNDLE_URL: pathToFileURL(first.outFile).href,
       EVENTS: JSON.stringify(events),

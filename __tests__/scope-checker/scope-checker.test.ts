@@ -231,7 +231,7 @@ describe("decision log", () => {
 describe("createHandler", () => {
   it("module import has no side effects: no environment needed, nothing logged", () => {
     const saved = { ...process.env };
-    for (const name of ["USER_POOL_ID", "RESOURCE_SERVER_ID", "CLIENT_IDS", "ROUTES"]) delete process.env[name];
+    for (const name of ["USER_POOL_ID", "RESOURCE_SERVER_ID", "ACCESS_FILE", "LAMBDA_TASK_ROOT"]) delete process.env[name];
     try {
       jest.isolateModules(() => {
         const fresh = require("../../lambdas/scope-checker/scope-checker") as typeof import("../../lambdas/scope-checker/scope-checker");

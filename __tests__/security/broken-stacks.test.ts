@@ -540,6 +540,53 @@ const cases: BrokenCase[] = [
     breakIt: (j) => { j.provider!.aws.push({ alias: "us_east_1", region: "us-east-1" }); resource(j, "aws_sns_topic", "alarms").provider = "aws.us_east_1"; },
   },
   {
+    rule: "M2M-API-001", what: "a metered method whose only requirement is the usage key", address: "aws_api_gateway_rest_api_put.api", problem: /names 0 authorizers, not one \(an API key is not an authorization\)/,
+    breakIt: (j) => {
+      const put = resource(j, "aws_api_gateway_rest_api_put", "api");
+      const document = JSON.parse(put.body);
+      document.paths["/refunds"].post.security = [{ api_key: [] }];
+      put.body = JSON.stringify(document);
+    },
+  },
+  // Partner contracts (finance is limited)
+  {
+    rule: "M2M-USG-001", what: "a limited client without an API key", address: "aws_cognito_user_pool_client.client_finance", problem: /no API key derived from its id/,
+    breakIt: (j) => { delete j.resource!.aws_api_gateway_api_key!.usage_key_finance; },
+  },
+  {
+    rule: "M2M-USG-001", what: "a limited client's key in no usage plan", address: "aws_api_gateway_api_key.usage_key_finance", problem: /is in no usage plan/,
+    breakIt: (j) => { delete j.resource!.aws_api_gateway_usage_plan_key!.usage_plan_key_finance; },
+  },
+  {
+    rule: "M2M-USG-001", what: "a usage plan without throttling", address: "aws_api_gateway_usage_plan.usage_plan_client-finance", problem: /no throttle_settings/,
+    breakIt: (j) => { delete resource(j, "aws_api_gateway_usage_plan", "usage_plan_client-finance").throttle_settings; },
+  },
+  {
+    rule: "M2M-USG-001", what: "a usage plan on no stage", address: "aws_api_gateway_usage_plan.usage_plan_client-finance", problem: /attached to no stage/,
+    breakIt: (j) => { delete resource(j, "aws_api_gateway_usage_plan", "usage_plan_client-finance").api_stages; },
+  },
+  {
+    rule: "M2M-USG-001", what: "keys taken from callers' headers", address: "aws_api_gateway_rest_api.rest_api", problem: /api_key_source is "HEADER", not AUTHORIZER/,
+    breakIt: (j) => { resource(j, "aws_api_gateway_rest_api", "rest_api").api_key_source = "HEADER"; },
+  },
+  {
+    rule: "M2M-USG-001", what: "a document without the key source", address: "aws_api_gateway_rest_api_put.api", problem: /x-amazon-apigateway-api-key-source is "HEADER"/,
+    breakIt: (j) => {
+      const put = resource(j, "aws_api_gateway_rest_api_put", "api");
+      const document = JSON.parse(put.body);
+      delete document["x-amazon-apigateway-api-key-source"];
+      put.body = JSON.stringify(document);
+    },
+  },
+  {
+    rule: "M2M-USG-002", what: "an output with an API key value", address: "output.finance_key", problem: /reads the value of aws_api_gateway_api_key.usage_key_finance/,
+    breakIt: (j) => { j.output!.finance_key = { value: "${aws_api_gateway_api_key.usage_key_finance.value}", sensitive: true }; },
+  },
+  {
+    rule: "M2M-USG-002", what: "an API key value in the scope checker's environment", address: "aws_lambda_function.scope_checker", problem: /has the value of aws_api_gateway_api_key.usage_key_finance/,
+    breakIt: (j) => { resource(j, "aws_lambda_function", "scope_checker").environment.variables.KEY = "${aws_api_gateway_api_key.usage_key_finance.value}"; },
+  },
+  {
     rule: "M2M-OUT-001", what: "an absolute path in an archive", address: "data.archive_file.scope_checker", problem: /output_path holds an absolute path \("\/work\/"\)/,
     breakIt: (j) => { (j.data as any).archive_file.scope_checker.output_path = "/work/main/cdktf.out/scope-checker.zip"; },
   },

@@ -46,7 +46,7 @@ describe("a config with every option on", () => {
 
   test("is a production stack with access logs", () => {
     expect(Object.keys(stacks)).toEqual(["live"]);
-    expect(live.metadata).toEqual({ environmentName: "live", production: true, accessLogsEnabled: true, backendMethods: ["GET/orders/*/lines", "PUT/orders/*", "GET/rates"] });
+    expect(live.metadata).toEqual({ environmentName: "live", production: true, accessLogsEnabled: true, backendMethods: ["GET/orders/*/lines", "PUT/orders/*", "GET/rates"], limitedClients: ["finance"] });
   });
 
   test("passes every rule", () => {
@@ -107,5 +107,6 @@ describe("a config with every option on", () => {
     // Not taggable: methods and permissions are not counted as uncovered.
     expect(checkedBy("M2M-TAG-001")).not.toContain("aws_lambda_permission.scope_checker");
     expect(checkedBy("M2M-STA-001")).toEqual(["terraform.backend.s3"]);
+    expect(checkedBy("M2M-USG-001")).toEqual(["client finance", "aws_api_gateway_rest_api.rest_api", "aws_api_gateway_rest_api_put.api"]);
   });
 });

@@ -37,6 +37,8 @@ export interface AuthorizerResult {
   readonly principalId: string;
   readonly policyDocument: PolicyDocument;
   readonly context: AuthorizerContext;
+  /** The client's usage-plan API key (usage-key.ts): API Gateway meters the call by it where the method requires a key. */
+  readonly usageIdentifierKey: string;
 }
 
 export type AuthorizerHandler = (event: RequestAuthorizerEvent) => Promise<AuthorizerResult>;

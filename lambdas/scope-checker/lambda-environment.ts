@@ -1,17 +1,25 @@
 /**
- * The Lambda's configuration, read from the environment variables the ScopeChecker construct
- * sets. All of it is checked here, at cold start, so a bad deployment fails closed with one
- * clear log line instead of misbehaving per request.
+ * The Lambda's configuration: two small environment variables, and the access file that the
+ * ScopeChecker construct publishes as a layer of the function (Terraform renders it, so the
+ * allow-list holds client ids known only after apply, with no 4 KB environment limit; a change
+ * of it is a new layer version and a function update).
+ * All of it is read and checked here, once, at cold start (a local file: no network call),
+ * so a bad deployment fails closed with one clear log line instead of misbehaving per request.
  *
  *   USER_POOL_ID        `<region>_<id>`
  *   RESOURCE_SERVER_ID  the resource server identifier (scope prefix)
- *   CLIENT_IDS          JSON array of allowed client ids, e.g. `["abc123"]`
- *   ROUTES              JSON array of `{"method","path","scopes":[scope NAMES]}`; the full
- *                       scope identifier is `${RESOURCE_SERVER_ID}/${name}`
  *   JWKS_URI            optional; where to load the pool's keys from. Default: the pool's
  *                       Cognito JWKS. Only https, or http on loopback (tests, local runs).
+ *   ACCESS_FILE         optional (tests, local runs); the access file's path. Default:
+ *                       /opt/access.json, where Lambda unpacks the function's layer.
+ *
+ * The access file (access-file.ts) is JSON:
+ *   {"clientIds": [allowed client ids],
+ *    "routes": [{"method","path","scopes":[scope NAMES]}]}   full scope = `${RESOURCE_SERVER_ID}/${name}`
  */
+import { readFileSync } from "node:fs";
 import { CognitoJwtVerifier } from "aws-jwt-verify/cognito-verifier";
+import { ACCESS_FILE_NAME, ACCESS_FILE_PATH } from "./access-file";
 import { ScopeCheckerConfigError } from "./errors";
 import { compileRouteTable, type RouteSpec } from "./route-table";
 import type { ScopeCheckerOptions } from "./scope-checker";
@@ -44,21 +52,21 @@ function isNonEmptyString(value: unknown): value is string {
   return typeof value === "string" && value !== "" && NO_WHITESPACE.test(value);
 }
 
-function readClientIds(env: Environment): string[] {
-  const ids = parseJson("CLIENT_IDS", required(env, "CLIENT_IDS"));
+function readClientIds(file: Record<string, unknown>): string[] {
+  const ids = file.clientIds;
   if (!Array.isArray(ids) || !ids.every(isNonEmptyString)) {
-    throw new ScopeCheckerConfigError("CLIENT_IDS", "must be a JSON array of client id strings");
+    throw new ScopeCheckerConfigError(`${ACCESS_FILE_NAME} clientIds`, "must be a JSON array of client id strings");
   }
   return ids;
 }
 
-function readRoutes(env: Environment, resourceServerId: string): RouteSpec[] {
-  const routes = parseJson("ROUTES", required(env, "ROUTES"));
-  if (!Array.isArray(routes)) throw new ScopeCheckerConfigError("ROUTES", "must be a JSON array of routes");
+function readRoutes(file: Record<string, unknown>, resourceServerId: string): RouteSpec[] {
+  const routes = file.routes;
+  if (!Array.isArray(routes)) throw new ScopeCheckerConfigError(`${ACCESS_FILE_NAME} routes`, "must be a JSON array of routes");
   return routes.map((route: unknown, i) => {
     const { method, path, scopes } = (typeof route === "object" && route !== null ? route : {}) as Record<string, unknown>;
     if (!Array.isArray(scopes) || scopes.length === 0 || !scopes.every(isNonEmptyString)) {
-      throw new ScopeCheckerConfigError(`ROUTES[${i}]`, "scopes must be a non-empty array of scope names");
+      throw new ScopeCheckerConfigError(`${ACCESS_FILE_NAME} routes[${i}]`, "scopes must be a non-empty array of scope names");
     }
     return { method: method as string, path: path as string, scopes: scopes.map((name) => `${resourceServerId}/${name}`) };
   });
@@ -78,8 +86,29 @@ function readJwksUri(env: Environment, userPoolId: string): string {
   return url.href;
 }
 
-/** Reads and checks the environment; throws ScopeCheckerConfigError naming the variable. */
-export function readLambdaEnvironment(env: Environment): LambdaSettings {
+function accessFilePath(env: Environment): string {
+  return env.ACCESS_FILE?.trim() || ACCESS_FILE_PATH;
+}
+
+/** The access file as an object; the problem names the file, never its contents. */
+function readAccessFile(env: Environment, readText: (path: string) => string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readText(accessFilePath(env));
+  } catch (err) {
+    if (err instanceof ScopeCheckerConfigError) throw err;
+    throw new ScopeCheckerConfigError(ACCESS_FILE_NAME, "cannot be read");
+  }
+  const file = parseJson(ACCESS_FILE_NAME, text);
+  if (typeof file !== "object" || file === null || Array.isArray(file)) throw new ScopeCheckerConfigError(ACCESS_FILE_NAME, "must be a JSON object");
+  return file as Record<string, unknown>;
+}
+
+/**
+ * Reads and checks the environment and the access file; throws ScopeCheckerConfigError naming
+ * the variable or the file's field. `readText` reads the access file (tests may pass their own).
+ */
+export function readLambdaEnvironment(env: Environment, readText: (path: string) => string = (path) => readFileSync(path, "utf8")): LambdaSettings {
   const userPoolId = required(env, "USER_POOL_ID");
   try {
     CognitoJwtVerifier.parseUserPoolId(userPoolId);
@@ -88,9 +117,11 @@ export function readLambdaEnvironment(env: Environment): LambdaSettings {
   }
   const resourceServerId = required(env, "RESOURCE_SERVER_ID");
   if (!NO_WHITESPACE.test(resourceServerId)) throw new ScopeCheckerConfigError("RESOURCE_SERVER_ID", "must not contain whitespace");
-  const clientIds = readClientIds(env);
-  const routes = readRoutes(env, resourceServerId);
-  // Validate the routes now (method, path, scopes): a bad table must fail before the JWKS is fetched.
-  compileRouteTable(routes);
-  return { options: { userPoolId, clientIds, routes }, jwksUri: readJwksUri(env, userPoolId) };
+  const file = readAccessFile(env, readText);
+  const clientIds = readClientIds(file);
+  const routes = readRoutes(file, resourceServerId);
+  // Validate the routes now (method, path, scopes): a bad table must fail before the JWKS is
+  // fetched. The handler reuses the compiled table (200 routes cost a cold start once, not twice).
+  const routeTable = compileRouteTable(routes);
+  return { options: { userPoolId, clientIds, routes, routeTable }, jwksUri: readJwksUri(env, userPoolId) };
 }

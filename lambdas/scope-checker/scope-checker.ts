@@ -9,7 +9,8 @@
  * Outcomes: 401 = thrown `Error("Unauthorized")` (no usable, valid token); 403 = a policy whose
  * first statement denies the called route (see access-policy.ts for the one rare exception);
  * 200 = a policy whose first statement allows every route the token may call. Either policy
- * covers all routes, so API Gateway may cache it.
+ * covers all routes, so API Gateway may cache it. Every result names the client's usage key
+ * (usage-key.ts), by which API Gateway meters the calls of a client with limits.
  */
 import { PolicyBuilder } from "./access-policy";
 import type { AuthorizerHandler, AuthorizerResult, PolicyStatement, RequestAuthorizerEvent } from "./authorizer-types";
@@ -17,7 +18,8 @@ import { extractBearerToken } from "./bearer-token";
 import { logDecision, routeLabel, type UnauthorizedReason } from "./decision-log";
 import { unauthorized } from "./errors";
 import { methodArnPrefix } from "./method-arn";
-import { compileRouteTable, type RouteSpec } from "./route-table";
+import { compileRouteTable, type RouteSpec, type RouteTable } from "./route-table";
+import { usageIdentifierKey } from "./usage-key";
 import { createTokenVerifier, type JwksDocument, type JwksRefresh, type TokenCheck, type VerifiedAccessToken } from "./token-verifier";
 
 export type { AuthorizerHandler, AuthorizerResult, RequestAuthorizerEvent } from "./authorizer-types";
@@ -29,6 +31,8 @@ export interface ScopeCheckerOptions {
   readonly clientIds: readonly string[] | null;
   /** The scope-checker routes: API Gateway resource path, upper-case method or ANY, full scope identifiers (all required). */
   readonly routes: readonly RouteSpec[];
+  /** `routes` already compiled (the Lambda compiles them once, at cold start, to validate them); compiled here when absent. */
+  readonly routeTable?: RouteTable;
   /** When given, used as the pool's keys; nothing is fetched except through `refreshJwks`. */
   readonly jwks?: JwksDocument;
   /**
@@ -41,7 +45,7 @@ export interface ScopeCheckerOptions {
 
 /** Builds the authorizer. Throws ScopeCheckerConfigError when the options are unusable. */
 export function createHandler(options: ScopeCheckerOptions): AuthorizerHandler {
-  const table = compileRouteTable(options.routes);
+  const table = options.routeTable ?? compileRouteTable(options.routes);
   const policies = new PolicyBuilder(table);
   const verify = createTokenVerifier(options);
 
@@ -83,5 +87,7 @@ function result(token: VerifiedAccessToken, statements: readonly PolicyStatement
     principalId: token.clientId,
     policyDocument: { Version: "2012-10-17", Statement: statements },
     context: { clientId: token.clientId, scope: token.scope },
+    // Every verified client's: ignored on methods that require no key (and never logged).
+    usageIdentifierKey: usageIdentifierKey(token.clientId),
   };
 }

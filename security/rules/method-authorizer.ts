@@ -16,13 +16,21 @@ const DOCUMENT_AUTHORIZER_TYPES: Record<string, readonly string[]> = {
   custom: ["request", "token"],
 };
 
+/** API Gateway's usage-plan key scheme: no authtype and no authorizer of its own. */
+function isUsageKeyScheme(scheme: ReturnType<typeof authorizersOf> extends Map<string, infer A> ? A | undefined : never): boolean {
+  return scheme !== undefined && scheme.authType === undefined && Object.keys(scheme.authorizer).length === 0 && scheme.name === "api_key";
+}
+
 /** What is wrong with an operation's security, if anything. */
 function operationProblem(security: unknown, authorizers: ReturnType<typeof authorizersOf>): string | undefined {
   if (!Array.isArray(security) || security.length === 0) return "has no security requirement: the method needs no authorization";
   // API Gateway uses one authorizer per method: alternatives would not be ANDed or ORed as OpenAPI says.
   if (security.length !== 1) return `has ${security.length} security requirements; API Gateway applies one authorizer per method`;
-  const names = typeof security[0] === "object" && security[0] !== null ? Object.keys(security[0]) : [];
-  if (names.length !== 1) return `its security requirement names ${names.length} authorizers, not one`;
+  // A usage-plan key (`api_key`: no authtype, no authorizer) may stand beside the authorizer: it
+  // meters the call, it does not authorize it, so it never counts as the one authorizer.
+  const all = typeof security[0] === "object" && security[0] !== null ? Object.keys(security[0]) : [];
+  const names = all.filter((name) => !isUsageKeyScheme(authorizers.get(name)));
+  if (names.length !== 1) return `its security requirement names ${names.length} authorizers, not one${all.length > names.length ? " (an API key is not an authorization)" : ""}`;
   const authorizer = authorizers.get(names[0]!);
   if (!authorizer) return `its security requirement names ${JSON.stringify(names[0])}, which is not an authorizer of the document`;
   const expected = DOCUMENT_AUTHORIZER_TYPES[String(authorizer.authType)];

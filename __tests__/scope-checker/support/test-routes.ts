@@ -30,3 +30,24 @@ export function requestPathsOf(path: string): string[] {
 }
 
 export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+
+/** How many clients and routes the platform-scale variants of the corpus and fuzz tests use. */
+export const PLATFORM_CLIENTS = 1000;
+export const PLATFORM_ROUTES = 200;
+
+/** A platform-sized allow-list: 999 other 26-character client ids, then `clientIds` (last, the worst case for a list scan). */
+export function platformAllowList(...clientIds: string[]): string[] {
+  const others = Array.from({ length: PLATFORM_CLIENTS - clientIds.length }, (_, i) => `platform0client${String(i).padStart(11, "0")}`);
+  return [...others, ...clientIds];
+}
+
+/** TEST_ROUTES followed by other services' routes (own scopes, nested parameters) up to PLATFORM_ROUTES. */
+export function platformRoutes(): { method: string; path: string; scopes: string[] }[] {
+  const methods = ["GET", "POST", "PUT", "DELETE"];
+  const extra = Array.from({ length: PLATFORM_ROUTES - TEST_ROUTES.length }, (_, i) => {
+    const service = `svc${Math.floor(i / 8)}`;
+    const path = [`/${service}/items`, `/${service}/items/{id}`][Math.floor(i / 4) % 2]!;
+    return { method: methods[i % 4]!, path, scopes: [`${RESOURCE_SERVER}/${service}.use`, `${RESOURCE_SERVER}/${service}.${methods[i % 4]!.toLowerCase()}`] };
+  });
+  return [...TEST_ROUTES.map((r) => ({ ...r, scopes: [...r.scopes] })), ...extra];
+}

@@ -1,0 +1,18 @@
+/**
+ * The access file: the scope checker's client allow-list and routes, a JSON file in a Lambda
+ * layer of the function. The ScopeChecker construct has Terraform render it (client ids exist
+ * only after apply); lambda-environment.ts reads it at cold start. This module holds only the
+ * shared name and shape, so synth can import it without the handler.
+ */
+
+/** The access file's name in its layer. */
+export const ACCESS_FILE_NAME = "access.json";
+
+/** Where Lambda puts it: layers are unpacked into /opt. */
+export const ACCESS_FILE_PATH = `/opt/${ACCESS_FILE_NAME}`;
+
+/** What the access file holds. Scope NAMES; the full identifier is `${RESOURCE_SERVER_ID}/${name}`. */
+export interface AccessFile {
+  readonly clientIds: readonly string[];
+  readonly routes: readonly { readonly method: string; readonly path: string; readonly scopes: readonly string[] }[];
+}
