@@ -17,8 +17,11 @@ const START = Date.UTC(2026, 11, 2, 10, 0, 0);
 let clock = START;
 const now = () => clock;
 
+/** A payment the default config's real handler (backends/payments.ts) accepts with 202. */
+const PAYMENT = JSON.stringify({ amount: 1250, currency: "EUR" });
+
 async function pay(env: Awaited<ReturnType<typeof startEnv>>, token: string) {
-  const response = await fetch(`${env.apiUrl}/payments`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: "{}" });
+  const response = await fetch(`${env.apiUrl}/payments`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: PAYMENT });
   return { status: response.status, retryAfter: response.headers.get("retry-after"), body: (await response.json()) as { message?: string } };
 }
 
@@ -85,7 +88,7 @@ test("fetchWithToken waits out a throttled burst (Retry-After), returns a spent 
     },
     random: () => 0.5,
   };
-  const call = () => fetchWithToken(tokens, `${env.apiUrl}/payments`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }, options);
+  const call = () => fetchWithToken(tokens, `${env.apiUrl}/payments`, { method: "POST", headers: { "content-type": "application/json" }, body: PAYMENT }, options);
   const statuses = [];
   for (let i = 0; i < 6; i++) statuses.push((await call()).status);
   // Calls 4 and 6 met an empty bucket: each waited the Retry-After (1 s) once, then passed.
@@ -107,7 +110,7 @@ test("fetchWithToken with retry: false returns the first 429; with a bounded pol
     calls.push(response.status);
     return response;
   };
-  const post = { method: "POST", headers: { "content-type": "application/json" }, body: "{}" };
+  const post = { method: "POST", headers: { "content-type": "application/json" }, body: PAYMENT };
   for (let i = 0; i < 3; i++) expect((await fetchWithToken(tokens, `${env.apiUrl}/payments`, post, { fetch: counting })).status).toBe(202);
   // The bucket is empty and the clock stands still: no wait can help.
   expect((await fetchWithToken(tokens, `${env.apiUrl}/payments`, post, { fetch: counting, retry: false })).status).toBe(429);
