@@ -3,22 +3,11 @@
  * value), all at once, before anything is built; a good one resolves into the model.
  */
 import defaultConfig from "../../m2m.config";
-import { ConfigValidationError, formatProblem } from "../../model/problems";
 import { validateConfig } from "../../model/validate";
+import { problemsAfter } from "../support/config-problems";
 
 type Mutable = Record<string, any>;
 
-function problemsAfter(mutate: (config: Mutable) => void): string[] {
-  const config = structuredClone(defaultConfig) as unknown as Mutable;
-  mutate(config);
-  try {
-    validateConfig(config);
-  } catch (error) {
-    if (error instanceof ConfigValidationError) return error.problems.map(formatProblem);
-    throw error;
-  }
-  return [];
-}
 
 const ECHO = "__tests__/fixtures/backends/echo.ts";
 /** Adds a route with a backend (index 4: the default config has four routes). */

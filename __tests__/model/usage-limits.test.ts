@@ -1,22 +1,13 @@
 /** Per-client limits: tiers, overrides, and every problem named by field, rule and value. */
-import { ConfigValidationError, formatProblem } from "../../model/problems";
 import { usageMetering } from "../../model/usage-plans";
 import { validateConfig } from "../../model/validate";
+import { problemsAfter as problemsAfterEdit } from "../support/config-problems";
 import { PARTNER_TIER, SETTLEMENT_LIMITS, limitedConfig } from "../support/limited-config";
+
+const problemsAfter = (mutate: (config: Mutable) => void) => problemsAfterEdit(mutate, limitedConfig);
 
 type Mutable = Record<string, any>;
 
-function problemsAfter(mutate: (config: Mutable) => void): string[] {
-  const config = limitedConfig() as Mutable;
-  mutate(config);
-  try {
-    validateConfig(config);
-  } catch (error) {
-    if (error instanceof ConfigValidationError) return error.problems.map(formatProblem);
-    throw error;
-  }
-  return [];
-}
 
 const client = (c: Mutable, name: string) => c.clients.find((x: { name: string }) => x.name === name);
 

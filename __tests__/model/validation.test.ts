@@ -1,23 +1,11 @@
 /** Bad configs: each gets its own clear message (field path, rule, value), all problems at once. */
 import defaultConfig from "../../m2m.config";
 import type { M2MConfigInput } from "../../model/config-types";
-import { ConfigValidationError, formatProblem } from "../../model/problems";
+import { problemsAfter } from "../support/config-problems";
 import { validateConfig } from "../../model/validate";
 
 type Mutable = { -readonly [K in keyof any]: any } & Record<string, any>;
 
-/** The formatted problems of the default config after `mutate` edits a deep copy of it. */
-function problemsAfter(mutate: (config: Mutable) => void): string[] {
-  const config = structuredClone(defaultConfig) as unknown as Mutable;
-  mutate(config);
-  try {
-    validateConfig(config);
-  } catch (error) {
-    if (error instanceof ConfigValidationError) return error.problems.map(formatProblem);
-    throw error;
-  }
-  return [];
-}
 
 test("the default config is valid", () => {
   expect(problemsAfter(() => {})).toEqual([]);
