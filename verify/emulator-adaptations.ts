@@ -48,7 +48,25 @@ function dropLoggingConfig(body: Record<string, unknown>): boolean {
   return true;
 }
 
+/**
+ * moto 5.2.1 does not model a user pool's feature plan (UserPoolTier appears nowhere in
+ * moto/cognitoidp): DescribeUserPool returns none, so every re-plan would show `user_pool_tier`
+ * being set, and the update then fails in moto's TagResource. AWS returns UserPoolTier from
+ * DescribeUserPool and the provider reads it back (optional+computed), so on AWS the re-plan is
+ * expected to be empty; the plan tier still plans the attribute.
+ */
+function dropUserPoolTier(body: Record<string, unknown>): boolean {
+  if (body.user_pool_tier === undefined) return false;
+  delete body.user_pool_tier;
+  return true;
+}
+
 export const EMULATOR_ADAPTATIONS: readonly EmulatorAdaptation[] = [
+  {
+    type: "aws_cognito_user_pool",
+    reason: "user_pool_tier left out: moto 5.2.1 does not model the feature plan (reads back none); the plan tier still plans it",
+    adapt: dropUserPoolTier,
+  },
   {
     type: "aws_lambda_function",
     reason: "logging_config left out: moto 5.2.1 does not model Lambda LoggingConfig (drops it, reads back none); the plan tier still plans it",
