@@ -119,14 +119,10 @@ async function deleteCognitoSecret(ctx: RotationContext, clientId: string, secre
   ctx.log({ event: "cognito-secret-deleted", secret: arn, clientId, clientSecretId: secret.clientSecretId, why });
 }
 
-async function createSecret(ctx: RotationContext, event: RotationEvent): Promise<void> {
-  const state = await versionState(ctx, event);
-  if (state.stagesOfToken.includes("AWSCURRENT")) return; // finished already
-  // A pending version under this token is written only after Cognito accepted its secret: done.
-  if (await readVersion(ctx, state.arn, { VersionId: event.ClientRequestToken, VersionStage: "AWSPENDING" })) return;
+/** The AWSCURRENT value and the client's Cognito secrets sorted against it (and AWSPREVIOUS). */
+async function currentAndCognitoSecrets(ctx: RotationContext, state: Awaited<ReturnType<typeof versionState>>) {
   const current = await readVersion(ctx, state.arn, { VersionStage: "AWSCURRENT" });
   if (!current) throw new RotationStateError(state.arn, "the AWSCURRENT value cannot be read");
-
   const previous = await readVersion(ctx, state.arn, { VersionStage: "AWSPREVIOUS" }).catch(() => undefined);
   const found = classifyCognitoSecrets({
     secrets: await listCognitoSecrets(ctx, current.clientId),
@@ -134,6 +130,16 @@ async function createSecret(ctx: RotationContext, event: RotationEvent): Promise
     ...(previous?.clientSecretId === undefined ? {} : { previousSecretId: previous.clientSecretId }),
     currentCreatedAt: state.currentCreatedAt,
   });
+  return { current, found };
+}
+
+async function createSecret(ctx: RotationContext, event: RotationEvent): Promise<void> {
+  const state = await versionState(ctx, event);
+  if (state.stagesOfToken.includes("AWSCURRENT")) return; // finished already
+  // A pending version under this token is written only after Cognito accepted its secret: done.
+  if (await readVersion(ctx, state.arn, { VersionId: event.ClientRequestToken, VersionStage: "AWSPENDING" })) return;
+  const { current, found } = await currentAndCognitoSecrets(ctx, state);
+
   for (const orphan of found.orphans) await deleteCognitoSecret(ctx, current.clientId, orphan, "orphan of a failed rotation", state.arn);
   // Cognito keeps two: the current one and at most one more. Room for the new one means the older goes.
   if (found.kept.length + found.older.length >= 2 && found.older.length > 0) {
@@ -176,15 +182,7 @@ async function finishSecret(ctx: RotationContext, event: RotationEvent): Promise
     );
     state = await versionState(ctx, event);
   }
-  const current = await readVersion(ctx, state.arn, { VersionStage: "AWSCURRENT" });
-  if (!current) throw new RotationStateError(state.arn, "the AWSCURRENT value cannot be read");
-  const previous = await readVersion(ctx, state.arn, { VersionStage: "AWSPREVIOUS" }).catch(() => undefined);
-  const found = classifyCognitoSecrets({
-    secrets: await listCognitoSecrets(ctx, current.clientId),
-    currentSecretId: current.clientSecretId,
-    ...(previous?.clientSecretId === undefined ? {} : { previousSecretId: previous.clientSecretId }),
-    currentCreatedAt: state.currentCreatedAt,
-  });
+  const { current, found } = await currentAndCognitoSecrets(ctx, state);
   // The previous secret is "older" and kept through the grace period; only orphans go now.
   for (const orphan of found.orphans) await deleteCognitoSecret(ctx, current.clientId, orphan, "orphan of a failed rotation", state.arn);
   ctx.log({ event: "rotation-finished", secret: state.arn, clientId: current.clientId, clientSecretId: current.clientSecretId });
