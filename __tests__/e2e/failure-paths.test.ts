@@ -3,21 +3,15 @@
  * runs it (a child process of bin/m2m.js or bin/run.js, the npm scripts' entry points), gives its
  * exact line(s) and exit status: 1 for a failure or a wrong input, 2 for a wrong command line.
  */
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join, relative, resolve } from "node:path";
+import { join, relative } from "node:path";
+import { ROOT, runNode, type ChildRun } from "../support/node-child";
 import type { LocalEnvironment } from "../../local/local-environment";
 import { startEnv } from "../local/local-test-kit";
 
-const ROOT = resolve(__dirname, "../..");
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+type Run = ChildRun;
 
 let dir: string;
 let home: string;
@@ -30,14 +24,7 @@ function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 }
 
 function run(script: string, args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [join(ROOT, "bin", script), ...args], { cwd: ROOT, env: cleanEnv(extraEnv) });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => done({ code, stdout, stderr }));
-  });
+  return runNode([join(ROOT, "bin", script), ...args], cleanEnv(extraEnv));
 }
 
 const m2m = (args: readonly string[], env?: NodeJS.ProcessEnv) => run("m2m.js", args, env);

@@ -2,36 +2,31 @@
  * The scope checker's Lambda bundle: small, deterministic, portable, and it runs as Lambda
  * would load it (an ES module imported by a fresh Node process, configured by environment).
  */
+import { startJwksServer, type JwksServer } from "./support/jwks-server";
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { LambdaBundleError, SCOPE_CHECKER_ENTRY, bundleLambda } from "../../constructs/lambda-bundle";
-import { RESOURCE_SERVER, USER_POOL_ID, accessToken, authorizerEvent, generateSigningKey, jwksOf, scopeIds } from "./support/cognito-tokens";
+import { RESOURCE_SERVER, USER_POOL_ID, accessToken, authorizerEvent, generateSigningKey, scopeIds } from "./support/cognito-tokens";
 
 const PROJECT_ROOT = path.join(__dirname, "..", "..");
 const key = generateSigningKey("key-1");
 const BILLING = "billing0client0id0000000001";
 let workDir: string;
-let server: Server;
+let jwks: JwksServer;
 let jwksUri: string;
 
 beforeAll(async () => {
   workDir = mkdtempSync(path.join(tmpdir(), "scope-checker-bundle-"));
-  server = createServer((_req, res) => {
-    res.writeHead(200, { "content-type": "application/json" });
-    res.end(JSON.stringify(jwksOf(key)));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  jwksUri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`;
+  jwks = await startJwksServer(key);
+  jwksUri = jwks.uri;
 });
 afterAll(async () => {
   rmSync(workDir, { recursive: true, force: true });
-  await new Promise((resolve) => server.close(resolve));
+  await jwks.close();
 });
 
 describe("bundleLambda(scope checker)", () => {

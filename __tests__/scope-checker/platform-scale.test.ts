@@ -6,11 +6,10 @@
  * as its layer would (ACCESS_FILE stands for /opt/access.json), and that bundle, run in a fresh Node process, admits
  * the last client's token and refuses the token of a client removed from the config.
  */
+import { startJwksServer, type JwksServer } from "./support/jwks-server";
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { platformConfig } from "../../bench/large-config";
@@ -20,7 +19,7 @@ import type { M2MConfigInput } from "../../model/config-types";
 import { validateConfig } from "../../model/validate";
 import { parseJsonencode } from "../../security/hcl-value";
 import { synthConfig, tempDir, type SynthesizedStack } from "../support/synth";
-import { USER_POOL_ID, accessToken, authorizerEvent, generateSigningKey, jwksOf } from "./support/cognito-tokens";
+import { USER_POOL_ID, accessToken, authorizerEvent, generateSigningKey } from "./support/cognito-tokens";
 
 const key = generateSigningKey("key-1");
 const RESOURCE_SERVER = "https://platform42x.execute-api.eu-west-1.amazonaws.com/dev";
@@ -63,19 +62,13 @@ function unpack(stack: SynthesizedStack, outdir: string, into: string): string {
   return into;
 }
 
-let server: Server;
+let jwks: JwksServer;
 let jwksUri: string;
 beforeAll(async () => {
-  server = createServer((_req, res) => {
-    res.writeHead(200, { "content-type": "application/json" });
-    res.end(JSON.stringify(jwksOf(key)));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  jwksUri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`;
+  jwks = await startJwksServer(key);
+  jwksUri = jwks.uri;
 });
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => jwks.close());
 
 /** Runs the unpacked package's handler in a fresh Node process on each token; Effect or error message per token, and the log lines. */
 async function invoke(taskRoot: string, tokens: string[]): Promise<{ results: string[]; logs: Record<string, unknown>[] }> {
