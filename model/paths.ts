@@ -1,6 +1,5 @@
 /**
- * API paths: parsing segments, the resource tree API Gateway needs (shared prefixes share one
- * resource), and the readable Terraform names derived from them.
+ * API paths: parsing segments, and the readable names derived from them.
  */
 import { NAMING } from "./aws-limits";
 
@@ -53,34 +52,4 @@ export function pathKey(path: string): string {
 /** Readable Terraform name part for a route: `GET /orders/{id}` -> `get_orders_id`. */
 export function routeKey(method: string, path: string): string {
   return `${method.toLowerCase()}_${pathKey(path)}`;
-}
-
-export interface ResourceNode {
-  /** Full path of this resource, e.g. `/orders/{id}`. */
-  readonly path: string;
-  /** The last segment as API Gateway's `path_part`. */
-  readonly pathPart: string;
-  /** Full path of the parent; `/` for children of the root. */
-  readonly parentPath: string;
-  readonly key: string;
-}
-
-/**
- * The resources API Gateway needs for a set of paths, parents before children, each path once,
- * in a stable order (sorted by path) so the synthesized output does not depend on route order.
- */
-export function resourceTree(paths: readonly string[]): ResourceNode[] {
-  const nodes = new Map<string, ResourceNode>();
-  for (const path of paths) {
-    const parsed = parsePath(path);
-    if ("problem" in parsed) throw new Error(`invalid path ${path}: ${parsed.problem}`);
-    let parentPath = "/";
-    for (const segment of parsed.segments) {
-      const pathPart = segmentText(segment);
-      const full = parentPath === "/" ? `/${pathPart}` : `${parentPath}/${pathPart}`;
-      if (!nodes.has(full)) nodes.set(full, { path: full, pathPart, parentPath, key: pathKey(full) });
-      parentPath = full;
-    }
-  }
-  return [...nodes.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
