@@ -21,7 +21,10 @@ const ROTATIONS = 3;
 let env: LocalEnvironment;
 
 beforeAll(async () => {
-  env = await startEnv({ accessTokenLifetimeSeconds: 1, rotationGraceSeconds: 0 });
+  // 2-second tokens: the offline pool's exp is whole seconds (iat truncated), so a 1-second token
+  // could expire before the client's refresh point (half its life) and every call in between
+  // would be refused; with 2 s, exp always lies past the refresh point.
+  env = await startEnv({ accessTokenLifetimeSeconds: 2, rotationGraceSeconds: 0 });
 });
 afterAll(() => env.close());
 
