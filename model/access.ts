@@ -38,16 +38,36 @@ export function decideAccess(
   return { allowed: false, reason: "missing-scope", missing };
 }
 
+/** A client as the model holds it: granted scopes across APIs. */
+export interface GrantedClient {
+  readonly scopes: readonly { readonly api: string; readonly scope: string }[];
+  readonly disabled: boolean;
+}
+
+/** A route of one API. */
+export interface ApiRoute {
+  readonly api: string;
+  readonly scopes: readonly string[];
+  readonly authorizer: "cognito" | "scope-checker";
+}
+
+/** A client seen from one API: the names of the scopes it holds there (a token's scopes for that resource server). */
+export function clientOnApi(client: GrantedClient, api: string): { readonly scopes: readonly string[]; readonly disabled: boolean } {
+  return { scopes: client.scopes.filter((g) => g.api === api).map((g) => g.scope), disabled: client.disabled };
+}
+
+/** `decideAccess` for a route of any API: only the client's scopes on the route's API count. */
+export function decideRouteAccess(client: GrantedClient, route: ApiRoute): AccessDecision {
+  return decideAccess(clientOnApi(client, route.api), route);
+}
+
 /**
  * The scope checker's client allow-list: enabled clients that some scope-checker route would
  * let through. Everyone else is refused with 401 before any policy is built.
  */
-export function scopeCheckerAllowList<C extends { readonly scopes: readonly string[]; readonly disabled: boolean }>(
-  clients: readonly C[],
-  routes: readonly { readonly scopes: readonly string[]; readonly authorizer: "cognito" | "scope-checker" }[],
-): C[] {
+export function scopeCheckerAllowList<C extends GrantedClient>(clients: readonly C[], routes: readonly ApiRoute[]): C[] {
   const checked = routes.filter((r) => r.authorizer === "scope-checker");
-  return clients.filter((c) => checked.some((r) => decideAccess(c, r).allowed));
+  return clients.filter((c) => checked.some((r) => decideRouteAccess(c, r).allowed));
 }
 
 /** Longest Cognito app client id (they are 26 characters today; the API allows up to 128). */

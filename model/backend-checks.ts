@@ -18,7 +18,7 @@ import {
   INTEGRATION_TIMEOUT_MAX_MS,
 } from "./backends";
 import { QUOTAS } from "./aws-limits";
-import type { ParsedConfig } from "./config-schema";
+import type { ParsedRoute } from "./config-schema";
 import { handlerFileFacts } from "./handler-exports";
 import type { BackendFunction, RouteBackend } from "./model-types";
 import type { ConfigProblem } from "./problems";
@@ -83,16 +83,16 @@ function checkHttpBackend(problems: ConfigProblem[], at: string, backend: Raw, r
 }
 
 /** Backend rules; `apiName` and `environmentNames` bound the function names; handler files are looked up under `projectRoot` (default: this checkout). */
-export function checkBackends(problems: ConfigProblem[], routes: readonly unknown[], apiName: string | undefined, environmentNames: readonly string[], projectRoot?: string): void {
+export function checkBackends(problems: ConfigProblem[], routes: readonly unknown[], routesAt: string, apiName: string | undefined, environmentNames: readonly string[], projectRoot?: string): void {
   /** Handler `file#export` -> the first route of each setting that set it. */
   const functions = new Map<string, { key: string; settings: Map<string, { path: string; value: string }> }>();
   const keys = new Map<string, { handler: string; path: string }>();
   routes.forEach((route, i) => {
     if (!isObject(route) || !isObject(route.backend)) return;
     const backend = route.backend;
-    const at = `routes[${i}].backend`;
+    const at = `${routesAt}[${i}].backend`;
     if (route.response !== undefined && backend.type !== "mock") {
-      problems.push({ path: `routes[${i}].response`, rule: `is what a mock backend answers: a ${String(backend.type)} backend answers for itself (remove response)`, value: route.response });
+      problems.push({ path: `${routesAt}[${i}].response`, rule: `is what a mock backend answers: a ${String(backend.type)} backend answers for itself (remove response)`, value: route.response });
     }
     if (backend.type === "http") checkHttpBackend(problems, at, backend, route.path);
     if (backend.type !== "lambda") return;
@@ -135,7 +135,7 @@ export function checkBackends(problems: ConfigProblem[], routes: readonly unknow
 }
 
 /** The resolved backend of each route (by index) and the functions they name, in first-use order. */
-export function resolveBackends(routes: ParsedConfig["routes"]): { routeBackends: RouteBackend[]; functions: BackendFunction[] } {
+export function resolveBackends(api: string, routes: readonly ParsedRoute[]): { routeBackends: RouteBackend[]; functions: BackendFunction[] } {
   const functions = new Map<string, { file: string; exportName: string; key: string; memoryMb?: number; timeoutSeconds?: number; permissions?: BackendFunction["permissions"]; environment?: Readonly<Record<string, string>> }>();
   const routeBackends = routes.map((route): RouteBackend => {
     const backend = route.backend;
@@ -160,6 +160,7 @@ export function resolveBackends(routes: ParsedConfig["routes"]): { routeBackends
   return {
     routeBackends,
     functions: [...functions.values()].map((f) => ({
+      api,
       key: f.key,
       file: f.file,
       exportName: f.exportName,

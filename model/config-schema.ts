@@ -200,13 +200,50 @@ const scopeChecker = z.strictObject({
   timeoutSeconds: z.number().int().min(1, { error: "must be from 1 to 30 seconds (API Gateway waits 30 s at most)" }).max(30, { error: "must be from 1 to 30 seconds (API Gateway waits 30 s at most)" }).optional(),
 });
 
-export const configSchema = z.strictObject({
-  api,
-  routes: z.array(route).min(1, { error: "must define at least one route" }),
-  clients: z.array(client),
+const routes = z.array(route).min(1, { error: "must define at least one route" });
+const common = {
   environments: z.array(environment).min(1, { error: "must define at least one environment" }),
   scopeChecker: scopeChecker.optional(),
   usageTiers: z.record(tierName(), usageLimits).optional(),
+};
+
+/** The one-API form: `api` and `routes` at the top. */
+export const singleApiConfigSchema = z.strictObject({ api, routes, clients: z.array(client), ...common });
+
+/** A GitHub user or team (`@user`, `@org/team`) or an e-mail address: what CODEOWNERS accepts. */
+const owner = z.string().regex(/^(?:@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9][A-Za-z0-9._-]{0,99})?|[^@\s]+@[^@\s]+\.[^@\s]+)$/, {
+  error: "must be a GitHub user or team (@user, @org/team) or an e-mail address (CODEOWNERS)",
+});
+const owners = z.array(owner).min(1, { error: "must name at least one owner (who reviews changes to it)" });
+
+const apiDefinition = z.strictObject({ ...api.shape, routes, owners, movedFromSingleApi: z.boolean().optional() });
+
+/** The several-API form; `apiFiles` is resolved by the loader (model/load-config.ts) before validation. */
+export const multiApiConfigSchema = z.strictObject({
+  name: api.shape.name,
+  owners,
+  apis: z.array(apiDefinition).min(1, { error: "must define at least one API (here or in apiFiles)" }),
+  apiFiles: z.string().optional(),
+  clients: z.array(client.extend({ sponsor: z.string().optional() })).optional(),
+  ...common,
 });
 
-export type ParsedConfig = z.infer<typeof configSchema>;
+/** A team's file: its API and the clients it sponsors. */
+export const teamApiSchema = z.strictObject({ ...apiDefinition.shape, clients: z.array(client).optional() });
+
+export type ParsedSingleApiConfig = z.infer<typeof singleApiConfigSchema>;
+export type ParsedMultiApiConfig = z.infer<typeof multiApiConfigSchema>;
+export type ParsedRoute = z.infer<typeof route>;
+export type ParsedClient = z.infer<typeof client> & { readonly sponsor?: string };
+export type ParsedEnvironment = z.infer<typeof environment>;
+export type ParsedUsageTiers = ParsedSingleApiConfig["usageTiers"];
+
+/** Which form a raw config is written in: the one-API form has `api` or `routes` at the top. */
+export function configLayout(input: unknown): "single-api" | "multi-api" {
+  const raw = typeof input === "object" && input !== null ? (input as Record<string, unknown>) : {};
+  return "api" in raw || "routes" in raw ? "single-api" : "multi-api";
+}
+
+export function schemaFor(input: unknown): typeof singleApiConfigSchema | typeof multiApiConfigSchema {
+  return configLayout(input) === "single-api" ? singleApiConfigSchema : multiApiConfigSchema;
+}

@@ -163,8 +163,13 @@ export interface ClientInput {
   /** Lowercase letters, digits and hyphens; names the Cognito app client and its secret. */
   readonly name: string;
   readonly description?: string;
-  /** Scope names this client may request (at most 50: Cognito's quota per app client). */
+  /**
+   * Scopes this client may request (at most 50: Cognito's quota per app client): `<api>:<scope>`,
+   * or a scope's name alone when the config has one API or the scope is its sponsor API's.
+   */
   readonly scopes: readonly string[];
+  /** The API whose team sponsors this client (its owners review it); set for the clients of a team's file. */
+  readonly sponsor?: string;
   /** Access-token lifetime, 5 minutes to 1 day. @default { value: 60, unit: "minutes" } */
   readonly accessTokenValidity?: TokenValidityInput;
   /** Environments the client exists in. @default every environment */
@@ -306,17 +311,77 @@ export interface ScopeCheckerInput {
   readonly timeoutSeconds?: number;
 }
 
-export interface M2MConfigInput {
-  readonly api: ApiInput;
-  readonly routes: readonly RouteInput[];
-  readonly clients: readonly ClientInput[];
+/** What every config has, whatever its number of APIs. */
+interface ConfigCommonInput {
   readonly environments: readonly EnvironmentInput[];
   readonly scopeChecker?: ScopeCheckerInput;
   /** Named contracts clients refer to by name in `limits`, e.g. `{ partner: { rateLimit: 50, burstLimit: 100, quota: { limit: 1_000_000, period: "MONTH" } } }`. */
   readonly usageTiers?: Readonly<Record<string, UsageLimitsInput>>;
 }
 
+/** One API: the authorization server is named after it, clients name its scopes without a prefix. */
+export interface SingleApiConfigInput extends ConfigCommonInput {
+  readonly api: ApiInput;
+  readonly routes: readonly RouteInput[];
+  readonly clients: readonly ClientInput[];
+}
+
+/**
+ * An API of a config with several: its resource server, its scopes, its routes, and who owns it.
+ * Its own REST API (and stage) keys its resource server; all APIs share the environment's user
+ * pool and token endpoint.
+ */
+export interface ApiDefinitionInput extends ApiInput {
+  readonly routes: readonly RouteInput[];
+  /**
+   * Who must review changes to this API and to the clients it sponsors: GitHub users or teams
+   * (`@user`, `@org/team`) or e-mail addresses, written to CODEOWNERS. At least one.
+   */
+  readonly owners: readonly string[];
+  /**
+   * This API's resources were deployed by the one-API form (`api` + `routes`) of this config:
+   * the stacks carry `moved` blocks from those Terraform addresses to this API's, so the switch
+   * to `apis` moves state instead of replacing the REST API (which would change its invoke URL
+   * and so every scope). At most one API may say so; remove it after the first apply.
+   * @default false
+   */
+  readonly movedFromSingleApi?: boolean;
+}
+
+/** A team's file (`apis/<name>.m2m.ts`): its API and the clients it sponsors. */
+export interface TeamApiInput extends ApiDefinitionInput {
+  /**
+   * Clients this team sponsors (their `sponsor` is this API). A scope name without a prefix is
+   * this API's (`read`); another API's scope is `<api>:<scope>`, a cross-team grant its owners review.
+   */
+  readonly clients?: readonly ClientInput[];
+}
+
+/** Several APIs behind one authorization server (one user pool and token endpoint per environment). */
+export interface MultiApiConfigInput extends ConfigCommonInput {
+  /** The authorization server's name (1–24 lowercase letters, digits, hyphens): prefixes the user pool, secrets and shared resources. */
+  readonly name: string;
+  /** Owners of this file and of everything not owned by an API's team (CODEOWNERS). */
+  readonly owners: readonly string[];
+  /** APIs defined in this file. */
+  readonly apis?: readonly ApiDefinitionInput[];
+  /**
+   * A directory, relative to this file, whose `*.m2m.ts` files each default-export one team's
+   * API (`defineApi`), loaded in name order and merged with this file.
+   */
+  readonly apiFiles?: string;
+  /** Clients granted scopes as `<api>:<scope>` (a client with a `sponsor` may name that API's scopes alone). */
+  readonly clients?: readonly ClientInput[];
+}
+
+export type M2MConfigInput = SingleApiConfigInput | MultiApiConfigInput;
+
 /** Identity helper that gives `m2m.config.ts` type checking and editor completion. */
-export function defineConfig(config: M2MConfigInput): M2MConfigInput {
+export function defineConfig<C extends M2MConfigInput>(config: C): C {
   return config;
+}
+
+/** Identity helper for a team's API file (`apis/<name>.m2m.ts`). */
+export function defineApi(api: TeamApiInput): TeamApiInput {
+  return api;
 }

@@ -10,7 +10,10 @@ import { nearestRegion, partitionOf } from "./aws-regions";
 import { invokeUrl, scopeIdentifier } from "./aws-urls";
 import { defaultLocalStatePath, localStateLocation, localStateProblem } from "./local-state";
 import { normalizePath, parsePath, routeKey, pathKey, segmentText } from "./paths";
+import { configLayout } from "./config-schema";
+import { loadedApiFiles } from "./config-origins";
 import { formatPath, type ConfigProblem } from "./problems";
+import { GRANT_SEPARATOR, parseGrant } from "./scope-grants";
 
 /**
  * The tags every stack sets through the provider's default_tags (constructs/m2m-stack.ts); a
@@ -24,6 +27,69 @@ const isObject = (v: unknown): v is Raw => typeof v === "object" && v !== null &
 const arrayOf = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const stringAt = (v: unknown, key: string): string | undefined => (isObject(v) && typeof v[key] === "string" ? (v[key] as string) : undefined);
 
+/**
+ * One API as the raw input holds it, in either form: the one-API form's `api` + `routes`, or
+ * one entry of `apis`. `at` and `routesAt` are where its fields are, for problem paths.
+ */
+interface RawApi {
+  readonly name: string | undefined;
+  readonly at: string;
+  readonly routesAt: string;
+  readonly scopes: unknown[];
+  readonly scopeNames: ReadonlySet<string>;
+  readonly routes: unknown[];
+}
+
+function rawApis(input: Raw, layout: "single-api" | "multi-api"): RawApi[] {
+  const view = (api: unknown, at: string, routes: unknown, routesAt: string): RawApi => {
+    const scopes = arrayOf(isObject(api) ? api.scopes : undefined);
+    return { name: stringAt(api, "name"), at, routesAt, scopes, scopeNames: new Set(scopes.map((s) => stringAt(s, "name")).filter((n): n is string => n !== undefined)), routes: arrayOf(routes) };
+  };
+  if (layout === "single-api") return [view(input.api, "api", input.routes, "routes")];
+  return arrayOf(input.apis).map((api, j) => view(api, `apis[${j}]`, isObject(api) ? api.routes : undefined, `apis[${j}].routes`));
+}
+
+/** A client's grants that name an existing API and scope (the others are reported by checkClients), per API name. */
+function grantsByApi(client: Raw, apis: readonly RawApi[], layout: "single-api" | "multi-api"): Map<string, Set<string>> {
+  const context = { layout, apis: apis.map((a) => a.name ?? ""), ...(typeof client.sponsor === "string" ? { sponsor: client.sponsor } : {}) };
+  const byApi = new Map<string, Set<string>>();
+  for (const text of arrayOf(client.scopes)) {
+    if (typeof text !== "string") continue;
+    const grant = parseGrant(text, context);
+    if ("problem" in grant) continue;
+    const api = apis.find((a) => a.name === grant.api);
+    if (!api?.scopeNames.has(grant.scope)) continue;
+    byApi.set(grant.api, (byApi.get(grant.api) ?? new Set()).add(grant.scope));
+  }
+  return byApi;
+}
+
+/** APIs: names unique (the loader's file names say which files clash), quotas for the whole pool, sponsors and owners. */
+function checkApis(problems: ConfigProblem[], input: Raw, apis: readonly RawApi[], layout: "single-api" | "multi-api"): void {
+  for (const api of apis) {
+    checkUnique(problems, api.scopes.map((s, i) => ({ path: `${api.at}.scopes[${i}].name`, value: stringAt(s, "name") })), "scope name");
+    if (api.scopes.length > QUOTAS.scopesPerResourceServer) {
+      problems.push({ path: `${api.at}.scopes`, rule: `must define at most ${QUOTAS.scopesPerResourceServer} scopes (Cognito quota per resource server)`, value: `${api.scopes.length} scopes` });
+    }
+  }
+  if (layout === "single-api") return;
+  checkUnique(problems, apis.map((a) => ({ path: `${a.at}.name`, value: a.name })), "API name");
+  if (apis.length > QUOTAS.resourceServersPerPool) {
+    problems.push({ path: "apis", rule: `must define at most ${QUOTAS.resourceServersPerPool} APIs: each is a resource server of the one user pool (Cognito quota per user pool)`, value: `${apis.length} APIs` });
+  }
+  const moved = apis.filter((_, j) => isObject(arrayOf(input.apis)[j]) && (arrayOf(input.apis)[j] as Raw).movedFromSingleApi === true);
+  for (const api of moved.slice(1)) {
+    problems.push({ path: `${api.at}.movedFromSingleApi`, rule: `may be set on one API only (the one-API form had one API; also set at ${moved[0]!.at})`, value: true });
+  }
+  const names = new Set(apis.map((a) => a.name));
+  arrayOf(input.clients).forEach((client, i) => {
+    const sponsor = isObject(client) ? client.sponsor : undefined;
+    if (typeof sponsor === "string" && !names.has(sponsor)) {
+      problems.push({ path: `clients[${i}].sponsor`, rule: `must name an API defined in apis (${[...names].join(", ")})`, value: sponsor });
+    }
+  });
+}
+
 /** Reports each value that appears more than once in `items`, at its later positions. */
 function checkUnique(problems: ConfigProblem[], items: { path: string; value: string | undefined }[], what: string): void {
   const first = new Map<string, string>();
@@ -35,11 +101,12 @@ function checkUnique(problems: ConfigProblem[], items: { path: string; value: st
   }
 }
 
-function checkScopeRefs(problems: ConfigProblem[], refs: unknown, path: string, defined: ReadonlySet<string>): void {
+/** A route's scopes: each one of its API's (`definedAt` names where they are defined), none twice. */
+function checkScopeRefs(problems: ConfigProblem[], refs: unknown, path: string, defined: ReadonlySet<string>, definedAt: string): void {
   const items = arrayOf(refs).map((s, k) => ({ path: `${path}[${k}]`, value: typeof s === "string" ? s : undefined }));
   for (const item of items) {
     if (item.value !== undefined && !defined.has(item.value)) {
-      problems.push({ path: item.path, rule: "must name a scope defined in api.scopes", value: item.value });
+      problems.push({ path: item.path, rule: `must name a scope defined in ${definedAt}`, value: item.value });
     }
   }
   checkUnique(problems, items, "scope");
@@ -62,7 +129,8 @@ function checkThrottling(problems: ConfigProblem[], throttling: unknown, path: s
   }
 }
 
-function checkRoutes(problems: ConfigProblem[], routes: unknown[], scopes: ReadonlySet<string>): void {
+function checkRoutes(problems: ConfigProblem[], api: RawApi): void {
+  const { routes, routesAt } = api;
   const routeIds: { path: string; value: string | undefined }[] = [];
   const keys: { path: string; value: string | undefined }[] = [];
   // API Gateway allows one parameter name per position under a parent: /a/{id} and /a/{name}/b conflict.
@@ -71,20 +139,21 @@ function checkRoutes(problems: ConfigProblem[], routes: unknown[], scopes: Reado
   routes.forEach((route, i) => {
     const path = stringAt(route, "path");
     const method = stringAt(route, "method");
-    checkScopeRefs(problems, isObject(route) ? route.scopes : undefined, `routes[${i}].scopes`, scopes);
-    checkThrottling(problems, isObject(route) ? route.throttling : undefined, `routes[${i}].throttling`);
+    const at = `${routesAt}[${i}]`;
+    checkScopeRefs(problems, isObject(route) ? route.scopes : undefined, `${at}.scopes`, api.scopeNames, `${api.at}.scopes`);
+    checkThrottling(problems, isObject(route) ? route.throttling : undefined, `${at}.throttling`);
     if (isObject(route) && route.throttling !== undefined && typeof route.path === "string" && normalizePath(route.path) === "/") {
-      problems.push({ path: `routes[${i}].throttling`, rule: "must not be set on the root path / (a stage's method settings cannot address it); the environment's throttling applies", value: route.throttling });
+      problems.push({ path: `${at}.throttling`, rule: "must not be set on the root path / (a stage's method settings cannot address it); the environment's throttling applies", value: route.throttling });
     }
     const body = isObject(route) && isObject(route.response) ? route.response.body : undefined;
     // The body becomes an API Gateway mapping template (Velocity), where $ and # are code.
     if (body !== undefined && /[$#]/.test(JSON.stringify(body) ?? "")) {
-      problems.push({ path: `routes[${i}].response.body`, rule: "must not contain $ or # (API Gateway mapping templates would evaluate them)", value: body });
+      problems.push({ path: `${at}.response.body`, rule: "must not contain $ or # (API Gateway mapping templates would evaluate them)", value: body });
     }
     if (path === undefined) return;
     const parsed = parsePath(path);
     if ("problem" in parsed) {
-      problems.push({ path: `routes[${i}].path`, rule: parsed.problem, value: path });
+      problems.push({ path: `${at}.path`, rule: parsed.problem, value: path });
       return;
     }
     const normalized = normalizePath(path);
@@ -94,19 +163,19 @@ function checkRoutes(problems: ConfigProblem[], routes: unknown[], scopes: Reado
       const key = pathKey(full);
       const other = resourceKeys.get(key);
       if (other && other.full !== full) {
-        problems.push({ path: `routes[${i}].path`, rule: `resource ${full} maps to the same Terraform name as ${other.full} (from ${other.path}); rename a segment`, value: path });
-      } else resourceKeys.set(key, { path: `routes[${i}].path`, full });
+        problems.push({ path: `${at}.path`, rule: `resource ${full} maps to the same Terraform name as ${other.full} (from ${other.path}); rename a segment`, value: path });
+      } else resourceKeys.set(key, { path: `${at}.path`, full });
       if (segment.kind === "parameter") {
         const existing = paramAt.get(parent);
         if (existing && existing.name !== segmentText(segment)) {
-          problems.push({ path: `routes[${i}].path`, rule: `path parameter ${segmentText(segment)} conflicts with ${existing.name} at the same position (from ${existing.path}); API Gateway allows one name per position`, value: path });
-        } else if (!existing) paramAt.set(parent, { name: segmentText(segment), path: `routes[${i}].path` });
+          problems.push({ path: `${at}.path`, rule: `path parameter ${segmentText(segment)} conflicts with ${existing.name} at the same position (from ${existing.path}); API Gateway allows one name per position`, value: path });
+        } else if (!existing) paramAt.set(parent, { name: segmentText(segment), path: `${at}.path` });
       }
       parent = full;
     }
     if (method !== undefined) {
-      routeIds.push({ path: `routes[${i}]`, value: `${method} ${normalized}` });
-      keys.push({ path: `routes[${i}]`, value: routeKey(method, normalized) });
+      routeIds.push({ path: `${at}`, value: `${method} ${normalized}` });
+      keys.push({ path: `${at}`, value: routeKey(method, normalized) });
     }
   });
   checkUnique(problems, routeIds, "method and path");
@@ -115,7 +184,8 @@ function checkRoutes(problems: ConfigProblem[], routes: unknown[], scopes: Reado
 }
 
 /** A full scope identifier (`<invoke URL>/<name>`) may have 256 characters at most (Cognito, API Gateway). */
-function checkScopeIdentifierLengths(problems: ConfigProblem[], scopes: unknown[], environments: unknown[]): void {
+function checkScopeIdentifierLengths(problems: ConfigProblem[], api: RawApi, environments: unknown[]): void {
+  const scopes = api.scopes;
   const SAMPLE_API_ID = "abcdefghij"; // REST API ids have 10 characters
   environments.forEach((env) => {
     const region = stringAt(env, "region");
@@ -126,7 +196,7 @@ function checkScopeIdentifierLengths(problems: ConfigProblem[], scopes: unknown[
       if (name === undefined) return;
       const length = scopeIdentifier(invokeUrl(SAMPLE_API_ID, region, stage), name).length;
       if (length > 256) {
-        problems.push({ path: `api.scopes[${k}].name`, rule: `makes a ${length}-character scope identifier in environment ${stringAt(env, "name")} (<invoke URL>/<name>; Cognito allows 256): shorten the scope or the stage name`, value: name });
+        problems.push({ path: `${api.at}.scopes[${k}].name`, rule: `makes a ${length}-character scope identifier in environment ${stringAt(env, "name")} (<invoke URL>/<name>; Cognito allows 256): shorten the scope or the stage name`, value: name });
       }
     });
   });
@@ -203,14 +273,27 @@ function checkEnvironments(problems: ConfigProblem[], environments: unknown[]): 
   checkUnique(problems, stateLocations, "state location (two environments would overwrite each other's state)");
 }
 
-function checkClients(problems: ConfigProblem[], clients: unknown[], scopes: ReadonlySet<string>, envNames: ReadonlySet<string>): void {
+function checkClients(problems: ConfigProblem[], clients: unknown[], apis: readonly RawApi[], layout: "single-api" | "multi-api", envNames: ReadonlySet<string>): void {
   checkUnique(problems, clients.map((c, i) => ({ path: `clients[${i}].name`, value: stringAt(c, "name") })), "client name");
+  const apiNames = [...new Set(apis.map((a) => a.name ?? ""))];
   clients.forEach((client, i) => {
     if (!isObject(client)) return;
-    checkScopeRefs(problems, client.scopes, `clients[${i}].scopes`, scopes);
+    const context = { layout, apis: apiNames, ...(typeof client.sponsor === "string" ? { sponsor: client.sponsor } : {}) };
+    const granted: { path: string; value: string | undefined }[] = [];
+    arrayOf(client.scopes).forEach((text, k) => {
+      const path = `clients[${i}].scopes[${k}]`;
+      if (typeof text !== "string") return;
+      const grant = parseGrant(text, context);
+      if ("problem" in grant) return void problems.push({ path, rule: grant.problem, value: text });
+      const api = apis.find((a) => a.name === grant.api);
+      if (!api) return void problems.push({ path, rule: `must name an API defined in apis (${apiNames.join(", ")}) before ${GRANT_SEPARATOR}`, value: text });
+      if (!api.scopeNames.has(grant.scope)) return void problems.push({ path, rule: `must name a scope defined in ${api.at}.scopes`, value: text });
+      granted.push({ path, value: layout === "single-api" ? grant.scope : `${grant.api}${GRANT_SEPARATOR}${grant.scope}` });
+    });
+    checkUnique(problems, granted, "scope");
     const count = arrayOf(client.scopes).length;
     if (count > QUOTAS.scopesPerClient) {
-      problems.push({ path: `clients[${i}].scopes`, rule: `must allow at most ${QUOTAS.scopesPerClient} scopes (Cognito quota per app client)`, value: `${count} scopes` });
+      problems.push({ path: `clients[${i}].scopes`, rule: `must allow at most ${QUOTAS.scopesPerClient} scopes (Cognito quota per app client${layout === "single-api" ? "" : ", every API's scopes together"})`, value: `${count} scopes` });
     }
     checkTokenValidity(problems, client.accessTokenValidity, `clients[${i}].accessTokenValidity`);
     const own = Array.isArray(client.environments) ? new Set(client.environments.filter((e): e is string => typeof e === "string")) : envNames;
@@ -243,11 +326,10 @@ function environmentThrottling(env: Raw): { rateLimit: number; burstLimit: numbe
  * and every route a limited client can call is one where API Gateway can count the call (a
  * scope-checker route: only a Lambda authorizer can name the client's usage key).
  */
-function checkUsageLimits(problems: ConfigProblem[], input: Raw, environments: unknown[]): void {
+function checkUsageLimits(problems: ConfigProblem[], input: Raw, environments: unknown[], apis: readonly RawApi[], layout: "single-api" | "multi-api"): void {
   const tiers = isObject(input.usageTiers) ? input.usageTiers : {};
   for (const [name, tier] of Object.entries(tiers)) checkThrottling(problems, tier, formatPath(["usageTiers", name]));
   const clients = arrayOf(input.clients);
-  const routes = arrayOf(input.routes).filter(isObject);
   const limitsOf = (value: unknown): Raw | undefined => (typeof value === "string" ? (isObject(tiers[value]) ? (tiers[value] as Raw) : undefined) : isObject(value) ? value : undefined);
   const checkReference = (value: unknown, path: string) => {
     if (isObject(value)) checkThrottling(problems, value, path);
@@ -283,10 +365,14 @@ function checkUsageLimits(problems: ConfigProblem[], input: Raw, environments: u
       if (typeof limits.burstLimit === "number" && limits.burstLimit > stage.burstLimit) {
         problems.push({ path: `${path}.burstLimit`, rule: `must be at most environment ${envName}'s stage throttling burstLimit (${stage.burstLimit}): the stage's limit holds for all callers together`, value: limits.burstLimit });
       }
-      const granted = new Set(arrayOf(client.scopes).filter((s): s is string => typeof s === "string"));
-      const uncounted = routes
-        .filter((r) => (r.authorizer ?? "cognito") === "cognito" && arrayOf(r.scopes).some((s) => typeof s === "string" && granted.has(s)))
-        .map((r) => `${String(r.method)} ${String(r.path)}`);
+      const grants = grantsByApi(client, apis, layout);
+      const uncounted = apis.flatMap((api) => {
+        const granted = grants.get(api.name ?? "") ?? new Set<string>();
+        return api.routes
+          .filter(isObject)
+          .filter((r) => (r.authorizer ?? "cognito") === "cognito" && arrayOf(r.scopes).some((s) => typeof s === "string" && granted.has(s)))
+          .map((r) => `${layout === "single-api" ? "" : `${api.name} `}${String(r.method)} ${String(r.path)}`);
+      });
       if (uncounted.length > 0) {
         problems.push({
           path,
@@ -306,8 +392,7 @@ function checkUsageLimits(problems: ConfigProblem[], input: Raw, environments: u
 }
 
 /** Quotas that depend on what each environment ends up with. */
-function checkEnvironmentQuotas(problems: ConfigProblem[], clients: unknown[], environments: unknown[], routes: unknown[]): void {
-  const checkerRoutes = routes.filter((r) => stringAt(r, "authorizer") === "scope-checker");
+function checkEnvironmentQuotas(problems: ConfigProblem[], clients: unknown[], environments: unknown[], apis: readonly RawApi[], layout: "single-api" | "multi-api"): void {
   environments.forEach((env, i) => {
     const name = stringAt(env, "name");
     if (name === undefined) return;
@@ -317,17 +402,20 @@ function checkEnvironmentQuotas(problems: ConfigProblem[], clients: unknown[], e
     }
     // The scope checker's allow-list and routes travel in its deployment package (the access
     // file), not its environment: what bounds them is the package size, far beyond the pool's
-    // client quota. Checked anyway, so a bound exists and is named.
-    if (checkerRoutes.length > 0) {
+    // client quota. Checked anyway, so a bound exists and is named. Each API has its own checker.
+    for (const api of apis) {
+      const checkerRoutes = api.routes.filter((r) => stringAt(r, "authorizer") === "scope-checker");
+      if (checkerRoutes.length === 0) continue;
       // The allow-list is computed as the stack computes it, with this environment's overrides.
       const resolved = inEnv.filter(isObject).map((c) => {
         const override = isObject(c.overrides) && isObject(c.overrides[name]) ? (c.overrides[name] as Raw) : {};
-        return { scopes: arrayOf(c.scopes).filter((s): s is string => typeof s === "string"), disabled: (override.disabled ?? c.disabled) === true };
+        const scopes = [...(grantsByApi(c, apis, layout).get(api.name ?? "") ?? [])].map((scope) => ({ api: api.name ?? "", scope }));
+        return { scopes, disabled: (override.disabled ?? c.disabled) === true };
       });
-      const routes = checkerRoutes.filter(isObject).map((r) => ({ method: r.method, path: r.path, scopes: arrayOf(r.scopes).filter((s): s is string => typeof s === "string"), authorizer: "scope-checker" as const }));
+      const routes = checkerRoutes.filter(isObject).map((r) => ({ api: api.name ?? "", method: r.method, path: r.path, scopes: arrayOf(r.scopes).filter((s): s is string => typeof s === "string"), authorizer: "scope-checker" as const }));
       const estimate = scopeCheckerAccessFileBytes(scopeCheckerAllowList(resolved, routes).length, routes);
       if (estimate > QUOTAS.lambdaDirectUploadBytes) {
-        problems.push({ path: `environments[${i}]`, rule: `scope checker's access file (client allow-list and routes) must fit Lambda's ${QUOTAS.lambdaDirectUploadBytes / 1024 / 1024} MB deployment package`, value: `~${estimate} bytes` });
+        problems.push({ path: `environments[${i}]`, rule: `scope checker's access file (client allow-list and routes${layout === "single-api" ? "" : ` of API ${api.name}`}) must fit Lambda's ${QUOTAS.lambdaDirectUploadBytes / 1024 / 1024} MB deployment package`, value: `~${estimate} bytes` });
       }
     }
   });
@@ -381,21 +469,26 @@ function checkRotationAndPlan(problems: ConfigProblem[], clients: unknown[], env
 export function crossCheck(input: unknown, options: { readonly projectRoot?: string } = {}): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   if (!isObject(input)) return problems;
-  const apiScopes = arrayOf(isObject(input.api) ? input.api.scopes : undefined);
-  checkUnique(problems, apiScopes.map((s, i) => ({ path: `api.scopes[${i}].name`, value: stringAt(s, "name") })), "scope name");
-  if (apiScopes.length > QUOTAS.scopesPerResourceServer) {
-    problems.push({ path: "api.scopes", rule: `must define at most ${QUOTAS.scopesPerResourceServer} scopes (Cognito quota per resource server)`, value: `${apiScopes.length} scopes` });
+  const layout = configLayout(input);
+  if (layout === "single-api" && ("apis" in input || "apiFiles" in input)) {
+    problems.push({ path: "(config)", rule: "holds both the one-API form (api, routes) and the several-API form (apis, apiFiles): move api and routes into apis", value: Object.keys(input) });
   }
-  const scopes = new Set(apiScopes.map((s) => stringAt(s, "name")).filter((s): s is string => s !== undefined));
+  if (layout === "multi-api" && typeof input.apiFiles === "string" && !loadedApiFiles(input)) {
+    problems.push({ path: "apiFiles", rule: "is read by the config loader (loadConfigFile), which merges the team files into apis: load this config from its file", value: input.apiFiles });
+  }
+  const apis = rawApis(input, layout);
   const environments = arrayOf(input.environments);
   const envNames = new Set(environments.map((e) => stringAt(e, "name")).filter((n): n is string => n !== undefined));
-  checkRoutes(problems, arrayOf(input.routes), scopes);
-  checkBackends(problems, arrayOf(input.routes), stringAt(input.api, "name"), [...envNames], options.projectRoot);
+  checkApis(problems, input, apis, layout);
+  for (const api of apis) {
+    checkRoutes(problems, api);
+    checkBackends(problems, api.routes, api.routesAt, api.name, [...envNames], options.projectRoot);
+    checkScopeIdentifierLengths(problems, api, environments);
+  }
   checkEnvironments(problems, environments);
-  checkClients(problems, arrayOf(input.clients), scopes, envNames);
-  checkEnvironmentQuotas(problems, arrayOf(input.clients), environments, arrayOf(input.routes));
-  checkScopeIdentifierLengths(problems, apiScopes, environments);
-  checkUsageLimits(problems, input, environments);
+  checkClients(problems, arrayOf(input.clients), apis, layout, envNames);
+  checkEnvironmentQuotas(problems, arrayOf(input.clients), environments, apis, layout);
+  checkUsageLimits(problems, input, environments, apis, layout);
   checkRotationAndPlan(problems, arrayOf(input.clients), environments);
   return problems;
 }

@@ -1,10 +1,12 @@
 /**
  * Loads a config module (TypeScript, run under tsx or ts-jest) and returns its default export,
- * unvalidated. Every command loads its config here; each words the failure its own way from
+ * unvalidated, with the team files its `apiFiles` names merged in. Every command loads its config here; each words the failure its own way from
  * the typed `ConfigLoadError`.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import * as path from "node:path";
+import { configLayout } from "./config-schema";
+import { recordOrigins, type EntryOrigin } from "./config-origins";
 
 export type ConfigLoadFailure = "missing" | "unloadable" | "no-default-export" | "named-exports-only";
 
@@ -32,8 +34,52 @@ function oneLine(error: unknown): string {
 }
 
 export function loadConfigFile(file: string): unknown {
+  const config = loadModule(file);
+  const apiFiles = (config as { apiFiles?: unknown }).apiFiles;
+  if (configLayout(config) === "single-api" || typeof apiFiles !== "string") return config;
+  return mergeTeamFiles(file, config as Record<string, unknown>, apiFiles);
+}
+
+/** The file name a team file must have: `<anything>.m2m.ts`. */
+const TEAM_FILE = /\.m2m\.ts$/;
+
+/**
+ * The main config with every team file of `apiFiles` merged in, in file-name order: each file's
+ * API (without its clients) appended to `apis`, its clients to `clients` with the API as their
+ * sponsor. The origins of the merged entries are recorded for the validator's problem paths.
+ */
+function mergeTeamFiles(file: string, main: Record<string, unknown>, apiFiles: string): Record<string, unknown> {
+  const base = path.dirname(path.resolve(file));
+  const dir = path.resolve(base, apiFiles);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ConfigLoadError(file, "unloadable", `apiFiles names ${JSON.stringify(apiFiles)}, which is not a directory next to it`);
+  const ownApis = Array.isArray(main.apis) ? (main.apis as unknown[]) : [];
+  const ownClients = Array.isArray(main.clients) ? (main.clients as unknown[]) : [];
+  const apis: unknown[] = [...ownApis];
+  const clients: unknown[] = [...ownClients];
+  const origins = { mainFile: path.basename(file), apis: ownApis.map((): EntryOrigin | undefined => undefined), clients: ownClients.map((): EntryOrigin | undefined => undefined) };
+  for (const name of readdirSync(dir).filter((n) => TEAM_FILE.test(n)).sort()) {
+    const relative = path.relative(base, path.join(dir, name)).split(path.sep).join("/");
+    const team = loadModule(path.join(dir, name), relative) as Record<string, unknown>;
+    const { clients: sponsored, ...api } = team;
+    origins.apis.push({ file: relative, at: "" });
+    apis.push(api);
+    if (sponsored === undefined) continue;
+    if (!Array.isArray(sponsored)) throw new ConfigLoadError(relative, "unloadable", "its clients must be an array of clients");
+    sponsored.forEach((client, k) => {
+      origins.clients.push({ file: relative, at: `clients[${k}]` });
+      clients.push(typeof client === "object" && client !== null ? { sponsor: api.name, ...client } : client);
+    });
+  }
+  const { apiFiles: _merged, ...rest } = main;
+  const merged = { ...rest, apis, clients };
+  recordOrigins(merged, origins);
+  return merged;
+}
+
+/** A TypeScript module's default export: the main config, or a team's API. */
+function loadModule(file: string, shownAs: string = file): unknown {
   const resolved = path.resolve(file);
-  if (!existsSync(resolved)) throw new ConfigLoadError(file, "missing", "no such file");
+  if (!existsSync(resolved)) throw new ConfigLoadError(shownAs, "missing", "no such file");
   let mod: { default?: unknown; __esModule?: unknown };
   try {
     // Compiled entry points run as plain JavaScript: the config is TypeScript (bin/ts-require.js).
@@ -42,9 +88,9 @@ export function loadConfigFile(file: string): unknown {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     mod = require(resolved) as { default?: unknown; __esModule?: unknown };
   } catch (error) {
-    throw new ConfigLoadError(file, "unloadable", oneLine(error));
+    throw new ConfigLoadError(shownAs, "unloadable", oneLine(error));
   }
-  return defaultExport(file, mod);
+  return defaultExport(shownAs, mod);
 }
 
 /**

@@ -15,10 +15,26 @@ export interface Scope {
   readonly description: string;
 }
 
+/** A scope a client is granted: the API that defines it and the scope's name there. */
+export interface ScopeGrant {
+  readonly api: string;
+  readonly scope: string;
+}
+
+/** An API: its resource server and scopes, its routes, the functions its routes run, its owners. */
 export interface Api {
   readonly name: string;
   readonly resourceServerName: string;
   readonly scopes: readonly Scope[];
+  readonly routes: readonly Route[];
+  /** Functions built from handlers in this repository for this API's routes, one per file and export, in first-use order. */
+  readonly backendFunctions: readonly BackendFunction[];
+  /** Reviewers of its changes (CODEOWNERS); empty for the one-API form. */
+  readonly owners: readonly string[];
+  /** The file that defines it, relative to the project root (`apis/orders.m2m.ts`); absent for APIs of the main config. */
+  readonly sourceFile?: string;
+  /** Its resources were deployed by the one-API form: the stacks move them from those addresses. */
+  readonly movedFromSingleApi: boolean;
 }
 
 /** An IAM statement a backend function's role gets (explicit actions and resources). */
@@ -32,6 +48,8 @@ export interface BackendPermission {
  * export share it; their settings were checked to agree.
  */
 export interface BackendFunction {
+  /** The API whose routes run it (each API's functions are its own). */
+  readonly api: string;
   /** Stable name part, from the file and export: `payments` for `backends/payments.ts#handler`, `payments-refund` for `#refund`. */
   readonly key: string;
   /** Entry file, relative to the project root, `/`-separated. */
@@ -52,6 +70,8 @@ export type RouteBackend =
   | { readonly type: "http"; readonly url: string; readonly timeoutMs: number; readonly localUrl?: string };
 
 export interface Route {
+  /** The API this route belongs to (its scopes are that API's). */
+  readonly api: string;
   readonly method: HttpMethod;
   /** Normalized path: leading `/`, no trailing `/` (except the root `/`). */
   readonly path: string;
@@ -87,7 +107,10 @@ export interface UsageLimits {
 export interface Client {
   readonly name: string;
   readonly description?: string;
-  readonly scopes: readonly string[];
+  /** What it may request, across APIs (its app client's allowed OAuth scopes). */
+  readonly scopes: readonly ScopeGrant[];
+  /** The API whose team sponsors it. */
+  readonly sponsor?: string;
   readonly accessTokenValidity: TokenValidity;
   readonly disabled: boolean;
   /** Rate limit and quota in this environment; absent: unlimited (the stage's throttling only). */
@@ -140,11 +163,20 @@ export interface Environment {
   readonly threatProtection: "OFF" | "AUDIT" | "ENFORCED";
 }
 
+/**
+ * `single-api`: the config's one-API form (`api` + `routes`); Terraform addresses carry no API
+ * prefix, as they always did. `multi-api`: the `apis` form; each API's resources are prefixed
+ * with its name, so APIs can be added and removed without moving the others.
+ */
+export type ModelLayout = "single-api" | "multi-api";
+
 export interface M2MModel {
-  readonly api: Api;
-  readonly routes: readonly Route[];
-  /** Functions built from handlers in this repository, one per file and export, in first-use order. */
-  readonly backendFunctions: readonly BackendFunction[];
+  /** The authorization server's name (the API's in the one-API form): prefixes the user pool and shared resources. */
+  readonly name: string;
+  readonly layout: ModelLayout;
+  /** Owners of the main config and of what no API owns (CODEOWNERS). */
+  readonly owners: readonly string[];
+  readonly apis: readonly Api[];
   readonly environments: readonly Environment[];
   readonly scopeChecker: ScopeCheckerSettings;
 }

@@ -12,7 +12,7 @@
  *    one without limits of its own is in the `unmetered` plan (no throttle or quota of its
  *    own: the stage's throttling applies), or API Gateway would answer it 403.
  */
-import { decideAccess } from "./access";
+import { decideRouteAccess } from "./access";
 import type { Client, Route, UsageLimits } from "./model-types";
 
 /** The plan of clients without limits that can call a metered route. */
@@ -41,12 +41,12 @@ export function limitedClients(clients: readonly Client[]): Client[] {
 
 /** Routes a limited client can call with the native Cognito authorizer (where no plan can count its calls). */
 export function uncountedRoutes(client: Client, routes: readonly Route[]): Route[] {
-  return routes.filter((r) => r.authorizer === "cognito" && decideAccess(client, r).allowed);
+  return routes.filter((r) => r.authorizer === "cognito" && decideRouteAccess(client, r).allowed);
 }
 
 export function usageMetering(clients: readonly Client[], routes: readonly Route[]): UsageMetering {
   const limited = limitedClients(clients);
-  const meteredRoutes = routes.filter((r) => r.authorizer === "scope-checker" && limited.some((c) => decideAccess(c, r).allowed));
+  const meteredRoutes = routes.filter((r) => r.authorizer === "scope-checker" && limited.some((c) => decideRouteAccess(c, r).allowed));
   // Every limited client gets its plan, even one that can call no route yet: "every limited
   // client has a usage plan" holds whatever the routes are.
   const byName = new Map<string, { limits: Omit<UsageLimits, "plan">; clients: Client[] }>();
@@ -57,7 +57,7 @@ export function usageMetering(clients: readonly Client[], routes: readonly Route
     byName.set(plan, entry);
   }
   const plans: UsagePlan[] = [...byName].map(([name, { limits, clients: members }]) => ({ name, limits, clients: members }));
-  const unmetered = clients.filter((c) => !c.disabled && c.limits === undefined && meteredRoutes.some((r) => decideAccess(c, r).allowed));
+  const unmetered = clients.filter((c) => !c.disabled && c.limits === undefined && meteredRoutes.some((r) => decideRouteAccess(c, r).allowed));
   if (unmetered.length > 0) plans.push({ name: UNMETERED_PLAN, clients: unmetered });
   return { meteredRoutes, plans };
 }

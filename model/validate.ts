@@ -3,12 +3,14 @@
  * every problem at once. Pure: nothing is built, written or fetched.
  */
 import type { z } from "zod";
-import { configSchema, type ParsedConfig } from "./config-schema";
+import { schemaFor, type ParsedClient, type ParsedEnvironment, type ParsedMultiApiConfig, type ParsedRoute, type ParsedSingleApiConfig, type ParsedUsageTiers } from "./config-schema";
+import { locateProblems, originsOf } from "./config-origins";
+import { parseGrant } from "./scope-grants";
 import { TOKEN_ENDPOINT_RATE_LIMIT_PER_5_MINUTES } from "./aws-limits";
 import { crossCheck, DEFAULT_GRACE_HOURS, DEFAULT_ROTATION_DAYS } from "./cross-checks";
 import { defaultLocalStatePath } from "./local-state";
 import { resolveBackends } from "./backend-checks";
-import type { Client, Environment, M2MModel, Route, UsageLimits } from "./model-types";
+import type { Api, Client, Environment, M2MModel, ModelLayout, Route, UsageLimits } from "./model-types";
 import { normalizePath, routeKey } from "./paths";
 import { knownFieldsAt, nearestField } from "./field-suggestions";
 import { ConfigValidationError, formatPath, type ConfigProblem } from "./problems";
@@ -23,7 +25,7 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 /** One zod issue -> one or more problems phrased as "<path>: <rule> (got <value>)". */
-function problemsFromIssue(issue: z.core.$ZodIssue, input: unknown): ConfigProblem[] {
+function problemsFromIssue(issue: z.core.$ZodIssue, input: unknown, schema: z.ZodType): ConfigProblem[] {
   const value = valueAt(input, issue.path);
   const path = formatPath(issue.path);
   switch (issue.code) {
@@ -33,7 +35,7 @@ function problemsFromIssue(issue: z.core.$ZodIssue, input: unknown): ConfigProbl
     case "invalid_value":
       return [{ path, rule: `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`, value }];
     case "unrecognized_keys": {
-      const known = knownFieldsAt(configSchema, issue.path, input);
+      const known = knownFieldsAt(schema, issue.path, input);
       return issue.keys.map((key) => {
         const nearest = nearestField(key, known);
         return {
@@ -49,11 +51,11 @@ function problemsFromIssue(issue: z.core.$ZodIssue, input: unknown): ConfigProbl
       if (issue.path[issue.path.length - 1] === "limits") {
         const branch = issue.errors.find((errors) => !errors.some((e) => e.code === "invalid_type" && e.path.length === 0));
         if (branch === undefined) return [{ path, rule: "must be a tier's name or { rateLimit, burstLimit, quota? }", value }];
-        return branch.flatMap((e) => problemsFromIssue({ ...e, path: [...issue.path, ...e.path] } as z.core.$ZodIssue, input));
+        return branch.flatMap((e) => problemsFromIssue({ ...e, path: [...issue.path, ...e.path] } as z.core.$ZodIssue, input, schema));
       }
       // The other unions are the state backend and the route backend, discriminated by `type`; zod points at the discriminator.
       const at = issue.path[issue.path.length - 1] === "type" ? issue.path : [...issue.path, "type"];
-      const rule = at[0] === "routes" ? 'must be "mock", "lambda", "lambda-arn" or "http"' : 'must be "local" or "s3"';
+      const rule = at.includes("routes") ? 'must be "mock", "lambda", "lambda-arn" or "http"' : 'must be "local" or "s3"';
       return [{ path: formatPath(at), rule, value: valueAt(input, at) }];
     }
     default:
@@ -61,16 +63,23 @@ function problemsFromIssue(issue: z.core.$ZodIssue, input: unknown): ConfigProbl
   }
 }
 
-type ParsedLimits = NonNullable<ParsedConfig["clients"][number]["limits"]>;
+type ParsedLimits = NonNullable<ParsedClient["limits"]>;
 
 /** A tier's name becomes that tier's limits; limits of the client's own get a plan of its own. */
-function resolveLimits(limits: ParsedLimits | null | undefined, client: string, tiers: ParsedConfig["usageTiers"]): UsageLimits | undefined {
+function resolveLimits(limits: ParsedLimits | null | undefined, client: string, tiers: ParsedUsageTiers): UsageLimits | undefined {
   if (limits === null || limits === undefined) return undefined;
   const [plan, tier, own] = typeof limits === "string" ? [`tier-${limits}`, limits, tiers![limits]!] : [`client-${client}`, undefined, limits];
   return { plan, ...(tier === undefined ? {} : { tier }), rateLimit: own.rateLimit, burstLimit: own.burstLimit, ...(own.quota === undefined ? {} : { quota: own.quota }) };
 }
 
-function resolveClient(raw: ParsedConfig["clients"][number], env: ParsedConfig["environments"][number], tiers: ParsedConfig["usageTiers"]): Client {
+interface ResolveContext {
+  readonly layout: ModelLayout;
+  readonly apis: readonly string[];
+  readonly tiers: ParsedUsageTiers;
+}
+
+function resolveClient(raw: ParsedClient, env: ParsedEnvironment, context: ResolveContext): Client {
+  const tiers = context.tiers;
   const override = raw.overrides?.[env.name];
   const disabled = override?.disabled ?? raw.disabled ?? false;
   const production = env.kind === "production";
@@ -80,7 +89,9 @@ function resolveClient(raw: ParsedConfig["clients"][number], env: ParsedConfig["
   return {
     name: raw.name,
     ...(raw.description === undefined ? {} : { description: raw.description }),
-    scopes: raw.scopes,
+    // Checked by crossCheck: every grant parses and names an existing API and scope.
+    scopes: raw.scopes.map((text) => parseGrant(text, { layout: context.layout, apis: context.apis, ...(raw.sponsor === undefined ? {} : { sponsor: raw.sponsor }) }) as { api: string; scope: string }),
+    ...(raw.sponsor === undefined ? {} : { sponsor: raw.sponsor }),
     accessTokenValidity: override?.accessTokenValidity ?? raw.accessTokenValidity ?? { value: 60, unit: "minutes" },
     disabled,
     ...(rotates ? { secretRotationDays: everyDays } : {}),
@@ -90,11 +101,12 @@ function resolveClient(raw: ParsedConfig["clients"][number], env: ParsedConfig["
 }
 
 
-function resolve(parsed: ParsedConfig): M2MModel {
-  const backends = resolveBackends(parsed.routes);
-  const routes: Route[] = parsed.routes.map((r, i) => {
+function resolveRoutes(api: string, parsedRoutes: readonly ParsedRoute[]): Pick<Api, "routes" | "backendFunctions"> {
+  const backends = resolveBackends(api, parsedRoutes);
+  const routes: Route[] = parsedRoutes.map((r, i) => {
     const path = normalizePath(r.path);
     return {
+      api,
       method: r.method,
       path,
       scopes: r.scopes,
@@ -106,6 +118,30 @@ function resolve(parsed: ParsedConfig): M2MModel {
       key: routeKey(r.method, path),
     };
   });
+  return { routes, backendFunctions: backends.functions };
+}
+
+/** The APIs and clients of either form, and the authorization server's name and owners. */
+function resolveApis(parsed: ParsedSingleApiConfig | ParsedMultiApiConfig, sourceFiles: readonly (string | undefined)[]): Pick<M2MModel, "name" | "layout" | "owners" | "apis"> & { clients: readonly ParsedClient[] } {
+  if ("api" in parsed) {
+    const { name, resourceServerName, scopes } = parsed.api;
+    return { name, layout: "single-api", owners: [], apis: [{ name, resourceServerName, scopes, ...resolveRoutes(name, parsed.routes), owners: [], movedFromSingleApi: false }], clients: parsed.clients };
+  }
+  const apis = parsed.apis.map((a, j): Api => ({
+    name: a.name,
+    resourceServerName: a.resourceServerName,
+    scopes: a.scopes,
+    ...resolveRoutes(a.name, a.routes),
+    owners: a.owners,
+    ...(sourceFiles[j] === undefined ? {} : { sourceFile: sourceFiles[j] }),
+    movedFromSingleApi: a.movedFromSingleApi ?? false,
+  }));
+  return { name: parsed.name, layout: "multi-api", owners: parsed.owners, apis, clients: parsed.clients ?? [] };
+}
+
+function resolve(parsed: ParsedSingleApiConfig | ParsedMultiApiConfig, sourceFiles: readonly (string | undefined)[]): M2MModel {
+  const { clients, ...server } = resolveApis(parsed, sourceFiles);
+  const context: ResolveContext = { layout: server.layout, apis: server.apis.map((a) => a.name), tiers: parsed.usageTiers };
   const environments: Environment[] = parsed.environments.map((e) => {
     const production = e.kind === "production";
     return {
@@ -119,7 +155,7 @@ function resolve(parsed: ParsedConfig): M2MModel {
           ? e.backend
           : { type: "local", path: e.backend?.path ?? defaultLocalStatePath(e.name) },
       tags: e.tags ?? {},
-      clients: parsed.clients.filter((c) => c.environments === undefined || c.environments.includes(e.name)).map((c) => resolveClient(c, e, parsed.usageTiers)),
+      clients: clients.filter((c) => c.environments === undefined || c.environments.includes(e.name)).map((c) => resolveClient(c, e, context)),
       kind: e.kind ?? "development",
       throttling: e.throttling ?? (production ? { rateLimit: 100, burstLimit: 200 } : { rateLimit: 10, burstLimit: 20 }),
       logRetentionDays: e.logRetentionDays ?? (production ? 365 : 14),
@@ -141,9 +177,7 @@ function resolve(parsed: ParsedConfig): M2MModel {
     };
   });
   return {
-    api: parsed.api,
-    routes,
-    backendFunctions: backends.functions,
+    ...server,
     environments,
     scopeChecker: {
       resultTtlSeconds: parsed.scopeChecker?.resultTtlSeconds ?? 300,
@@ -160,8 +194,10 @@ export interface ValidateOptions {
 
 /** Validates a raw config and resolves it; throws `ConfigValidationError` listing every problem. */
 export function validateConfig(input: unknown, options: ValidateOptions = {}): M2MModel {
-  const result = configSchema.safeParse(input);
-  const problems = [...(result.success ? [] : result.error.issues.flatMap((i) => problemsFromIssue(i, input))), ...crossCheck(input, options)];
-  if (problems.length > 0 || !result.success) throw new ConfigValidationError(problems);
-  return resolve(result.data);
+  const schema = schemaFor(input);
+  const result = schema.safeParse(input);
+  const origins = originsOf(input);
+  const problems = [...(result.success ? [] : result.error.issues.flatMap((i) => problemsFromIssue(i, input, schema))), ...crossCheck(input, options)];
+  if (problems.length > 0 || !result.success) throw new ConfigValidationError(locateProblems(problems, origins));
+  return resolve(result.data, origins?.apis.map((o) => o?.file) ?? []);
 }

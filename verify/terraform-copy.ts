@@ -83,6 +83,11 @@ export class TerraformCopy {
     return (await this.run(["apply", "-input=false", ...(planFile ? [planFile] : ["-auto-approve"])])).seconds;
   }
 
+  /** Forgets resources without destroying them (`terraform state rm`). */
+  async forget(addresses: readonly string[]): Promise<void> {
+    if (addresses.length > 0) await this.run(["state", "rm", ...addresses]);
+  }
+
   /** The local state (empty when nothing was applied). */
   state(): TerraformState {
     const file = path.join(this.dir, "terraform.tfstate");

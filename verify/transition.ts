@@ -6,6 +6,7 @@
  */
 import * as path from "node:path";
 import type { ApplyGraph } from "./apply-graph";
+import { EMULATOR_UNDELETABLE_TYPES } from "./emulator-exclusions";
 import { startMotoServer, type MotoServer } from "./moto-server";
 import type { PlanJson, PlannedChange } from "./plan-reading";
 import { providerWorkspace } from "./provider-workspace";
@@ -82,6 +83,20 @@ export class TransitionChain {
 
   async apply(plan: TransitionPlan): Promise<void> {
     this.applySeconds.push(await this.copy.apply(plan.planFile));
+  }
+
+  /**
+   * Applies a removal: the destroy plan as planned, except the deletes the emulator has not
+   * implemented (verify/emulator-exclusions), which are forgotten from state first (printed),
+   * after which the destroy is planned again and applied.
+   */
+  async applyRemoval(plan: TransitionPlan): Promise<void> {
+    const undeletable = plan.changes.filter((c) => c.action === "delete" && EMULATOR_UNDELETABLE_TYPES.some((t) => t.type === c.type));
+    if (undeletable.length === 0) return this.apply(plan);
+    for (const change of undeletable) console.log(`emulator: ${change.address} forgotten before the destroy apply: ${EMULATOR_UNDELETABLE_TYPES.find((t) => t.type === change.type)!.reason}`);
+    await this.copy.forget(undeletable.map((c) => c.address));
+    const again = await this.copy.plan({ refresh: false, destroy: true });
+    this.applySeconds.push(await this.copy.apply(again.planFile));
   }
 
   /** A plan with refresh (reads everything back from the emulator): its changes, none expected. */

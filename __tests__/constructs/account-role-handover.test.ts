@@ -11,7 +11,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import defaultConfig from "../../m2m.config";
+import defaultConfig from "../fixtures/single-api.config";
 import { ACCOUNT_ROLE_ADDRESSES } from "../../constructs/api-gateway-account-role";
 import { synthConfig, tempDir, type SynthesizedStack } from "../support/synth";
 

@@ -1,5 +1,5 @@
 /** Issue 6's infrastructure: cheap defaults for development, strict ones for production, every option wired. */
-import defaultConfig from "../../m2m.config";
+import defaultConfig from "../fixtures/single-api.config";
 import { ACCESS_LOG_FORMAT } from "../../constructs/api-access-logs";
 import { apiDocumentOf, resourceOf, synthConfig, synthDefault } from "../support/synth";
 

@@ -4,7 +4,7 @@
  * window, alarm subscriptions, the Terraform version the features need; and the alarms'
  * AWS details (Cognito usage metric dimensions, the alarm key's conditions).
  */
-import defaultConfig from "../../m2m.config";
+import defaultConfig from "../fixtures/single-api.config";
 import { resourceOf, resourcesOf, synthConfig, synthDefault } from "../support/synth";
 
 const { dev, prod } = synthDefault();

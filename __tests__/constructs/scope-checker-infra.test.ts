@@ -1,7 +1,7 @@
 /** The scope checker's Terraform: bundle + access file -> zip -> function, least-privilege role, authorizer, permission. */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import defaultConfig from "../../m2m.config";
+import defaultConfig from "../fixtures/single-api.config";
 import { apiDocumentOf, operationsOf, resourceOf, synthConfig, synthDefault, tempDir } from "../support/synth";
 
 const outdir = tempDir("checker");

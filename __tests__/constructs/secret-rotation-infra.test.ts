@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import defaultConfig from "../../m2m.config";
+import defaultConfig from "../fixtures/single-api.config";
 import type { M2MConfigInput } from "../../model/config-types";
 import { ConfigValidationError, formatProblem } from "../../model/problems";
 import { validateConfig } from "../../model/validate";

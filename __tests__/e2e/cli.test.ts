@@ -163,7 +163,7 @@ describe("smoke --outputs with the clients' secrets, one of them disabled", () =
       const secretArns = Object.fromEntries(deployed.credentials.clients.map((c) => [c.name, arnOf(c.name)]));
       writeFileSync(outputs, JSON.stringify({ dev: { invoke_url: deployed.apiUrl, token_endpoint: deployed.tokenEndpoint, client_ids: clientIds, client_secret_arns: secretArns } }));
       const config = join(dir, "writer-disabled.config.ts");
-      writeFileSync(config, `import base from ${JSON.stringify(join(ROOT, "m2m.config"))};\nexport default { ...base, clients: base.clients.map((c) => (c.name === "writer" ? { ...c, disabled: true } : c)) };\n`);
+      writeFileSync(config, `import base from ${JSON.stringify(join(ROOT, "__tests__", "fixtures", "single-api.config"))};\nexport default { ...base, clients: base.clients.map((c) => (c.name === "writer" ? { ...c, disabled: true } : c)) };\n`);
 
       const aws = {
         AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,

@@ -137,7 +137,7 @@ describe("one wording of a bad config for synth, report, check:security and m2m"
   const badConfig = () =>
     writeConfig(
       "bad.config.ts",
-      `import base from ${JSON.stringify(join(ROOT, "m2m.config"))};\nconst [first, ...rest] = base.clients;\nconst { scopes, ...noScopes } = first;\nexport default { ...base, clients: [{ ...noScopes, scope: scopes }, ...rest] };\n`,
+      `import base from ${JSON.stringify(join(ROOT, "__tests__", "fixtures", "single-api.config"))};\nconst [first, ...rest] = base.clients;\nconst { scopes, ...noScopes } = first;\nexport default { ...base, clients: [{ ...noScopes, scope: scopes }, ...rest] };\n`,
     );
 
   it.each([
@@ -174,7 +174,7 @@ describe("one wording of a bad config for synth, report, check:security and m2m"
   it("an empty clients list: synthesized, with one warning line", async () => {
     const file = writeConfig(
       "no-clients.config.ts",
-      `import base from ${JSON.stringify(join(ROOT, "m2m.config"))};\nexport default { ...base, clients: [], routes: base.routes.filter((r) => r.authorizer !== "scope-checker") };\n`,
+      `import base from ${JSON.stringify(join(ROOT, "__tests__", "fixtures", "single-api.config"))};\nexport default { ...base, clients: [], routes: base.routes.filter((r) => r.authorizer !== "scope-checker") };\n`,
     );
     const result = await run("run.js", ["main.ts"], { M2M_CONFIG: file, CDKTF_OUTDIR: join(dir, "no-clients-out") });
     expect(result.stderr).toBe("synth: warning: clients: is empty: no caller can get a token, so the API refuses every request (add a client, see README) (got [])\n");

@@ -36,7 +36,7 @@ function config(name: string, bucket: string, devManagesRole = false): string {
   const file = join(dir, `${name}.config.ts`);
   writeFileSync(
     file,
-    `import base from ${JSON.stringify(join(ROOT, "m2m.config"))};
+    `import base from ${JSON.stringify(join(ROOT, "__tests__", "fixtures", "single-api.config"))};
 export default { ...base, environments: base.environments.map((e) => e.name === "prod"
   ? { ...e, backend: { ...e.backend, bucket: ${JSON.stringify(bucket)} } }
   : { ...e, ...(${devManagesRole} ? { region: "eu-west-1", accessLogs: { enabled: true, manageAccountRole: true } } : {}) }) };\n`,

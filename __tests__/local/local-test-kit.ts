@@ -6,7 +6,7 @@ import { createPublicKey, verify } from "node:crypto";
 import { createTokenClient, type TokenClient, type TokenClientOptions } from "../../client/token-client";
 import { setDecisionLogSink } from "../../lambdas/scope-checker/decision-log";
 import { startLocalEnvironment, type LocalEnvironment, type LocalEnvironmentOptions } from "../../local/local-environment";
-import defaultConfig from "../../m2m.config";
+import defaultConfig from "../fixtures/single-api.config";
 import type { M2MConfigInput } from "../../model/config-types";
 import type { M2MModel } from "../../model/model-types";
 import { validateConfig } from "../../model/validate";

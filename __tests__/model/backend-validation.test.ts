@@ -2,7 +2,7 @@
  * Route backends in the config: each bad backend gets its own clear message (field path, rule,
  * value), all at once, before anything is built; a good one resolves into the model.
  */
-import defaultConfig from "../../m2m.config";
+import defaultConfig from "../fixtures/single-api.config";
 import { validateConfig } from "../../model/validate";
 import { problemsAfter } from "../support/config-problems";
 

@@ -1,5 +1,5 @@
 /** Legal but rarely meant: warned about by every command, never fatal; and the tag keys the project owns. */
-import defaultConfig from "../../m2m.config";
+import defaultConfig from "../fixtures/single-api.config";
 import { configWarnings } from "../../model/config-warnings";
 import { PROJECT_TAG_KEYS } from "../../model/cross-checks";
 import { formatProblem } from "../../model/problems";

@@ -1,5 +1,5 @@
 /** Bad configs: each gets its own clear message (field path, rule, value), all problems at once. */
-import defaultConfig from "../../m2m.config";
+import defaultConfig from "../fixtures/single-api.config";
 import type { M2MConfigInput } from "../../model/config-types";
 import { problemsAfter } from "../support/config-problems";
 import { validateConfig } from "../../model/validate";

@@ -2,7 +2,7 @@
  * Fixtures for the report tests: the default config, deep-copied so a test can edit it freely,
  * and validated with the real validator (a fixture that does not validate fails the test).
  */
-import defaultConfig from "../../m2m.config";
+import defaultConfig from "../fixtures/single-api.config";
 import type { M2MConfigInput } from "../../model/config-types";
 import type { M2MModel } from "../../model/model-types";
 import { validateConfig } from "../../model/validate";

@@ -9,7 +9,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import defaultConfig from "../../m2m.config";
+import defaultConfig from "../fixtures/single-api.config";
 import { tempDir } from "../support/synth";
 import { codeChangesOf, configCodeFindings, renderCodeChangeNotice } from "../../reports/code-change-notice";
 import { ModelInputError, modelInputText, readModelInput } from "../../reports/model-input";

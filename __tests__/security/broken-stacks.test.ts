@@ -3,7 +3,7 @@
  * resource: no rule can pass vacuously. Each case breaks one thing in the all-options stack
  * (or a default-config stack) and expects exactly that rule to report exactly that address.
  */
-import defaultConfig from "../../m2m.config";
+import defaultConfig from "../fixtures/single-api.config";
 import { ALL_RULES } from "../../security/all-rules";
 import type { StackUnderCheck } from "../../security/rule";
 import type { TerraformJson } from "../../security/terraform-json";

@@ -9,7 +9,7 @@ import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { tempDir } from "../support/synth";
 import { synthesizeApp } from "../../constructs/m2m-app";
-import defaultConfig from "../../m2m.config";
+import defaultConfig from "../fixtures/single-api.config";
 import { validateConfig } from "../../model/validate";
 
 const ROOT = resolve(__dirname, "..", "..");

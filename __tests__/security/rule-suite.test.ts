@@ -3,7 +3,7 @@
  * config with every option on passes every rule, and on the latter every rule has something
  * to check (a rule that examined nothing would pass vacuously).
  */
-import defaultConfig from "../../m2m.config";
+import defaultConfig from "../fixtures/single-api.config";
 import { ALL_RULES } from "../../security/all-rules";
 import type { StackUnderCheck } from "../../security/rule";
 import { runRules } from "../../security/run-rules";

@@ -1,5 +1,5 @@
 /** Validation as the tests read it: the formatted problems of a config after an edit. */
-import defaultConfig from "../../m2m.config";
+import defaultConfig from "../fixtures/single-api.config";
 import { ConfigValidationError, formatProblem } from "../../model/problems";
 import { validateConfig } from "../../model/validate";
 

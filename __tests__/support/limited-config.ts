@@ -3,7 +3,7 @@
  * limits of its own (and other limits in prod), `auditor` unlimited but calling the same
  * metered route (so it is in the unmetered plan).
  */
-import defaultConfig from "../../m2m.config";
+import defaultConfig from "../fixtures/single-api.config";
 import type { M2MConfigInput } from "../../model/config-types";
 
 export const PARTNER_TIER = { rateLimit: 5, burstLimit: 10, quota: { limit: 1_000_000, period: "MONTH" as const } };

@@ -72,7 +72,7 @@ export function runChain(root: string, environment: string, base: EditableConfig
           if (step.removesEnvironment) finishReplan(await chain.replan());
           step.edit?.(config);
           const plan = step.removesEnvironment ? await chain.planRemoval() : await chain.planTo(config);
-          await chain.apply(plan);
+          await (step.removesEnvironment ? chain.applyRemoval(plan) : chain.apply(plan));
           const liveRoutes = step.removesEnvironment ? undefined : await chain.liveRoutes();
           timings.push(`${environment}: ${step.name}: plan ${plan.seconds.toFixed(1)} s, apply ${chain.applySeconds.at(-1)!.toFixed(1)} s`);
           resolve({ plan, config: structuredClone(config), liveRoutes, stateResources: chain.copy.stateResourceCount() });

@@ -132,8 +132,9 @@ gate.describe(gate.title("change transitions: plan B against A's state, apply, r
     "dev: remove a path subtree": api,
     // A native route's scopes live in the document only (any-of): nothing but the API surface moves.
     "dev: change a route's scopes": api,
-    "dev: move a route to the scope checker": { ...api, update: ["aws_api_gateway_stage.stage", "aws_lambda_function.scope_checker"] },
-    "dev: move a route back to the native authorizer": { ...api, update: ["aws_api_gateway_stage.stage", "aws_lambda_function.scope_checker"] },
+    // The checker's access file (its routes and allow-list) is a layer: a new layer version, which the function then uses.
+    "dev: move a route to the scope checker": { replace: [...api.replace, "aws_lambda_layer_version.scope_checker_access"], update: ["aws_api_gateway_stage.stage", "aws_lambda_function.scope_checker"] },
+    "dev: move a route back to the native authorizer": { replace: [...api.replace, "aws_lambda_layer_version.scope_checker_access"], update: ["aws_api_gateway_stage.stage", "aws_lambda_function.scope_checker"] },
     "dev: add a client": { create: auditor },
     // The client is updated in place (id and secret survive); the stored credentials JSON lists the
     // scopes, and a new secret_string is a new secret version (replace) in provider 5.100.
@@ -149,7 +150,19 @@ gate.describe(gate.title("change transitions: plan B against A's state, apply, r
       update: ["aws_api_gateway_method_settings.all", "aws_api_gateway_stage.stage"],
       delete: ["aws_cloudwatch_log_group.access_logs", "aws_cloudwatch_log_group.execution_logs"],
     },
-    "prod: turn WAF off": { delete: ["aws_wafv2_web_acl.api", "aws_wafv2_web_acl_association.api"] },
+    // Both web ACLs go (the stage's and the token endpoint's), with their associations and logs.
+    "prod: turn WAF off": {
+      delete: [
+        "aws_cloudwatch_log_group.api_waf",
+        "aws_cloudwatch_log_group.user_pool_waf",
+        "aws_wafv2_web_acl.api",
+        "aws_wafv2_web_acl.user_pool",
+        "aws_wafv2_web_acl_association.api",
+        "aws_wafv2_web_acl_association.user_pool",
+        "aws_wafv2_web_acl_logging_configuration.api_waf",
+        "aws_wafv2_web_acl_logging_configuration.user_pool_waf",
+      ],
+    },
   };
 
   for (const [chainName, steps] of [

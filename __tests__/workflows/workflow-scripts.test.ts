@@ -12,7 +12,7 @@ import { join, resolve } from "node:path";
 import { parseDocument } from "yaml";
 import { tempDir } from "../support/synth";
 import { synthesizeApp } from "../../constructs/m2m-app";
-import defaultConfig from "../../m2m.config";
+import defaultConfig from "../fixtures/single-api.config";
 import { validateConfig } from "../../model/validate";
 
 const ROOT = resolve(__dirname, "..", "..");
