@@ -1,32 +1,45 @@
 /**
  * The Cognito side of client credentials: a user pool that nobody can sign up to, its domain
- * (the token endpoint), a resource server keyed to the API's invoke URL with the API's scopes,
- * and one app client per configured client.
+ * (the token endpoint), one resource server per API keyed to that API's invoke URL with that
+ * API's scopes, and one app client per configured client, allowed its scopes across the APIs.
  */
 import { CognitoResourceServer } from "@cdktf/provider-aws/lib/cognito-resource-server";
 import { CognitoUserPool } from "@cdktf/provider-aws/lib/cognito-user-pool";
 import { CognitoUserPoolClient } from "@cdktf/provider-aws/lib/cognito-user-pool-client";
 import { CognitoUserPoolDomain } from "@cdktf/provider-aws/lib/cognito-user-pool-domain";
 import { Construct } from "constructs";
-import type { Client, Environment, Scope } from "../model/model-types";
+import type { Client, Environment, Scope, ScopeGrant } from "../model/model-types";
 import { scopeIdentifier, tokenEndpointUrl } from "../model/aws-urls";
 import { named } from "./terraform-names";
 
+/** One API's resource server. */
+export interface ResourceServerSpec {
+  readonly api: string;
+  /**
+   * Where it is built: the API's construct (its name then carries the API's prefix); absent: in
+   * the authorization server itself, where the one-API form always had it.
+   */
+  readonly scope?: Construct;
+  readonly name: string;
+  /** The invoke URL of the API's stage (a Terraform expression built from its REST API's id). */
+  readonly identifier: string;
+  readonly scopes: readonly Scope[];
+}
+
 export interface AuthorizationServerProps {
   readonly environment: Environment;
-  /** Prefix of the user pool's name, e.g. the API name. */
+  /** Prefix of the user pool's name: the authorization server's name. */
   readonly namePrefix: string;
-  readonly resourceServerName: string;
-  /** The invoke URL of the API stage (a Terraform expression built from the REST API id). */
-  readonly resourceServerIdentifier: string;
-  readonly scopes: readonly Scope[];
+  /** One per API, in the model's order. */
+  readonly resourceServers: readonly ResourceServerSpec[];
   readonly clients: readonly Client[];
 }
 
 export class AuthorizationServer extends Construct {
   readonly userPool: CognitoUserPool;
   readonly domain: CognitoUserPoolDomain;
-  readonly resourceServer: CognitoResourceServer;
+  /** Resource servers by API name. */
+  readonly resourceServers: ReadonlyMap<string, CognitoResourceServer>;
   /** App clients by client name (enabled clients only). */
   readonly clients: ReadonlyMap<string, CognitoUserPoolClient>;
   readonly tokenEndpoint: string;
@@ -34,7 +47,7 @@ export class AuthorizationServer extends Construct {
    * The resource server's `identifier` reference, taken once: every attribute access mints a
    * cdktf token (with a captured stack trace), and scopes are built hundreds of times.
    */
-  private readonly identifierRef: string;
+  private readonly identifierRefs = new Map<string, string>();
 
   constructor(scope: Construct, id: string, props: AuthorizationServerProps) {
     super(scope, id);
@@ -65,16 +78,21 @@ export class AuthorizationServer extends Construct {
     );
     this.tokenEndpoint = tokenEndpointUrl(env.domainPrefix, env.region);
 
-    this.resourceServer = named(
-      new CognitoResourceServer(this, "resource-server", {
-        userPoolId: this.userPool.id,
-        identifier: props.resourceServerIdentifier,
-        name: props.resourceServerName,
-        scope: props.scopes.map((s) => ({ scopeName: s.name, scopeDescription: s.description })),
-      }),
-      "resource_server",
-    );
-    this.identifierRef = this.resourceServer.identifier;
+    const resourceServers = new Map<string, CognitoResourceServer>();
+    for (const spec of props.resourceServers) {
+      const resourceServer = named(
+        new CognitoResourceServer(spec.scope ?? this, "resource-server", {
+          userPoolId: this.userPool.id,
+          identifier: spec.identifier,
+          name: spec.name,
+          scope: spec.scopes.map((s) => ({ scopeName: s.name, scopeDescription: s.description })),
+        }),
+        "resource_server",
+      );
+      resourceServers.set(spec.api, resourceServer);
+      this.identifierRefs.set(spec.api, resourceServer.identifier);
+    }
+    this.resourceServers = resourceServers;
 
     // A disabled (cut-off) client has no app client: the token endpoint answers invalid_client,
     // and re-enabling it issues a new id and secret, which is what a leaked secret calls for.
@@ -88,8 +106,15 @@ export class AuthorizationServer extends Construct {
    * reference makes Terraform create the resource server (and so the scope) before anything
    * that uses it, or Cognito answers ScopeDoesNotExistException.
    */
-  scopeIdentifier(name: string): string {
-    return scopeIdentifier(this.identifierRef, name);
+  scopeIdentifier(api: string, name: string): string {
+    const identifier = this.identifierRefs.get(api);
+    if (identifier === undefined) throw new Error(`no resource server for API ${api}`); // validated model: cannot happen
+    return scopeIdentifier(identifier, name);
+  }
+
+  /** The full identifier of a granted scope (on whichever API defines it). */
+  grantIdentifier(grant: ScopeGrant): string {
+    return this.scopeIdentifier(grant.api, grant.scope);
   }
 
   private createClient(client: Client): CognitoUserPoolClient {
@@ -100,7 +125,8 @@ export class AuthorizationServer extends Construct {
         generateSecret: true,
         allowedOauthFlowsUserPoolClient: true,
         allowedOauthFlows: ["client_credentials"],
-        allowedOauthScopes: client.scopes.map((s) => this.scopeIdentifier(s)),
+        // Across the APIs: one token carries scopes of several resource servers, each API accepts its own.
+        allowedOauthScopes: client.scopes.map((g) => this.grantIdentifier(g)),
         // Client credentials needs no user auth flow; refresh-token auth is the minimum Cognito keeps.
         explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
         enableTokenRevocation: true,

@@ -10,7 +10,7 @@ import { Construct } from "constructs";
 import { backendFunctionName, methodArnSuffix, regionOfFunctionArn } from "../model/backends";
 import type { BackendFunction, Route } from "../model/model-types";
 import { nodeLambda, type NodeLambda } from "./node-lambda";
-import { named } from "./terraform-names";
+import { named, stackFileName } from "./terraform-names";
 
 export interface BackendFunctionsProps {
   readonly apiName: string;
@@ -51,7 +51,7 @@ export class BackendFunctions extends Construct {
           functionName: backendFunctionName(props.apiName, props.environmentName, fn.key),
           description: `cognito-m2m backend ${fn.file}#${fn.exportName}`,
           bundleFile,
-          archiveFile: `${name}.zip`,
+          archiveFile: stackFileName(this, `${name}.zip`),
           handler: `index.${fn.exportName}`,
           memoryMb: fn.memoryMb,
           timeoutSeconds: fn.timeoutSeconds,

@@ -11,7 +11,8 @@ import { ClientSecretsKey } from "./client-secrets-key";
 import { SecretRotation } from "./secret-rotation";
 
 export interface ClientCredentialsProps {
-  readonly apiName: string;
+  /** The authorization server's name: secrets are `<name>/<environment>/<client>`. */
+  readonly serverName: string;
   readonly environment: Environment;
   readonly auth: AuthorizationServer;
   /** The rotation function's bundle: required when a client of the environment rotates. */
@@ -22,8 +23,8 @@ export interface ClientCredentialsProps {
 
 export function createClientCredentials(scope: Construct, props: ClientCredentialsProps): ClientSecrets {
   const { environment: env, auth } = props;
-  const namePrefix = `${props.apiName}-${env.name}`;
-  const secretNamePrefix = `${props.apiName}/${env.name}`;
+  const namePrefix = `${props.serverName}-${env.name}`;
+  const secretNamePrefix = `${props.serverName}/${env.name}`;
   const rotating = env.clients.filter((c) => c.secretRotationDays !== undefined && auth.clients.has(c.name));
   let rotation: SecretRotation | undefined;
   if (rotating.length > 0) {
@@ -52,7 +53,7 @@ export function createClientCredentials(scope: Construct, props: ClientCredentia
     clients: env.clients.map((c) => ({
       name: c.name,
       appClient: auth.clients.get(c.name),
-      scopes: c.scopes.map((s) => auth.scopeIdentifier(s)),
+      scopes: c.scopes.map((g) => auth.grantIdentifier(g)),
       rotates: rotating.includes(c),
       consumers: c.consumers,
     })),

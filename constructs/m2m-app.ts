@@ -1,10 +1,10 @@
 /**
  * Builds the cdktf App from a validated model: the scope checker's and each backend function's
- * bundle once, then one stack
- * per environment, then synthesis into `<outdir>/stacks/<env>/cdk.tf.json`.
+ * bundle once, then one stack per environment (every API of the model in it), then synthesis into `<outdir>/stacks/<env>/cdk.tf.json`.
  */
 import * as path from "node:path";
 import { App } from "cdktf";
+import { allRoutes } from "../model/apis";
 import type { M2MModel } from "../model/model-types";
 import { bundleBackendFunctions, bundleLambda, SCOPE_CHECKER_ENTRY, SECRET_ROTATION_ENTRY } from "./lambda-bundle";
 import { M2MStack } from "./m2m-stack";
@@ -14,7 +14,7 @@ export interface BuildAppOptions {
 }
 
 export function buildApp(model: M2MModel, options: BuildAppOptions): App {
-  const needsChecker = model.routes.some((r) => r.authorizer === "scope-checker");
+  const needsChecker = allRoutes(model).some((r) => r.authorizer === "scope-checker");
   const scopeCheckerBundle = needsChecker
     ? bundleLambda({ entry: SCOPE_CHECKER_ENTRY, outFile: path.resolve(options.outdir, "bundles", "scope-checker", "index.mjs") }).outFile
     : undefined;
@@ -22,7 +22,12 @@ export function buildApp(model: M2MModel, options: BuildAppOptions): App {
   const secretRotationBundle = needsRotation
     ? bundleLambda({ entry: SECRET_ROTATION_ENTRY, outFile: path.resolve(options.outdir, "bundles", "secret-rotation", "index.mjs") }).outFile
     : undefined;
-  const backendBundles = bundleBackendFunctions(model.backendFunctions, path.resolve(options.outdir, "bundles", "backends"));
+  // Each API's functions are bundled in a directory of their own (two APIs may use the same key
+  // for different handlers); the one-API form keeps the directory it always had.
+  const backendsDir = path.resolve(options.outdir, "bundles", "backends");
+  const backendBundles = new Map(
+    model.apis.map((api) => [api.name, bundleBackendFunctions(api.backendFunctions, model.layout === "single-api" ? backendsDir : path.join(backendsDir, api.name))]),
+  );
   // No stack traces in the metadata: they hold absolute paths and would make output machine-specific.
   const app = new App({ outdir: options.outdir, stackTraces: false });
   for (const environment of model.environments) new M2MStack(app, { model, environment, scopeCheckerBundle, secretRotationBundle, backendBundles });

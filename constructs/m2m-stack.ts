@@ -1,15 +1,24 @@
 /**
- * One environment's stack: provider and backend, the REST API, the Cognito authorization
- * server keyed to it, the scope checker when a route uses it, client secrets, and outputs.
+ * One environment's stack: provider and backend, the Cognito authorization server (one user
+ * pool, domain and app clients for every API), and per API its REST API, resource server keyed
+ * to that API's invoke URL, scope checker when its routes use one, backend functions, method
+ * settings, access logs, WAF and alarms; client secrets, usage plans, and outputs.
+ *
+ * The one-API form builds its API's resources in the stack itself, under the names it always
+ * had. With several APIs each API's resources are built in a construct of their own
+ * (`api-<name>`) and named with the API's prefix (`terraformPrefix`), and an API whose
+ * resources the one-API form deployed (`movedFromSingleApi`) gets `moved` blocks from those
+ * addresses, so switching forms plans only moves.
  */
 import { ArchiveProvider } from "@cdktf/provider-archive/lib/provider";
 import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
-import type { Construct } from "constructs";
+import { LocalBackend, S3Backend, TerraformOutput, TerraformResource, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
 import { scopeCheckerAllowList } from "../model/access";
 import { invokeUrl } from "../model/aws-urls";
-import type { Environment, M2MModel } from "../model/model-types";
+import { allRoutes, terraformPrefix } from "../model/apis";
+import type { Api, Environment, M2MModel } from "../model/model-types";
 import { usageMetering } from "../model/usage-plans";
 import { Alarms } from "./alarms";
 import { ApiAccessLogs } from "./api-access-logs";
@@ -22,7 +31,7 @@ import { createClientCredentials } from "./client-credentials";
 import { ProtectedRestApi } from "./protected-rest-api";
 import { ScopeChecker } from "./scope-checker";
 import { UsagePlans } from "./usage-plans";
-import { named } from "./terraform-names";
+import { addressOf, apiScope, named } from "./terraform-names";
 import { UserPoolWaf } from "./user-pool-waf";
 
 export interface M2MStackProps {
@@ -32,146 +41,221 @@ export interface M2MStackProps {
   readonly scopeCheckerBundle?: string;
   /** The secret rotation function's bundle, when a client's secret rotates. */
   readonly secretRotationBundle?: string;
-  /** Each backend function's bundle, by function key. */
-  readonly backendBundles?: ReadonlyMap<string, string>;
+  /** Each backend function's bundle, by API name, then function key. */
+  readonly backendBundles?: ReadonlyMap<string, ReadonlyMap<string, string>>;
+}
+
+/** One API of the stack while it is built. */
+interface StackApi {
+  readonly api: Api;
+  /** The construct its resources are built in: the stack itself in the one-API form. */
+  readonly scope: Construct;
+  /** `<api>-<environment>`: names its AWS resources. */
+  readonly namePrefix: string;
+  readonly description: string;
+  readonly restApi: ApiGatewayRestApi;
+}
+
+/** A Terraform `moved` block. */
+export interface MovedBlock {
+  readonly from: string;
+  readonly to: string;
 }
 
 export class M2MStack extends TerraformStack {
+  /** The moves this stack declares (empty unless an API is `movedFromSingleApi`). */
+  readonly moves: readonly MovedBlock[];
+
   constructor(scope: Construct, props: M2MStackProps) {
     const { model, environment: env } = props;
     super(scope, env.name);
     this.configureBackend(env);
+    const singleApi = model.layout === "single-api";
 
+    // The pool's resources carry the server's name (the API's in the one-API form); each API's
+    // resources their API's (see tagApiResources).
     new AwsProvider(this, "aws", {
       region: env.region,
-      defaultTags: [{ tags: { ...env.tags, Project: "cognito-m2m", Api: model.api.name, Environment: env.name, ManagedBy: "cdktf" } }],
+      defaultTags: [{ tags: { ...env.tags, Project: "cognito-m2m", Api: model.name, Environment: env.name, ManagedBy: "cdktf" } }],
     });
 
-    const namePrefix = `${model.api.name}-${env.name}`;
-    const metering = usageMetering(env.clients, model.routes);
+    const serverPrefix = `${model.name}-${env.name}`;
+    const metering = usageMetering(env.clients, allRoutes(model));
+    const metered = metering.plans.length > 0;
     let archiveProvider: ArchiveProvider | undefined;
     const needsArchiveProvider = () => void (archiveProvider ??= new ArchiveProvider(this, "archive")); // zips the bundles
-    const restApiDescription = `${model.api.resourceServerName} (${env.name})`;
-    const restApi = named(
-      new ApiGatewayRestApi(this, "rest-api", {
-        name: namePrefix,
-        description: restApiDescription,
-        endpointConfiguration: { types: ["REGIONAL"] },
-        // Usage-plan keys come from the scope checker's usageIdentifierKey, never from callers.
-        ...(metering.plans.length > 0 ? { apiKeySource: "AUTHORIZER" } : {}),
-      }),
-      "rest_api",
-    );
-    const resourceServerIdentifier = invokeUrl(restApi.id, env.region, env.stageName);
 
+    const apis: StackApi[] = model.apis.map((api) => {
+      const where = singleApi
+        ? this
+        : apiScope(this, `api-${api.name}`, {
+            terraformPrefix: terraformPrefix(model, api),
+            // A moved API keeps the archive paths the one-API form wrote: a layer version's
+            // file name cannot change in place (it would be replaced, not moved).
+            filePrefix: api.movedFromSingleApi ? "" : `${api.name}-`,
+          });
+      const namePrefix = `${api.name}-${env.name}`;
+      const description = `${api.resourceServerName} (${env.name})`;
+      const restApi = named(
+        new ApiGatewayRestApi(where, "rest-api", {
+          name: namePrefix,
+          description,
+          endpointConfiguration: { types: ["REGIONAL"] },
+          // Usage-plan keys come from the scope checker's usageIdentifierKey, never from callers.
+          ...(metered ? { apiKeySource: "AUTHORIZER" } : {}),
+        }),
+        "rest_api",
+      );
+      return { api, scope: where, namePrefix, description, restApi };
+    });
+
+    // Each resource server is keyed to its own API's invoke URL (built from the REST API's id,
+    // which depends on nothing of Cognito's: no cycle).
     const auth = new AuthorizationServer(this, "authorization-server", {
       environment: env,
-      namePrefix: model.api.name,
-      resourceServerName: model.api.resourceServerName,
-      resourceServerIdentifier,
-      scopes: model.api.scopes,
+      namePrefix: model.name,
+      resourceServers: apis.map((a) => ({
+        api: a.api.name,
+        ...(singleApi ? {} : { scope: a.scope }),
+        name: a.api.resourceServerName,
+        identifier: invokeUrl(a.restApi.id, env.region, env.stageName),
+        scopes: a.api.scopes,
+      })),
       clients: env.clients,
     });
 
-    const checkerRoutes = model.routes.filter((r) => r.authorizer === "scope-checker");
     // The backend functions' bundles are zipped too.
-    if (model.backendFunctions.length > 0) needsArchiveProvider();
-    let scopeChecker: ScopeChecker | undefined;
-    if (checkerRoutes.length > 0) {
+    if (model.apis.some((a) => a.backendFunctions.length > 0)) needsArchiveProvider();
+    const scopeCheckers = apis.map((a) => {
+      const checkerRoutes = a.api.routes.filter((r) => r.authorizer === "scope-checker");
+      if (checkerRoutes.length === 0) return undefined;
       if (!props.scopeCheckerBundle) throw new Error("routes use the scope checker but no bundle was built");
       needsArchiveProvider();
-      scopeChecker = new ScopeChecker(this, "scope-checker", {
-        namePrefix,
-        restApiExecutionArn: restApi.executionArn,
+      return new ScopeChecker(a.scope, "scope-checker", {
+        namePrefix: a.namePrefix,
+        restApiExecutionArn: a.restApi.executionArn,
         userPoolId: auth.userPool.id,
-        resourceServerIdentifier: auth.resourceServer.identifier,
-        clientIds: scopeCheckerAllowList(env.clients, model.routes).map((c) => auth.clients.get(c.name)!.id),
+        resourceServerIdentifier: auth.resourceServers.get(a.api.name)!.identifier,
+        // Only the clients granted this API's scopes, for this API's routes.
+        clientIds: scopeCheckerAllowList(env.clients, a.api.routes).map((c) => auth.clients.get(c.name)!.id),
         routes: checkerRoutes,
         settings: model.scopeChecker,
         logRetentionDays: env.logRetentionDays,
         reservedConcurrency: env.scopeCheckerReservedConcurrency,
         bundleFile: props.scopeCheckerBundle,
       });
-    }
-
-    // The account-wide logging role: owned here, or forgotten (never destroyed) if it was before.
-    const accountRole = env.accessLogs.manageAccountRole ? new ApiGatewayAccountRole(this, "account-role", { namePrefix }) : undefined;
-    if (!accountRole) this.addOverride("removed", ACCOUNT_ROLE_ADDRESSES.map((from) => ({ from, lifecycle: { destroy: false } })));
-
-    const backends = model.routes.some((r) => r.backend.type === "lambda" || r.backend.type === "lambda-arn")
-      ? new BackendFunctions(this, "backends", {
-          apiName: model.api.name,
-          environmentName: env.name,
-          functions: model.backendFunctions,
-          routes: model.routes,
-          restApiExecutionArn: restApi.executionArn,
-          logRetentionDays: env.logRetentionDays,
-          bundleFiles: props.backendBundles ?? new Map(),
-        })
-      : undefined;
-
-    const accessLogs = env.accessLogs.enabled
-      ? new ApiAccessLogs(this, "access-logs", {
-          namePrefix,
-          restApiId: restApi.id,
-          stageName: env.stageName,
-          retentionInDays: env.logRetentionDays,
-          accountSetting: accountRole?.account,
-        })
-      : undefined;
-    const api = new ProtectedRestApi(this, "api", {
-      restApi,
-      stageName: env.stageName,
-      definition: {
-        title: namePrefix,
-        description: restApiDescription,
-        realm: model.api.name,
-        routes: model.routes,
-        userPoolArn: auth.userPool.arn,
-        scopeIdentifier: (name) => auth.scopeIdentifier(name),
-        scopeChecker: scopeChecker ? { invokeArn: scopeChecker.function.invokeArn, resultTtlSeconds: model.scopeChecker.resultTtlSeconds } : undefined,
-        allowedSourceIps: env.allowedSourceIps,
-        ...(backends ? { lambdaInvokeUri: (route) => backends.invokeUriOf(route) } : {}),
-        ...(metering.plans.length > 0 ? { usagePlans: { meteredRoutes: new Set(metering.meteredRoutes.map((r) => r.key)) } } : {}),
-      },
-      stageOptions: accessLogs ? { ...accessLogs.stageSettings, dependsOn: accessLogs.prerequisites } : undefined,
     });
 
-    if (metering.plans.length > 0) {
+    // The account-wide logging role: owned here, or forgotten (never destroyed) if it was before.
+    const accountRole = env.accessLogs.manageAccountRole ? new ApiGatewayAccountRole(this, "account-role", { namePrefix: serverPrefix }) : undefined;
+    if (!accountRole) this.addOverride("removed", ACCOUNT_ROLE_ADDRESSES.map((from) => ({ from, lifecycle: { destroy: false } })));
+
+    const served = apis.map((a, i) => {
+      const { api } = a;
+      const scopeChecker = scopeCheckers[i];
+      const backends = api.routes.some((r) => r.backend.type === "lambda" || r.backend.type === "lambda-arn")
+        ? new BackendFunctions(a.scope, "backends", {
+            apiName: api.name,
+            environmentName: env.name,
+            functions: api.backendFunctions,
+            routes: api.routes,
+            restApiExecutionArn: a.restApi.executionArn,
+            logRetentionDays: env.logRetentionDays,
+            bundleFiles: props.backendBundles?.get(api.name) ?? new Map(),
+          })
+        : undefined;
+      const accessLogs = env.accessLogs.enabled
+        ? new ApiAccessLogs(a.scope, "access-logs", {
+            namePrefix: a.namePrefix,
+            restApiId: a.restApi.id,
+            stageName: env.stageName,
+            retentionInDays: env.logRetentionDays,
+            accountSetting: accountRole?.account,
+          })
+        : undefined;
+      const meteredRoutes = new Set(metering.meteredRoutes.filter((r) => r.api === api.name).map((r) => r.key));
+      const protectedApi = new ProtectedRestApi(a.scope, "api", {
+        restApi: a.restApi,
+        stageName: env.stageName,
+        definition: {
+          title: a.namePrefix,
+          description: a.description,
+          realm: api.name,
+          routes: api.routes,
+          userPoolArn: auth.userPool.arn,
+          // This API's authorizers accept this API's resource server's scopes only.
+          scopeIdentifier: (name) => auth.scopeIdentifier(api.name, name),
+          scopeChecker: scopeChecker ? { invokeArn: scopeChecker.function.invokeArn, resultTtlSeconds: model.scopeChecker.resultTtlSeconds } : undefined,
+          allowedSourceIps: env.allowedSourceIps,
+          ...(backends ? { lambdaInvokeUri: (route) => backends.invokeUriOf(route) } : {}),
+          ...(metered ? { usagePlans: { meteredRoutes } } : {}),
+        },
+        stageOptions: accessLogs ? { ...accessLogs.stageSettings, dependsOn: accessLogs.prerequisites } : undefined,
+      });
+      return { ...a, scopeChecker, accessLogs, protectedApi };
+    });
+
+    if (metered) {
       new UsagePlans(this, "usage-plans", {
-        namePrefix,
-        restApiId: restApi.id,
-        stageName: api.stage.stageName,
+        namePrefix: serverPrefix,
+        stages: served.map((a) => ({ restApiId: a.restApi.id, stageName: a.protectedApi.stage.stageName })),
         plans: metering.plans,
         clientId: (name) => auth.clients.get(name)!.id,
       });
     }
 
-    new ApiMethodSettings(this, "method-settings", {
-      stage: api.stage,
-      throttling: env.throttling,
-      routes: model.routes,
-      executionLogs: accessLogs ? { prerequisites: [accessLogs.executionLogGroup, ...accessLogs.prerequisites] } : undefined,
-    });
+    for (const a of served) {
+      new ApiMethodSettings(a.scope, "method-settings", {
+        stage: a.protectedApi.stage,
+        throttling: env.throttling,
+        routes: a.api.routes,
+        executionLogs: a.accessLogs ? { prerequisites: [a.accessLogs.executionLogGroup, ...a.accessLogs.prerequisites] } : undefined,
+      });
+      if (env.waf.enabled) new ApiWaf(a.scope, "waf", { namePrefix: a.namePrefix, stage: a.protectedApi.stage, rateLimitPer5Minutes: env.waf.rateLimitPer5Minutes, logRetentionDays: env.logRetentionDays });
+    }
     if (env.waf.enabled) {
-      new ApiWaf(this, "waf", { namePrefix, stage: api.stage, rateLimitPer5Minutes: env.waf.rateLimitPer5Minutes, logRetentionDays: env.logRetentionDays });
-      new UserPoolWaf(this, "user-pool-waf", { namePrefix, userPool: auth.userPool, rateLimitPer5Minutes: env.waf.tokenEndpointRateLimitPer5Minutes, logRetentionDays: env.logRetentionDays });
+      new UserPoolWaf(this, "user-pool-waf", { namePrefix: serverPrefix, userPool: auth.userPool, rateLimitPer5Minutes: env.waf.tokenEndpointRateLimitPer5Minutes, logRetentionDays: env.logRetentionDays });
     }
     if (env.alarms.enabled) {
-      new Alarms(this, "alarms", { namePrefix, region: env.region, restApiName: restApi.name, stageName: env.stageName, scopeChecker: scopeChecker ? { functionName: scopeChecker.function.functionName, logGroupName: scopeChecker.logGroup.name } : undefined, emails: env.alarms.emails });
+      new Alarms(this, "alarms", {
+        namePrefix: serverPrefix,
+        region: env.region,
+        apis: served.map((a) => ({
+          ...(singleApi ? {} : { scope: new Construct(a.scope, "alarms") }),
+          namePrefix: a.namePrefix,
+          restApiName: a.restApi.name,
+          stageName: env.stageName,
+          scopeChecker: a.scopeChecker ? { functionName: a.scopeChecker.function.functionName, logGroupName: a.scopeChecker.logGroup.name } : undefined,
+        })),
+        emails: env.alarms.emails,
+      });
     }
 
-    const secrets = createClientCredentials(this, { apiName: model.api.name, environment: env, auth, secretRotationBundle: props.secretRotationBundle, needsArchiveProvider });
+    const secrets = createClientCredentials(this, { serverName: model.name, environment: env, auth, secretRotationBundle: props.secretRotationBundle, needsArchiveProvider });
 
     // Ids and secrets exist for enabled clients; every client keeps its Secrets Manager secret.
     const enabled = env.clients.filter((c) => !c.disabled);
     const clientMap = <T>(clients: readonly { name: string }[], value: (name: string) => T) => Object.fromEntries(clients.map((c) => [c.name, value(c.name)]));
+    const apiMap = <T>(value: (a: (typeof served)[number]) => T) => Object.fromEntries(served.map((a) => [a.api.name, value(a)]));
+    const scopesOf = (api: Api) => api.scopes.map((s) => auth.scopeIdentifier(api.name, s.name));
+    const [only] = served;
+    const perApi: [string, string, unknown][] = singleApi
+      ? [
+          ["invoke_url", "Base URL of the API stage", only!.protectedApi.stage.invokeUrl],
+          ["resource_server_identifier", "Resource server identifier: the prefix of every scope", auth.resourceServers.get(only!.api.name)!.identifier],
+          ["scopes", "Full scope identifiers clients request", scopesOf(only!.api)],
+        ]
+      : [
+          ["invoke_urls", "Base URL of each API's stage, by API name", apiMap((a) => a.protectedApi.stage.invokeUrl)],
+          ["resource_server_identifiers", "Resource server identifier of each API (the prefix of its scopes), by API name", apiMap((a) => auth.resourceServers.get(a.api.name)!.identifier)],
+          ["scopes", "Full scope identifiers clients request, by API name", apiMap((a) => scopesOf(a.api))],
+        ];
     const outputs: [string, string, unknown, boolean?][] = [
-      ["invoke_url", "Base URL of the API stage", api.stage.invokeUrl],
+      perApi[0]!,
       ["token_endpoint", "OAuth 2.0 token endpoint (client_credentials grant)", auth.tokenEndpoint],
       ["user_pool_id", "Cognito user pool id (the token issuer is https://cognito-idp.<region>.amazonaws.com/<id>)", auth.userPool.id],
-      ["resource_server_identifier", "Resource server identifier: the prefix of every scope", auth.resourceServer.identifier],
-      ["scopes", "Full scope identifiers clients request", model.api.scopes.map((s) => auth.scopeIdentifier(s.name))],
+      perApi[1]!,
+      perApi[2]!,
       ["client_ids", "App client id per client name", clientMap(enabled, (n) => auth.clients.get(n)!.id)],
       ["client_secret_arns", "Secrets Manager ARN of each client's credentials", clientMap(env.clients, (n) => secrets.secrets.get(n)!.arn)],
       // Rotating clients are left out: after a rotation the app client's secret attribute is stale (Secrets Manager has the value).
@@ -180,6 +264,10 @@ export class M2MStack extends TerraformStack {
     for (const [id, description, value, sensitive] of outputs) {
       named(new TerraformOutput(this, id, { value, description, sensitive: sensitive ?? false }), id);
     }
+
+    if (!singleApi) for (const a of apis) tagApiResources(a.scope, a.api.name, model.name);
+    this.moves = singleApi ? [] : apis.filter((a) => a.api.movedFromSingleApi).flatMap((a) => movesFromSingleApi(a.scope, terraformPrefix(model, a.api)));
+    if (this.moves.length > 0) this.addOverride("moved", this.moves.map((m) => ({ ...m })));
   }
 
   /**
@@ -206,4 +294,36 @@ export class M2MStack extends TerraformStack {
     // Without a DynamoDB table, lock with S3 itself (Terraform >= 1.10).
     if (usesLockfile) this.addOverride("terraform.backend.s3.use_lockfile", true);
   }
+}
+
+/**
+ * Gives every taggable resource of an API the API's name as its `Api` tag (the provider's
+ * default tags give the server's). A tag equal to the default is left out: it says nothing the
+ * default does not, and on an API moved from the one-API form (same name) it would plan a tags
+ * update on every resource.
+ */
+function tagApiResources(scope: Construct, apiName: string, serverName: string): void {
+  if (apiName === serverName) return;
+  for (const node of scope.node.findAll()) {
+    if (!(node instanceof TerraformResource) || !("tagsInput" in node)) continue;
+    const taggable = node as TerraformResource & { tagsInput?: Record<string, string>; tags: Record<string, string> };
+    taggable.tags = { ...(taggable.tagsInput ?? {}), Api: apiName };
+  }
+}
+
+/**
+ * `moved` blocks from the addresses the one-API form gave an API's resources (no prefix) to
+ * the prefixed ones: every managed resource built in the API's construct (data sources have no
+ * state to move).
+ */
+function movesFromSingleApi(scope: Construct, prefix: string): MovedBlock[] {
+  const moves: MovedBlock[] = [];
+  for (const node of scope.node.findAll()) {
+    if (!(node instanceof TerraformResource)) continue;
+    const to = addressOf(node);
+    const name = node.friendlyUniqueId;
+    if (!name.startsWith(prefix)) throw new Error(`${to} does not carry its API's prefix ${prefix}`); // every construct names through named()
+    moves.push({ from: `${node.terraformResourceType}.${name.slice(prefix.length)}`, to });
+  }
+  return moves;
 }

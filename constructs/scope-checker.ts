@@ -19,7 +19,7 @@ import { Construct } from "constructs";
 import { ACCESS_FILE_NAME, type AccessFile } from "../lambdas/scope-checker/access-file";
 import type { Route, ScopeCheckerSettings } from "../model/model-types";
 import { nodeLambda } from "./node-lambda";
-import { named } from "./terraform-names";
+import { named, stackFileName } from "./terraform-names";
 
 export interface ScopeCheckerProps {
   /** `<api>-<environment>`: names the function, role and log group. */
@@ -63,7 +63,7 @@ export class ScopeChecker extends Construct {
         type: "zip",
         sourceContent: Fn.jsonencode({ clientIds: props.clientIds, routes: accessFileRoutes(props.routes) }),
         sourceContentFilename: ACCESS_FILE_NAME,
-        outputPath: "scope-checker-access.zip",
+        outputPath: stackFileName(this, "scope-checker-access.zip"),
         outputFileMode: "0644",
       }),
       "scope_checker_access",
@@ -87,7 +87,7 @@ export class ScopeChecker extends Construct {
       functionName,
       description: "cognito-m2m scope checker: all-of scopes, client allow-list",
       bundleFile: props.bundleFile,
-      archiveFile: "scope-checker.zip",
+      archiveFile: stackFileName(this, "scope-checker.zip"),
       handler: "index.handler",
       memoryMb: props.settings.memoryMb,
       timeoutSeconds: props.settings.timeoutSeconds,

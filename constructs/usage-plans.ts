@@ -9,6 +9,13 @@
  * `x-api-key` a caller sends. Their values are derived from the client ids (usage-key.ts) so
  * the Lambda can name them without holding a secret; no output or log carries one.
  *
+ * One plan per tier for the whole stack, on every API's stage, rather than a plan per API: a
+ * client has one key (its value is derived from its client id, which is one across the APIs, and
+ * the scope checker of every API names the same key), a tier is a contract with a partner
+ * across the platform (its quota counts the partner's calls on any API), and adding an API adds
+ * a stage to the plans instead of a set of plans and keys. API Gateway counts per key across a
+ * plan's stages; per-API limits would need keys per API the checker could tell apart.
+ *
  * Changes: a tier's numbers change in place (usage plan update); a client moving to another
  * plan replaces its plan membership (its calls are refused for the moments between the
  * delete and the create; API Gateway lets a key be in only one plan per stage); a re-enabled
@@ -26,9 +33,11 @@ import { named } from "./terraform-names";
 export interface UsagePlansProps {
   /** `<api>-<environment>`: prefixes plan and key names. */
   readonly namePrefix: string;
-  readonly restApiId: string;
-  /** The stage's name as a reference to the stage resource, so the plan is attached after it exists. */
-  readonly stageName: string;
+  /**
+   * The stages the plans meter: every API's of the stack. Stage names are references to the
+   * stage resources, so a plan is attached after they exist.
+   */
+  readonly stages: readonly { readonly restApiId: string; readonly stageName: string }[];
   readonly plans: readonly UsagePlan[];
   /** The app client id (Terraform expression) of an enabled client. */
   readonly clientId: (client: string) => string;
@@ -51,7 +60,7 @@ export class UsagePlans extends Construct {
         new ApiGatewayUsagePlan(this, `plan-${plan.name}`, {
           name: `${props.namePrefix}-${plan.name}`,
           description: `cognito-m2m: ${describeLimits(limits)}`,
-          apiStages: [{ apiId: props.restApiId, stage: props.stageName }],
+          apiStages: props.stages.map((s) => ({ apiId: s.restApiId, stage: s.stageName })),
           ...(limits ? { throttleSettings: { rateLimit: limits.rateLimit, burstLimit: limits.burstLimit } } : {}),
           ...(limits?.quota ? { quotaSettings: { limit: limits.quota.limit, period: limits.quota.period } } : {}),
         }),
