@@ -1,7 +1,9 @@
 /**
  * `npm run plan-guard:allow-list`: derives the plan guard's allow-list
  * (.github/plan-guard/allow-list.json) from what the project synthesizes: the stacks of the
- * default config and of the all-options fixture (every optional feature on). The guard then
+ * default config (several APIs), of the all-options fixture (every optional feature on), of the
+ * per-team example (team files), of the one-API form, and of the one-API form switched to the
+ * several-API form (`moved` blocks). The guard then
  * allows exactly those block types, providers, resource and data source types, arguments and
  * functions, nothing more. Run it after a change to constructs/ that adds any of them, and
  * review the diff of allow-list.json like code: it widens what a pull request's Terraform may do.
@@ -15,7 +17,10 @@ import { join, resolve } from "node:path";
 import { synthesizeApp } from "../constructs/m2m-app";
 import defaultConfig from "../m2m.config";
 import allOptionsConfig from "../__tests__/security/fixtures/all-options.config";
+import singleApiConfig from "../__tests__/fixtures/single-api.config";
+import movedConfig from "../__tests__/terraform/fixtures/moved-from-single-api.config";
 import type { M2MConfigInput } from "../model/config-types";
+import { loadConfigFile } from "../model/load-config";
 import { validateConfig } from "../model/validate";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -27,7 +32,13 @@ const guard = require("../.github/plan-guard/check-plan-input.js") as {
 const { parseStrictJson } = require("../.github/plan-guard/strict-json.js") as { parseStrictJson(text: string): unknown };
 
 /** The configs whose stacks define what the guard allows. */
-export const ALLOW_LIST_CONFIGS: Readonly<Record<string, M2MConfigInput>> = { default: defaultConfig, "all-options": allOptionsConfig };
+export const ALLOW_LIST_CONFIGS: Readonly<Record<string, M2MConfigInput>> = {
+  default: defaultConfig,
+  "all-options": allOptionsConfig,
+  "per-team": loadConfigFile(resolve(__dirname, "..", "examples", "per-team", "m2m.config.ts")) as M2MConfigInput,
+  "single-api": singleApiConfig,
+  "moved-from-single-api": movedConfig,
+};
 
 /** Every synthesized stack of those configs, read strictly, by `<config>/<environment>`. */
 export function projectStacks(): Record<string, unknown> {

@@ -45,7 +45,7 @@ export function readStacks(model: M2MModel, dir: string): NamedStack[] {
   const names = new Set(model.environments.map((e) => e.name));
   const strays = fs.readdirSync(stacksDir).filter((entry) => fs.existsSync(path.join(stacksDir, entry, "cdk.tf.json")) && !names.has(entry));
   if (strays.length > 0) throw new StackSourceError(`${dir} holds stack(s) ${strays.join(", ")} that the config has no environment for (synthesize again)`);
-  return model.environments.map((env) => ({ name: env.name, json: readStack(stacksDir, env.name), metadata: stackMetadataOf(env, model.routes) }));
+  return model.environments.map((env) => ({ name: env.name, json: readStack(stacksDir, env.name), metadata: stackMetadataOf(env, model) }));
 }
 
 /** Synthesizes every environment into a temporary directory (removed afterwards) and reads the stacks. */

@@ -7,7 +7,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ALL_RULES } from "../../security/all-rules";
-import { synthDefault, tempDir } from "../support/synth";
+import defaultConfig from "../../m2m.config";
+import { synthConfig, tempDir } from "../support/synth";
 
 const root = path.join(__dirname, "..", "..");
 const tsx = path.join(root, "node_modules", ".bin", "tsx");
@@ -32,9 +33,9 @@ describe("npm run check:security", () => {
 
   test("fails on a broken synth output, naming rule, stack and address", () => {
     const outdir = tempDir("security-cli");
-    const stacks = synthDefault(outdir);
+    const stacks = synthConfig(defaultConfig, outdir);
     const json = structuredClone(stacks.prod.json);
-    const put = json.resource.aws_api_gateway_rest_api_put.api;
+    const put = json.resource.aws_api_gateway_rest_api_put.content_api;
     const document = JSON.parse(put.body as string);
     document.paths["/premium"].get.security = [{ "cognito-user-pool": [] }];
     put.body = JSON.stringify(document);
@@ -43,7 +44,7 @@ describe("npm run check:security", () => {
     const { status, stdout, stderr } = checkSecurity("--stacks", outdir);
     expect(status).toBe(1);
     expect(stdout).toMatch(/M2M-API-002 +1 +FAIL /);
-    expect(stdout).toMatch(/- aws_api_gateway_rest_api_put\.api: GET \/premium uses cognito-user-pool with no authorization scopes/);
+    expect(stdout).toMatch(/- aws_api_gateway_rest_api_put\.content_api: GET \/premium uses cognito-user-pool with no authorization scopes/);
     expect(stderr.trim()).toBe("security rules: FAIL (1 finding in 1 rule check: prod/M2M-API-002)");
     fs.rmSync(outdir, { recursive: true, force: true });
   });

@@ -26,9 +26,19 @@ const { readTemplateString } = require(join(ROOT, ".github", "plan-guard", "temp
 const stacks = projectStacks();
 
 describe("plan guard allow-list", () => {
-  it("is exactly what the synthesized default and all-options stacks use (nothing more, nothing less)", () => {
+  it("is exactly what the synthesized stacks use (nothing more, nothing less)", () => {
     expect(readFileSync(guard.ALLOW_LIST_FILE, "utf8")).toBe(allowListText(stacks));
-    expect(Object.keys(stacks).sort()).toEqual(["all-options/live", "default/dev", "default/prod"]);
+    expect(Object.keys(stacks).sort()).toEqual([
+      "all-options/live", "default/dev", "default/prod", "moved-from-single-api/dev", "moved-from-single-api/prod",
+      "per-team/dev", "per-team/prod", "single-api/dev", "single-api/prod",
+    ]);
+  });
+
+  it("allows the moved blocks of a switch from the one-API form, and only through them", () => {
+    const allowList = JSON.parse(readFileSync(guard.ALLOW_LIST_FILE, "utf8"));
+    expect(JSON.stringify(allowList)).toContain('"moved"');
+    expect(Object.keys(stacks["moved-from-single-api/dev"] as object)).toContain("moved");
+    expect(Object.keys(stacks["default/dev"] as object)).not.toContain("moved");
   });
 
   it("passes every synthesized stack with remote state (dev's local state is refused for its backend only)", () => {
@@ -37,7 +47,7 @@ describe("plan guard allow-list", () => {
       mkdirSync(dir);
       writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(doc));
       const { problems } = guard.inspectStack(dir);
-      if (name === "default/dev") expect(problems).toEqual([expect.stringMatching(/backend must be one s3 backend/)]);
+      if (name.endsWith("/dev")) expect(problems).toEqual([expect.stringMatching(/backend must be one s3 backend/)]);
       else expect([name, problems]).toEqual([name, []]);
       rmSync(dir, { recursive: true, force: true });
     }

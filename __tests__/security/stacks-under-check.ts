@@ -11,7 +11,7 @@ export function synthesizeForCheck(config: M2MConfigInput): Record<string, Stack
   const outdir = tempDir("security");
   const stacks = synthModel(model, outdir);
   fs.rmSync(outdir, { recursive: true, force: true }); // the parsed JSON is all the rules need
-  return Object.fromEntries(model.environments.map((env) => [env.name, { json: stacks[env.name].json, metadata: stackMetadataOf(env, model.routes) }]));
+  return Object.fromEntries(model.environments.map((env) => [env.name, { json: stacks[env.name].json, metadata: stackMetadataOf(env, model) }]));
 }
 
 /** A deep copy to break, leaving the synthesized original intact for the next case. */

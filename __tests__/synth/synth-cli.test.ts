@@ -2,7 +2,8 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { synthDefault, tempDir } from "../support/synth";
+import defaultConfig from "../../m2m.config";
+import { synthConfig, tempDir } from "../support/synth";
 
 const root = path.resolve(__dirname, "../..");
 
@@ -76,7 +77,7 @@ test("the compiled entry (bundle, code cache, its cdktf load-time trims) writes 
   const outdir = path.join(tempDir("compiled-vs-in-process"), "cdktf.out");
   const result = synth({ CDKTF_OUTDIR: outdir });
   expect(result.status).toBe(0);
-  const inProcess = synthDefault();
+  const inProcess = synthConfig(defaultConfig);
   for (const [name, stack] of Object.entries(inProcess)) {
     expect(fs.readFileSync(path.join(outdir, "stacks", name, "cdk.tf.json"), "utf8")).toBe(stack.text);
   }

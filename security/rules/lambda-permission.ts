@@ -49,9 +49,12 @@ function methodProblem(sourceArn: string, metadata: StackMetadata): string | und
   const [, , method, path] = parts as unknown as [string, string, string, string];
   if (!METHODS.has(method)) return `source_arn ${JSON.stringify(sourceArn)} names method ${JSON.stringify(method)}, not an HTTP method`;
   const route = `${method}/${path}`;
-  if (metadata.backendMethods !== undefined) {
-    if (!metadata.backendMethods.includes(route)) {
-      return `source_arn ${JSON.stringify(sourceArn)} allows ${route}, which is not the method of a route this function serves (${metadata.backendMethods.join(", ") || "none"})`;
+  // With several APIs, only the routes of the API whose execution ARN it is count.
+  const served = metadata.backendMethodsByRestApi ? (metadata.backendMethodsByRestApi[api.address] ?? []) : metadata.backendMethods;
+  if (served !== undefined) {
+    if (!served.includes(route)) {
+      const whose = metadata.backendMethodsByRestApi ? ` of ${api.address}` : "";
+      return `source_arn ${JSON.stringify(sourceArn)} allows ${route}, which is not the method of a route${whose} this function serves (${served.join(", ") || "none"})`;
     }
   } else if (method === "*" && path.split("/").every((s) => s === "*" || s === "")) {
     return `source_arn ${JSON.stringify(sourceArn)} allows every method on every path (*/*)`;
