@@ -55,3 +55,57 @@ export function largeConfig(clientCount = 300, routeCount = 100, options: LargeC
     ],
   };
 }
+
+/** Route resources of each generated API (5 × 4 paths × 2 methods = 40 routes). */
+const API_RESOURCES = ["items", "orders", "events", "reports", "settings"];
+
+/**
+ * The several-API platform at scale: `apiCount` APIs of `routesPerApi` routes each (both
+ * authorizers, nested paths with parameters), four scopes per API, and `clientCount` clients
+ * in one pool, each granted read on three APIs; every fifth also holds its first API's
+ * scope-checker pair (so each API's checker admits a share of the pool). Deterministic, valid.
+ */
+export function platformApisConfig(apiCount = 25, routesPerApi = 40, clientCount = 1000): M2MConfigInput {
+  const apiName = (k: number) => `api-${String(k).padStart(2, "0")}`;
+  const apis = Array.from({ length: apiCount }, (_, k) => {
+    const routes: RouteInput[] = [];
+    for (let i = 0; routes.length < routesPerApi; i++) {
+      const resource = API_RESOURCES[i % API_RESOURCES.length]!;
+      const shape = Math.floor(i / API_RESOURCES.length) % 4;
+      const method = Math.floor(i / (API_RESOURCES.length * 4)) % 2 === 0 ? "GET" : "POST";
+      const version = Math.floor(i / (API_RESOURCES.length * 8));
+      const path = [`/${resource}`, `/${resource}/{id}`, `/${resource}/{id}/history`, `/${resource}/{id}/lines`][shape]! + (version > 0 ? `/v${version}` : "");
+      const checker = i % 8 === 7;
+      routes.push({
+        method,
+        path,
+        scopes: checker ? ["write", "audit"] : [method === "GET" ? "read" : "write"],
+        ...(checker ? { authorizer: "scope-checker" as const } : {}),
+        response: { status: 200, body: { api: k, index: i } },
+      });
+    }
+    return {
+      name: apiName(k),
+      resourceServerName: `Generated API ${k}`,
+      owners: [`@acme/team-${String(k).padStart(2, "0")}`],
+      scopes: ["read", "write", "admin", "audit"].map((verb) => ({ name: verb, description: `${verb} of API ${k}` })),
+      routes,
+    };
+  });
+  const clients: ClientInput[] = [];
+  for (let i = 0; i < clientCount; i++) {
+    const on = [i % apiCount, (i + 7) % apiCount, (i + 13) % apiCount].map(apiName);
+    const checker = i % 5 === 0 ? [`${on[0]}:write`, `${on[0]}:audit`] : [];
+    clients.push({ name: `client-${String(i).padStart(4, "0")}`, scopes: [...new Set([...on.map((a) => `${a}:read`), ...checker])] });
+  }
+  return {
+    name: "platform",
+    owners: ["@acme/platform"],
+    apis,
+    clients,
+    environments: [
+      { name: "dev", region: "eu-west-1", domainPrefix: "platform-apis-dev", stageName: "dev" },
+      { name: "prod", region: "eu-west-1", domainPrefix: "platform-apis-prod", stageName: "prod", deletionProtection: true },
+    ],
+  } as M2MConfigInput;
+}

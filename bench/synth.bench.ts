@@ -1,9 +1,11 @@
 /**
- * `npm run bench:synth`: synth time of the default config and of a generated large config
- * (300 clients, 100 routes), measured side by side in one run with rounds interleaved, so a
- * noisy machine slows both alike. Two views:
- *   - process: `node bin/run.js main.ts` end to end, as `npm run synth` runs it (goal: default < 2 s);
- *   - in-process: validate + build + synth only, after a warm-up (goal: large within 3x).
+ * `npm run bench:synth`: synth time of the default config (two APIs), of a generated large
+ * config (one API: 300 clients, 100 routes) and of a generated platform of several APIs (25 APIs
+ * × 40 routes, 1,000 clients in one pool), measured side by side in one run with rounds
+ * interleaved (the order rotates), so a noisy machine slows all alike. Two views:
+ *   - process: `node bin/run.js main.ts` end to end, as `npm run synth` runs it (goals: default
+ *     < 2 s, large within 3x of default, the 25-API platform within 5x of default);
+ *   - in-process: validate + build + synth only, after a warm-up.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -13,7 +15,8 @@ import defaultConfig from "../m2m.config";
 import { synthesizeApp } from "../constructs/m2m-app";
 import type { M2MConfigInput } from "../model/config-types";
 import { validateConfig } from "../model/validate";
-import { largeConfig } from "./large-config";
+import { largeConfig, platformApisConfig } from "./large-config";
+import { allRoutes } from "../model/apis";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const root = path.resolve(__dirname, "..");
@@ -26,7 +29,8 @@ const elapsed = (fn: () => void) => {
   return Number(process.hrtime.bigint() - start) / 1e6;
 };
 
-const configs: Record<string, M2MConfigInput> = { default: defaultConfig, large: largeConfig() };
+const configs: Record<string, M2MConfigInput> = { default: defaultConfig, large: largeConfig(), apis: platformApisConfig() };
+const NAMES = Object.keys(configs);
 const files: Record<string, string> = {};
 for (const [name, config] of Object.entries(configs)) {
   files[name] = path.join(work, `${name}.config.ts`);
@@ -44,30 +48,38 @@ function synthInProcess(name: string): number {
   return elapsed(() => synthesizeApp(validateConfig(configs[name]), { outdir: path.join(work, `in-${name}`) }));
 }
 
-const times: Record<string, Record<string, number[]>> = { process: { default: [], large: [] }, "in-process": { default: [], large: [] } };
-synthInProcess("default"); // warm-up: module loading is the process view's business
-synthInProcess("large");
+const times: Record<string, Record<string, number[]>> = {
+  process: Object.fromEntries(NAMES.map((n) => [n, []])),
+  "in-process": Object.fromEntries(NAMES.map((n) => [n, []])),
+};
+for (const name of NAMES) synthInProcess(name); // warm-up: module loading is the process view's business
 for (let round = 0; round < ROUNDS; round++) {
-  for (const name of round % 2 === 0 ? ["default", "large"] : ["large", "default"]) {
+  for (const name of [...NAMES.slice(round % NAMES.length), ...NAMES.slice(0, round % NAMES.length)]) {
     times.process![name]!.push(synthProcess(name));
     times["in-process"]![name]!.push(synthInProcess(name));
   }
 }
 
 const large = validateConfig(configs.large);
+const apis = validateConfig(configs.apis);
 const resources = (name: string) => Object.values(JSON.parse(fs.readFileSync(path.join(work, `out-${name}`, "stacks", "dev", "cdk.tf.json"), "utf8")).resource as Record<string, object>).reduce((n, byName) => n + Object.keys(byName).length, 0);
 console.log(`synth benchmark: ${ROUNDS} interleaved rounds, median ms (node ${process.version}, ${os.cpus().length} cores)`);
-console.log(`  large config: ${large.environments[0]!.clients.length} clients, ${large.routes.length} routes, ${large.environments.length} environments; resources per stack: default ${resources("default")}, large ${resources("large")}`);
+console.log(`  large config: ${large.environments[0]!.clients.length} clients, ${allRoutes(large).length} routes, ${large.environments.length} environments`);
+console.log(`  apis config: ${apis.apis.length} APIs, ${allRoutes(apis).length} routes, ${apis.environments[0]!.clients.length} clients, ${apis.environments.length} environments`);
+console.log(`  resources per stack: ${NAMES.map((n) => `${n} ${resources(n)}`).join(", ")}`);
 console.log("");
-console.log("  view         default      large    large/default");
+console.log(`  view       ${NAMES.map((n) => n.padStart(10)).join("")}    ${NAMES.slice(1).map((n) => `${n}/default`.padStart(16)).join("")}`);
 for (const [view, byConfig] of Object.entries(times)) {
   const d = median(byConfig.default!);
-  const l = median(byConfig.large!);
-  console.log(`  ${view.padEnd(10)} ${d.toFixed(0).padStart(8)} ${l.toFixed(0).padStart(10)}    ${(l / d).toFixed(2)}x`);
+  const cells = NAMES.map((n) => median(byConfig[n]!).toFixed(0).padStart(10)).join("");
+  const ratios = NAMES.slice(1).map((n) => `${(median(byConfig[n]!) / d).toFixed(2)}x`.padStart(16)).join("");
+  console.log(`  ${view.padEnd(10)} ${cells}    ${ratios}`);
 }
 const processDefault = median(times.process!.default!);
 const processLarge = median(times.process!.large!);
+const processApis = median(times.process!.apis!);
 console.log("");
 console.log(`  goal: default synth (process) < 2000 ms: ${processDefault < 2000 ? "met" : "NOT met"} (${processDefault.toFixed(0)} ms)`);
 console.log(`  goal: large within 3x of default (process): ${processLarge / processDefault <= 3 ? "met" : "NOT met"} (${(processLarge / processDefault).toFixed(2)}x)`);
+console.log(`  goal: 25 APIs x 40 routes, 1,000 clients within 5x of default (process): ${processApis / processDefault <= 5 ? "met" : "NOT met"} (${(processApis / processDefault).toFixed(2)}x)`);
 fs.rmSync(work, { recursive: true, force: true });

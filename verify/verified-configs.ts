@@ -1,6 +1,7 @@
 /**
- * The configs the Terraform tiers run: the default config, the all-options test config (every
- * option on) and the large generated config of the benchmarks. Each is validated and
+ * The configs the Terraform tiers run: the default config (several APIs), the all-options test
+ * config (every option on, the one-API form), the per-team example (team files merged by the
+ * loader) and the large generated config of the benchmarks. Each is validated and
  * synthesized for real, into a directory of the run.
  */
 import * as fs from "node:fs";
@@ -9,6 +10,7 @@ import { largeConfig } from "../bench/large-config";
 import { synthesizeApp } from "../constructs/m2m-app";
 import defaultConfig from "../m2m.config";
 import type { M2MConfigInput } from "../model/config-types";
+import { loadConfigFile } from "../model/load-config";
 import { validateConfig } from "../model/validate";
 import allOptionsConfig from "../__tests__/security/fixtures/all-options.config";
 
@@ -17,9 +19,10 @@ export interface VerifiedConfig {
   readonly config: M2MConfigInput;
 }
 
-export const VERIFIED_CONFIGS: Readonly<Record<"default" | "all-options" | "large", () => VerifiedConfig>> = {
+export const VERIFIED_CONFIGS: Readonly<Record<"default" | "all-options" | "per-team" | "large", () => VerifiedConfig>> = {
   default: () => ({ name: "default", config: defaultConfig }),
   "all-options": () => ({ name: "all-options", config: allOptionsConfig }),
+  "per-team": () => ({ name: "per-team", config: loadConfigFile(path.join(__dirname, "..", "examples", "per-team", "m2m.config.ts")) as M2MConfigInput }),
   large: () => ({ name: "large", config: largeConfig() }),
 };
 

@@ -1,5 +1,5 @@
 /**
- * Tier 1: every stack of the default, all-options and large configs, synthesized for real,
+ * Tier 1: every stack of the default (several APIs), all-options, per-team and large configs, synthesized for real,
  * through real Terraform (the mirror's hashicorp/aws 5.100.0): validate, then a plan of a new
  * stack (refresh off), read back with `terraform show -json`. Stacks run two at a time.
  */
@@ -15,6 +15,8 @@ const STACKS = [
   ["default", "dev"],
   ["default", "prod"],
   ["all-options", "live"],
+  ["per-team", "dev"],
+  ["per-team", "prod"],
   ["large", "dev"],
   ["large", "prod"],
 ] as const;
@@ -26,7 +28,7 @@ gate.describe(gate.title("terraform validate + plan of every synthesized stack")
 
   beforeAll(() => {
     root = tempDir("tf-plan");
-    const stacks = (["default", "all-options", "large"] as const).flatMap((name) =>
+    const stacks = (["default", "all-options", "per-team", "large"] as const).flatMap((name) =>
       synthesizeStacks(name, VERIFIED_CONFIGS[name]().config, path.join(root, "synth", name)),
     );
     expect(stacks.map((s) => s.label)).toEqual(STACKS.map(([c, e]) => `${c}/${e}`));
