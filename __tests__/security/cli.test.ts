@@ -43,7 +43,7 @@ describe("npm run check:security", () => {
 
     const { status, stdout, stderr } = checkSecurity("--stacks", outdir);
     expect(status).toBe(1);
-    expect(stdout).toMatch(/M2M-API-002 +1 +FAIL /);
+    expect(stdout).toMatch(/M2M-API-002 +2 +FAIL /); // both APIs' documents checked, one fails
     expect(stdout).toMatch(/- aws_api_gateway_rest_api_put\.content_api: GET \/premium uses cognito-user-pool with no authorization scopes/);
     expect(stderr.trim()).toBe("security rules: FAIL (1 finding in 1 rule check: prod/M2M-API-002)");
     fs.rmSync(outdir, { recursive: true, force: true });

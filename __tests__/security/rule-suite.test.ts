@@ -3,7 +3,12 @@
  * config with every option on passes every rule, and on the latter every rule has something
  * to check (a rule that examined nothing would pass vacuously).
  */
+import * as path from "node:path";
 import defaultConfig from "../fixtures/single-api.config";
+import severalApisConfig from "../../m2m.config";
+import type { M2MConfigInput } from "../../model/config-types";
+import { loadConfigFile } from "../../model/load-config";
+import multiApiConfig from "./fixtures/multi-api.config";
 import { ALL_RULES } from "../../security/all-rules";
 import type { StackUnderCheck } from "../../security/rule";
 import { runRules } from "../../security/run-rules";
@@ -37,6 +42,48 @@ describe("the default config", () => {
   test("marks prod as production with access logs, and dev as neither", () => {
     expect(stacks.prod.metadata).toEqual({ environmentName: "prod", production: true, accessLogsEnabled: true, backendMethods: ["POST/payments"] });
     expect(stacks.dev.metadata).toEqual({ environmentName: "dev", production: false, accessLogsEnabled: false, backendMethods: ["POST/payments"] });
+  });
+});
+
+describe.each([
+  ["the default config (several APIs)", severalApisConfig],
+  ["the per-team example", loadConfigFile(path.join(__dirname, "..", "..", "examples", "per-team", "m2m.config.ts")) as M2MConfigInput],
+  ["the multi-api fixture", multiApiConfig],
+] as const)("%s", (_label, config) => {
+  const stacks = synthesizeForCheck(config);
+
+  test.each(Object.keys(stacks))("stack %s passes every rule", (name) => {
+    expect(failuresOf(name, stacks[name]!)).toEqual([]);
+  });
+});
+
+describe("several APIs in one stack", () => {
+  const prod = synthesizeForCheck(multiApiConfig).prod!;
+  const checkedBy = (id: string) => ALL_RULES.find((r) => r.id === id)!.check(prod).checked;
+
+  test("the metadata names each REST API's backend routes", () => {
+    expect(prod.metadata.backendMethodsByRestApi).toEqual({ "aws_api_gateway_rest_api.orders_rest_api": ["POST/orders"], "aws_api_gateway_rest_api.invoices_rest_api": ["POST/invoices"] });
+  });
+
+  test("the rules read every API's document, stage, checker and WAF", () => {
+    expect(checkedBy("M2M-API-001")).toEqual(expect.arrayContaining(["aws_api_gateway_rest_api_put.invoices_api", "aws_api_gateway_rest_api_put.orders_api"]));
+    expect(checkedBy("M2M-API-002")).toEqual(expect.arrayContaining(["aws_api_gateway_rest_api_put.invoices_api", "aws_api_gateway_rest_api_put.orders_api"]));
+    expect(checkedBy("M2M-API-004")).toEqual(expect.arrayContaining(["aws_api_gateway_stage.orders_stage", "aws_api_gateway_stage.invoices_stage", "aws_api_gateway_method_settings.invoices_get_invoices_id"]));
+    expect(checkedBy("M2M-LAM-001")).toEqual(expect.arrayContaining(["aws_lambda_permission.orders_scope_checker", "aws_lambda_permission.invoices_scope_checker", "aws_lambda_permission.orders_backend_post_orders", "aws_lambda_permission.invoices_backend_post_invoices"]));
+    expect(checkedBy("M2M-WAF-001")).toEqual(expect.arrayContaining(["aws_wafv2_web_acl.orders_api", "aws_wafv2_web_acl.invoices_api", "aws_wafv2_web_acl.user_pool"]));
+    expect(checkedBy("M2M-USG-001")).toEqual(expect.arrayContaining(["client partner", "aws_api_gateway_rest_api.orders_rest_api", "aws_api_gateway_rest_api.invoices_rest_api"]));
+  });
+
+  test("a backend permission on one API's execution ARN may not name another API's route", () => {
+    const broken = { json: structuredClone(prod.json), metadata: prod.metadata };
+    (broken.json.resource!.aws_lambda_permission!.orders_backend_post_orders as Record<string, unknown>).source_arn = "${aws_api_gateway_rest_api.orders_rest_api.execution_arn}/*/POST/invoices";
+    const failures = ALL_RULES.find((r) => r.id === "M2M-LAM-001")!.check(broken).failures;
+    expect(failures).toEqual([
+      {
+        address: "aws_lambda_permission.orders_backend_post_orders",
+        problem: expect.stringMatching(/allows POST\/invoices, which is not the method of a route of aws_api_gateway_rest_api\.orders_rest_api this function serves \(POST\/orders\)/),
+      },
+    ]);
   });
 });
 
