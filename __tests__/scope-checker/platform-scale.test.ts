@@ -15,6 +15,7 @@ import { pathToFileURL } from "node:url";
 import { platformConfig } from "../../bench/large-config";
 import { ACCESS_FILE_NAME } from "../../lambdas/scope-checker/access-file";
 import { scopeCheckerAccessFileBytes, scopeCheckerAllowList } from "../../model/access";
+import { allRoutes } from "../../model/apis";
 import type { M2MConfigInput } from "../../model/config-types";
 import { validateConfig } from "../../model/validate";
 import { parseJsonencode } from "../../security/hcl-value";
@@ -103,8 +104,9 @@ async function invoke(taskRoot: string, tokens: string[]): Promise<{ results: st
 
 describe("1,000 clients, all on scope-checker routes", () => {
   const config = devOnly(platformConfig());
-  const removed = { ...config, clients: config.clients.slice(0, -1) };
-  const last = config.clients.at(-1)!.name;
+  const clients = config.clients!;
+  const removed = { ...config, clients: clients.slice(0, -1) };
+  const last = clients.at(-1)!.name;
   const outdir = tempDir("platform");
   const removedOutdir = tempDir("platform-removed");
   let stack: SynthesizedStack;
@@ -118,9 +120,9 @@ describe("1,000 clients, all on scope-checker routes", () => {
     const model = validateConfig(config);
     const env = model.environments[0]!;
     expect(env.clients).toHaveLength(1000);
-    expect(model.routes.some((r) => r.authorizer === "scope-checker")).toBe(true);
-    expect(scopeCheckerAllowList(env.clients, model.routes)).toHaveLength(1000);
-    const checkerRoutes = model.routes.filter((r) => r.authorizer === "scope-checker");
+    expect(allRoutes(model).some((r) => r.authorizer === "scope-checker")).toBe(true);
+    expect(scopeCheckerAllowList(env.clients, allRoutes(model))).toHaveLength(1000);
+    const checkerRoutes = allRoutes(model).filter((r) => r.authorizer === "scope-checker");
     expect(scopeCheckerAccessFileBytes(1000, checkerRoutes)).toBeLessThan(1024 * 1024);
   });
 
@@ -131,16 +133,16 @@ describe("1,000 clients, all on scope-checker routes", () => {
     expect(new Set(rendered.clientIds).size).toBe(1000);
     expect(Object.keys((stack.json.resource.aws_lambda_function!.scope_checker as any).environment.variables).sort()).toEqual(["RESOURCE_SERVER_ID", "USER_POOL_ID"]);
     // The estimate the validation uses is an upper bound of the rendered file.
-    const checkerRoutes = validateConfig(config).routes.filter((r) => r.authorizer === "scope-checker");
+    const checkerRoutes = allRoutes(validateConfig(config)).filter((r) => r.authorizer === "scope-checker");
     expect(JSON.stringify(rendered).length).toBeLessThanOrEqual(scopeCheckerAccessFileBytes(1000, checkerRoutes));
   });
 
   it("the deployed bundle admits the last client's token; without that client it is refused (401, client-not-allowed)", async () => {
     const token = accessToken(key, clientIdOf(last), WEBHOOKS);
-    const first = accessToken(key, clientIdOf(config.clients[0]!.name), WEBHOOKS);
+    const first = accessToken(key, clientIdOf(clients[0]!.name), WEBHOOKS);
     const before = await invoke(unpack(stack, outdir, path.join(outdir, "package")), [token, first]);
     expect(before.results).toEqual(["Allow", "Allow"]);
-    expect(before.logs.map((l) => l.clientId)).toEqual([clientIdOf(last), clientIdOf(config.clients[0]!.name)]);
+    expect(before.logs.map((l) => l.clientId)).toEqual([clientIdOf(last), clientIdOf(clients[0]!.name)]);
 
     expect(renderAccessFile(removedStack).clientIds).toHaveLength(999);
     const after = await invoke(unpack(removedStack, removedOutdir, path.join(removedOutdir, "package")), [token, first]);

@@ -58,7 +58,7 @@ gate.describe(gate.title("deployment trigger: whole-resource hash vs configured-
 
   test("after an apply, the old trigger replaces its deployment on the next plan; the stack's does not", async () => {
     // A small stack keeps the apply short: dev only, one native route, one client.
-    const config = editableDefaultConfig();
+    const config = editableDefaultConfig() as ReturnType<typeof editableDefaultConfig> & { routes: { path: string }[] }; // the one-API form
     config.environments = config.environments.filter((e: { name: string }) => e.name === "dev");
     config.routes = config.routes.filter((r: { path: string }) => r.path === "/hello-world");
     config.clients = config.clients.filter((c: { name: string }) => c.name === "3rd-party");

@@ -4,9 +4,12 @@
  * reads what the REST API holds afterwards. Tests await the step they assert on; a failed step
  * fails the steps after it with a message naming it.
  */
-import type { EditableConfig } from "../reports/config-fixtures";
+import type { EditableConfig as EditableAnyConfig } from "../reports/config-fixtures";
 import { TransitionChain, type TransitionPlan } from "../../verify/transition";
 import type { PlannedChange } from "../../verify/plan-reading";
+
+/** The chains edit the one-API form (`api` + `routes` at the top), whose addresses carry no prefix. */
+export type EditableConfig = EditableAnyConfig & { routes: any[]; api: any };
 
 export interface TransitionStep {
   readonly name: string;

@@ -14,14 +14,14 @@
  * and the apply graph, not on the emulator.
  */
 import * as fs from "node:fs";
-import { editableDefaultConfig, clientNamed, routeNamed, type EditableConfig } from "../reports/config-fixtures";
+import { editableDefaultConfig, clientNamed, routeNamed } from "../reports/config-fixtures";
 import { tempDir } from "../support/synth";
 import { waitsFor } from "../../verify/apply-graph";
 import { formatDiffs } from "../../verify/plan-reading";
 import { plannedRoutes } from "../../verify/served-routes";
 import type { ActionSummary, TransitionPlan } from "../../verify/transition";
 import { terraformTierDescribe } from "./tier-gate";
-import { runChain, type ChainRun, type StepResult, type TransitionStep } from "./transition-steps";
+import { runChain, type ChainRun, type EditableConfig, type StepResult, type TransitionStep } from "./transition-steps";
 
 const gate = terraformTierDescribe(true);
 
@@ -31,7 +31,7 @@ function routesOf(config: EditableConfig): string[] {
 
 /** The default config with one environment, plus a nested subtree under /premium to remove later. */
 function baseConfig(environment: "dev" | "prod", edit: (c: EditableConfig) => void = () => undefined): EditableConfig {
-  const config = editableDefaultConfig();
+  const config = editableDefaultConfig() as EditableConfig;
   config.environments = config.environments.filter((e: { name: string }) => e.name === environment);
   edit(config);
   return config;
