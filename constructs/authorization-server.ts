@@ -26,6 +26,13 @@ export interface ResourceServerSpec {
   readonly scopes: readonly Scope[];
 }
 
+/** An app client and its `id` and `client_secret` references. */
+export interface AppClientRefs {
+  readonly resource: CognitoUserPoolClient;
+  readonly id: string;
+  readonly clientSecret: string;
+}
+
 export interface AuthorizationServerProps {
   readonly environment: Environment;
   /** Prefix of the user pool's name: the authorization server's name. */
@@ -48,6 +55,14 @@ export class AuthorizationServer extends Construct {
    * cdktf token (with a captured stack trace), and scopes are built hundreds of times.
    */
   private readonly identifierRefs = new Map<string, string>();
+  /** Likewise the pool's id and each app client's id and secret: a pool holds up to 1,000 clients. */
+  private readonly userPoolIdRef: string;
+
+  /** The pool's `id` reference. */
+  get userPoolId(): string {
+    return this.userPoolIdRef;
+  }
+  private readonly clientRefCache = new Map<string, AppClientRefs>();
 
   constructor(scope: Construct, id: string, props: AuthorizationServerProps) {
     super(scope, id);
@@ -72,8 +87,9 @@ export class AuthorizationServer extends Construct {
       "user_pool",
     );
 
+    this.userPoolIdRef = this.userPool.id;
     this.domain = named(
-      new CognitoUserPoolDomain(this, "domain", { domain: env.domainPrefix, userPoolId: this.userPool.id }),
+      new CognitoUserPoolDomain(this, "domain", { domain: env.domainPrefix, userPoolId: this.userPoolIdRef }),
       "user_pool_domain",
     );
     this.tokenEndpoint = tokenEndpointUrl(env.domainPrefix, env.region);
@@ -82,7 +98,7 @@ export class AuthorizationServer extends Construct {
     for (const spec of props.resourceServers) {
       const resourceServer = named(
         new CognitoResourceServer(spec.scope ?? this, "resource-server", {
-          userPoolId: this.userPool.id,
+          userPoolId: this.userPoolIdRef,
           identifier: spec.identifier,
           name: spec.name,
           scope: spec.scopes.map((s) => ({ scopeName: s.name, scopeDescription: s.description })),
@@ -112,6 +128,18 @@ export class AuthorizationServer extends Construct {
     return scopeIdentifier(identifier, name);
   }
 
+  /** An enabled client's app client with its `id` and `client_secret` references (taken once). */
+  clientRefs(name: string): AppClientRefs {
+    let refs = this.clientRefCache.get(name);
+    if (!refs) {
+      const resource = this.clients.get(name);
+      if (!resource) throw new Error(`client ${name} has no app client (disabled or unknown)`); // validated model: cannot happen
+      refs = { resource, id: resource.id, clientSecret: resource.clientSecret };
+      this.clientRefCache.set(name, refs);
+    }
+    return refs;
+  }
+
   /** The full identifier of a granted scope (on whichever API defines it). */
   grantIdentifier(grant: ScopeGrant): string {
     return this.scopeIdentifier(grant.api, grant.scope);
@@ -121,7 +149,7 @@ export class AuthorizationServer extends Construct {
     return named(
       new CognitoUserPoolClient(this, `client-${client.name}`, {
         name: client.name,
-        userPoolId: this.userPool.id,
+        userPoolId: this.userPoolIdRef,
         generateSecret: true,
         allowedOauthFlowsUserPoolClient: true,
         allowedOauthFlows: ["client_credentials"],

@@ -33,7 +33,7 @@ export function createClientCredentials(scope: Construct, props: ClientCredentia
     rotation = new SecretRotation(scope, "secret-rotation", {
       namePrefix,
       region: env.region,
-      userPoolId: auth.userPool.id,
+      userPoolId: auth.userPoolId,
       userPoolArn: auth.userPool.arn,
       tokenEndpoint: auth.tokenEndpoint,
       graceSeconds: env.secretRotationGraceSeconds,
@@ -52,7 +52,7 @@ export function createClientCredentials(scope: Construct, props: ClientCredentia
     namePrefix: secretNamePrefix,
     clients: env.clients.map((c) => ({
       name: c.name,
-      appClient: auth.clients.get(c.name),
+      appClient: auth.clients.has(c.name) ? auth.clientRefs(c.name) : undefined,
       scopes: c.scopes.map((g) => auth.grantIdentifier(g)),
       rotates: rotating.includes(c),
       consumers: c.consumers,

@@ -11,10 +11,10 @@
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretPolicy } from "@cdktf/provider-aws/lib/secretsmanager-secret-policy";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
-import type { CognitoUserPoolClient } from "@cdktf/provider-aws/lib/cognito-user-pool-client";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import type { Environment } from "../model/model-types";
+import type { AppClientRefs } from "./authorization-server";
 import { addressOf, named } from "./terraform-names";
 
 /**
@@ -35,7 +35,7 @@ export interface ClientSecretsProps {
   /** Every client of the environment; a disabled one has no app client. */
   readonly clients: readonly {
     readonly name: string;
-    readonly appClient?: CognitoUserPoolClient;
+    readonly appClient?: AppClientRefs;
     readonly scopes: readonly string[];
     /** Its secret rotates: Terraform writes the first value only. */
     readonly rotates: boolean;
@@ -119,12 +119,12 @@ export class ClientSecrets extends Construct {
    * the app client is (a new client id: the old credentials are void anyway). It has its own
    * address, so a client that starts or stops rotating, or is re-enabled, gets a fresh version.
    */
-  private initialVersion(name: string, secret: SecretsmanagerSecret, appClient: CognitoUserPoolClient, scopes: readonly string[], tokenEndpoint: string): void {
+  private initialVersion(name: string, secret: SecretsmanagerSecret, appClient: AppClientRefs, scopes: readonly string[], tokenEndpoint: string): void {
     named(
       new SecretsmanagerSecretVersion(this, `secret-initial-version-${name}`, {
         secretId: secret.id,
         secretString: Fn.jsonencode({ clientId: appClient.id, clientSecret: appClient.clientSecret, tokenEndpoint, scopes }),
-        lifecycle: { ignoreChanges: ["secret_string", "version_stages"], replaceTriggeredBy: [`${addressOf(appClient)}.id`] },
+        lifecycle: { ignoreChanges: ["secret_string", "version_stages"], replaceTriggeredBy: [`${addressOf(appClient.resource)}.id`] },
       }),
       `client_${name}_initial`,
     );

@@ -134,10 +134,10 @@ export class M2MStack extends TerraformStack {
       return new ScopeChecker(a.scope, "scope-checker", {
         namePrefix: a.namePrefix,
         restApiExecutionArn: a.restApi.executionArn,
-        userPoolId: auth.userPool.id,
+        userPoolId: auth.userPoolId,
         resourceServerIdentifier: auth.resourceServers.get(a.api.name)!.identifier,
         // Only the clients granted this API's scopes, for this API's routes.
-        clientIds: scopeCheckerAllowList(env.clients, a.api.routes).map((c) => auth.clients.get(c.name)!.id),
+        clientIds: scopeCheckerAllowList(env.clients, a.api.routes).map((c) => auth.clientRefs(c.name).id),
         routes: checkerRoutes,
         settings: model.scopeChecker,
         logRetentionDays: env.logRetentionDays,
@@ -200,7 +200,7 @@ export class M2MStack extends TerraformStack {
         namePrefix: serverPrefix,
         stages: served.map((a) => ({ restApiId: a.restApi.id, stageName: a.protectedApi.stage.stageName })),
         plans: metering.plans,
-        clientId: (name) => auth.clients.get(name)!.id,
+        clientId: (name) => auth.clientRefs(name).id,
       });
     }
 
@@ -253,13 +253,13 @@ export class M2MStack extends TerraformStack {
     const outputs: [string, string, unknown, boolean?][] = [
       perApi[0]!,
       ["token_endpoint", "OAuth 2.0 token endpoint (client_credentials grant)", auth.tokenEndpoint],
-      ["user_pool_id", "Cognito user pool id (the token issuer is https://cognito-idp.<region>.amazonaws.com/<id>)", auth.userPool.id],
+      ["user_pool_id", "Cognito user pool id (the token issuer is https://cognito-idp.<region>.amazonaws.com/<id>)", auth.userPoolId],
       perApi[1]!,
       perApi[2]!,
-      ["client_ids", "App client id per client name", clientMap(enabled, (n) => auth.clients.get(n)!.id)],
+      ["client_ids", "App client id per client name", clientMap(enabled, (n) => auth.clientRefs(n).id)],
       ["client_secret_arns", "Secrets Manager ARN of each client's credentials", clientMap(env.clients, (n) => secrets.secrets.get(n)!.arn)],
       // Rotating clients are left out: after a rotation the app client's secret attribute is stale (Secrets Manager has the value).
-      ["client_secrets", "App client secret per client name (clients whose secret does not rotate)", clientMap(enabled.filter((c) => c.secretRotationDays === undefined), (n) => auth.clients.get(n)!.clientSecret), true],
+      ["client_secrets", "App client secret per client name (clients whose secret does not rotate)", clientMap(enabled.filter((c) => c.secretRotationDays === undefined), (n) => auth.clientRefs(n).clientSecret), true],
     ];
     for (const [id, description, value, sensitive] of outputs) {
       named(new TerraformOutput(this, id, { value, description, sensitive: sensitive ?? false }), id);
