@@ -106,7 +106,7 @@ function chooseApi(apis: readonly CallerApi[], name: string | undefined, source:
   // A one-API stack's outputs do not name their API: the only one is the one meant.
   if (apis.length === 1 && apis[0]!.name === undefined) return apis[0];
   const api = apis.find((a) => a.name === name);
-  if (!api) throw new UsageError(`unknown API "${name}" (${source} has: ${apis.map((a) => a.name).join(", ")})`);
+  if (!api) throw new UsageError(`unknown API "${name}" (APIs in ${source}: ${apis.map((a) => a.name).join(", ")})`);
   return api;
 }
 
