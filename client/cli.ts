@@ -384,7 +384,12 @@ async function devCommand(args: readonly string[], io: Io): Promise<number> {
   } catch (error) {
     clearInterval(orphaned);
     for (const signal of STOP_SIGNALS) process.off(signal, requestStop);
-    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") throw new UsageError(`port ${port} is in use: choose another with --port, or --port 0 for any free port`);
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+      // With several APIs the taken port may be one after --port (each API takes the next).
+      const taken = (error as { port?: unknown }).port;
+      const several = model.layout !== "single-api";
+      throw new UsageError(`port ${typeof taken === "number" ? taken : port} is in use: choose another with --port${several ? " (each API takes one of the ports after it)" : ""}, or --port 0 for any free port${several ? "s" : ""}`);
+    }
     throw error;
   }
   // One line whatever the number of APIs: each API's URL, then the one token endpoint they share.

@@ -184,6 +184,16 @@ function closeServer(server: Server): Promise<void> {
   });
 }
 
+/** One API's share of the URL overrides, by route key (what its backend integrations look up). */
+function backendUrlsOf(api: Api, urls: ReadonlyMap<string, string>): Map<string, string> {
+  const own = new Map<string, string>();
+  for (const route of api.routes) {
+    const url = urls.get(backendUrlKey(route));
+    if (url !== undefined) own.set(route.key, url);
+  }
+  return own;
+}
+
 /** `METHOD /path` of each route: what the credentials file lists per API. */
 const routeLines = (api: Api) => api.routes.map((r) => `${r.method} ${r.path}`);
 
@@ -243,7 +253,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
           functions: api.backendFunctions,
           restApiId,
           stageName: environment.stageName,
-          ...(options.backendUrls === undefined ? {} : { backendUrls: new Map(api.routes.flatMap((r) => { const u = options.backendUrls!.get(backendUrlKey(r)); return u === undefined ? [] : [[r.key, u] as const]; })) }),
+          ...(options.backendUrls === undefined ? {} : { backendUrls: backendUrlsOf(api, options.backendUrls) }),
           ...(options.backendLog === undefined ? {} : { log: options.backendLog }),
         }),
         ...(metering.plans.length > 0
