@@ -200,6 +200,49 @@ describe("smoke --outputs with the clients' secrets, one of them disabled", () =
   });
 });
 
+describe("a stack of several APIs' outputs (invoke_urls by API)", () => {
+  it("call finds the API from the config's routes, --api picks or refuses one, smoke checks every API x client", async () => {
+    // The outputs a two-API stack writes, pointing at the offline environment; the secrets behind a Secrets Manager stand-in.
+    const arnOf = (name: string) => `arn:aws:secretsmanager:eu-west-1:123456789012:secret:m2m-demo/dev/${name}-AbCdEf`;
+    const secrets = new Map(env.credentials.clients.map((c) => [arnOf(c.name), JSON.stringify({ clientId: c.clientId, clientSecret: c.clientSecret, tokenEndpoint: env.tokenEndpoint, scopes: c.scopes })]));
+    const secretsManager = await startSecretsManagerStandIn(secrets);
+    try {
+      const outputs = join(dir, "outputs-apis.json");
+      writeFileSync(outputs, JSON.stringify({
+        dev: {
+          invoke_urls: Object.fromEntries(env.apis.map((a) => [a.name, a.url])),
+          resource_server_identifiers: Object.fromEntries(env.apis.map((a) => [a.name, a.url])),
+          token_endpoint: env.tokenEndpoint,
+          client_ids: Object.fromEntries(env.credentials.clients.map((c) => [c.name, c.clientId])),
+          client_secret_arns: Object.fromEntries(env.credentials.clients.map((c) => [c.name, arnOf(c.name)])),
+        },
+      }));
+      const aws = {
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
+        AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
+        AWS_SECRET_ACCESS_KEY: "test-only",
+        AWS_REGION: "eu-west-1",
+        AWS_CONFIG_FILE: join(dir, "no-aws-config"),
+        AWS_SHARED_CREDENTIALS_FILE: join(dir, "no-aws-credentials"),
+        AWS_EC2_METADATA_DISABLED: "true",
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+      };
+      const deployed = ["--outputs", outputs, "--env", "dev"];
+      const [routed, unknown, smoke] = await Promise.all([
+        runCli(["call", "GET", "/payments/p-1", ...deployed, "--client", "finance-reports", "--scope", "read"], aws),
+        runCli(["call", "GET", "/premium", ...deployed, "--client", "finance-reports", "--api", "orders"], aws),
+        runCli(["smoke", ...deployed], aws),
+      ]);
+      expect(routed).toEqual({ code: 0, stdout: 'HTTP 200\n{\n  "status": "settled"\n}\n', stderr: "" });
+      expect(unknown).toEqual({ code: 2, stdout: "", stderr: 'm2m: unknown API "orders" (APIs in the outputs of "dev": content, payments)\n' });
+      const checks = allRoutes(defaultModel).length * (defaultModel.environments.find((e) => e.name === "dev")!.clients.length + 1);
+      expect({ code: smoke.code, stderr: smoke.stderr, last: smoke.stdout.trimEnd().split("\n").at(-1) }).toEqual({ code: 0, stderr: "", last: `${checks} checks, ${checks} passed, 0 failed` });
+    } finally {
+      await secretsManager.close();
+    }
+  });
+});
+
 describe("m2m dev", () => {
   it("prints one ready line, writes a private credentials file, and stops cleanly on SIGTERM", async () => {
     const file = join(dir, "dev", "local.json");
