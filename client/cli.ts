@@ -265,8 +265,8 @@ async function offlineEnvironmentRunning(caller: Pick<Caller, "localFile" | "tok
   if (!listening) throw new CommandFailure(NOT_RUNNING);
 }
 
-/** An API's URL of the target, for the "cannot reach" line. */
-const outputsOrigin = (target: SmokeTarget) => [...target.apiUrls.values()][0] ?? target.tokenEndpoint;
+/** The target's first API URL, for the "cannot reach" line. */
+const firstApiUrl = (target: SmokeTarget) => [...target.apiUrls.values()][0] ?? target.tokenEndpoint;
 
 async function smokeCommand(args: readonly string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, smokeOptions, true);
@@ -312,7 +312,7 @@ async function smokeCommand(args: readonly string[], io: Io): Promise<number> {
   }
 
   const { runSmoke, formatSmokeTable } = smoke();
-  const report = await reachable(outputsOrigin(target), () => runSmoke({ model, environment, target }));
+  const report = await reachable(firstApiUrl(target), () => runSmoke({ model, environment, target }));
   io.stdout(`${formatSmokeTable(report)}\n`);
   return report.failed === 0 ? 0 : 1;
 }

@@ -243,6 +243,9 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     model.apis.map((api) => {
       const restApiId = newRestApiId();
       const resourceServerIdentifier = identifiers.get(api.name)!;
+      // Usage plans are metered per API here (each REST API's stage its own plans and counters).
+      // Should the stacks attach one plan to several APIs' stages, a quota is shared across them
+      // and this meter must then span those APIs.
       const metering = usageMetering(environment.clients, api.routes);
       const emulator = createApiEmulator({
         routes: api.routes,
