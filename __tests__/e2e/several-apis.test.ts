@@ -5,7 +5,8 @@
  * with one token; a client of one API is refused on the other, even where the other API has a
  * scope of the same name; `m2m call --api` and its usage errors; `m2m smoke` across API x client.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatSmokeTable, runSmoke } from "../../client/smoke";
@@ -230,5 +231,40 @@ describe("m2m call and token with several APIs", () => {
     } finally {
       await variant.close();
     }
+  });
+});
+
+describe("m2m dev --port with several APIs", () => {
+  it("names the API port that is taken, exits 2, and writes no credentials file", async () => {
+    // A port N whose N+1 this test then holds (bounded tries: another process may take N in between).
+    const listenOn = (port: number) =>
+      new Promise<Server | undefined>((done) => {
+        const server = createServer();
+        server.once("error", () => done(undefined));
+        server.listen(port, "127.0.0.1", () => done(server));
+      });
+    const close = (server: Server) => new Promise<void>((done) => server.close(() => done()));
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const probe = (await listenOn(0))!;
+      const base = (probe.address() as { port: number }).port;
+      await close(probe);
+      const squatter = await listenOn(base + 1);
+      if (!squatter) continue;
+      try {
+        const file = join(dir, "taken", "local.json");
+        const result = await m2m(["dev", "--port", String(base), "--local-file", file]);
+        if (result.stderr.includes(`port ${base} is in use`)) continue; // N itself was taken meanwhile: try another
+        expect(result).toEqual({
+          code: 2,
+          stdout: "",
+          stderr: `m2m: port ${base + 1} is in use: choose another with --port (each API takes one of the ports after it), or --port 0 for any free ports\n`,
+        });
+        expect(existsSync(file)).toBe(false);
+        return;
+      } finally {
+        await close(squatter);
+      }
+    }
+    throw new Error("could not hold a port next to a free one");
   });
 });
