@@ -59,7 +59,7 @@ function mergeTeamFiles(file: string, main: Record<string, unknown>, apiFiles: s
   const origins = { mainFile: path.basename(file), apis: ownApis.map((): EntryOrigin | undefined => undefined), clients: ownClients.map((): EntryOrigin | undefined => undefined) };
   for (const name of readdirSync(dir).filter((n) => TEAM_FILE.test(n)).sort()) {
     const relative = path.relative(base, path.join(dir, name)).split(path.sep).join("/");
-    const team = loadModule(path.join(dir, name), relative) as Record<string, unknown>;
+    const team = loadModule(path.join(dir, name), relative, "defineApi") as Record<string, unknown>;
     const { clients: sponsored, ...api } = team;
     origins.apis.push({ file: relative, at: "" });
     apis.push(api);
@@ -77,7 +77,7 @@ function mergeTeamFiles(file: string, main: Record<string, unknown>, apiFiles: s
 }
 
 /** A TypeScript module's default export: the main config, or a team's API. */
-function loadModule(file: string, shownAs: string = file): unknown {
+function loadModule(file: string, shownAs: string = file, helper: "defineConfig" | "defineApi" = "defineConfig"): unknown {
   const resolved = path.resolve(file);
   if (!existsSync(resolved)) throw new ConfigLoadError(shownAs, "missing", "no such file");
   let mod: { default?: unknown; __esModule?: unknown };
@@ -90,7 +90,7 @@ function loadModule(file: string, shownAs: string = file): unknown {
   } catch (error) {
     throw new ConfigLoadError(shownAs, "unloadable", oneLine(error));
   }
-  return defaultExport(shownAs, mod);
+  return defaultExport(shownAs, mod, helper);
 }
 
 /**
@@ -98,7 +98,7 @@ function loadModule(file: string, shownAs: string = file): unknown {
  * `export default` is told exactly that (with the names it does export), rather than validated
  * as an empty config; a CommonJS module (`module.exports = {...}`) is its own config.
  */
-function defaultExport(file: string, mod: { default?: unknown; __esModule?: unknown }): unknown {
+function defaultExport(file: string, mod: { default?: unknown; __esModule?: unknown }, helper: "defineConfig" | "defineApi"): unknown {
   const esModule = mod.__esModule === true || Object.prototype.hasOwnProperty.call(mod, "default");
   // A file without import/export statements compiles to a CommonJS module that exports nothing.
   const config = esModule ? mod.default : Object.keys(mod).length > 0 ? mod : undefined;
@@ -108,12 +108,12 @@ function defaultExport(file: string, mod: { default?: unknown; __esModule?: unkn
       file,
       named.length > 0 ? "named-exports-only" : "no-default-export",
       named.length > 0
-        ? `has no default export, only named exports (${named.join(", ")}): write export default defineConfig({ ... })`
-        : "has no default export: write export default defineConfig({ ... })",
+        ? `has no default export, only named exports (${named.join(", ")}): write export default ${helper}({ ... })`
+        : `has no default export: write export default ${helper}({ ... })`,
     );
   }
   if (typeof config !== "object" || config === null || Array.isArray(config)) {
-    throw new ConfigLoadError(file, "no-default-export", `its default export is not a config object (got ${config === null ? "null" : Array.isArray(config) ? "an array" : typeof config}): write export default defineConfig({ ... })`);
+    throw new ConfigLoadError(file, "no-default-export", `its default export is not a config object (got ${config === null ? "null" : Array.isArray(config) ? "an array" : typeof config}): write export default ${helper}({ ... })`);
   }
   return config;
 }

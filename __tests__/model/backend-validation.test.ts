@@ -2,6 +2,7 @@
  * Route backends in the config: each bad backend gets its own clear message (field path, rule,
  * value), all at once, before anything is built; a good one resolves into the model.
  */
+import { allRoutes } from "../../model/apis";
 import defaultConfig from "../fixtures/single-api.config";
 import { validateConfig } from "../../model/validate";
 import { problemsAfter } from "../support/config-problems";
@@ -84,16 +85,16 @@ describe("resolved backends", () => {
         { method: "GET", path: "/orders/{id}", scopes: ["read"], backend: { type: "http", url: "https://o.example.com/orders/{id}" } },
       ],
     });
-    expect(model.routes.map((r) => r.backend)).toEqual([
+    expect(allRoutes(model).map((r) => r.backend)).toEqual([
       { type: "mock" }, { type: "mock" }, { type: "mock" },
       { type: "lambda", functionKey: "payments" },
       { type: "lambda", functionKey: "tests-fixtures-backends-echo" },
       { type: "lambda", functionKey: "tests-fixtures-backends-echo" },
       { type: "http", url: "https://o.example.com/orders/{id}", timeoutMs: 29000 },
     ]);
-    expect(model.backendFunctions).toEqual([
-      { key: "payments", file: "backends/payments.ts", exportName: "handler", memoryMb: 256, timeoutSeconds: 10, permissions: [], environment: {} },
-      { key: "tests-fixtures-backends-echo", file: ECHO, exportName: "handler", memoryMb: 256, timeoutSeconds: 5, permissions: [], environment: {} },
+    expect(model.apis[0]!.backendFunctions).toEqual([
+      { api: "m2m-demo-api", key: "payments", file: "backends/payments.ts", exportName: "handler", memoryMb: 256, timeoutSeconds: 10, permissions: [], environment: {} },
+      { api: "m2m-demo-api", key: "tests-fixtures-backends-echo", file: ECHO, exportName: "handler", memoryMb: 256, timeoutSeconds: 5, permissions: [], environment: {} },
     ]);
   });
 });

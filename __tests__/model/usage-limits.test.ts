@@ -1,4 +1,5 @@
 /** Per-client limits: tiers, overrides, and every problem named by field, rule and value. */
+import { allRoutes } from "../../model/apis";
 import { usageMetering } from "../../model/usage-plans";
 import { validateConfig } from "../../model/validate";
 import { problemsAfter as problemsAfterEdit } from "../support/config-problems";
@@ -19,7 +20,7 @@ test("a config with tiers, own limits and overrides is valid and resolves per en
   expect(dev!.clients.find((c) => c.name === "settlement")!.limits).toEqual({ plan: "client-settlement", ...SETTLEMENT_LIMITS });
   expect(prod!.clients.find((c) => c.name === "settlement")!.limits).toEqual({ plan: "client-settlement", rateLimit: 20, burstLimit: 40 });
   expect(dev!.clients.find((c) => c.name === "auditor")!.limits).toBeUndefined();
-  const metering = usageMetering(dev!.clients, model.routes);
+  const metering = usageMetering(dev!.clients, allRoutes(model));
   expect(metering.meteredRoutes.map((r) => r.key)).toEqual(["post_payments"]);
   expect(metering.plans.map((p) => [p.name, p.clients.map((c) => c.name)])).toEqual([
     ["tier-partner", ["billing"]],
@@ -36,7 +37,7 @@ test("null in an override lifts the limits in that environment; a disabled clien
   const dev = model.environments[0]!;
   expect(dev.clients.find((c) => c.name === "billing")!.limits).toBeUndefined();
   expect(model.environments[1]!.clients.find((c) => c.name === "billing")!.limits?.plan).toBe("tier-partner");
-  expect(usageMetering(dev.clients, model.routes)).toEqual({ meteredRoutes: [], plans: [] });
+  expect(usageMetering(dev.clients, allRoutes(model))).toEqual({ meteredRoutes: [], plans: [] });
 });
 
 const cases: [string, (c: Mutable) => void, string][] = [

@@ -131,7 +131,7 @@ test("defaults are applied and per-environment overrides resolved", () => {
   expect(dev!.clients.find((c) => c.name === "reader")).toMatchObject({ disabled: false, accessTokenValidity: { value: 60, unit: "minutes" } });
   expect(prod!.clients.find((c) => c.name === "reader")).toMatchObject({ disabled: true, accessTokenValidity: { value: 10, unit: "minutes" } });
   expect(prod!.clients.map((c) => c.name)).toEqual(["3rd-party", "reader", "billing"]);
-  expect(model.routes[0]).toMatchObject({ authorizer: "cognito", key: "get_hello-world" });
+  expect(model.apis[0]!.routes[0]).toMatchObject({ api: "m2m-demo-api", authorizer: "cognito", key: "get_hello-world" });
   expect(model.scopeChecker).toEqual({ resultTtlSeconds: 300, memoryMb: 256, timeoutSeconds: 5 });
   expect(dev).toMatchObject({ kind: "development", deletionProtection: false, throttling: { rateLimit: 10, burstLimit: 20 }, logRetentionDays: 14, accessLogs: { enabled: false, manageAccountRole: false }, waf: { enabled: false }, alarms: { enabled: false }, allowedSourceIps: [] });
   expect(prod).toMatchObject({ kind: "production", deletionProtection: true, throttling: { rateLimit: 100, burstLimit: 200 }, logRetentionDays: 365, accessLogs: { enabled: true }, waf: { enabled: true, rateLimitPer5Minutes: 1000 }, alarms: { enabled: true } });
