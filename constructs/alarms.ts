@@ -67,8 +67,7 @@ export class Alarms extends Construct {
       named(new SnsTopicSubscription(this, name, { topicArn: this.topic.arn, protocol: "email", endpoint: email }), name);
     }
 
-    // Each alarm with the construct it is built in and the prefix of its name. The order (API
-    // alarms, Cognito's, scope checkers') is the one the one-API form always wrote.
+    // Each alarm with the construct it is built in and the prefix of its name.
     const alarms: [Construct, string, AlarmSpec][] = [];
     for (const target of props.apis) {
       const api = { namespace: "AWS/ApiGateway", dimensions: { ApiName: target.restApiName, Stage: target.stageName } };

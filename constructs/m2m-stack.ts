@@ -71,8 +71,8 @@ export class M2MStack extends TerraformStack {
     super(scope, env.name);
     this.configureBackend(env);
     // The one-API form's output stays byte for byte what it was: its API's resources are built in
-    // the stack itself, and everything is built in the order it always was (the pool's parts
-    // between the API's), since construct order is the order of the synthesized JSON.
+    // the stack itself, as they always were (construct paths appear in every resource's metadata
+    // and name the asset directories).
     const singleApi = model.layout === "single-api";
 
     // The pool's resources carry the server's name (the API's in the one-API form); each API's
