@@ -10,6 +10,7 @@ import defaultConfig from "../../m2m.config";
 import singleApiConfig from "../fixtures/single-api.config";
 import movedConfig from "../terraform/fixtures/moved-from-single-api.config";
 import multiApiConfig from "../security/fixtures/multi-api.config";
+import { OUTPUT_NAMES } from "../../client/stack-outputs";
 import { scopeCheckerAllowList } from "../../model/access";
 import type { M2MConfigInput } from "../../model/config-types";
 import type { M2MModel } from "../../model/model-types";
@@ -125,6 +126,9 @@ describe.each([
       expect(out("scopes")).toEqual(Object.fromEntries(model.apis.map((a) => [a.name, a.scopes.map((s) => `${serverRef(a.name)}/${s.name}`)])));
       expect(Object.keys(out("client_ids")).sort()).toEqual(env.clients.filter((c) => !c.disabled).map((c) => c.name).sort());
       expect(stack.json.output.client_secrets!.sensitive).toBe(true);
+      // What the CLI's outputs reader looks for, in this form.
+      const { invokeUrl: _url, resourceServerIdentifier: _server, ...multiApiNames } = OUTPUT_NAMES;
+      for (const name of Object.values(multiApiNames)) expect(Object.keys(stack.json.output)).toContain(name);
     });
 
     test("the pool's resources carry the server's name as Api tag (provider default), each API's resources their API's", () => {
@@ -246,6 +250,8 @@ describe("the one-API form", () => {
     expect(Object.keys(stack.json.output)).toEqual(["client_ids", "client_secret_arns", "client_secrets", "invoke_url", "resource_server_identifier", "scopes", "token_endpoint", "user_pool_id"]);
     expect(stack.json.output.invoke_url!.value).toBe("${aws_api_gateway_stage.stage.invoke_url}");
     expect(stack.json.output.resource_server_identifier!.value).toBe("${aws_cognito_resource_server.resource_server.identifier}");
+    const { invokeUrls: _urls, resourceServerIdentifiers: _servers, ...singleApiNames } = OUTPUT_NAMES;
+    for (const name of Object.values(singleApiNames)) expect(Object.keys(stack.json.output)).toContain(name);
     expect(Object.keys(resourcesOf(stack, "aws_api_gateway_rest_api"))).toEqual(["rest_api"]);
     expect(resourceOf(stack, "aws_api_gateway_rest_api", "rest_api").tags).toBeUndefined();
     expect((stack.json as unknown as Record<string, unknown>).moved).toBeUndefined();
