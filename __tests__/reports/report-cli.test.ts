@@ -42,7 +42,9 @@ function writeConfig(text: string): void {
 
 beforeAll(() => {
   repo = mkdtempSync(join(tmpdir(), "m2m-report-cli-"));
-  cpSync(join(ROOT, "m2m.config.ts"), join(repo, "m2m.config.ts"));
+  // The one-API form (these cases check its reports as they always were), as the repository's config.
+  const fixture = readFileSync(join(ROOT, "__tests__", "fixtures", "single-api.config.ts"), "utf8");
+  writeFileSync(join(repo, "m2m.config.ts"), fixture.replace('from "../../model/config-types"', 'from "./model/config-types"'));
   cpSync(join(ROOT, "model"), join(repo, "model"), { recursive: true });
   originalConfig = readFileSync(join(repo, "m2m.config.ts"), "utf8");
   // The edits below rewrite the config's text: make sure the text still reads as expected.
