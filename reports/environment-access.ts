@@ -272,8 +272,8 @@ export interface PlatformClientAccess {
   readonly apis: readonly string[];
   readonly accessTokenValidity: TokenValidity;
   readonly disabled: boolean;
-  /** Its rate limit and quota in this environment (`5 req/s, burst 10 [tier-partner]`); absent: unlimited. */
-  readonly limits?: string;
+  /** Its rate limit and quota in this environment; absent: unlimited (the stages' throttling only). */
+  readonly usagePlan?: { readonly plan: string; readonly summary: string };
   /** The routes it may call, across APIs ({@link qualifiedRouteId}). */
   readonly mayCall: readonly string[];
 }
@@ -310,7 +310,7 @@ export function platformAccess(model: M2MModel, environment: Environment): Platf
     apis: apisOf(c.scopes),
     accessTokenValidity: c.accessTokenValidity,
     disabled: c.disabled,
-    ...(c.limits === undefined ? {} : { limits: `${describeLimits(c.limits)} [${c.limits.plan}]` }),
+    ...(c.limits === undefined ? {} : { usagePlan: { plan: c.limits.plan, summary: describeLimits(c.limits) } }),
     mayCall: apis.flatMap((a, i) => (allowedOn[i]!.get(c.name) ?? []).map((r) => qualifiedRouteId(a.apiName, r))),
   }));
   return {

@@ -108,7 +108,7 @@ export function renderPlatformHtml(platforms: readonly PlatformAccess[]): string
           c.disabled ? `<span class="status-off">cut off (disabled)</span>` : "enabled",
           codes(c.grants),
           esc(validityText(c.accessTokenValidity)),
-          esc(c.limits ?? "unlimited (stage throttling)"),
+          c.usagePlan === undefined ? "unlimited (stage throttling)" : `${esc(c.usagePlan.summary)} ${htmlCode(c.usagePlan.plan)}`,
           codes(c.mayCall),
           esc(c.description ?? ""),
         ],
