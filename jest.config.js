@@ -19,6 +19,7 @@ const SLOW = [
   "<rootDir>/__tests__/constructs/account-role-handover.test.ts",
   "<rootDir>/__tests__/emulator/",
   "<rootDir>/__tests__/reports/model-input.test.ts",
+  "<rootDir>/__tests__/reports/platform-html.test.ts",
   "<rootDir>/__tests__/security/plan-guard-bypasses.test.ts",
   "<rootDir>/__tests__/secret-rotation/",
 ];
