@@ -166,7 +166,7 @@ inBrowser("the central view in headless Chromium", () => {
   /** Visible rows of a table: `<env> <first distinguishing cells>`. */
   async function shown(table: string): Promise<string[]> {
     return page.$$eval(`#${table} tbody tr`, (rows) =>
-      rows.filter((r) => !(r as HTMLElement).hidden).map((r) => [...r.querySelectorAll("td")].slice(0, 3).map((td) => td.textContent!.trim()).join(" ")),
+      rows.filter((r) => !(r as unknown as { hidden: boolean }).hidden).map((r) => [...r.querySelectorAll("td")].slice(0, 3).map((td) => td.textContent!.trim()).join(" ")),
     );
   }
   async function reset(): Promise<void> {
