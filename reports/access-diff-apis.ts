@@ -7,7 +7,7 @@
  * teams, so the reviewer knows whose approval the change needs.
  */
 import type { M2MModel } from "../model/model-types";
-import { GRANT_SEPARATOR } from "../model/scope-grants";
+import { grantLabel } from "../model/scope-grants";
 import { byKey, diffAccess, diffClients, diffRoutes, minus, sameSet, union, type AccessDiff, type ClientDiff, type ClientFacts, type EnvironmentDiff, type RouteDiff, type ClientAccessDiff } from "./access-diff";
 import { modelPlatformAccess, type EnvironmentAccess, type PlatformAccess, type PlatformClientAccess } from "./environment-access";
 
@@ -48,7 +48,8 @@ export interface ApiDiff {
   readonly access: readonly ClientAccessDiff[];
 }
 
-const label = (api: string, scope: string) => `${api}${GRANT_SEPARATOR}${scope}`;
+/** Grants as the several-API form writes them (`payments:read`), whichever form each side of the diff has. */
+const label = (api: string, scope: string) => grantLabel({ api, scope }, "multi-api");
 
 function teamOf(client: PlatformClientAccess, model: M2MModel): ClientTeam {
   if (client.sponsor === undefined) return { owners: model.owners };

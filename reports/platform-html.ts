@@ -19,6 +19,18 @@ function codes(items: readonly string[]): string {
   return items.length === 0 ? `<span class="empty">none</span>` : items.map(htmlCode).join(" ");
 }
 
+/** Lists longer than this fold into a <details> (still searched: the filter reads the row's whole text). */
+const FOLD_AFTER = 8;
+
+/**
+ * A list of names; a long one folded, so a 1,000-client page lays out tens of thousands of
+ * names only when a reader opens them (the page stays quick to open and to filter).
+ */
+function names(items: readonly string[], noun: string): string {
+  if (items.length <= FOLD_AFTER) return codes(items);
+  return `<details><summary>${esc(countOf(items.length, noun))}</summary>${codes(items)}</details>`;
+}
+
 interface Row {
   /** Absent: the row holds in every environment. */
   readonly env?: string;
@@ -86,7 +98,7 @@ export function renderPlatformHtml(platforms: readonly PlatformAccess[]): string
             esc(authorizerText(r.authorizer)),
             requirementText(r.scopeMatch, r.scopes, htmlCode),
             backendText(r.backend, r.response, htmlCode),
-            codes(r.allowedClients),
+            names(r.allowedClients, "client"),
             esc(r.description ?? ""),
           ],
         })),
@@ -109,7 +121,7 @@ export function renderPlatformHtml(platforms: readonly PlatformAccess[]): string
           codes(c.grants),
           esc(validityText(c.accessTokenValidity)),
           c.usagePlan === undefined ? "unlimited (stage throttling)" : `${esc(c.usagePlan.summary)} ${htmlCode(c.usagePlan.plan)}`,
-          codes(c.mayCall),
+          names(c.mayCall, "route"),
           esc(c.description ?? ""),
         ],
       })),
@@ -124,7 +136,7 @@ export function renderPlatformHtml(platforms: readonly PlatformAccess[]): string
           env: p.environment,
           apis: [api.apiName],
           clients: s.grantedTo,
-          cells: [htmlCode(p.environment), htmlCode(api.apiName), htmlCode(s.name), esc(s.description), codes(s.grantedTo), htmlCode(s.identifier)],
+          cells: [htmlCode(p.environment), htmlCode(api.apiName), htmlCode(s.name), esc(s.description), names(s.grantedTo, "client"), htmlCode(s.identifier)],
         })),
       ),
     ),

@@ -15,6 +15,7 @@ import { CENTRAL_VIEW_FILE, environmentReportFiles } from "../../reports/report-
 import { renderPlatformHtml } from "../../reports/platform-html";
 import defaultConfig from "../../m2m.config";
 import { validateConfig } from "../../model/validate";
+import { manyApisConfig } from "../support/many-apis-config";
 
 interface Node {
   nodeName: string;
@@ -227,4 +228,22 @@ inBrowser("the central view in headless Chromium", () => {
   it("made no request: everything it needs is in the page", () => {
     expect(requests).toEqual([]);
   });
+
+  it("opens and filters at platform scale (25 APIs x 40 routes, 1,000 clients, 2 environments), long lists folded", async () => {
+    const big = renderPlatformHtml(modelPlatformAccess(validateConfig(manyApisConfig())));
+    const bigPage = await browser.newPage();
+    try {
+      const start = Date.now();
+      await bigPage.setContent(big, { waitUntil: "load", timeout: 90_000 });
+      await bigPage.fill("#search", "client-0010");
+      const ms = Date.now() - start;
+      expect(await bigPage.textContent("#clients-table-count")).toBe("(2 of 2000 shown)");
+      // Its routes on its own team's API and on the next one's (a cross-team grant): every 10th client holds one.
+      const apis = await bigPage.$$eval("#routes-table tbody tr", (rows) => [...new Set(rows.filter((r) => !(r as unknown as { hidden: boolean }).hidden).map((r) => r.querySelectorAll("td")[1]!.textContent))]);
+      expect(apis).toEqual(["api-11", "api-12"]);
+      expect(ms).toBeLessThan(90_000); // generous: about 7 s on a loaded 2-core machine
+    } finally {
+      await bigPage.close();
+    }
+  }, 120_000);
 });
