@@ -2,7 +2,7 @@
  * The central view (access.html of the several-API form), for the default config (two teams'
  * APIs): its tables as parsed HTML (every API, route, client and scope of every environment,
  * with the data the filters read), self-contained (CSP-pinned inline code, no reference out),
- * and then in headless Chromium (Debian's /usr/bin/chromium driven by playwright-core): typing
+ * and then in headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core): typing
  * into the search box and choosing an API, a client or an environment hides exactly the rows
  * that do not match, and the page makes no request at all.
  */
@@ -137,8 +137,12 @@ describe("the central view's tables", () => {
   });
 });
 
-const CHROMIUM = "/usr/bin/chromium";
-// CI installs Debian's chromium (see the README); elsewhere a missing browser skips, visibly.
+/**
+ * The browser: $M2M_CHROMIUM, else Debian's chromium (.ci/run installs it), else the Chrome
+ * GitHub's Ubuntu runners ship. In CI a missing browser fails (launch names the path);
+ * elsewhere the browser checks skip, visibly.
+ */
+const CHROMIUM = process.env.M2M_CHROMIUM ?? ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].find((p) => existsSync(p)) ?? "/usr/bin/chromium";
 const inBrowser = existsSync(CHROMIUM) || process.env.CI === "true" ? describe : describe.skip;
 
 inBrowser("the central view in headless Chromium", () => {
