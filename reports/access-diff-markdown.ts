@@ -197,8 +197,8 @@ export function renderAccessDiffMarkdown(diff: AccessDiff, labels: DiffLabels): 
   const multi = diff.environments.some((e) => e.apis !== undefined);
   out.push(
     multi
-      ? "_Written by `npm run report -- --base`. Every API and client: `access.html` (the central view); the matrix per API and environment: `<env>/access.md`; both in the `access-reports` artifact of the CI run (`cdktf.out/reports/` locally)._"
-      : "_Written by `npm run report -- --base`. The full matrix per environment: `<env>/access.html` in the `access-reports` artifact of the CI run (`cdktf.out/reports/` locally)._",
+      ? "_Written by `npm run report -- --base`. Every API and client: `access.html` (the central view); the matrix per API and environment: `<env>/access.md`; both in the `access-review` artifact of the `pull request review` run (`cdktf.out/reports/` locally)._"
+      : "_Written by `npm run report -- --base`. The full matrix per environment: `<env>/access.html` in the `access-review` artifact of the `pull request review` run (`cdktf.out/reports/` locally)._",
     "",
   );
   return out.join("\n");
