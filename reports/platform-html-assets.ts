@@ -15,6 +15,8 @@ export const PLATFORM_PAGE_STYLE = `${ACCESS_PAGE_STYLE}
 .count { color: var(--muted); font-weight: 400; font-size: 13px; }
 td.env code, td.api code { white-space: nowrap; }
 .owners code { background: #ddf4ff; }
+table.filtered code { white-space: nowrap; word-break: normal; }
+#scopes-table td:last-child code { white-space: normal; word-break: break-all; }
 details summary { cursor: pointer; color: #0969da; }
 details[open] summary { margin-bottom: 4px; }
 `;
