@@ -93,14 +93,23 @@ async function offlineLatency() {
   });
   await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
   const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
-  const base = defaultConfig.routes.find((r) => r.path === "/payments")!;
+  // The payments API of the default config gains the same route with a mock and with an HTTP backend.
+  const payments = defaultConfig.apis.find((a) => a.name === "payments")!;
+  const base = payments.routes.find((r) => r.path === "/payments")!;
   const config: M2MConfigInput = {
     ...defaultConfig,
-    routes: [
-      ...defaultConfig.routes,
-      { method: "POST", path: "/payments-mock", scopes: base.scopes, authorizer: "scope-checker", response: { status: 202, body: { status: "accepted" } } },
-      { method: "POST", path: "/payments-http", scopes: base.scopes, authorizer: "scope-checker", backend: { type: "http", url: "https://payments.example.com/payments", localUrl: `${upstreamUrl}/payments` } },
-    ],
+    apis: defaultConfig.apis.map((api) =>
+      api !== payments
+        ? api
+        : {
+            ...api,
+            routes: [
+              ...api.routes,
+              { method: "POST", path: "/payments-mock", scopes: base.scopes, authorizer: "scope-checker", response: { status: 202, body: { status: "accepted" } } },
+              { method: "POST", path: "/payments-http", scopes: base.scopes, authorizer: "scope-checker", backend: { type: "http", url: "https://payments.example.com/payments", localUrl: `${upstreamUrl}/payments` } },
+            ],
+          },
+    ),
   };
   setDecisionLogSink(() => undefined);
   const env = await startLocalEnvironment({ model: validateConfig(config), environment: "dev", port: 0 });
@@ -109,7 +118,7 @@ async function offlineLatency() {
     const token = await createTokenClient({ tokenEndpoint: env.tokenEndpoint, clientId: billing.clientId, clientSecret: billing.clientSecret }).getToken();
     const call = async (p: string) => {
       const t0 = performance.now();
-      const res = await fetch(`${env.apiUrl}${p}`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: PAYMENT });
+      const res = await fetch(`${env.apiUrlOf("payments")}${p}`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: PAYMENT });
       await res.arrayBuffer();
       const ms = performance.now() - t0;
       if (res.status !== 202) throw new Error(`${p}: HTTP ${res.status}`);
@@ -133,12 +142,13 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), "m2m-bench-backend-"));
   try {
     const t0 = performance.now();
-    const bundles = bundleBackendFunctions(model.backendFunctions, dir);
+    const functions = model.apis.flatMap((a) => a.backendFunctions);
+    const bundles = bundleBackendFunctions(functions, dir);
     const bundleMs = performance.now() - t0;
     console.log(`route backends — node ${process.version}, ${COLD_STARTS} cold starts, ${ROUNDS} interleaved rounds x ${CALLS_PER_ROUND} calls per route`);
     console.log("");
     console.log(`bundles (esbuild, minified, no source map; ${bundleMs.toFixed(0)} ms for ${bundles.size}):`);
-    for (const fn of model.backendFunctions) {
+    for (const fn of functions) {
       const file = bundles.get(fn.key)!;
       const cold = await coldInit(file, fn.exportName);
       console.log(`  ${fn.file}#${fn.exportName}: ${statSync(file).size} bytes`);

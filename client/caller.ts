@@ -5,8 +5,11 @@
  * - `--secret-id ID`: one client's secret in Secrets Manager;
  * - otherwise flags or environment variables: `--client-id`/`M2M_CLIENT_ID`,
  *   `--client-secret`/`M2M_CLIENT_SECRET`, `--token-endpoint`/`M2M_TOKEN_ENDPOINT`, `--api-url`/`M2M_API_URL`.
+ * The first two list every API (stage URL, resource server identifier); `--api NAME` picks one,
+ * and is needed only where the config has several (client/api-choice.ts picks one by route).
  */
 import { readCredentialsFile, type LocalClientCredentials } from "../local/credentials-file";
+import { GRANT_SEPARATOR } from "../model/scope-grants";
 import { CommandFailure } from "../model/command-voice";
 import { awsPlacesChecked, awsRegion } from "./aws-environment";
 import { sharedSecretReader } from "./client-secret-store";
@@ -24,14 +27,32 @@ export interface CallerFlags {
   readonly clientSecret?: string;
   readonly tokenEndpoint?: string;
   readonly apiUrl?: string;
+  /** `--api NAME`: the API to call (and whose scopes short names mean). */
+  readonly api?: string;
+}
+
+/** One API as a credential source lists it. */
+export interface CallerApi {
+  /** Absent for a one-API stack's outputs, which do not name their API. */
+  readonly name?: string;
+  /** Stage base URL. */
+  readonly url: string;
+  /** The prefix of its scopes. */
+  readonly resourceServerIdentifier: string;
+  /** Its routes as `METHOD /path`, when the source lists them (the offline credentials file). */
+  readonly routes?: readonly string[];
 }
 
 export interface Caller {
   readonly tokenEndpoint: string;
   readonly clientId: string;
   readonly clientSecret: string;
-  /** Stage base URL when the source knows it (needed by `m2m call`). */
+  /** Stage base URL when the source knows it (needed by `m2m call`): `--api-url`, the chosen API's, or the only API's. */
   readonly apiUrl: string | undefined;
+  /** Every API the source lists (none for `--secret-id` and explicit credentials). */
+  readonly apis: readonly CallerApi[];
+  /** The API being called: `--api NAME`, or the only one. */
+  readonly api?: CallerApi;
   /** The full scope identifiers the client may request, when the source lists them. */
   readonly scopes?: readonly string[];
   /** The offline environment's credentials file, when the caller comes from it. */
@@ -79,6 +100,21 @@ function requireRegionFor(secretId: string, environment: NodeJS.ProcessEnv): voi
   }
 }
 
+/** `--api NAME` among the source's APIs (a usage error naming them when it is not one), else the only API. */
+function chooseApi(apis: readonly CallerApi[], name: string | undefined, source: string): CallerApi | undefined {
+  if (name === undefined) return apis.length === 1 ? apis[0] : undefined;
+  // A one-API stack's outputs do not name their API: the only one is the one meant.
+  if (apis.length === 1 && apis[0]!.name === undefined) return apis[0];
+  const api = apis.find((a) => a.name === name);
+  if (!api) throw new UsageError(`unknown API "${name}" (APIs in ${source}: ${apis.map((a) => a.name).join(", ")})`);
+  return api;
+}
+
+/** The caller with an API chosen: its URL (unless `--api-url` set one) and the API short scope names refer to. */
+export function withApi(caller: Caller, api: CallerApi, apiUrlOverride?: string): Caller {
+  return { ...caller, api, apiUrl: apiUrlOverride ?? api.url };
+}
+
 export async function resolveCaller(flags: CallerFlags, environment: NodeJS.ProcessEnv): Promise<Caller> {
   const sources = [flags.local && "--local", flags.outputs !== undefined && "--outputs", flags.secretId !== undefined && "--secret-id"].filter(Boolean);
   if (sources.length > 1) throw new UsageError(`use one credential source, not ${sources.join(" and ")}`);
@@ -91,12 +127,21 @@ export async function resolveCaller(flags: CallerFlags, environment: NodeJS.Proc
     flags.apiUrl !== undefined ? httpUrl(flags.apiUrl, "--api-url", API_URL_EXAMPLE) : httpUrl(environment.M2M_API_URL || undefined, "M2M_API_URL", API_URL_EXAMPLE),
   );
 
+  if (sources.length === 0 && flags.api !== undefined) {
+    throw new UsageError("--api needs --local or --outputs FILE (the other credential sources list no APIs): pass --api-url URL instead");
+  }
+
   if (flags.local) {
     const file = readCredentialsFile(flags.localFile);
     const client = pickLocalClient(file.clients, flags.client, flags.localFile);
+    const apis = file.apis.map((a) => ({ name: a.name, url: a.url, resourceServerIdentifier: a.url, routes: a.routes }));
+    const api = chooseApi(apis, flags.api, flags.localFile);
     // The offline environment rewrites its file after `m2m secret rotate --local`.
     const reloadCredentials = async () => pickLocalClient(readCredentialsFile(flags.localFile).clients, client.name, flags.localFile);
-    return { tokenEndpoint: file.tokenEndpoint, clientId: client.clientId, clientSecret: client.clientSecret, apiUrl: apiUrlOverride ?? file.apiUrl, scopes: client.scopes, localFile: flags.localFile, reloadCredentials };
+    return {
+      tokenEndpoint: file.tokenEndpoint, clientId: client.clientId, clientSecret: client.clientSecret, apiUrl: apiUrlOverride ?? api?.url,
+      apis, ...(api ? { api } : {}), scopes: client.scopes, localFile: flags.localFile, reloadCredentials,
+    };
   }
 
   if (flags.outputs !== undefined) {
@@ -104,9 +149,14 @@ export async function resolveCaller(flags: CallerFlags, environment: NodeJS.Proc
     if (flags.client === undefined) throw new UsageError(`choose a client with --client NAME (outputs list: ${Object.keys(outputs.clientSecretArns).join(", ")})`);
     const arn = outputs.clientSecretArns[flags.client];
     if (arn === undefined) throw new UsageError(`no client "${flags.client}" in the outputs of "${flags.env}" (they list: ${Object.keys(outputs.clientSecretArns).join(", ")})`);
+    const apis = outputs.apis.map((a) => ({ ...(a.name === undefined ? {} : { name: a.name }), url: a.invokeUrl, resourceServerIdentifier: a.resourceServerIdentifier }));
+    const api = chooseApi(apis, flags.api, `the outputs of "${flags.env}"`);
     const secret = sharedSecretReader(arn);
     const stored = await secret.read();
-    return { tokenEndpoint: outputs.tokenEndpoint, clientId: stored.clientId, clientSecret: stored.clientSecret, apiUrl: apiUrlOverride ?? outputs.invokeUrl, scopes: stored.scopes, reloadCredentials: secret.read };
+    return {
+      tokenEndpoint: outputs.tokenEndpoint, clientId: stored.clientId, clientSecret: stored.clientSecret, apiUrl: apiUrlOverride ?? api?.url,
+      apis, ...(api ? { api } : {}), scopes: stored.scopes, reloadCredentials: secret.read,
+    };
   }
 
   if (flags.secretId !== undefined) {
@@ -114,7 +164,7 @@ export async function resolveCaller(flags: CallerFlags, environment: NodeJS.Proc
     const secret = sharedSecretReader(flags.secretId);
     const stored = await secret.read();
     const tokenEndpoint = httpUrl(flags.tokenEndpoint, "--token-endpoint", TOKEN_ENDPOINT_EXAMPLE) ?? stored.tokenEndpoint;
-    return { tokenEndpoint, clientId: stored.clientId, clientSecret: stored.clientSecret, apiUrl: apiUrlOverride, scopes: stored.scopes, reloadCredentials: secret.read };
+    return { tokenEndpoint, clientId: stored.clientId, clientSecret: stored.clientSecret, apiUrl: apiUrlOverride, apis: [], scopes: stored.scopes, reloadCredentials: secret.read };
   }
 
   const clientId = flags.clientId ?? environment.M2M_CLIENT_ID;
@@ -131,23 +181,47 @@ export async function resolveCaller(flags: CallerFlags, environment: NodeJS.Proc
   if (missing.length > 0) {
     throw new UsageError(`no credentials: pass --local, --outputs FILE, --secret-id ID, or ${missing.join(", ")}`);
   }
-  return { tokenEndpoint: tokenEndpoint!, clientId: clientId!, clientSecret: clientSecret!, apiUrl: apiUrlOverride };
+  return { tokenEndpoint: tokenEndpoint!, clientId: clientId!, clientSecret: clientSecret!, apiUrl: apiUrlOverride, apis: [] };
+}
+
+/** The part after the resource server identifier: a scope's own name. */
+const shortName = (identifier: string) => identifier.slice(identifier.lastIndexOf("/") + 1);
+
+/** `<api>:<scope>` naming one of the caller's APIs, as a config grants it; anything else is a plain scope name. */
+function splitGrant(scope: string, apis: readonly CallerApi[]): { api?: CallerApi; name: string } {
+  const at = scope.indexOf(GRANT_SEPARATOR);
+  const api = at > 0 ? apis.find((a) => a.name === scope.slice(0, at)) : undefined;
+  return api ? { api, name: scope.slice(at + 1) } : { name: scope };
+}
+
+/** How a full identifier reads to the user: `<api>:<scope>` with several APIs, the scope's name with one. */
+function scopeLabel(identifier: string, apis: readonly CallerApi[]): string {
+  const api = apis.length > 1 ? apis.find((a) => identifier.startsWith(`${a.resourceServerIdentifier}/`)) : undefined;
+  return api?.name !== undefined ? `${api.name}${GRANT_SEPARATOR}${shortName(identifier)}` : shortName(identifier);
 }
 
 /**
- * `--scope read` means the client's scope named `read`: its full identifier is
- * `<resource server identifier>/read`, which for the offline environment includes a random port.
- * A full identifier (with `://`) is taken as given.
+ * `--scope read` means the client's scope named `read` on the API being called (`--api`, the
+ * route's, or the only one): its full identifier is `<that API's resource server identifier>/read`,
+ * which for the offline environment includes a random port. `--scope payments:read` names the API
+ * itself. A full identifier (with `://`) is taken as given. A short name the client holds on
+ * several APIs, with no API chosen, is a usage error naming them.
  */
 export function expandScopes(requested: readonly string[], caller: Caller): string[] {
   return requested.map((scope) => {
     if (scope.includes("://")) return scope;
+    const { api: named, name } = splitGrant(scope, caller.apis);
+    const api = named ?? caller.api;
     if (caller.scopes !== undefined) {
-      const match = caller.scopes.find((s) => s.endsWith(`/${scope}`));
-      if (match !== undefined) return match;
-      const short = caller.scopes.map((s) => s.slice(s.lastIndexOf("/") + 1));
-      throw new UsageError(`this client has no scope "${scope}" (it may request: ${short.join(", ")})`);
+      const matches = caller.scopes.filter((s) => shortName(s) === name && (api === undefined || s === `${api.resourceServerIdentifier}/${name}`));
+      if (matches.length === 1) return matches[0]!;
+      if (matches.length > 1) {
+        throw new UsageError(`scope "${name}" is on several APIs (${matches.map((s) => scopeLabel(s, caller.apis)).join(", ")}): choose one with --api NAME or --scope <api>${GRANT_SEPARATOR}${name}`);
+      }
+      const on = api?.name !== undefined && caller.apis.length > 1 ? ` on ${api.name}` : "";
+      throw new UsageError(`this client has no scope "${name}"${on} (it may request: ${caller.scopes.map((s) => scopeLabel(s, caller.apis)).join(", ")})`);
     }
+    if (api !== undefined) return `${api.resourceServerIdentifier}/${name}`;
     if (caller.apiUrl !== undefined) return `${caller.apiUrl}/${scope}`;
     throw new UsageError(`--scope ${scope}: give the full identifier (<resource server identifier>/${scope}), or --api-url so the short name can be expanded`);
   });

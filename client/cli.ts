@@ -7,16 +7,19 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { setDecisionLogSink } from "../lambdas/scope-checker/decision-log";
 import { DEFAULT_CREDENTIALS_FILE, LocalCredentialsFileError, readCredentialsFile } from "../local/credentials-file";
 import { backendUrlProblem } from "../model/backends";
-import type { Environment } from "../model/model-types";
+import { allRoutes } from "../model/apis";
+import type { Environment, Route } from "../model/model-types";
 import { connect } from "node:net";
 import { CommandFailure, EXIT_FAILURE, EXIT_OK, reportFailure, warningLine } from "../model/command-voice";
 import { configWarnings } from "../model/config-warnings";
-import { expandScopes, resolveCaller, type Caller, type CallerFlags } from "./caller";
+import { apiForRoute } from "./api-choice";
+import { expandScopes, resolveCaller, withApi, type Caller, type CallerFlags } from "./caller";
 import { ClientDisabledError, readClientCredentialsSecret, SecretLookupError } from "./client-secret-store";
 import { TokenClientError } from "./errors";
 import { fetchWithToken } from "./fetch-with-token";
 import { DEFAULT_CONFIG_FILE } from "./config-file";
 import type { SmokeCredentials, SmokeTarget } from "./smoke";
+import type { RequestLogEntry } from "../local/local-environment";
 import { rotateClientSecret, SecretRotationError } from "./secret-rotate";
 import { readStackOutputs, StackOutputsError } from "./stack-outputs";
 import { createTokenClient } from "./token-client";
@@ -61,12 +64,16 @@ credentials (token, call), from exactly one source:
   --secret-id ID                        a client's secret in AWS Secrets Manager
   --client-id ID --client-secret SECRET --token-endpoint URL   (or M2M_CLIENT_ID, M2M_CLIENT_SECRET, M2M_TOKEN_ENDPOINT)
   --api-url URL (or M2M_API_URL)        the stage URL, for call with --secret-id or explicit credentials
-  --scope SCOPE                         request this scope (repeatable; default: all of the client's scopes)
+  --api NAME                            the API to call, with --local or --outputs (needed when the config has several
+                                        and the route does not tell; short --scope names are that API's)
+  --scope SCOPE                         request this scope (repeatable; default: all of the client's scopes;
+                                        read, <api>:read, or the full identifier)
 
 call:   --data JSON                     send JSON as the body, with content-type: application/json
+        --config FILE                   with --outputs and several APIs: the config whose routes tell which API (default ${DEFAULT_CONFIG_FILE})
 smoke:  --local [--local-file FILE] | --outputs FILE --env NAME      [--config FILE]
 dev:    [--env NAME] [--port N] [--access-log] [--config FILE] [--local-file FILE]
-        [--backend-url "METHOD /path=URL"]  send an HTTP (or lambda-arn) route to a server on this machine (repeatable)
+        [--backend-url "[API] METHOD /path=URL"]  send an HTTP (or lambda-arn) route to a server on this machine (repeatable)
         defaults: --env ${DEFAULT_ENVIRONMENT}, --port 0 (any free port), --config ${DEFAULT_CONFIG_FILE}, --local-file ${DEFAULT_CREDENTIALS_FILE}
 doctor: [--env NAME (repeatable; default all)] [--config FILE]
 secret rotate:  --env NAME --client NAME [--config FILE]      the deployed secret <api>/<env>/<client> (AWS credentials from the environment)
@@ -90,10 +97,11 @@ const credentialOptions = {
   "client-secret": { type: "string" },
   "token-endpoint": { type: "string" },
   "api-url": { type: "string" },
+  api: { type: "string" },
   scope: { type: "string", multiple: true },
 } as const satisfies ParseArgsConfig["options"];
 
-const callOptions = { ...credentialOptions, data: { type: "string" } } as const satisfies ParseArgsConfig["options"];
+const callOptions = { ...credentialOptions, data: { type: "string" }, config: { type: "string", default: DEFAULT_CONFIG_FILE } } as const satisfies ParseArgsConfig["options"];
 
 const smokeOptions = {
   local: { type: "boolean", default: false },
@@ -158,6 +166,7 @@ function callerFlags(values: Record<string, unknown>): CallerFlags {
     ...(str("client-secret") === undefined ? {} : { clientSecret: str("client-secret")! }),
     ...(str("token-endpoint") === undefined ? {} : { tokenEndpoint: str("token-endpoint")! }),
     ...(str("api-url") === undefined ? {} : { apiUrl: str("api-url")! }),
+    ...(str("api") === undefined ? {} : { api: str("api")! }),
   };
 }
 
@@ -186,7 +195,7 @@ async function callCommand(args: readonly string[], io: Io): Promise<number> {
       throw new UsageError("--data is not valid JSON");
     }
   }
-  const caller = await resolveCaller(callerFlags(values), io.env);
+  const caller = routedCaller(await resolveCaller(callerFlags(values), io.env), upper, path, values.config);
   if (caller.apiUrl === undefined) throw new UsageError("no API URL: pass --api-url URL (or M2M_API_URL), --local or --outputs FILE");
   await offlineEnvironmentRunning(caller);
   const tokens = createTokenClient({ ...caller, ...(values.scope ? { scopes: expandScopes(values.scope, caller) } : {}) });
@@ -207,6 +216,22 @@ async function callCommand(args: readonly string[], io: Io): Promise<number> {
   }
   io.stdout(`HTTP ${response.status}\n${body}${body.endsWith("\n") || body === "" ? "" : "\n"}`);
   return response.ok ? 0 : 1;
+}
+
+/**
+ * Several APIs and none chosen: the one whose routes serve METHOD PATH (the offline credentials
+ * file lists each API's routes; a deployed stack's outputs do not, so the config tells).
+ */
+function routedCaller(caller: Caller, method: string, path: string, configFile: string): Caller {
+  // An API named (--api), the only one, or a URL given (--api-url): nothing to choose.
+  if (caller.apiUrl !== undefined || caller.apis.length < 2) return caller;
+  const routed = caller.apis.every((a) => a.routes !== undefined)
+    ? caller.apis.map((a) => ({ name: a.name ?? "", routes: a.routes! }))
+    : loadModel(configFile).apis.map((a) => ({ name: a.name, routes: a.routes.map((r) => `${r.method} ${r.path}`) }));
+  const name = apiForRoute(routed, method, path);
+  const api = caller.apis.find((a) => a.name === name);
+  if (!api) throw new CommandFailure(`${configFile} has API "${name}", which the credential source does not list (it has: ${caller.apis.map((a) => a.name).join(", ")})`);
+  return withApi(caller, api, caller.apiUrl);
 }
 
 /** Turns "fetch failed" into one line naming the host and the reason (exit 1: the command line was fine). */
@@ -240,6 +265,9 @@ async function offlineEnvironmentRunning(caller: Pick<Caller, "localFile" | "tok
   if (!listening) throw new CommandFailure(NOT_RUNNING);
 }
 
+/** The target's first API URL, for the "cannot reach" line. */
+const firstApiUrl = (target: SmokeTarget) => [...target.apiUrls.values()][0] ?? target.tokenEndpoint;
+
 async function smokeCommand(args: readonly string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, smokeOptions, true);
   if (positionals.length > 0) throw new UsageError(`smoke takes no arguments, got "${positionals[0]}"`);
@@ -256,7 +284,7 @@ async function smokeCommand(args: readonly string[], io: Io): Promise<number> {
     environment = environmentOf(model, file.environment);
     await offlineEnvironmentRunning({ localFile: values["local-file"], tokenEndpoint: file.tokenEndpoint });
     target = {
-      apiUrl: file.apiUrl,
+      apiUrls: new Map(file.apis.map((a) => [a.name, a.url])),
       tokenEndpoint: file.tokenEndpoint,
       credentials: new Map(file.clients.map((c) => [c.name, { clientId: c.clientId, clientSecret: c.clientSecret }])),
     };
@@ -278,29 +306,41 @@ async function smokeCommand(args: readonly string[], io: Io): Promise<number> {
         cutOffClients.add(client.name);
       }
     }
-    target = { apiUrl: outputs.invokeUrl, tokenEndpoint: outputs.tokenEndpoint, credentials, cutOffClients };
+    // A one-API stack's outputs do not name their API: it is the config's only one.
+    const apiUrls = new Map(outputs.apis.map((a) => [a.name ?? model.apis[0]!.name, a.invokeUrl]));
+    target = { apiUrls, tokenEndpoint: outputs.tokenEndpoint, credentials, cutOffClients };
   }
 
   const { runSmoke, formatSmokeTable } = smoke();
-  const report = await reachable(target.apiUrl, () => runSmoke({ model, environment, target }));
+  const report = await reachable(firstApiUrl(target), () => runSmoke({ model, environment, target }));
   io.stdout(`${formatSmokeTable(report)}\n`);
   return report.failed === 0 ? 0 : 1;
 }
 
-/** `--backend-url "GET /orders/{id}=http://127.0.0.1:9000/orders/{id}"` -> route key -> URL, checked like a config's localUrl. */
+/**
+ * `--backend-url "GET /orders/{id}=http://127.0.0.1:9000/orders/{id}"` -> route -> URL, checked
+ * like a config's localUrl. With several APIs a route may be named `orders GET /orders/{id}`,
+ * and must be where two APIs have the same route.
+ */
 function parseBackendUrls(specs: readonly string[], model: ReturnType<typeof loadModel>): Map<string, string> {
   const urls = new Map<string, string>();
+  const routes = allRoutes(model);
+  const several = model.apis.length > 1;
+  const label = (r: Route) => `${several ? `${r.api} ` : ""}${r.method} ${r.path}`;
   for (const spec of specs) {
     const at = spec.indexOf("=");
-    if (at < 0) throw new UsageError(`--backend-url takes "METHOD /path=URL", got "${spec}"`);
-    const [method, path] = spec.slice(0, at).trim().split(/\s+/);
+    if (at < 0) throw new UsageError(`--backend-url takes "${several ? "[API] " : ""}METHOD /path=URL", got "${spec}"`);
+    const words = spec.slice(0, at).trim().split(/\s+/);
+    const [api, method, path] = words.length === 3 ? words : [undefined, ...words];
     const url = spec.slice(at + 1).trim();
-    const route = model.routes.find((r) => r.method === method?.toUpperCase() && r.path === path);
-    if (!route) throw new UsageError(`--backend-url: no route "${spec.slice(0, at).trim()}" in the config (routes: ${model.routes.map((r) => `${r.method} ${r.path}`).join(", ")})`);
+    const matches = routes.filter((r) => r.method === method?.toUpperCase() && r.path === path && (api === undefined || r.api === api));
+    if (matches.length > 1) throw new UsageError(`--backend-url: "${spec.slice(0, at).trim()}" is a route of several APIs (${matches.map((r) => r.api).join(", ")}): name one, as "API METHOD /path=URL"`);
+    const route = matches[0];
+    if (!route) throw new UsageError(`--backend-url: no route "${spec.slice(0, at).trim()}" in the config (routes: ${routes.map(label).join(", ")})`);
     if (route.backend.type !== "http" && route.backend.type !== "lambda-arn") throw new UsageError(`--backend-url: ${route.method} ${route.path} has a ${route.backend.type} backend, which runs here already`);
     const problem = backendUrlProblem(url, true);
     if (problem) throw new UsageError(`--backend-url: ${url} ${problem}`);
-    urls.set(route.key, url);
+    urls.set(offline().backendUrlKey(route), url);
   }
   return urls;
 }
@@ -339,15 +379,22 @@ async function devCommand(args: readonly string[], io: Io): Promise<number> {
       port,
       credentialsFile: resolve(values["local-file"]),
       backendUrls,
-      ...(accessLog ? { onRequest: ({ method, path, status }: { method: string; path: string; status: number }) => io.stderr(`${status} ${method} ${path}\n`) } : {}),
+      ...(accessLog ? { onRequest: ({ method, path, status, api }: RequestLogEntry) => io.stderr(`${status} ${method} ${path}${api === undefined ? "" : ` (${api})`}\n`) } : {}),
     });
   } catch (error) {
     clearInterval(orphaned);
     for (const signal of STOP_SIGNALS) process.off(signal, requestStop);
-    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") throw new UsageError(`port ${port} is in use: choose another with --port, or --port 0 for any free port`);
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+      // With several APIs the taken port may be one after --port (each API takes the next).
+      const taken = (error as { port?: unknown }).port;
+      const several = model.layout !== "single-api";
+      throw new UsageError(`port ${typeof taken === "number" ? taken : port} is in use: choose another with --port${several ? " (each API takes one of the ports after it)" : ""}, or --port 0 for any free port${several ? "s" : ""}`);
+    }
     throw error;
   }
-  io.stdout(`m2m dev: "${values.env}" ready at ${local.apiUrl} (token endpoint ${local.tokenEndpoint}); credentials in ${values["local-file"]}; Ctrl+C stops\n`);
+  // One line whatever the number of APIs: each API's URL, then the one token endpoint they share.
+  const where = model.layout === "single-api" ? `at ${local.apiUrl}` : `with ${local.apis.map((a) => `${a.name} at ${a.url}`).join(", ")}`;
+  io.stdout(`m2m dev: "${values.env}" ready ${where} (token endpoint ${local.tokenEndpoint}); credentials in ${values["local-file"]}; Ctrl+C stops\n`);
 
   await stopRequested;
   clearInterval(orphaned);
@@ -388,7 +435,7 @@ async function secretCommand(args: readonly string[], io: Io): Promise<number> {
   const client = environment.clients.find((c) => c.name === values.client);
   if (!client) throw new UsageError(`no client "${values.client}" in environment "${environment.name}" (it has: ${environment.clients.map((c) => c.name).join(", ")})`);
   if (client.disabled) throw new UsageError(`client "${client.name}" is disabled in "${environment.name}": it has no secret to rotate`);
-  const secretId = `${model.api.name}/${environment.name}/${client.name}`;
+  const secretId = `${model.name}/${environment.name}/${client.name}`;
   const version = await rotateClientSecret(secretId, { region: environment.region });
   io.stdout(`m2m secret rotate: rotation of ${secretId} started (version ${version}); Secrets Manager runs the rotation function now, see its log group for the outcome\n`);
   return EXIT_OK;

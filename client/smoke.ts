@@ -1,7 +1,10 @@
 /**
- * The smoke matrix: every route without a token, and every route with every client's token,
- * each answer compared with what the model's access rules say it must be.
+ * The smoke matrix: every route of every API without a token, and every route with every
+ * client's token (one token per client, carrying its scopes on every API), each answer compared
+ * with what the model's access rules say it must be: a client with scopes on one API only is
+ * refused on the others' routes.
  */
+import { allRoutes } from "../model/apis";
 import type { Environment, M2MModel, Route } from "../model/model-types";
 import { OAuthError, TokenClientError } from "./errors";
 import { expectationFor, expectationWithoutToken, sampleMethod, samplePath, sampleRequest, type Expectation } from "./smoke-expectations";
@@ -13,8 +16,8 @@ export interface SmokeCredentials {
 }
 
 export interface SmokeTarget {
-  /** Stage base URL, without a trailing slash. */
-  readonly apiUrl: string;
+  /** Each API's stage base URL, without a trailing slash, by API name; an API missing here fails its checks. */
+  readonly apiUrls: ReadonlyMap<string, string>;
   readonly tokenEndpoint: string;
   /** Credentials by client name; a missing client fails its checks. */
   readonly credentials: ReadonlyMap<string, SmokeCredentials>;
@@ -82,10 +85,12 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
   const fetchImpl: FetchLike = options.fetch ?? ((i, n) => fetch(i, n));
   const checks: SmokeCheck[] = [];
 
-  async function call(route: Route, token: string | undefined): Promise<CallResult> {
+  async function call(route: Route, token: string | undefined): Promise<CallResult | undefined> {
+    const apiUrl = target.apiUrls.get(route.api);
+    if (apiUrl === undefined) return undefined;
     const method = sampleMethod(route.method);
     const sample = sampleRequest(method);
-    const response = await fetchImpl(`${target.apiUrl}${samplePath(route.path)}`, {
+    const response = await fetchImpl(`${apiUrl}${samplePath(route.path)}`, {
       method,
       headers: token === undefined ? sample.headers : { ...sample.headers, authorization: `Bearer ${token}` },
       ...(sample.body === undefined ? {} : { body: sample.body }),
@@ -100,7 +105,8 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
     return { status: response.status, body, errorType: response.headers.get("x-amzn-errortype") };
   }
 
-  function judge(route: Route, expected: Expectation, result: CallResult): { actual: string; passed: boolean } {
+  function judge(route: Route, expected: Expectation, result: CallResult | undefined): { actual: string; passed: boolean } {
+    if (result === undefined) return { actual: "no URL for this API", passed: false };
     const actual = `HTTP ${result.status}`;
     if (expected.kind === "backend") {
       if (result.errorType !== null) return { actual: `${actual} (${result.errorType})`, passed: false };
@@ -114,13 +120,14 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
     return { actual, passed: true };
   }
 
-  for (const route of model.routes) {
+  const routes = allRoutes(model);
+  for (const route of routes) {
     const expected = expectationWithoutToken();
     checks.push({ route, client: undefined, expected, ...judge(route, expected, await call(route, undefined)) });
   }
 
   for (const client of environment.clients) {
-    const expectations = model.routes.map((route) => ({ route, expected: expectationFor(client, route, environment.clients, model.routes) }));
+    const expectations = routes.map((route) => ({ route, expected: expectationFor(client, route, environment.clients, routes) }));
     if (target.cutOffClients?.has(client.name)) {
       for (const { route, expected } of expectations) checks.push({ route, client: client.name, expected, actual: CUT_OFF, passed: expected.kind === "token-refused" });
       continue;
@@ -166,10 +173,14 @@ function describeExpectation(expected: Expectation): string {
   return expected.kind === "status" ? `${expected.status} (${expected.reason})` : `token refused (${expected.reason})`;
 }
 
-/** A plain-text table, one line per check, and a summary line. */
+/** A plain-text table, one line per check, and a summary line; an API column when the checks span several APIs. */
 export function formatSmokeTable(report: SmokeReport): string {
-  const rows = report.checks.map((c) => [`${c.route.method} ${c.route.path}`, c.client ?? "(no token)", describeExpectation(c.expected), c.actual, c.passed ? "ok" : "MISMATCH"]);
-  const header = ["ROUTE", "CLIENT", "EXPECTED", "ACTUAL", "RESULT"];
+  const severalApis = new Set(report.checks.map((c) => c.route.api)).size > 1;
+  const rows = report.checks.map((c) => [
+    ...(severalApis ? [c.route.api] : []),
+    `${c.route.method} ${c.route.path}`, c.client ?? "(no token)", describeExpectation(c.expected), c.actual, c.passed ? "ok" : "MISMATCH",
+  ]);
+  const header = [...(severalApis ? ["API"] : []), "ROUTE", "CLIENT", "EXPECTED", "ACTUAL", "RESULT"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  ");
   const summary = `${report.checks.length} checks, ${report.checks.length - report.failed} passed, ${report.failed} failed`;

@@ -1,6 +1,6 @@
 /**
  * `.m2m/local.json`: where the running offline environment tells its callers (the `m2m` CLI,
- * scripts, tests) its URLs and the credentials it generated. It holds secrets, so it is written
+ * scripts, tests) its URLs (the token endpoint, every API's stage) and the credentials it generated. It holds secrets, so it is written
  * with mode 0600 in a git-ignored directory, and removed again when the environment stops.
  */
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -18,11 +18,23 @@ export interface LocalClientCredentials {
   readonly secretArn?: string;
 }
 
+/** One API the offline environment serves. */
+export interface LocalApiEndpoint {
+  readonly name: string;
+  /** Its stage URL, `http://127.0.0.1:<port>/<stage>`: also its resource server identifier. */
+  readonly url: string;
+  /** Its routes as `METHOD /path` (path templates), so `m2m call` can tell which API serves a path. */
+  readonly routes: readonly string[];
+}
+
 export interface LocalCredentialsFile {
   /** The config environment being emulated (so `m2m smoke --local` checks the right clients). */
   readonly environment: string;
   readonly tokenEndpoint: string;
+  /** The first API's stage URL (the only one's in the one-API form): what scripts read before there were several. */
   readonly apiUrl: string;
+  /** Every API, in config order. */
+  readonly apis: readonly LocalApiEndpoint[];
   readonly userPoolId: string;
   readonly clients: readonly LocalClientCredentials[];
 }
@@ -53,6 +65,8 @@ function isCredentialsFile(value: unknown): value is LocalCredentialsFile {
   return (
     typeof v === "object" && v !== null &&
     typeof v.environment === "string" && typeof v.tokenEndpoint === "string" && typeof v.apiUrl === "string" && typeof v.userPoolId === "string" &&
+    Array.isArray(v.apis) && v.apis.length > 0 &&
+    v.apis.every((a) => typeof a?.name === "string" && typeof a.url === "string" && Array.isArray(a.routes) && (a.routes as unknown[]).every((r) => typeof r === "string")) &&
     Array.isArray(v.clients) &&
     v.clients.every((c) => typeof c?.name === "string" && typeof c.clientId === "string" && typeof c.clientSecret === "string" && Array.isArray(c.scopes))
   );

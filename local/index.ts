@@ -1,9 +1,10 @@
 /** The offline environment's public surface: start it, read what it wrote. */
-export { startLocalEnvironment, UnknownEnvironmentError, type LocalEnvironment, type LocalEnvironmentOptions } from "./local-environment";
+export { backendUrlKey, startLocalEnvironment, UnknownEnvironmentError, type LocalEnvironment, type LocalEnvironmentOptions } from "./local-environment";
 export {
   DEFAULT_CREDENTIALS_FILE,
   readCredentialsFile,
   LocalCredentialsFileError,
+  type LocalApiEndpoint,
   type LocalClientCredentials,
   type LocalCredentialsFile,
 } from "./credentials-file";

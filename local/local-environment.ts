@@ -1,19 +1,30 @@
 /**
- * The offline environment: one HTTP server on 127.0.0.1 serving, for one environment of the
- * model, Cognito's token endpoint and JWKS and the API stage behind its authorizers, with each
- * route's backend (mock, a Lambda handler run in-process, or an HTTP service).
- * The resource server identifier is the local API URL, mirroring "identifier = invoke URL".
+ * The offline environment: HTTP servers on 127.0.0.1 serving, for one environment of the model,
+ * Cognito's token endpoint and JWKS (one user pool for every API) and each API's stage behind its
+ * authorizers, with each route's backend (mock, a Lambda handler run in-process, or an HTTP service).
+ * Each API's resource server identifier is its local stage URL, mirroring "identifier = invoke URL".
+ *
+ * Several APIs: a port per API, not a path prefix per API. Deployed, every API is its own REST
+ * API with its own host (`https://<rest-api-id>.execute-api.<region>.amazonaws.com/<stage>`), and
+ * the token endpoint is on yet another (the Cognito domain). A port per API keeps that shape: each
+ * identifier is `http://127.0.0.1:<port>/<stage>`, origin + stage as the invoke URL is; a route is
+ * served at the same path below the stage as deployed; and a request for one API's path on
+ * another API's origin meets that API's route table alone (403 Missing Authentication Token), as it
+ * would on the other REST API's host. A prefix (`/<api>/<stage>`) would put an API name into every
+ * identifier and path where AWS has none, and the emulated gateway would choose the API from the
+ * path, which API Gateway never does. The one-API form keeps its single port (token endpoint, JWKS
+ * and the stage on one origin), as it always had.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { M2MModel } from "../model/model-types";
+import type { Api, M2MModel, Route } from "../model/model-types";
 import { usageMetering } from "../model/usage-plans";
 import { createApiEmulator } from "./api-emulator";
 import { createAwsJsonApi, type AwsJsonApi } from "./aws-json-api";
 import { cognitoSecretsOperations } from "./cognito-secrets-api";
 import { createBackendIntegrations } from "./backend-integration";
 import { newRestApiId } from "./cognito-ids";
-import { removeCredentialsFile, writeCredentialsFile, type LocalCredentialsFile } from "./credentials-file";
+import { removeCredentialsFile, writeCredentialsFile, type LocalApiEndpoint, type LocalCredentialsFile } from "./credentials-file";
 import { missingAuthenticationToken } from "./gateway-responses";
 import { jsonResponse, type LocalRequest, type LocalResponse } from "./http-types";
 import { createNativeAuthorizer } from "./native-authorizer";
@@ -27,7 +38,11 @@ export interface LocalEnvironmentOptions {
   readonly model: M2MModel;
   /** Environment name in the model. */
   readonly environment: string;
-  /** 0 (default) picks a free port. */
+  /**
+   * The token endpoint's port (and the API's, in the one-API form); 0 (default) picks a free one.
+   * With several APIs each API has its own port: `port + 1`, `port + 2`, ... in config order, or
+   * free ones when `port` is 0.
+   */
   readonly port?: number;
   /** Where to write the credentials file (mode 0600); nothing is written when absent. */
   readonly credentialsFile?: string;
@@ -40,19 +55,36 @@ export interface LocalEnvironmentOptions {
    * replaced. @default 0 (offline, every rotation may delete the secret two generations back)
    */
   readonly rotationGraceSeconds?: number;
-  /** URL overrides for HTTP (or lambda-arn) routes, by route key, e.g. a stub on 127.0.0.1. */
+  /** URL overrides for HTTP (or lambda-arn) routes, by `backendUrlKey(route)`, e.g. a stub on 127.0.0.1. */
   readonly backendUrls?: ReadonlyMap<string, string>;
   /** Where the backends' one-line failure notes go. @default stderr */
   readonly backendLog?: (line: string) => void;
-  /** Called once per request with its method, path (no query) and status: never headers or bodies. */
-  readonly onRequest?: (entry: { method: string; path: string; status: number }) => void;
+  /** Called once per request with its method, path (no query), status and, on an API's own port, that API: never headers or bodies. */
+  readonly onRequest?: (entry: RequestLogEntry) => void;
+}
+
+export interface RequestLogEntry {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  /** The API whose port took the request (several APIs only). */
+  readonly api?: string;
+}
+
+/** What keys a route in `backendUrls`: route keys are unique within an API, not across APIs. */
+export function backendUrlKey(route: Pick<Route, "api" | "key">): string {
+  return `${route.api}:${route.key}`;
 }
 
 export interface LocalEnvironment {
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>`: the token endpoint's origin (the authorization server). */
   readonly url: string;
-  /** `http://127.0.0.1:<port>/<stage>`: also the resource server identifier. */
+  /** The first API's `http://127.0.0.1:<port>/<stage>` (the only one's in the one-API form): also its resource server identifier. */
   readonly apiUrl: string;
+  /** Every API's stage URL (= its resource server identifier), in config order. */
+  readonly apis: readonly LocalApiEndpoint[];
+  /** One API's stage URL; throws for a name the model does not have. */
+  apiUrlOf(api: string): string;
   readonly tokenEndpoint: string;
   readonly jwksUrl: string;
   readonly userPoolId: string;
@@ -104,12 +136,10 @@ function send(response: ServerResponse, local: LocalResponse): void {
   response.end(local.body);
 }
 
-export async function startLocalEnvironment(options: LocalEnvironmentOptions): Promise<LocalEnvironment> {
-  const { model } = options;
-  const environment = model.environments.find((e) => e.name === options.environment);
-  if (!environment) throw new UnknownEnvironmentError(options.environment, model.environments.map((e) => e.name));
+type Dispatch = (request: LocalRequest) => Promise<LocalResponse>;
 
-  let dispatch: (request: LocalRequest) => Promise<LocalResponse> = async () => jsonResponse(503, { message: "starting" });
+/** One listening server on 127.0.0.1 whose requests go to `dispatch()` (set once everything exists). */
+async function listen(port: number, dispatch: () => Dispatch, onRequest: ((entry: { method: string; path: string; status: number }) => void) | undefined): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
     void (async () => {
       // Split by hand: `new URL` would read a path like `//x` as a host name.
@@ -119,7 +149,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       let local: LocalResponse;
       try {
         const body = await readBody(req);
-        local = await dispatch({
+        local = await dispatch()({
           method: (req.method ?? "GET").toUpperCase(),
           path,
           query: new URLSearchParams(queryAt < 0 ? "" : rawUrl.slice(queryAt + 1)),
@@ -133,49 +163,114 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
         if (!(error instanceof BodyTooLargeError)) process.stderr.write(`m2m local: internal error (${(error as Error).name})\n`);
       }
       send(res, local);
-      options.onRequest?.({ method: req.method ?? "GET", path, status: local.status });
+      onRequest?.({ method: req.method ?? "GET", path, status: local.status });
     })();
   });
-
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port ?? 0, HOST, () => {
+    server.listen(port, HOST, () => {
       server.off("error", reject);
       resolve();
     });
   });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${HOST}:${port}`;
-  const apiUrl = `${url}/${environment.stageName}`;
+  return { server, url: `http://${HOST}:${(server.address() as AddressInfo).port}` };
+}
 
-  const userPool = createLocalUserPool({ region: environment.region, resourceServerIdentifier: apiUrl, clients: environment.clients });
+function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    // Keep-alive connections would hold close() open until they time out.
+    server.closeAllConnections();
+  });
+}
+
+/** One API's share of the URL overrides, by route key (what its backend integrations look up). */
+function backendUrlsOf(api: Api, urls: ReadonlyMap<string, string>): Map<string, string> {
+  const own = new Map<string, string>();
+  for (const route of api.routes) {
+    const url = urls.get(backendUrlKey(route));
+    if (url !== undefined) own.set(route.key, url);
+  }
+  return own;
+}
+
+/** `METHOD /path` of each route: what the credentials file lists per API. */
+const routeLines = (api: Api) => api.routes.map((r) => `${r.method} ${r.path}`);
+
+export async function startLocalEnvironment(options: LocalEnvironmentOptions): Promise<LocalEnvironment> {
+  const { model } = options;
+  const environment = model.environments.find((e) => e.name === options.environment);
+  if (!environment) throw new UnknownEnvironmentError(options.environment, model.environments.map((e) => e.name));
+
+  const starting: Dispatch = async () => jsonResponse(503, { message: "starting" });
+  const basePort = options.port ?? 0;
+  // The one-API form serves its stage on the token endpoint's origin, as it always did.
+  const sharedOrigin = model.layout === "single-api";
+  let authDispatch = starting;
+  const apiDispatch = new Map<string, Dispatch>();
+  const servers: Server[] = [];
+  const apiOrigins = new Map<string, string>();
+  let url: string;
+  try {
+    const main = await listen(basePort, () => authDispatch, options.onRequest);
+    servers.push(main.server);
+    url = main.url;
+    for (const [index, api] of model.apis.entries()) {
+      if (sharedOrigin) {
+        apiOrigins.set(api.name, url);
+        continue;
+      }
+      const own = await listen(basePort === 0 ? 0 : basePort + index + 1, () => apiDispatch.get(api.name) ?? starting, options.onRequest && ((entry) => options.onRequest!({ ...entry, api: api.name })));
+      servers.push(own.server);
+      apiOrigins.set(api.name, own.url);
+    }
+  } catch (error) {
+    await Promise.all(servers.map(closeServer));
+    throw error;
+  }
+  const stagePrefix = `/${environment.stageName}`;
+  const apis: LocalApiEndpoint[] = model.apis.map((api) => ({ name: api.name, url: `${apiOrigins.get(api.name)!}${stagePrefix}`, routes: routeLines(api) }));
+  const identifiers = new Map(apis.map((a) => [a.name, a.url]));
+  const apiUrl = apis[0]!.url;
+
+  const userPool = createLocalUserPool({ region: environment.region, resourceServerIdentifiers: identifiers, clients: environment.clients });
   const tokenEndpoint = createTokenEndpoint({
     userPool,
     ...(options.accessTokenLifetimeSeconds === undefined ? {} : { accessTokenLifetimeSeconds: options.accessTokenLifetimeSeconds }),
   });
-  const restApiId = newRestApiId();
-  const metering = usageMetering(environment.clients, model.routes);
-  const api = createApiEmulator({
-    routes: model.routes,
-    realm: model.api.name,
-    nativeAuthorizer: createNativeAuthorizer(userPool),
-    scopeChecker: createScopeCheckerAuthorizer({ userPool, routes: model.routes, restApiId, stageName: environment.stageName }),
-    backends: createBackendIntegrations({
-      functions: model.backendFunctions,
-      restApiId,
-      stageName: environment.stageName,
-      ...(options.backendUrls === undefined ? {} : { backendUrls: options.backendUrls }),
-      ...(options.backendLog === undefined ? {} : { log: options.backendLog }),
+  // Each API as deployed: its own REST API (id), authorizers keyed to its resource server, backends and usage plans.
+  const emulators = new Map(
+    model.apis.map((api) => {
+      const restApiId = newRestApiId();
+      const resourceServerIdentifier = identifiers.get(api.name)!;
+      // Usage plans are metered per API here (each REST API's stage its own plans and counters).
+      // Should the stacks attach one plan to several APIs' stages, a quota is shared across them
+      // and this meter must then span those APIs.
+      const metering = usageMetering(environment.clients, api.routes);
+      const emulator = createApiEmulator({
+        routes: api.routes,
+        realm: api.name,
+        nativeAuthorizer: createNativeAuthorizer(userPool, resourceServerIdentifier),
+        scopeChecker: createScopeCheckerAuthorizer({ userPool, resourceServerIdentifier, routes: api.routes, restApiId, stageName: environment.stageName }),
+        backends: createBackendIntegrations({
+          functions: api.backendFunctions,
+          restApiId,
+          stageName: environment.stageName,
+          ...(options.backendUrls === undefined ? {} : { backendUrls: backendUrlsOf(api, options.backendUrls) }),
+          ...(options.backendLog === undefined ? {} : { log: options.backendLog }),
+        }),
+        ...(metering.plans.length > 0
+          ? {
+              metering: {
+                routes: new Set(metering.meteredRoutes.map((r) => r.key)),
+                meter: createUsageMeter({ plans: metering.plans, clientIdOf: (name) => userPool.clients.find((c) => c.name === name)?.clientId, ...(options.now ? { now: options.now } : {}) }),
+              },
+            }
+          : {}),
+      });
+      return [api.name, emulator] as const;
     }),
-    ...(metering.plans.length > 0
-      ? {
-          metering: {
-            routes: new Set(metering.meteredRoutes.map((r) => r.key)),
-            meter: createUsageMeter({ plans: metering.plans, clientIdOf: (name) => userPool.clients.find((c) => c.name === name)?.clientId, ...(options.now ? { now: options.now } : {}) }),
-          },
-        }
-      : {}),
-  });
+  );
   const tokenEndpointUrl = `${url}/oauth2/token`;
   // Fractional, as AWS's JSON dates are: rotations within one second still order correctly.
   const nowSeconds = () => Date.now() / 1000;
@@ -184,6 +279,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     environment: environment.name,
     tokenEndpoint: tokenEndpointUrl,
     apiUrl,
+    apis,
     userPoolId: userPool.userPoolId,
     clients: userPool.clients.map((c) => {
       const stored = JSON.parse(secretsManager.currentValue(secretArns.get(c.name)!)) as { clientSecret?: string };
@@ -221,22 +317,27 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     const value = c.disabled
       ? { disabled: true, tokenEndpoint: tokenEndpointUrl }
       : { clientId: c.clientId, clientSecret: c.clientSecret, tokenEndpoint: tokenEndpointUrl, scopes: c.scopes };
-    secretArns.set(c.name, secretsManager.createSecret(`${model.api.name}/${environment.name}/${c.name}`, JSON.stringify(value)));
+    secretArns.set(c.name, secretsManager.createSecret(`${model.name}/${environment.name}/${c.name}`, JSON.stringify(value)));
   }
   const aws = createAwsJsonApi({ ...cognitoSecretsOperations(userPool, nowSeconds), ...secretsManager.operations });
   const jwksPath = `/${userPool.userPoolId}/.well-known/jwks.json`;
-  const stagePrefix = `/${environment.stageName}`;
 
-  dispatch = async (request) => {
+  /** One API's stage: below it, that API's routes alone; anything else is API Gateway's 403. */
+  const stageOf = (api: string): Dispatch => async (request) => {
+    if (request.path === stagePrefix || request.path.startsWith(`${stagePrefix}/`)) {
+      return emulators.get(api)!.handle(request, request.path.slice(stagePrefix.length) || "/");
+    }
+    return missingAuthenticationToken();
+  };
+  const onlyApi = sharedOrigin ? stageOf(model.apis[0]!.name) : undefined;
+  authDispatch = async (request) => {
     const awsAnswer = aws.handle(request);
     if (awsAnswer) return awsAnswer;
     if (request.path === "/oauth2/token") return tokenEndpoint.handle(request);
     if (request.path === jwksPath && (request.method === "GET" || request.method === "HEAD")) return jsonResponse(200, userPool.signingKey.jwks);
-    if (request.path === stagePrefix || request.path.startsWith(`${stagePrefix}/`)) {
-      return api.handle(request, request.path.slice(stagePrefix.length) || "/");
-    }
-    return missingAuthenticationToken();
+    return onlyApi ? onlyApi(request) : missingAuthenticationToken();
   };
+  if (!sharedOrigin) for (const api of model.apis) apiDispatch.set(api.name, stageOf(api.name));
 
   const credentials = credentialsOf();
   if (options.credentialsFile !== undefined) writeCredentialsFile(options.credentialsFile, credentials);
@@ -245,6 +346,12 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
   return {
     url,
     apiUrl,
+    apis,
+    apiUrlOf(name) {
+      const url = identifiers.get(name);
+      if (url === undefined) throw new Error(`no API named ${name} (the environment serves ${apis.map((a) => a.name).join(", ")})`);
+      return url;
+    },
     tokenEndpoint: credentials.tokenEndpoint,
     jwksUrl: `${url}${jwksPath}`,
     userPoolId: userPool.userPoolId,
@@ -259,12 +366,10 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     secretsManager,
     secretArns,
     close() {
-      closed ??= new Promise<void>((resolve) => {
+      if (closed === undefined) {
         if (options.credentialsFile !== undefined) removeCredentialsFile(options.credentialsFile, userPool.userPoolId);
-        server.close(() => resolve());
-        // Keep-alive connections would hold close() open until they time out.
-        server.closeAllConnections();
-      });
+        closed = Promise.all(servers.map(closeServer)).then(() => undefined);
+      }
       return closed;
     },
   };

@@ -4,6 +4,10 @@
  * route's scopes passes; everything else is 401, including a valid token without the scope
  * (API Gateway answers a scope mismatch with 401, not 403). It does not look at `client_id`:
  * that is why a disabled client's live tokens still pass native routes until they expire.
+ *
+ * One per API: each REST API's authorizer names the same user pool but requires the scopes of
+ * its own resource server, so a token of the pool carrying only another API's scopes is refused
+ * (401) like any token without the route's scope.
  */
 import { CognitoJwtVerifier } from "aws-jwt-verify";
 import { scopeMatchOf, scopesSatisfy } from "../model/access";
@@ -27,7 +31,7 @@ export function bearerToken(authorizationHeader: string): string {
   return match ? match[1]! : authorizationHeader.trim();
 }
 
-export function createNativeAuthorizer(userPool: LocalUserPool): NativeAuthorizer {
+export function createNativeAuthorizer(userPool: LocalUserPool, resourceServerIdentifier: string): NativeAuthorizer {
   const verifier = CognitoJwtVerifier.create({ userPoolId: userPool.userPoolId, tokenUse: "access", clientId: null });
   // The JWKS is handed over, never fetched: the offline environment stays offline.
   verifier.cacheJwks({ keys: userPool.signingKey.jwks.keys.map((k) => ({ ...k })) });
@@ -43,7 +47,7 @@ export function createNativeAuthorizer(userPool: LocalUserPool): NativeAuthorize
       }
       const scopeClaim = payload.scope;
       const granted = new Set(typeof scopeClaim === "string" ? scopeClaim.split(" ") : []);
-      const required = route.scopes.map((s) => scopeIdentifier(userPool.resourceServerIdentifier, s));
+      const required = route.scopes.map((s) => scopeIdentifier(resourceServerIdentifier, s));
       if (!scopesSatisfy(scopeMatchOf(route.authorizer), required, granted)) return { decision: "invalid-token" };
       return { decision: "allow", identity: { authorizer: "cognito", claims: stringClaims(payload) } };
     },

@@ -5,6 +5,8 @@
  * that allows it -> the integration runs, anything else -> 500. The Lambda gets the same inputs
  * the construct bakes into its environment: the pool, the allow-list of enabled clients that some
  * scope-checker route would let through, and the scope-checker routes with full scope identifiers.
+ * One per API, as deployed: its allow-list and routes are that API's, its scopes are under that
+ * API's resource server, so a client with scopes on other APIs only is not on its allow-list (401).
  */
 import { randomUUID } from "node:crypto";
 import { scopeCheckerAllowList } from "../model/access";
@@ -32,6 +34,9 @@ export interface ScopeCheckerAuthorizer {
 
 export interface ScopeCheckerAuthorizerOptions {
   readonly userPool: LocalUserPool;
+  /** The API's resource server identifier (what the deployed function gets as RESOURCE_SERVER_ID). */
+  readonly resourceServerIdentifier: string;
+  /** The API's routes (each carrying its API). */
   readonly routes: readonly Route[];
   readonly restApiId: string;
   readonly stageName: string;
@@ -56,7 +61,7 @@ export function createScopeCheckerAuthorizer(options: ScopeCheckerAuthorizerOpti
     clientIds: userPool.clients.filter((c) => allowed.has(c.clientId)).map((c) => c.clientId),
     routes: options.routes
       .filter((r) => r.authorizer === "scope-checker")
-      .map((r) => ({ method: r.method, path: r.path, scopes: r.scopes.map((s) => scopeIdentifier(userPool.resourceServerIdentifier, s)) })),
+      .map((r) => ({ method: r.method, path: r.path, scopes: r.scopes.map((s) => scopeIdentifier(options.resourceServerIdentifier, s)) })),
     jwks: { keys: userPool.signingKey.jwks.keys.map((k) => ({ ...k })) },
   });
 

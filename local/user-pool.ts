@@ -1,7 +1,8 @@
 /**
  * The offline stand-in for one environment's Cognito user pool: its id and issuer, a fresh
- * signing key, and one app client (fresh id and secret) per client of the environment, with the
- * environment's scopes as full identifiers, the way the deployed resource server names them.
+ * signing key, and one app client (fresh id and secret) per client of the environment, with its
+ * granted scopes as full identifiers, each under the resource server of the API that defines it
+ * (one pool, one resource server per API, as deployed).
  */
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import { SECONDS_PER_UNIT } from "../model/aws-limits";
@@ -38,7 +39,7 @@ export interface LocalAppClient {
   readonly clientId: string;
   /** The secret the app client was created with (what the credentials file first holds). */
   readonly clientSecret: string;
-  /** Full scope identifiers the client may request. */
+  /** Full scope identifiers the client may request, across the pool's resource servers. */
   readonly scopes: readonly string[];
   readonly disabled: boolean;
   readonly accessTokenValiditySeconds: number;
@@ -50,7 +51,8 @@ export interface LocalUserPool {
   readonly userPoolId: string;
   readonly region: string;
   readonly issuer: string;
-  readonly resourceServerIdentifier: string;
+  /** Each API's resource server identifier (its local stage URL), by API name. */
+  readonly resourceServerIdentifiers: ReadonlyMap<string, string>;
   readonly signingKey: SigningKey;
   readonly clients: readonly LocalAppClient[];
   clientById(clientId: string): LocalAppClient | undefined;
@@ -68,8 +70,8 @@ export interface LocalUserPool {
 
 export interface LocalUserPoolOptions {
   readonly region: string;
-  /** The resource server identifier: the local API URL, mirroring "identifier = invoke URL". */
-  readonly resourceServerIdentifier: string;
+  /** Each API's resource server identifier, by API name: its local stage URL, mirroring "identifier = invoke URL". */
+  readonly resourceServerIdentifiers: ReadonlyMap<string, string>;
   readonly clients: readonly Client[];
 }
 
@@ -79,11 +81,16 @@ export function createLocalUserPool(options: LocalUserPoolOptions): LocalUserPoo
   const userPoolId = newUserPoolId(options.region);
   const issuer = issuerUrl(options.region, userPoolId);
   const signingKey = generateSigningKey();
+  const identifierOf = (api: string): string => {
+    const identifier = options.resourceServerIdentifiers.get(api);
+    if (identifier === undefined) throw new Error(`no resource server for API ${api} in the offline user pool`);
+    return identifier;
+  };
   const clients: LocalAppClient[] = options.clients.map((c) => ({
     name: c.name,
     clientId: newClientId(),
     clientSecret: newClientSecret(),
-    scopes: c.scopes.map((s) => scopeIdentifier(options.resourceServerIdentifier, s)),
+    scopes: c.scopes.map((g) => scopeIdentifier(identifierOf(g.api), g.scope)),
     disabled: c.disabled,
     accessTokenValiditySeconds: c.accessTokenValidity.value * SECONDS_PER_UNIT[c.accessTokenValidity.unit],
     model: c,
@@ -99,7 +106,7 @@ export function createLocalUserPool(options: LocalUserPoolOptions): LocalUserPoo
     userPoolId,
     region: options.region,
     issuer,
-    resourceServerIdentifier: options.resourceServerIdentifier,
+    resourceServerIdentifiers: options.resourceServerIdentifiers,
     signingKey,
     clients,
     clientById: (clientId) => byId.get(clientId),

@@ -8,6 +8,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { formatSmokeTable, runSmoke, type SmokeCheck, type SmokeTarget } from "../../client/smoke";
 import type { LocalEnvironment } from "../../local/local-environment";
+import { allRoutes } from "../../model/apis";
 import { clientOf, modelWith, startEnv } from "../local/local-test-kit";
 
 const model = modelWith((c) => ({ ...c, clients: c.clients.map((cl) => (cl.name === "writer" ? { ...cl, disabled: true } : cl)) }));
@@ -52,7 +53,7 @@ beforeAll(async () => {
   env = await startEnv({ model });
   variant = await startTokenEndpointVariant(env, clientOf(env, "writer").clientId);
   target = {
-    apiUrl: env.apiUrl,
+    apiUrls: new Map([["m2m-demo-api", env.apiUrl]]),
     tokenEndpoint: variant.url,
     credentials: new Map(env.credentials.clients.map((c) => [c.name, { clientId: c.clientId, clientSecret: c.clientSecret }])),
   };
@@ -74,7 +75,7 @@ describe("a disabled client", () => {
     const report = await runSmoke({ model, environment: dev, target, tokenClientRetry: { maxAttempts: 1 } });
     expect(report.failed).toBe(0);
     const writer = rowsOf(report.checks, "writer");
-    expect(writer).toHaveLength(model.routes.length);
+    expect(writer).toHaveLength(allRoutes(model).length);
     expect(writer.every((c) => c.passed && c.actual === actual)).toBe(true);
     // The table reports the code that was received.
     expect(formatSmokeTable(report)).toMatch(new RegExp(`^GET /premium +writer +token refused \\(client disabled\\) +${actual.replace(/[()]/g, "\\$&")} +ok$`, "m"));
@@ -103,7 +104,7 @@ describe("a client the deployment cut off (its secret says disabled)", () => {
     const cutOff = "cut off: no app client (secret says disabled)";
     expect(rowsOf(report.checks, "writer").every((c) => c.passed && c.actual === cutOff)).toBe(true);
     expect(rowsOf(report.checks, "reader").every((c) => !c.passed && c.actual === cutOff)).toBe(true);
-    expect(report.failed).toBe(model.routes.length);
+    expect(report.failed).toBe(allRoutes(model).length);
   });
 });
 

@@ -12,7 +12,11 @@ import { join, resolve } from "node:path";
 import { COMMAND_OPTIONS, HELP } from "../../client/cli";
 import type { LocalEnvironment } from "../../local/local-environment";
 import { readCredentialsFile } from "../../local/credentials-file";
-import { defaultModel, modelWith, startEnv } from "../local/local-test-kit";
+import { allRoutes } from "../../model/apis";
+import { modelWith, startEnv, twoApiModel } from "../local/local-test-kit";
+
+/** The CLI reads the default config (m2m.config.ts, two APIs) unless told otherwise: so does the environment it talks to. */
+const defaultModel = twoApiModel;
 
 const ROOT = resolve(__dirname, "../..");
 const BIN = join(ROOT, "bin", "m2m.js");
@@ -41,7 +45,7 @@ let localFile: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "m2m-cli-"));
   localFile = join(dir, "local.json");
-  env = await startEnv({ credentialsFile: localFile });
+  env = await startEnv({ model: defaultModel, credentialsFile: localFile });
 });
 afterAll(async () => {
   await env.close();
@@ -56,9 +60,9 @@ describe("user mistakes: one line on stderr, non-zero exit, no stack trace", () 
     [["deploy"], 2, 'm2m: unknown command "deploy" (token, call, smoke, dev, doctor, secret; see m2m --help)'],
     [["smoke", "--local", "--local-file", "/nonexistent/local.json"], 1, "m2m: /nonexistent/local.json not found: start the offline environment first (npm run dev)"],
     [["dev", "--env", "staging"], 2, 'm2m: unknown environment "staging" (the config defines: dev, prod)'],
-    [["dev", "--backend-url", "GET /nope=http://127.0.0.1:9000/"], 2, 'm2m: --backend-url: no route "GET /nope" in the config (routes: GET /hello-world, GET /premium, POST /premium, POST /payments)'],
+    [["dev", "--backend-url", "GET /nope=http://127.0.0.1:9000/"], 2, 'm2m: --backend-url: no route "GET /nope" in the config (routes: content GET /hello-world, content GET /premium, content POST /premium, payments POST /payments, payments GET /payments/{id})'],
     [["dev", "--backend-url", "POST /payments=http://127.0.0.1:9000/"], 2, "m2m: --backend-url: POST /payments has a lambda backend, which runs here already"],
-    [["dev", "--backend-url", "POST /payments"], 2, 'm2m: --backend-url takes "METHOD /path=URL", got "POST /payments"'],
+    [["dev", "--backend-url", "POST /payments"], 2, 'm2m: --backend-url takes "[API] METHOD /path=URL", got "POST /payments"'],
   ])("m2m %j", async (args, code, line) => {
     const result = await runCli(args);
     expect(result).toEqual({ code, stdout: "", stderr: `${line}\n` });
@@ -81,7 +85,7 @@ describe("against a running offline environment", () => {
     const result = await runCli(["smoke", "--local", "--local-file", localFile]);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    const checks = defaultModel.routes.length * (defaultModel.environments.find((e) => e.name === "dev")!.clients.length + 1);
+    const checks = allRoutes(defaultModel).length * (defaultModel.environments.find((e) => e.name === "dev")!.clients.length + 1);
     expect(result.stdout.trimEnd().split("\n").at(-1)).toBe(`${checks} checks, ${checks} passed, 0 failed`);
   });
 
@@ -113,12 +117,13 @@ describe("smoke --outputs (a deployed stack's outputs file)", () => {
   it("reads the environment's outputs and fails every check of a client without a secret ARN", async () => {
     // Points at the offline environment and lists no secret ARNs, so nothing reaches AWS.
     const outputs = join(dir, "outputs.json");
-    writeFileSync(outputs, JSON.stringify({ dev: { invoke_url: env.apiUrl, token_endpoint: env.tokenEndpoint, client_ids: {}, client_secret_arns: {} } }));
+    const invokeUrls = Object.fromEntries(env.apis.map((a) => [a.name, a.url]));
+    writeFileSync(outputs, JSON.stringify({ dev: { invoke_urls: invokeUrls, token_endpoint: env.tokenEndpoint, client_ids: {}, client_secret_arns: {} } }));
     const result = await runCli(["smoke", "--outputs", outputs, "--env", "dev"]);
     expect(result.code).toBe(1);
     const lines = result.stdout.trimEnd().split("\n");
-    expect(lines.filter((l) => / \(no token\) .* ok$/.test(l))).toHaveLength(defaultModel.routes.length);
-    expect(lines.filter((l) => /no credentials +MISMATCH$/.test(l))).toHaveLength(defaultModel.routes.length * defaultModel.environments.find((e) => e.name === "dev")!.clients.length);
+    expect(lines.filter((l) => / \(no token\) .* ok$/.test(l))).toHaveLength(allRoutes(defaultModel).length);
+    expect(lines.filter((l) => /no credentials +MISMATCH$/.test(l))).toHaveLength(allRoutes(defaultModel).length * defaultModel.environments.find((e) => e.name === "dev")!.clients.length);
     expect((await runCli(["smoke", "--outputs", outputs])).stderr).toBe("m2m: smoke --outputs needs --env NAME (the stack to check)\n");
   });
 });
@@ -179,9 +184,9 @@ describe("smoke --outputs with the clients' secrets, one of them disabled", () =
       const result = await runCli(["smoke", "--outputs", outputs, "--env", "dev", "--config", config], aws);
       expect(result.stderr).toBe("");
       const lines = result.stdout.trimEnd().split("\n");
-      expect(lines.filter((l) => / writer /.test(l))).toHaveLength(writerDisabled.routes.length);
-      expect(lines.filter((l) => /^\S+ \S+ +writer +token refused \(client disabled\) +cut off: no app client \(secret says disabled\) +ok$/.test(l))).toHaveLength(writerDisabled.routes.length);
-      const checks = writerDisabled.routes.length * (writerDisabled.environments.find((e) => e.name === "dev")!.clients.length + 1);
+      expect(lines.filter((l) => / writer /.test(l))).toHaveLength(allRoutes(writerDisabled).length);
+      expect(lines.filter((l) => /^\S+ \S+ +writer +token refused \(client disabled\) +cut off: no app client \(secret says disabled\) +ok$/.test(l))).toHaveLength(allRoutes(writerDisabled).length);
+      const checks = allRoutes(writerDisabled).length * (writerDisabled.environments.find((e) => e.name === "dev")!.clients.length + 1);
       expect(lines.at(-1)).toBe(`${checks} checks, ${checks} passed, 0 failed`);
       expect(result.code).toBe(0);
 
@@ -195,6 +200,49 @@ describe("smoke --outputs with the clients' secrets, one of them disabled", () =
   });
 });
 
+describe("a stack of several APIs' outputs (invoke_urls by API)", () => {
+  it("call finds the API from the config's routes, --api picks or refuses one, smoke checks every API x client", async () => {
+    // The outputs a two-API stack writes, pointing at the offline environment; the secrets behind a Secrets Manager stand-in.
+    const arnOf = (name: string) => `arn:aws:secretsmanager:eu-west-1:123456789012:secret:m2m-demo/dev/${name}-AbCdEf`;
+    const secrets = new Map(env.credentials.clients.map((c) => [arnOf(c.name), JSON.stringify({ clientId: c.clientId, clientSecret: c.clientSecret, tokenEndpoint: env.tokenEndpoint, scopes: c.scopes })]));
+    const secretsManager = await startSecretsManagerStandIn(secrets);
+    try {
+      const outputs = join(dir, "outputs-apis.json");
+      writeFileSync(outputs, JSON.stringify({
+        dev: {
+          invoke_urls: Object.fromEntries(env.apis.map((a) => [a.name, a.url])),
+          resource_server_identifiers: Object.fromEntries(env.apis.map((a) => [a.name, a.url])),
+          token_endpoint: env.tokenEndpoint,
+          client_ids: Object.fromEntries(env.credentials.clients.map((c) => [c.name, c.clientId])),
+          client_secret_arns: Object.fromEntries(env.credentials.clients.map((c) => [c.name, arnOf(c.name)])),
+        },
+      }));
+      const aws = {
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
+        AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
+        AWS_SECRET_ACCESS_KEY: "test-only",
+        AWS_REGION: "eu-west-1",
+        AWS_CONFIG_FILE: join(dir, "no-aws-config"),
+        AWS_SHARED_CREDENTIALS_FILE: join(dir, "no-aws-credentials"),
+        AWS_EC2_METADATA_DISABLED: "true",
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+      };
+      const deployed = ["--outputs", outputs, "--env", "dev"];
+      const [routed, unknown, smoke] = await Promise.all([
+        runCli(["call", "GET", "/payments/p-1", ...deployed, "--client", "finance-reports", "--scope", "read"], aws),
+        runCli(["call", "GET", "/premium", ...deployed, "--client", "finance-reports", "--api", "orders"], aws),
+        runCli(["smoke", ...deployed], aws),
+      ]);
+      expect(routed).toEqual({ code: 0, stdout: 'HTTP 200\n{\n  "status": "settled"\n}\n', stderr: "" });
+      expect(unknown).toEqual({ code: 2, stdout: "", stderr: 'm2m: unknown API "orders" (APIs in the outputs of "dev": content, payments)\n' });
+      const checks = allRoutes(defaultModel).length * (defaultModel.environments.find((e) => e.name === "dev")!.clients.length + 1);
+      expect({ code: smoke.code, stderr: smoke.stderr, last: smoke.stdout.trimEnd().split("\n").at(-1) }).toEqual({ code: 0, stderr: "", last: `${checks} checks, ${checks} passed, 0 failed` });
+    } finally {
+      await secretsManager.close();
+    }
+  });
+});
+
 describe("m2m dev", () => {
   it("prints one ready line, writes a private credentials file, and stops cleanly on SIGTERM", async () => {
     const file = join(dir, "dev", "local.json");
@@ -203,10 +251,15 @@ describe("m2m dev", () => {
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
     await new Promise<void>((ready) => child.stdout.on("data", (d) => ((stdout += d), stdout.includes("\n") && ready())));
-    expect(stdout).toMatch(/^m2m dev: "dev" ready at http:\/\/127\.0\.0\.1:\d+\/dev \(token endpoint http:\/\/127\.0\.0\.1:\d+\/oauth2\/token\); credentials in .*local\.json; Ctrl\+C stops\n$/);
+    // The default config's two APIs, each on its own port, and the one token endpoint on a third.
+    expect(stdout).toMatch(/^m2m dev: "dev" ready with content at http:\/\/127\.0\.0\.1:\d+\/dev, payments at http:\/\/127\.0\.0\.1:\d+\/dev \(token endpoint http:\/\/127\.0\.0\.1:\d+\/oauth2\/token\); credentials in .*local\.json; Ctrl\+C stops\n$/);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const written = readCredentialsFile(file);
-    expect((await fetch(`${written.apiUrl}/hello-world`)).status).toBe(401);
+    expect(written.apis.map((a) => a.name)).toEqual(["content", "payments"]);
+    expect(stdout).toContain(`content at ${written.apis[0]!.url}, payments at ${written.apis[1]!.url} (token endpoint ${written.tokenEndpoint})`);
+    expect(new Set([new URL(written.tokenEndpoint).port, ...written.apis.map((a) => new URL(a.url).port)]).size).toBe(3);
+    expect((await fetch(`${written.apis[0]!.url}/hello-world`)).status).toBe(401);
+    expect((await fetch(`${written.apis[1]!.url}/payments/p-1`)).status).toBe(401);
 
     const exited = new Promise<number | null>((done) => child.on("close", done));
     child.kill("SIGTERM");

@@ -3,20 +3,15 @@
  * HTTP, and the full matrix of the default config — every client x every route, with and
  * without tokens — checked against the model's access rules.
  */
-import { decideAccess, scopeCheckerAllowList } from "../../model/access";
+import { decideRouteAccess, scopeCheckerAllowList } from "../../model/access";
+import { allRoutes } from "../../model/apis";
 import { formatSmokeTable, runSmoke } from "../../client/smoke";
 import { createTokenClient } from "../../client/token-client";
 import type { LocalEnvironment } from "../../local/local-environment";
 import type { M2MModel } from "../../model/model-types";
-import { defaultModel, modelWith, startEnv } from "../local/local-test-kit";
+import { defaultModel, modelWith, smokeTargetOf as targetOf, startEnv } from "../local/local-test-kit";
 
-function targetOf(env: LocalEnvironment) {
-  return {
-    apiUrl: env.apiUrl,
-    tokenEndpoint: env.tokenEndpoint,
-    credentials: new Map(env.credentials.clients.map((c) => [c.name, { clientId: c.clientId, clientSecret: c.clientSecret }])),
-  };
-}
+const routesOf = (model: M2MModel) => allRoutes(model);
 const devOf = (model: M2MModel) => model.environments.find((e) => e.name === "dev")!;
 const PAYMENT = JSON.stringify({ amount: 4200, currency: "EUR", reference: "invoice-17" });
 
@@ -28,15 +23,15 @@ describe("the default config, offline", () => {
   afterAll(() => env.close());
 
   const dev = devOf(defaultModel);
-  const allowList = new Set(scopeCheckerAllowList(dev.clients, defaultModel.routes).map((c) => c.name));
+  const allowList = new Set(scopeCheckerAllowList(dev.clients, routesOf(defaultModel)).map((c) => c.name));
 
   it("refuses every route without a token (401, Bearer challenge)", async () => {
-    for (const route of defaultModel.routes) {
+    for (const route of routesOf(defaultModel)) {
       const res = await fetch(`${env.apiUrl}${route.path}`, { method: route.method });
       expect({ route: route.key, status: res.status, challenge: res.headers.get("www-authenticate") }).toEqual({
         route: route.key,
         status: 401,
-        challenge: `Bearer realm="${defaultModel.api.name}"`,
+        challenge: `Bearer realm="${defaultModel.apis[0]!.name}"`,
       });
     }
   });
@@ -47,12 +42,12 @@ describe("the default config, offline", () => {
     for (const client of dev.clients) {
       const credentials = env.credentials.clients.find((c) => c.name === client.name)!;
       const tokens = createTokenClient({ tokenEndpoint: env.tokenEndpoint, clientId: credentials.clientId, clientSecret: credentials.clientSecret });
-      for (const route of defaultModel.routes) {
+      for (const route of routesOf(defaultModel)) {
         // A payment body: the mock routes ignore it, POST /payments (backends/payments.ts) accepts it.
         const init: { body?: string; headers: Record<string, string> } = route.method === "POST" ? { body: PAYMENT, headers: { "content-type": "application/json" } } : { headers: {} };
         const res = await fetch(`${env.apiUrl}${route.path}`, { method: route.method, ...init, headers: { ...init.headers, authorization: `Bearer ${await tokens.getToken()}` } });
         const body = await res.json();
-        const decision = decideAccess(client, route);
+        const decision = decideRouteAccess(client, route);
         const observed = { client: client.name, route: route.key, status: res.status };
         if (decision.allowed) {
           allowed++;
@@ -73,7 +68,7 @@ describe("the default config, offline", () => {
 
   it("passes m2m smoke's matrix: routes x (clients + no token), no mismatch", async () => {
     const report = await runSmoke({ model: defaultModel, environment: dev, target: targetOf(env) });
-    expect(report.checks).toHaveLength(defaultModel.routes.length * (dev.clients.length + 1));
+    expect(report.checks).toHaveLength(routesOf(defaultModel).length * (dev.clients.length + 1));
     expect(report.failed).toBe(0);
     const table = formatSmokeTable(report);
     expect(table.split("\n")).toHaveLength(report.checks.length + 2);
@@ -96,7 +91,7 @@ describe("the default config, offline", () => {
     const credentials = new Map(target.credentials);
     credentials.delete("writer");
     const report = await runSmoke({ model: defaultModel, environment: dev, target: { ...target, credentials } });
-    expect(report.failed).toBe(defaultModel.routes.length);
+    expect(report.failed).toBe(routesOf(defaultModel).length);
     expect(report.checks.filter((c) => !c.passed).every((c) => c.client === "writer" && c.actual === "no credentials")).toBe(true);
   });
 });
@@ -122,7 +117,7 @@ describe("path parameters, ANY, a disabled client and a second scope-checker rou
       const dev = devOf(model);
       const report = await runSmoke({ model, environment: dev, target: targetOf(env) });
       expect(report.checks.filter((c) => !c.passed).map((c) => `${c.client} ${c.route.key} ${c.actual}`)).toEqual([]);
-      expect(report.checks).toHaveLength(model.routes.length * (dev.clients.length + 1));
+      expect(report.checks).toHaveLength(routesOf(model).length * (dev.clients.length + 1));
       const outcome = (client: string, key: string) => report.checks.find((c) => c.client === client && c.route.key === key)!.actual;
       expect(outcome("auditor", "post_payments")).toBe("HTTP 403");
       expect(outcome("auditor", "get_payments_id")).toBe("HTTP 200");

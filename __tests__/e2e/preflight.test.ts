@@ -186,11 +186,11 @@ describe("npm run dev stopped by SIGTERM through npm", () => {
     const file = join(dir, "npm-dev", "local.json");
     const child = spawn("npm", ["run", "--silent", "dev", "--", "--port", "0", "--local-file", file], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
-    const port = await new Promise<number>((ready, failed) => {
+    // The default config's two APIs have a port each, the token endpoint a third: every one must close.
+    const ports = await new Promise<number[]>((ready, failed) => {
       child.stdout.on("data", (d) => {
         stdout += d;
-        const match = /ready at http:\/\/127\.0\.0\.1:(\d+)\//.exec(stdout);
-        if (match) ready(Number(match[1]));
+        if (/ready .*\n/.test(stdout)) ready([...stdout.matchAll(/http:\/\/127\.0\.0\.1:(\d+)\//g)].map((m) => Number(m[1])));
       });
       child.on("close", () => failed(new Error(`npm run dev ended before it was ready: ${stdout}`)));
     });
@@ -199,12 +199,14 @@ describe("npm run dev stopped by SIGTERM through npm", () => {
     child.kill("SIGTERM");
     await exited;
     // npm may return a moment before its child has finished stopping: allow it 3 s, no more.
-    const listening = () =>
+    expect(new Set(ports).size).toBe(3);
+    const listeningOn = (port: number) =>
       new Promise<boolean>((done) => {
         const socket = connect({ host: "127.0.0.1", port });
         socket.once("connect", () => (socket.destroy(), done(true)));
         socket.once("error", () => done(false));
       });
+    const listening = async () => (await Promise.all(ports.map(listeningOn))).some(Boolean);
     const deadline = Date.now() + 3000;
     while (Date.now() < deadline && ((await listening()) || existsSync(file))) await new Promise((r) => setTimeout(r, 100));
     expect(await listening()).toBe(false);

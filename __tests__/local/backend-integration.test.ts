@@ -67,8 +67,8 @@ beforeAll(async () => {
   env = await startEnv({
     model,
     backendUrls: new Map([
-      ["post_refunds_id", `${upstreamUrl}/refunds/{id}`],
-      ["get_slow", `${upstreamUrl}/slow`],
+      ["m2m-demo-api:post_refunds_id", `${upstreamUrl}/refunds/{id}`],
+      ["m2m-demo-api:get_slow", `${upstreamUrl}/slow`],
     ]),
     // The backends' failure notes, captured (and checked for leaks).
     backendLog: (line) => logLines.push(line),

@@ -20,14 +20,18 @@ describe("the credentials file", () => {
       expect(statSync(file).mode & 0o777).toBe(0o600);
       const written = JSON.parse(readFileSync(file, "utf8"));
       expect(written).toEqual(env.credentials);
-      expect(written).toMatchObject({ environment: "dev", tokenEndpoint: `${env.url}/oauth2/token`, apiUrl: `${env.url}/dev`, userPoolId: env.userPoolId });
+      expect(written).toMatchObject({
+        environment: "dev", tokenEndpoint: `${env.url}/oauth2/token`, apiUrl: `${env.url}/dev`, userPoolId: env.userPoolId,
+        // The one-API form: its stage on the token endpoint's origin, as it always was.
+        apis: [{ name: "m2m-demo-api", url: `${env.url}/dev`, routes: ["GET /hello-world", "GET /premium", "POST /premium", "POST /payments"] }],
+      });
       const devClients = defaultModel.environments.find((e) => e.name === "dev")!.clients;
       expect(written.clients.map((c: { name: string }) => c.name)).toEqual(devClients.map((c) => c.name));
       for (const client of written.clients) {
         expect(client.clientId).toMatch(/^[a-z0-9]{26}$/);
         expect(client.clientSecret).toMatch(/^[a-z0-9]{50}$/);
         const model = devClients.find((c) => c.name === client.name)!;
-        expect(client.scopes).toEqual(model.scopes.map((s) => scopeIdentifier(env.apiUrl, s)));
+        expect(client.scopes).toEqual(model.scopes.map((g) => scopeIdentifier(env.apiUrl, g.scope)));
       }
       expect(new Set(written.clients.map((c: { clientSecret: string }) => c.clientSecret)).size).toBe(written.clients.length);
     } finally {

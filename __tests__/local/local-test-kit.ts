@@ -1,21 +1,41 @@
 /**
- * Shared by the client, local and e2e tests: the default model, variants of it, an offline
- * environment on a free loopback port, and small HTTP helpers. Not a test file itself.
+ * Shared by the client, local and e2e tests: the one-API model (the fixture most suites use),
+ * the default two-API model (m2m.config.ts), variants of them, an offline environment on free
+ * loopback ports, and small HTTP helpers. Not a test file itself.
  */
 import { createPublicKey, verify } from "node:crypto";
 import { createTokenClient, type TokenClient, type TokenClientOptions } from "../../client/token-client";
 import { setDecisionLogSink } from "../../lambdas/scope-checker/decision-log";
 import { startLocalEnvironment, type LocalEnvironment, type LocalEnvironmentOptions } from "../../local/local-environment";
 import defaultConfig from "../fixtures/single-api.config";
-import type { M2MConfigInput } from "../../model/config-types";
+import twoApiConfig from "../../m2m.config";
+import type { MultiApiConfigInput, SingleApiConfigInput } from "../../model/config-types";
 import type { M2MModel } from "../../model/model-types";
 import { validateConfig } from "../../model/validate";
 
+/** The one-API form (`__tests__/fixtures/single-api.config.ts`). */
 export const defaultModel: M2MModel = validateConfig(defaultConfig);
 
-/** A variant of the default config, validated like any config. */
-export function modelWith(change: (config: M2MConfigInput) => M2MConfigInput): M2MModel {
-  return validateConfig(change(structuredClone(defaultConfig) as M2MConfigInput));
+/** The default config, m2m.config.ts: APIs `content` and `payments` behind one user pool. */
+export const twoApiModel: M2MModel = validateConfig(twoApiConfig);
+
+/** A variant of the one-API config, validated like any config. */
+export function modelWith(change: (config: SingleApiConfigInput) => SingleApiConfigInput): M2MModel {
+  return validateConfig(change(structuredClone(defaultConfig) as SingleApiConfigInput));
+}
+
+/** A variant of the two-API default config, validated like any config. */
+export function twoApiModelWith(change: (config: MultiApiConfigInput) => MultiApiConfigInput): M2MModel {
+  return validateConfig(change(structuredClone(twoApiConfig) as MultiApiConfigInput));
+}
+
+/** What `runSmoke` is pointed at: each API's stage URL, the token endpoint and every client's credentials. */
+export function smokeTargetOf(env: LocalEnvironment) {
+  return {
+    apiUrls: new Map(env.apis.map((a) => [a.name, a.url])),
+    tokenEndpoint: env.tokenEndpoint,
+    credentials: new Map(env.credentials.clients.map((c) => [c.name, { clientId: c.clientId, clientSecret: c.clientSecret }])),
+  };
 }
 
 /** Scope-checker decision lines, captured instead of printed (and checked for leaks). */

@@ -14,7 +14,7 @@ const model = modelWith((c) => ({
     { method: "GET", path: "/files/readme", scopes: ["read"] },
   ],
 }));
-const table = createRouteTable(model.routes);
+const table = createRouteTable(model.apis[0]!.routes);
 const selected = (method: string, path: string) => {
   const match = table.match(method, path);
   return match && { route: `${match.route.method} ${match.route.path}`, params: match.pathParameters };
