@@ -13,7 +13,8 @@ import type { M2MModel } from "../model/model-types";
 import { ConfigValidationError } from "../model/problems";
 import { validateConfig } from "../model/validate";
 import { InvalidConfigError } from "../model/command-voice";
-import { originsOf, recordOrigins, type ConfigOrigins, type EntryOrigin } from "../model/config-origins";
+import { restoreOrigins, withOriginsField } from "../model/config-origins";
+export { ORIGINS_FIELD } from "../model/config-origins";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const strictJson = require("../.github/plan-guard/strict-json.js") as { parseStrictJson(text: string): unknown };
@@ -37,41 +38,20 @@ export class ModelInputError extends Error {
 export function modelInputText(config: unknown, model: M2MModel = validateConfig(config)): string {
   // A per-team config was merged from several files: where each API and client came from
   // (what gives an API its `sourceFile`, and problems their file) travels with the data.
-  const origins = originsOf(config);
-  const data = origins === undefined ? config : { ...(config as object), [ORIGINS_FIELD]: origins };
-  const text = `${JSON.stringify(data, null, 2)}\n`;
+  const text = `${JSON.stringify(withOriginsField(config), null, 2)}\n`;
   const again = validateConfig(withOrigins(JSON.parse(text), "(config)"));
   if (!isDeepStrictEqual(again, model)) throw new ModelInputError("(config)", "the config holds values JSON cannot carry (functions, undefined, class instances); write it as plain data");
   return text;
 }
 
-/** The field of a model file that carries the merged config's origins (model/config-origins.ts). */
-export const ORIGINS_FIELD = "x-m2m-origins";
-
-function entryOrigin(value: unknown): EntryOrigin | undefined | false {
-  if (value === null) return undefined;
-  if (typeof value !== "object" || Array.isArray(value)) return false;
-  const { file, at, ...rest } = value as Record<string, unknown>;
-  return typeof file === "string" && typeof at === "string" && Object.keys(rest).length === 0 ? { file, at } : false;
-}
-
 /**
  * The config data of a model file, its origins (if any) taken out and recorded for the
- * validator. They only name files (an API's `sourceFile`, where a problem is); a malformed
- * record is refused, not guessed at.
+ * validator (model/config-origins.ts); a malformed record is refused.
  */
 function withOrigins(data: unknown, shownAs: string): unknown {
-  if (typeof data !== "object" || data === null || Array.isArray(data) || !(ORIGINS_FIELD in data)) return data;
-  const { [ORIGINS_FIELD]: raw, ...config } = data as Record<string, unknown>;
-  const bad = () => new ModelInputError(shownAs, `${ORIGINS_FIELD} must be { mainFile, apis, clients } with a { file, at } or null per merged API and client`);
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw bad();
-  const { mainFile, apis, clients, ...rest } = raw as Record<string, unknown>;
-  if (typeof mainFile !== "string" || !Array.isArray(apis) || !Array.isArray(clients) || Object.keys(rest).length > 0) throw bad();
-  const [apiOrigins, clientOrigins] = [apis.map(entryOrigin), clients.map(entryOrigin)];
-  if ([...apiOrigins, ...clientOrigins].some((o) => o === false)) throw bad();
-  const origins: ConfigOrigins = { mainFile, apis: apiOrigins as (EntryOrigin | undefined)[], clients: clientOrigins as (EntryOrigin | undefined)[] };
-  recordOrigins(config, origins);
-  return config;
+  const restored = restoreOrigins(data);
+  if ("problem" in restored) throw new ModelInputError(shownAs, restored.problem);
+  return restored.config;
 }
 
 /** Reads and validates a model file with this checkout's rules. */

@@ -228,6 +228,12 @@ describe("the model file (npm run model:json) of the per-team layout", () => {
     expect(model.apis.map((a) => a.sourceFile)).toEqual(["apis/invoices.m2m.ts", "apis/orders.m2m.ts"]);
   });
 
+  it("loads as a config for synth (M2M_CONFIG=<model file>, as deploys do), its team files' origins restored", () => {
+    const file = join(dir, "synth-model.json");
+    writeFileSync(file, modelInputText(perTeam));
+    expect(validateConfig(loadConfigFile(file))).toEqual(validateConfig(perTeam));
+  });
+
   it("refuses a malformed origins record rather than guess", () => {
     const file = join(dir, "bad.json");
     const data = JSON.parse(modelInputText(perTeam));
