@@ -7,7 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import { authorizerText, backendText, countOf, DISABLED_CLIENT_NOTE, requirementText, SCOPE_MATCH_NOTE, validityText } from "./access-wording";
-import type { PlatformAccess } from "./environment-access";
+import { REST_API_ID_PLACEHOLDER, type PlatformAccess } from "./environment-access";
 import { esc, htmlCode } from "./html-text";
 import { PLATFORM_PAGE_SCRIPT, PLATFORM_PAGE_STYLE } from "./platform-html-assets";
 
@@ -175,7 +175,7 @@ ${environments.join("\n")}
 ${section("apis", "APIs", apis)}
 ${section("routes", "Routes", routes, `\n<p class="note">${esc(SCOPE_MATCH_NOTE)}</p>`)}
 ${section("clients", "Clients across APIs", clients, disabledNote)}
-${section("scopes", "Scopes", scopes)}
+${section("scopes", "Scopes", scopes, `\n<p class="note">${esc(`In a full identifier, ${REST_API_ID_PLACEHOLDER} is that API's own REST API id (AWS assigns it on the first apply): two APIs' scopes of the same name are different scopes.`)}</p>`)}
 </main>
 <footer>Written by <code>npm run report</code> from the config; read-only. The decisions are those of model/access.ts, which the deployed authorizers and the local environment also use. Each environment's matrix per API: <code>&lt;env&gt;/access.md</code>.</footer>
 <script>${PLATFORM_PAGE_SCRIPT}</script>
