@@ -128,7 +128,9 @@ function factsOf(platform: PlatformAccess | undefined): ClientFacts[] {
 
 /** Client changes of their own (added, removed, cut off, validity, limits); grant changes are the APIs'. */
 function clientChanges(base: PlatformAccess | undefined, head: PlatformAccess | undefined): ClientDiff[] {
-  return diffClients(factsOf(base), factsOf(head)).filter((c) => c.kind !== "changed" || c.disabled || c.accessTokenValidity || c.limits);
+  return diffClients(factsOf(base), factsOf(head))
+    .filter((c) => c.kind !== "changed" || c.disabled || c.accessTokenValidity || c.limits)
+    .map((c) => (c.kind === "changed" ? { ...c, scopesAdded: [], scopesRemoved: [] } : c));
 }
 
 function diffEnvironment(name: string, base: { model: M2MModel; platform?: PlatformAccess }, head: { model: M2MModel; platform?: PlatformAccess }): EnvironmentDiff {

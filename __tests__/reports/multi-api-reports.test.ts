@@ -178,6 +178,19 @@ describe("access diff grouped by API", () => {
     expect(renderAccessDiffMarkdown(diffModels(model, head), LABELS)).toContain("#### Clients\n\n- Client `finance-reports` **removed** (had scopes `content:read`, `payments:read`)");
   });
 
+  it("a client cut off while losing a grant: the cut-off under Clients, the grant under its API (not twice)", () => {
+    const head = edited((c) => {
+      clientIn(c, "finance-reports").disabled = true;
+      clientIn(c, "finance-reports").scopes = ["content:read"];
+    });
+    const env = diffModels(model, head).environments[0]!;
+    expect(env.clients).toEqual([{ kind: "changed", name: "finance-reports", scopesAdded: [], scopesRemoved: [], disabled: { before: false, after: true } }]);
+    expect(env.apis!.find((a) => a.api === "payments")!.grants.map((g) => g.removed)).toEqual([["payments:read"]]);
+    const md = renderAccessDiffMarkdown(diffModels(model, head), LABELS);
+    expect(md).toContain("- Client `finance-reports`: **cut off** (disabled)\n");
+    expect(md.match(/payments:read/g)).toHaveLength(1);
+  });
+
   it("a route change of one API is that API's alone, with its owners to ask", () => {
     const head = edited((c) => (c.apis[0].routes[1].scopes = ["write"]));
     const diff = diffModels(model, head);
