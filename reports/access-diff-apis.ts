@@ -123,6 +123,7 @@ function factsOf(platform: PlatformAccess | undefined): ClientFacts[] {
     accessTokenValidity: c.accessTokenValidity,
     disabled: c.disabled,
     ...(c.usagePlan === undefined ? {} : { usagePlan: c.usagePlan }),
+    ...(c.sponsor === undefined ? {} : { sponsor: c.sponsor }),
   }));
 }
 

@@ -60,7 +60,8 @@ function clientLine(c: ClientDiff): string {
   if (c.kind === "added") {
     const status = c.client.disabled ? ", cut off (disabled)" : "";
     const limits = c.client.usagePlan ? `; rate limits and quota ${mdText(c.client.usagePlan.summary)} (usage plan ${mdCode(c.client.usagePlan.plan)})` : "";
-    return `${name} **added**: scopes ${listOf(c.client.scopes, mdCode)}; access token ${validityText(c.client.accessTokenValidity)}${limits}${status}`;
+    const sponsor = c.client.sponsor === undefined ? "" : ` (sponsored by ${mdCode(c.client.sponsor)})`;
+    return `${name}${sponsor} **added**: scopes ${listOf(c.client.scopes, mdCode)}; access token ${validityText(c.client.accessTokenValidity)}${limits}${status}`;
   }
   if (c.kind === "removed") return `${name} **removed** (had scopes ${listOf(c.client.scopes, mdCode)})`;
   const parts: string[] = [];

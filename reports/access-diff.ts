@@ -23,6 +23,8 @@ export interface ClientFacts {
   readonly accessTokenValidity: TokenValidity;
   readonly disabled: boolean;
   readonly usagePlan?: { readonly plan: string; readonly summary: string };
+  /** The API whose team sponsors it (several APIs only). */
+  readonly sponsor?: string;
 }
 
 export type ClientDiff =

@@ -191,6 +191,13 @@ describe("access diff grouped by API", () => {
     expect(md.match(/payments:read/g)).toHaveLength(1);
   });
 
+  it("a new client of a team: listed with its sponsor; its grants on its own API are no cross-team grant", () => {
+    const head = edited((c) => c.clients.push({ name: "ledger", sponsor: "payments", scopes: ["read"] }));
+    const env = diffModels(model, head).environments[0]!;
+    expect(env.apis!.find((a) => a.api === "payments")!.grants).toEqual([{ client: "ledger", clientStatus: "added", added: ["payments:read"], removed: [] }]);
+    expect(renderAccessDiffMarkdown(diffModels(model, head), LABELS)).toContain("- Client `ledger` (sponsored by `payments`) **added**: scopes `payments:read`; access token 60 minutes");
+  });
+
   it("a route change of one API is that API's alone, with its owners to ask", () => {
     const head = edited((c) => (c.apis[0].routes[1].scopes = ["write"]));
     const diff = diffModels(model, head);
