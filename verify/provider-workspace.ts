@@ -34,7 +34,8 @@ export interface ProviderSchema {
 
 const PROVIDER_KEY = "registry.terraform.io/hashicorp/aws";
 
-function cacheRoot(): string {
+/** Where the provider install, its schema and the tiers' kept results live (outside the repository). */
+export function cacheRoot(): string {
   return process.env.M2M_VERIFY_CACHE ?? path.join(os.tmpdir(), "m2m-verify-cache");
 }
 
