@@ -18,7 +18,7 @@ import { cacheRoot, providerWorkspace } from "./provider-workspace";
 import { TerraformCopy } from "./terraform-copy";
 import { motoVersion, resultKey, TierResultCache } from "./tier-result-cache";
 import type { SynthesizedStackDir } from "./verified-configs";
-import type { ExcludedResource } from "./working-copy";
+import type { BuildOptions, ExcludedResource } from "./working-copy";
 
 export interface PlanTierResult {
   readonly label: string;
@@ -86,31 +86,63 @@ export async function planStack(stack: SynthesizedStackDir, workRoot: string): P
 /** The emulator copy is keyed as built for this port: the real port is a per-run detail. */
 const KEYED_ENDPOINT = "http://127.0.0.1:4566";
 
-export async function emulateStack(stack: SynthesizedStackDir, workRoot: string): Promise<EmulatorTierResult> {
+export interface EmulatorRun {
+  /** Managed resources in the state after apply. */
+  readonly applied: number;
+  readonly applySeconds: number;
+  readonly excluded: readonly ExcludedResource[];
+  readonly adapted: readonly ExcludedResource[];
+  /** The refreshed re-plan's changes (no-op and read included when it was shown). */
+  readonly changes: readonly PlannedChange[];
+  /** Set when this is the kept result of a real run on the same bytes: when that run was. */
+  readonly keptFrom?: string;
+}
+
+export interface EmulatorRunOptions {
+  /** Edits the working copy's JSON (a probe beside the stack). */
+  readonly edit?: BuildOptions["edit"];
+  /** `show -json` even for an empty re-plan (for its no-op entries). @default false */
+  readonly showEmpty?: boolean;
+  /** Which results are kept for the same bytes. @default every one */
+  readonly keep?: (run: EmulatorRun) => boolean;
+}
+
+/**
+ * `stackDir`'s working copy applied to its own moto_server, then re-planned with refresh. The
+ * result is kept by the copy's bytes (as built for a fixed port), moto's version and the
+ * harness: the same copy is not applied twice on one machine.
+ */
+export async function emulatorRun(stackDir: string, dir: string, options: EmulatorRunOptions = {}): Promise<EmulatorRun> {
   const workspace = await providerWorkspace();
-  const dir = copyDir(workRoot, stack.label, "emulator");
   const moto = motoVersion();
   let key: string | undefined;
   if (moto !== null) {
-    TerraformCopy.create(stack.dir, dir, workspace, { kind: "emulator", endpoint: KEYED_ENDPOINT });
-    key = resultKey({ tier: "emulator", copyDir: dir, extra: [workspace.tools.mirror, `moto ${moto}`], volatile: [dir, stack.dir] });
-    const kept = results().read<EmulatorTierResult>("emulator", key);
-    if (kept) return { ...kept.result, label: stack.label, keptFrom: kept.keptFrom };
+    TerraformCopy.create(stackDir, dir, workspace, { kind: "emulator", endpoint: KEYED_ENDPOINT }, options.edit);
+    key = resultKey({ tier: `emulator${options.showEmpty ? "-shown" : ""}`, copyDir: dir, extra: [workspace.tools.mirror, `moto ${moto}`], volatile: [dir, stackDir] });
+    const kept = results().read<EmulatorRun>("emulator", key);
+    if (kept) return { ...kept.result, keptFrom: kept.keptFrom };
     fs.rmSync(dir, { recursive: true, force: true });
   }
   const server = await startMotoServer();
   try {
-    const copy = TerraformCopy.create(stack.dir, dir, workspace, { kind: "emulator", endpoint: server.endpoint });
+    const copy = TerraformCopy.create(stackDir, dir, workspace, { kind: "emulator", endpoint: server.endpoint }, options.edit);
     const applySeconds = await copy.apply();
-    const replan = await copy.replan();
-    const changed = replan.changes.filter((c) => c.action !== "no-op" && c.action !== "read");
-    const result: EmulatorTierResult = { label: stack.label, applied: copy.stateResourceCount(), applySeconds, excluded: copy.excluded, adapted: copy.adapted, replan: changed, replanDiffs: formatDiffs(changed) };
-    // Only an empty re-plan is a result worth keeping: a failing one always runs again.
-    if (key !== undefined && changed.length === 0) results().write("emulator", key, result);
-    return result;
+    const replan = options.showEmpty ? await copy.plan() : await copy.replan();
+    const run: EmulatorRun = { applied: copy.stateResourceCount(), applySeconds, excluded: copy.excluded, adapted: copy.adapted, changes: replan.changes };
+    if (key !== undefined && (options.keep?.(run) ?? true)) results().write("emulator", key, run);
+    return run;
   } finally {
     await server.stop();
   }
+}
+
+const changesOnly = (changes: readonly PlannedChange[]) => changes.filter((c) => c.action !== "no-op" && c.action !== "read");
+
+export async function emulateStack(stack: SynthesizedStackDir, workRoot: string): Promise<EmulatorTierResult> {
+  // Only an empty re-plan is a result worth keeping: a failing one always runs again.
+  const run = await emulatorRun(stack.dir, copyDir(workRoot, stack.label, "emulator"), { keep: (r) => changesOnly(r.changes).length === 0 });
+  const changed = changesOnly(run.changes);
+  return { label: stack.label, applied: run.applied, applySeconds: run.applySeconds, excluded: run.excluded, adapted: run.adapted, replan: changed, replanDiffs: formatDiffs(changed), keptFrom: run.keptFrom };
 }
 
 const kept = (from: string | undefined) => (from ? `; kept result of the run at ${from} on these exact bytes` : "");

@@ -10,6 +10,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { resourceOf, synthDefault, tempDir } from "../support/synth";
+import { providerWorkspace } from "../../verify/provider-workspace";
 
 const MIRROR = "/opt/tf-plugins";
 const available = (() => {
@@ -30,10 +31,11 @@ const value = (secret: string) => JSON.stringify({ clientId: CLIENT_ID, clientSe
 
 let dir: string;
 let synthesizedLifecycle: Record<string, unknown>;
-const env = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
+
+let workspaceEnv: NodeJS.ProcessEnv;
 
 function terraform(args: string[]): string {
-  return execFileSync("terraform", args, { cwd: dir, env: { ...env, TF_CLI_CONFIG_FILE: path.join(dir, "terraformrc") }, encoding: "utf8", timeout: 120_000 });
+  return execFileSync("terraform", args, { cwd: dir, env: workspaceEnv, encoding: "utf8", timeout: 120_000 });
 }
 
 /** The plan's action per address, for a configuration built from the synthesized version. */
@@ -64,10 +66,9 @@ function plannedActions(options: { lifecycle?: Record<string, unknown>; userPool
 const sensitive = (...names: string[]) => names.map((n) => [{ type: "get_attr", value: n }]);
 
 describeTier("Terraform after a rotation (real plan, provider 5.100)", () => {
-  beforeAll(() => {
+  beforeAll(async () => {
     synthesizedLifecycle = resourceOf(synthDefault().prod!, "aws_secretsmanager_secret_version", "client_reader_initial").lifecycle as Record<string, unknown>;
     dir = tempDir("rotation-plan");
-    fs.writeFileSync(path.join(dir, "terraformrc"), `provider_installation {\n  filesystem_mirror { path = "${MIRROR}" }\n  direct { exclude = ["*/*"] }\n}\n`);
     // State after one rotation: the version Terraform created holds AWSPREVIOUS, and its value is
     // no longer what Terraform wrote (the rotation function put the new secret in a newer version;
     // this models the harder case of the value differing from the configuration).
@@ -94,8 +95,11 @@ describeTier("Terraform after a rotation (real plan, provider 5.100)", () => {
       ],
     };
     fs.writeFileSync(path.join(dir, "terraform.tfstate"), JSON.stringify(state));
-    fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify({ terraform: { required_providers: { aws: { source: "hashicorp/aws", version: "5.100.0" } } } }));
-    terraform(["init", "-input=false", "-no-color"]);
+    // The shared, initialised provider (verify/provider-workspace): no `init` of its own, which
+    // would copy and hash the 700 MB provider again.
+    const workspace = await providerWorkspace();
+    workspaceEnv = workspace.env;
+    workspace.linkInto(dir);
   }, 180_000);
   afterAll(() => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });

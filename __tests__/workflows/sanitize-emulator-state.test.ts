@@ -86,13 +86,14 @@ gate.describe(gate.title("sanitizing a state real Terraform applied to the emula
 
   beforeAll(async () => {
     root = tempDir("sanitize-emulator");
-    moto = await startMotoServer();
-    const workspace = await providerWorkspace();
+    const [started, workspace] = await Promise.all([startMotoServer(), providerWorkspace()]);
+    moto = started;
     fs.writeFileSync(path.join(root, "main.tf.json"), JSON.stringify(secretBearingConfig(moto.endpoint)));
     workspace.linkInto(root);
     await terraform(root, ["apply", "-auto-approve", "-input=false", "-no-color"], { env: workspace.env });
     raw = JSON.parse(fs.readFileSync(path.join(root, "terraform.tfstate"), "utf8"));
-    schema = JSON.parse((await terraform(root, ["providers", "schema", "-json"], { env: workspace.env })).stdout);
+    // `terraform providers schema -json` of this provider, as the shared workspace printed it once.
+    schema = JSON.parse(fs.readFileSync(workspace.schemaFile, "utf8"));
   });
   afterAll(async () => {
     await moto?.stop();
