@@ -14,7 +14,7 @@ const fs = require("node:fs");
 const Module = require("node:module");
 const path = require("node:path");
 const vm = require("node:vm");
-const { patchCdktf, STACK_TRACE_FILE, FS_FILE } = require("./cdktf-patches");
+const { patchCdktf, PATCHED_FILES } = require("./cdktf-patches");
 
 const ROOT = path.join(__dirname, "..");
 const BUILD_DIR = path.join(ROOT, ".m2m", "build");
@@ -76,11 +76,11 @@ const keepDirname = {
   },
 };
 
-/** cdktf's token stack traces off (unless M2M_DEBUG) and `archiver` loaded lazily: see cdktf-patches.js. */
+/** cdktf's token stack traces off (unless M2M_DEBUG), `archiver` loaded lazily, no preparing resolve: see cdktf-patches.js. */
 const cdktfPatches = {
   name: "cdktf-patches",
   setup(build) {
-    for (const filter of [STACK_TRACE_FILE, FS_FILE]) {
+    for (const filter of PATCHED_FILES) {
       build.onLoad({ filter }, (args) => ({ contents: patchCdktf(args.path, fs.readFileSync(args.path, "utf8")), loader: "js" }));
     }
   },
