@@ -135,3 +135,23 @@ export class TierResultCache {
     }
   }
 }
+
+/**
+ * `run()`'s result for the working copy in `dir` as it is now, kept by its bytes (see
+ * resultKey): the kept one when there is one, else `run()`'s, kept when `keep` says so.
+ * Terraform's own files in `dir` (state, plans) are not part of the key: pass what the result
+ * depends on beyond the configuration (a state written as an input) in `extra`.
+ */
+export async function keptTerraformResult<T>(
+  cache: TierResultCache,
+  key: ResultKey,
+  run: () => Promise<T>,
+  keep: (result: T) => boolean = () => true,
+): Promise<KeptResult<T>> {
+  const id = resultKey(key);
+  const kept = cache.read<T>(key.tier, id);
+  if (kept) return kept;
+  const result = await run();
+  if (keep(result)) cache.write(key.tier, id, result);
+  return { result };
+}

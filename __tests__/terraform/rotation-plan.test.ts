@@ -10,7 +10,8 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { resourceOf, synthDefault, tempDir } from "../support/synth";
-import { providerWorkspace } from "../../verify/provider-workspace";
+import { cacheRoot, providerWorkspace } from "../../verify/provider-workspace";
+import { keptTerraformResult, TierResultCache } from "../../verify/tier-result-cache";
 
 const MIRROR = "/opt/tf-plugins";
 const available = (() => {
@@ -38,8 +39,11 @@ function terraform(args: string[]): string {
   return execFileSync("terraform", args, { cwd: dir, env: workspaceEnv, encoding: "utf8", timeout: 120_000 });
 }
 
-/** The plan's action per address, for a configuration built from the synthesized version. */
-function plannedActions(options: { lifecycle?: Record<string, unknown>; userPoolId?: string; scopes?: string[] }): Record<string, string[]> {
+/**
+ * The plan's action per address, for a configuration built from the synthesized version. A plan
+ * of these exact bytes (configuration, state, provider lock) is kept (verify/tier-result-cache).
+ */
+async function plannedActions(options: { lifecycle?: Record<string, unknown>; userPoolId?: string; scopes?: string[] }): Promise<Record<string, string[]>> {
   const config = {
     terraform: { required_providers: { aws: { source: "hashicorp/aws", version: "5.100.0" } } },
     provider: { aws: [{ region: "eu-west-1", access_key: "offline", secret_key: "offline", skip_credentials_validation: true, skip_requesting_account_id: true, skip_metadata_api_check: true }] },
@@ -58,9 +62,13 @@ function plannedActions(options: { lifecycle?: Record<string, unknown>; userPool
     },
   };
   fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify(config, null, 2));
-  terraform(["plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", "-out=plan.bin"]);
-  const plan = JSON.parse(terraform(["show", "-json", "plan.bin"])) as { resource_changes: { address: string; change: { actions: string[] } }[] };
-  return Object.fromEntries(plan.resource_changes.map((c) => [c.address, c.change.actions]));
+  const state = fs.readFileSync(path.join(dir, "terraform.tfstate"), "utf8");
+  const { result } = await keptTerraformResult(new TierResultCache(path.join(cacheRoot(), "results")), { tier: "rotation-plan", copyDir: dir, extra: [state] }, async () => {
+    terraform(["plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", "-out=plan.tfplan"]);
+    const plan = JSON.parse(terraform(["show", "-json", "plan.tfplan"])) as { resource_changes: { address: string; change: { actions: string[] } }[] };
+    return Object.fromEntries(plan.resource_changes.map((c) => [c.address, c.change.actions]));
+  });
+  return result;
 }
 
 const sensitive = (...names: string[]) => names.map((n) => [{ type: "get_attr", value: n }]);
@@ -105,24 +113,24 @@ describeTier("Terraform after a rotation (real plan, provider 5.100)", () => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  test("the synthesized lifecycle: the rotated value is left alone", () => {
+  test("the synthesized lifecycle: the rotated value is left alone", async () => {
     expect(synthesizedLifecycle).toEqual({ ignore_changes: ["secret_string", "version_stages"], replace_triggered_by: ["aws_cognito_user_pool_client.client_reader.id"] });
-    expect(plannedActions({ lifecycle: synthesizedLifecycle })["aws_secretsmanager_secret_version.client_reader_initial"]).toEqual(["no-op"]);
+    expect((await plannedActions({ lifecycle: synthesizedLifecycle }))["aws_secretsmanager_secret_version.client_reader_initial"]).toEqual(["no-op"]);
   }, 120_000);
 
-  test("a scope change of the app client updates the client, not the secret", () => {
-    const actions = plannedActions({ lifecycle: synthesizedLifecycle, scopes: ["x/read", "x/write"] });
+  test("a scope change of the app client updates the client, not the secret", async () => {
+    const actions = await plannedActions({ lifecycle: synthesizedLifecycle, scopes: ["x/read", "x/write"] });
     expect(actions["aws_cognito_user_pool_client.client_reader"]).toEqual(["update"]);
     expect(actions["aws_secretsmanager_secret_version.client_reader_initial"]).toEqual(["no-op"]);
   }, 120_000);
 
-  test("a replaced app client (new id, new secret) replaces the version", () => {
-    const actions = plannedActions({ lifecycle: synthesizedLifecycle, userPoolId: "eu-west-1_ZyXwVuTsR" });
+  test("a replaced app client (new id, new secret) replaces the version", async () => {
+    const actions = await plannedActions({ lifecycle: synthesizedLifecycle, userPoolId: "eu-west-1_ZyXwVuTsR" });
     expect(actions["aws_cognito_user_pool_client.client_reader"]).toEqual(["delete", "create"]);
     expect(actions["aws_secretsmanager_secret_version.client_reader_initial"]).toEqual(["delete", "create"]);
   }, 120_000);
 
-  test("control: without the lifecycle the plan would replace the version, writing the first secret back", () => {
-    expect(plannedActions({})["aws_secretsmanager_secret_version.client_reader_initial"]).toEqual(["delete", "create"]);
+  test("control: without the lifecycle the plan would replace the version, writing the first secret back", async () => {
+    expect((await plannedActions({}))["aws_secretsmanager_secret_version.client_reader_initial"]).toEqual(["delete", "create"]);
   }, 120_000);
 });
