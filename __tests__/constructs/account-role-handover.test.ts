@@ -14,6 +14,7 @@ import * as path from "node:path";
 import defaultConfig from "../../m2m.config";
 import { ACCOUNT_ROLE_ADDRESSES } from "../../constructs/api-gateway-account-role";
 import { synthConfig, tempDir, type SynthesizedStack } from "../support/synth";
+import { providerWorkspace, type ProviderWorkspace } from "../../verify/provider-workspace";
 
 const MIRROR = "/opt/tf-plugins";
 const MIRROR_AWS_VERSION = "5.100.0";
@@ -21,6 +22,11 @@ const terraformFound = spawnSync("terraform", ["version"], { encoding: "utf8" })
 const available = terraformFound && fs.existsSync(path.join(MIRROR, "registry.terraform.io/hashicorp/aws", MIRROR_AWS_VERSION));
 if (!available) console.warn(`account-role hand-over: SKIPPED, ${terraformFound ? `no AWS provider ${MIRROR_AWS_VERSION} in ${MIRROR}` : "no terraform on PATH"}`);
 const maybe = available ? test : test.skip;
+
+let workspace: ProviderWorkspace | undefined;
+beforeAll(async () => {
+  if (available) workspace = await providerWorkspace();
+}, 300_000);
 
 const PLACEHOLDER_PROVIDER = {
   region: "eu-west-1",
@@ -66,7 +72,6 @@ afterAll(() => {
 function workingCopy(stack: SynthesizedStack, blocks: Record<string, unknown>): string {
   const dir = tempDir("handover");
   workingCopies.push(dir);
-  fs.writeFileSync(path.join(dir, "cli.tfrc"), `provider_installation {\n  filesystem_mirror {\n    path = "${MIRROR}"\n  }\n}\n`);
   const config = {
     terraform: { required_version: stack.json.terraform.required_version, required_providers: { aws: { source: "hashicorp/aws", version: MIRROR_AWS_VERSION } } },
     provider: { aws: [PLACEHOLDER_PROVIDER] },
@@ -74,7 +79,9 @@ function workingCopy(stack: SynthesizedStack, blocks: Record<string, unknown>): 
   };
   fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify(config, null, 2));
   fs.writeFileSync(path.join(dir, "terraform.tfstate"), JSON.stringify(stateAfterA(), null, 2));
-  terraform(dir, ["init", "-input=false", "-backend=false"]);
+  // The shared, initialised provider (verify/provider-workspace): no `init` of its own, which
+  // would copy and hash the 700 MB provider again.
+  workspace!.linkInto(dir);
   return dir;
 }
 
@@ -83,10 +90,9 @@ function terraform(dir: string, args: string[]): { status: number; output: strin
     cwd: dir,
     encoding: "utf8",
     timeout: 120_000,
-    env: { ...process.env, TF_CLI_CONFIG_FILE: path.join(dir, "cli.tfrc"), CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" },
+    env: workspace!.env,
   });
   const output = `${result.stdout}${result.stderr}`;
-  if (args[0] === "init" && result.status !== 0) throw new Error(`terraform init failed:\n${output}`);
   return { status: result.status ?? 1, output };
 }
 
@@ -94,7 +100,7 @@ function terraform(dir: string, args: string[]): { status: number; output: strin
 function plannedActions(dir: string, extra: string[] = []): Record<string, string[]> {
   const plan = terraform(dir, ["plan", "-refresh=false", "-lock=false", "-no-color", "-out=plan.bin", ...extra]);
   if (plan.status !== 0) throw new Error(`terraform plan failed:\n${plan.output}`);
-  const shown = JSON.parse(execFileSync("terraform", ["show", "-json", "plan.bin"], { cwd: dir, encoding: "utf8", env: { ...process.env, TF_CLI_CONFIG_FILE: path.join(dir, "cli.tfrc"), CHECKPOINT_DISABLE: "1" } }));
+  const shown = JSON.parse(execFileSync("terraform", ["show", "-json", "plan.bin"], { cwd: dir, encoding: "utf8", env: workspace!.env }));
   return Object.fromEntries((shown.resource_changes ?? []).map((c: { address: string; change: { actions: string[] } }) => [c.address, c.change.actions]));
 }
 
