@@ -4,9 +4,10 @@
  * are `npm run typecheck`'s job. About 20x faster per file than ts-jest, which is most of the
  * cold-start cost of a test file.
  *
- * Four of cdktf's own files also come through here (jest.config.js lets them past
+ * Five of cdktf's own files also come through here (jest.config.js lets them past
  * transformIgnorePatterns), for the edits `npm run synth` runs with (bin/cdktf-patches.js):
- * no token stack traces, archiver loaded on first use, no preparing resolve. Without them a
+ * no token stack traces, archiver loaded on first use, no preparing resolve, plain strings
+ * resolved at once. Without them a
  * test synth costs two to three times the product's.
  */
 "use strict";

@@ -17,6 +17,11 @@
  *    is skipped; the output is byte-identical (tested on every verified config). Should a
  *    cross-stack reference ever appear, the write pass throws instead of writing a dangling
  *    reference (the guard in tfExpression.js); M2M_CDKTF_PREPARE=1 runs cdktf's pass as it was.
+ *  - plain strings resolved at once: cdktf's resolve walks every key and value of every element,
+ *    and for each string builds a context, joins its path and runs three token regexes. A
+ *    string with no `{` (every token marker has one) that no encoded number can match resolves
+ *    to itself by that same code: it is returned before any of it. Most strings of a stack (keys
+ *    included) take that path.
  *
  * Each edit is a no-op (the source unchanged) when cdktf's code no longer has the expected text.
  */
@@ -25,6 +30,7 @@
 const STACK_TRACE_FILE = /[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]stack-trace\.js$/;
 const FS_FILE = /[\\/]cdktf[\\/]lib[\\/]private[\\/]fs\.js$/;
 const STACK_FILE = /[\\/]cdktf[\\/]lib[\\/]terraform-stack\.js$/;
+const RESOLVE_FILE = /[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]resolve\.js$/;
 const EXPRESSION_FILE = /[\\/]cdktf[\\/]lib[\\/]tfExpression\.js$/;
 
 function withoutTokenStackTraces(source) {
@@ -55,16 +61,27 @@ function withCrossStackGuard(source) {
   );
 }
 
+function withPlainStringFastPath(source) {
+  return source.replace(
+    'function resolve(obj, options) {\n    const prefix = options.prefix || [];',
+    "function resolve(obj, options) {\n" +
+      "    // bin/cdktf-patches.js: no token marker (each has a `{`), no encoded number: the string as it is.\n" +
+      '    if (typeof obj === "string" && obj.indexOf("{") === -1 && obj !== token_1.Token.STRING_MAP_TOKEN_VALUE && obj !== token_1.Token.ANY_MAP_TOKEN_VALUE && !/[-|\\d|.\\+]+(e[-|\\d|.|e|E|\\+]+)/.test(obj)) return obj;\n' +
+      "    const prefix = options.prefix || [];",
+  );
+}
+
 /** The patched source of `file` (cdktf's), or undefined when the file is not one we patch. */
 function patchCdktf(file, source) {
   if (STACK_TRACE_FILE.test(file)) return withoutTokenStackTraces(source);
   if (FS_FILE.test(file)) return withLazyArchiver(source);
   if (STACK_FILE.test(file)) return withoutPreparingResolve(source);
   if (EXPRESSION_FILE.test(file)) return withCrossStackGuard(source);
+  if (RESOLVE_FILE.test(file)) return withPlainStringFastPath(source);
   return undefined;
 }
 
 /** Every file patchCdktf edits, for the bundler's onLoad filters. */
-const PATCHED_FILES = [STACK_TRACE_FILE, FS_FILE, STACK_FILE, EXPRESSION_FILE];
+const PATCHED_FILES = [STACK_TRACE_FILE, FS_FILE, STACK_FILE, EXPRESSION_FILE, RESOLVE_FILE];
 
 module.exports = { patchCdktf, PATCHED_FILES };

@@ -16,7 +16,7 @@ const { patchCdktf } = require("../../bin/cdktf-patches") as { patchCdktf: (file
 const cdktfFile = (relative: string) => require.resolve(`cdktf/lib/${relative}`);
 
 describe("cdktf patches", () => {
-  it.each(["tokens/private/stack-trace.js", "private/fs.js", "terraform-stack.js", "tfExpression.js"])("%s: the edit finds its text in the installed cdktf", (relative) => {
+  it.each(["tokens/private/stack-trace.js", "private/fs.js", "terraform-stack.js", "tfExpression.js", "tokens/private/resolve.js"])("%s: the edit finds its text in the installed cdktf", (relative) => {
     const file = cdktfFile(relative);
     const source = readFileSync(file, "utf8");
     const patched = patchCdktf(file, source);
