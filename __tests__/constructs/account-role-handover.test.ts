@@ -14,7 +14,8 @@ import * as path from "node:path";
 import defaultConfig from "../../m2m.config";
 import { ACCOUNT_ROLE_ADDRESSES } from "../../constructs/api-gateway-account-role";
 import { synthConfig, tempDir, type SynthesizedStack } from "../support/synth";
-import { providerWorkspace, type ProviderWorkspace } from "../../verify/provider-workspace";
+import { cacheRoot, providerWorkspace, type ProviderWorkspace } from "../../verify/provider-workspace";
+import { keptTerraformResult, TierResultCache } from "../../verify/tier-result-cache";
 
 const MIRROR = "/opt/tf-plugins";
 const MIRROR_AWS_VERSION = "5.100.0";
@@ -96,24 +97,32 @@ function terraform(dir: string, args: string[]): { status: number; output: strin
   return { status: result.status ?? 1, output };
 }
 
-/** Terraform's own planned actions per address (`terraform show -json` of a saved plan). */
-function plannedActions(dir: string, extra: string[] = []): Record<string, string[]> {
-  const plan = terraform(dir, ["plan", "-refresh=false", "-lock=false", "-no-color", "-out=plan.bin", ...extra]);
-  if (plan.status !== 0) throw new Error(`terraform plan failed:\n${plan.output}`);
-  const shown = JSON.parse(execFileSync("terraform", ["show", "-json", "plan.bin"], { cwd: dir, encoding: "utf8", env: workspace!.env }));
-  return Object.fromEntries((shown.resource_changes ?? []).map((c: { address: string; change: { actions: string[] } }) => [c.address, c.change.actions]));
+/** The result of `run` for `dir` as it is (configuration, A's state, provider lock), kept by those bytes (verify/tier-result-cache). */
+async function kept<T>(tier: string, dir: string, run: () => T, keep?: (result: T) => boolean): Promise<T> {
+  const state = fs.readFileSync(path.join(dir, "terraform.tfstate"), "utf8");
+  return (await keptTerraformResult(new TierResultCache(path.join(cacheRoot(), "results")), { tier, copyDir: dir, extra: [state] }, async () => run(), keep)).result;
 }
 
-maybe("turning manageAccountRole off forgets the account setting and its role: Terraform plans no destroy", () => {
+/** Terraform's own planned actions per address (`terraform show -json` of a saved plan). */
+function plannedActions(dir: string, extra: string[] = []): Promise<Record<string, string[]>> {
+  return kept("account-role-plan", dir, () => {
+    const plan = terraform(dir, ["plan", "-refresh=false", "-lock=false", "-no-color", "-out=plan.tfplan", ...extra]);
+    if (plan.status !== 0) throw new Error(`terraform plan failed:\n${plan.output}`);
+    const shown = JSON.parse(execFileSync("terraform", ["show", "-json", "plan.tfplan"], { cwd: dir, encoding: "utf8", env: workspace!.env }));
+    return Object.fromEntries((shown.resource_changes ?? []).map((c: { address: string; change: { actions: string[] } }) => [c.address, c.change.actions])) as Record<string, string[]>;
+  });
+}
+
+maybe("turning manageAccountRole off forgets the account setting and its role: Terraform plans no destroy", async () => {
   const config = structuredClone(defaultConfig) as any;
   config.environments[1].accessLogs = { manageAccountRole: false };
   const stackB = synthConfig(config).prod!;
   const dir = workingCopy(stackB, { removed: (stackB.json as unknown as { removed: unknown }).removed });
-  const actions = plannedActions(dir);
+  const actions = await plannedActions(dir);
   expect(actions).toEqual(Object.fromEntries(ACCOUNT_ROLE_ADDRESSES.map((a) => [a, ["forget"]])));
 }, 180_000);
 
-maybe("while the role is managed, a plan that would destroy it fails (prevent_destroy)", () => {
+maybe("while the role is managed, a plan that would destroy it fails (prevent_destroy)", async () => {
   const stackA = synthConfig(defaultConfig).prod!;
   const resources: Record<string, Record<string, unknown>> = {};
   for (const address of ACCOUNT_ROLE_ADDRESSES) {
@@ -122,7 +131,8 @@ maybe("while the role is managed, a plan that would destroy it fails (prevent_de
     (resources[type] ??= {})[name] = block;
   }
   const dir = workingCopy(stackA, { resource: resources });
-  const plan = terraform(dir, ["plan", "-destroy", "-refresh=false", "-lock=false", "-no-color"]);
+  // Kept only when Terraform refused for the expected reason: anything else (a timeout) runs again.
+  const plan = await kept("account-role-destroy-plan", dir, () => terraform(dir, ["plan", "-destroy", "-refresh=false", "-lock=false", "-no-color"]), (p) => /Instance cannot be destroyed/.test(p.output));
   expect(plan.status).not.toBe(0);
   expect(plan.output).toMatch(/Instance cannot be destroyed/);
   expect(plan.output).toContain("aws_api_gateway_account.account");
