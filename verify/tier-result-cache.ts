@@ -12,6 +12,7 @@
  * provider workspace (os.tmpdir()/m2m-verify-cache, or M2M_VERIFY_CACHE), never in the
  * repository, so a fresh machine (CI) has none and runs everything for real.
  * `M2M_TF_RESULTS=fresh` (or `CI` set) runs Terraform for real even when a result is kept.
+ * Results not written for two weeks are removed when one is written (every change makes new keys).
  */
 import { spawnSync } from "node:child_process";
 import * as crypto from "node:crypto";
@@ -106,8 +107,23 @@ export function resultKey(key: ResultKey): string {
   return hash.digest("hex");
 }
 
+/** Results not written for this long go (every change makes new keys; old ones are never read again). */
+const KEPT_FOR_MS = 14 * 24 * 3600 * 1000;
+
 export class TierResultCache {
   constructor(private readonly dir: string) {}
+
+  private prune(): void {
+    const cutoff = Date.now() - KEPT_FOR_MS;
+    for (const entry of fs.readdirSync(this.dir)) {
+      const file = path.join(this.dir, entry);
+      try {
+        if (fs.statSync(file).mtimeMs < cutoff) fs.rmSync(file, { force: true });
+      } catch {
+        // gone already (another worker pruned it)
+      }
+    }
+  }
 
   private file(tier: string, key: string): string {
     return path.join(this.dir, `${tier}-${key}.json`);
@@ -130,6 +146,7 @@ export class TierResultCache {
       const temp = `${file}.${process.pid}.tmp`;
       fs.writeFileSync(temp, JSON.stringify({ format: FORMAT, at: new Date().toISOString(), result }));
       fs.renameSync(temp, file);
+      this.prune();
     } catch {
       // Keeping a result is an optimisation: the next run runs Terraform again.
     }

@@ -70,6 +70,16 @@ describe("TierResultCache", () => {
     expect(cache.read("emulator", "k1")).toBeUndefined();
   });
 
+  it("drops results not written for two weeks when it writes one (old keys are never read again)", () => {
+    const dir = path.join(root, "results-prune");
+    const cache = new TierResultCache(dir);
+    cache.write("plan", "old", { toAdd: 1 });
+    const old = new Date(Date.now() - 15 * 24 * 3600 * 1000);
+    fs.utimesSync(path.join(dir, "plan-old.json"), old, old);
+    cache.write("plan", "new", { toAdd: 2 });
+    expect(fs.readdirSync(dir).sort()).toEqual(["plan-new.json"]);
+  });
+
   it("is never read in CI or with M2M_TF_RESULTS=fresh: Terraform runs for real", () => {
     const cache = new TierResultCache(path.join(root, "results-fresh"));
     cache.write("plan", "k", { toAdd: 1 });
