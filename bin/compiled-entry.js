@@ -14,6 +14,7 @@ const fs = require("node:fs");
 const Module = require("node:module");
 const path = require("node:path");
 const vm = require("node:vm");
+const { patchCdktf, PATCHED_FILES } = require("./cdktf-patches");
 
 const ROOT = path.join(__dirname, "..");
 const BUILD_DIR = path.join(ROOT, ".m2m", "build");
@@ -75,41 +76,13 @@ const keepDirname = {
   },
 };
 
-/**
- * cdktf records a full stack trace (every frame, formatted) for each token it creates, to name
- * where a token came from if resolving it fails: about a quarter of a synth. In the bundle that
- * record is kept only when M2M_DEBUG is set.
- */
-const tokenStackTraces = {
-  name: "token-stack-traces",
+/** cdktf's token stack traces off (unless M2M_DEBUG), `archiver` loaded lazily, no preparing resolve: see cdktf-patches.js. */
+const cdktfPatches = {
+  name: "cdktf-patches",
   setup(build) {
-    build.onLoad({ filter: /[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]stack-trace\.js$/ }, (args) => {
-      const original = fs.readFileSync(args.path, "utf8");
-      return {
-        contents: original.replace(
-          "function captureStackTrace(below) {",
-          'function captureStackTrace(below) {\n    if (!process.env.M2M_DEBUG) return ["stack trace not recorded (set M2M_DEBUG=1 to record it)"];',
-        ),
-        loader: "js",
-      };
-    });
-  },
-};
-
-/**
- * cdktf loads `archiver` (and its stream libraries) at start for TerraformAsset's zip archives,
- * which this project never builds (the Lambda zip is the archive provider's): a tenth of a synth.
- * In the bundle it is loaded on first use.
- */
-const lazyArchiver = {
-  name: "lazy-archiver",
-  setup(build) {
-    build.onLoad({ filter: /[\\/]cdktf[\\/]lib[\\/]private[\\/]fs\.js$/ }, (args) => {
-      const original = fs.readFileSync(args.path, "utf8");
-      const eager = 'const archiver = require("archiver");';
-      if (!original.includes(eager)) return undefined;
-      return { contents: original.replace(eager, 'const archiver = (...args) => require("archiver")(...args);'), loader: "js" };
-    });
+    for (const filter of PATCHED_FILES) {
+      build.onLoad({ filter }, (args) => ({ contents: patchCdktf(args.path, fs.readFileSync(args.path, "utf8")), loader: "js" }));
+    }
   },
 };
 
@@ -131,10 +104,10 @@ async function build(name, entry) {
     metafile: true,
     outfile: bundle,
     logLevel: "silent",
-    plugins: [keepDirname, tokenStackTraces, lazyArchiver],
+    plugins: [keepDirname, cdktfPatches],
   });
   // The build's own options live here: a change to them rebuilds too.
-  const files = [LOCK_FILE, "bin/compiled-entry.js", ...Object.keys(result.metafile.inputs).filter((i) => !i.includes("node_modules/") && !i.includes(":")).sort()];
+  const files = [LOCK_FILE, "bin/compiled-entry.js", "bin/cdktf-patches.js", ...Object.keys(result.metafile.inputs).filter((i) => !i.includes("node_modules/") && !i.includes(":")).sort()];
   const recorded = Object.fromEntries(files.map((file) => [file, { hash: hashOf(file), stamp: stamp(file) }]));
   fs.mkdirSync(BUILD_DIR, { recursive: true });
   // Temp file, then rename: a concurrent start sees the old bundle or the new one, never half of one.

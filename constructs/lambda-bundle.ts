@@ -7,11 +7,20 @@
  * traces, in the offline environment (`m2m dev`). The output is deterministic (same
  * sources, same bytes on every machine: no absolute paths, no timestamps), so the archive's
  * hash and the Terraform plan only change when the code does.
+ *
+ * Bundling costs ~60-250 ms of esbuild per handler at every synth (a process start each, and
+ * the rotation function's AWS SDK), most of a synth's time. So a bundle is kept
+ * (.m2m/build/lambda/) with the list of every file esbuild read for it (its metafile's inputs,
+ * with their content hashes), under a key of esbuild's version, the options and the entry: a
+ * later synth whose inputs all still hash the same copies the kept bytes, which are the bytes
+ * esbuild would produce again (a deterministic build of the same inputs), and never starts
+ * esbuild. Any changed, added-by-import or removed input means a real build; so does a changed
+ * package-lock.json or tsconfig.json (they steer resolution without being inputs).
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { buildSync, type Message } from "esbuild";
+import type { BuildOptions, Message } from "esbuild";
 import type { BackendFunction } from "../model/model-types";
 
 /** Project root: esbuild's working directory, so any path it mentions is relative to it. */
@@ -28,12 +37,42 @@ export interface LambdaBundleOptions {
   readonly entry: string;
   /** Where to write the bundle (`.mjs`, so Node loads it as ESM without a package.json). */
   readonly outFile: string;
+  /**
+   * Where bundles are kept between builds, keyed by their inputs' content; `null`: always run
+   * esbuild (and keep nothing). @default `<project>/.m2m/build/lambda`
+   */
+  readonly cacheDir?: string | null;
 }
 
 export interface LambdaBundle {
   readonly outFile: string;
   readonly bytes: number;
   /** Hex SHA-256 of the bundle's bytes. */
+  readonly sha256: string;
+  /** The bytes came from the cache (every input unchanged since they were built): esbuild did not run. */
+  readonly fromCache: boolean;
+}
+
+/** Default home of kept bundles (.m2m/ is the project's ignored build directory). */
+export const LAMBDA_BUNDLE_CACHE_DIR = path.join(PROJECT_ROOT, ".m2m", "build", "lambda");
+
+/** Bumped when what a cache record means changes: older records then never match. */
+const CACHE_FORMAT = 1;
+
+/** Files that steer esbuild's resolution without being inputs of the bundle. */
+const RESOLUTION_FILES = ["package-lock.json", "tsconfig.json"];
+
+/** One file esbuild read, as recorded: size and mtime (checked with a stat) and content hash. */
+interface RecordedInput {
+  readonly stamp: string;
+  readonly sha256: string;
+}
+
+interface CacheRecord {
+  readonly format: number;
+  /** Project-relative path (as esbuild's metafile names it) -> the file as it was read. */
+  readonly inputs: Readonly<Record<string, RecordedInput>>;
+  /** SHA-256 of the kept bytes: a damaged or half-written bundle file is never used. */
   readonly sha256: string;
 }
 
@@ -53,42 +92,135 @@ function describe(message: Message): string {
   return `${where}${message.text}`;
 }
 
+function buildOptions(entry: string): BuildOptions & { readonly write: false; readonly metafile: true } {
+  return {
+    absWorkingDir: PROJECT_ROOT,
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    outfile: "index.mjs",
+    format: "esm",
+    platform: "node",
+    target: "node22",
+    // ESM builds of dependencies first, and the "node" branch of conditional imports
+    // (aws-jwt-verify's #node-web-compat picks node:crypto, not WebCrypto).
+    mainFields: ["module", "main"],
+    conditions: ["node", "import"],
+    minify: true,
+    sourcemap: false,
+    legalComments: "none",
+    charset: "utf8",
+    treeShaking: true,
+    logLevel: "silent",
+    // Lists every file read: the cache's inputs. It does not change the output bytes.
+    metafile: true,
+  };
+}
+
+const sha256 = (bytes: Uint8Array | string) => createHash("sha256").update(bytes).digest("hex");
+
+/** `size:mtime` of a project-relative file, or undefined when it is gone. */
+function stampOf(file: string): string | undefined {
+  try {
+    const { size, mtimeMs } = statSync(path.resolve(PROJECT_ROOT, file));
+    return `${size}:${mtimeMs}`;
+  } catch {
+    return undefined;
+  }
+}
+
+function hashOf(file: string): string | undefined {
+  try {
+    return sha256(readFileSync(path.resolve(PROJECT_ROOT, file)));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The same file as recorded: same stamp (a stat, no read), or else same content (touched, or a fresh checkout). */
+function unchanged(file: string, recorded: RecordedInput): boolean {
+  return stampOf(file) === recorded.stamp || hashOf(file) === recorded.sha256;
+}
+
+function record(file: string): RecordedInput | undefined {
+  const stamp = stampOf(file);
+  const hash = hashOf(file);
+  return stamp === undefined || hash === undefined ? undefined : { stamp, sha256: hash };
+}
+
+/** Cache key: esbuild's version, the build options, the entry and the cache format. */
+function cacheKey(entry: string, options: BuildOptions, esbuildVersion: string): string {
+  return sha256(JSON.stringify({ format: CACHE_FORMAT, esbuildVersion, options: { ...options, absWorkingDir: undefined }, entry }));
+}
+
+function readCached(cacheDir: string, key: string): Uint8Array | undefined {
+  let kept: CacheRecord;
+  let bytes: Buffer;
+  try {
+    kept = JSON.parse(readFileSync(path.join(cacheDir, `${key}.json`), "utf8")) as CacheRecord;
+    if (kept.format !== CACHE_FORMAT) return undefined;
+    if (!Object.entries(kept.inputs).every(([file, seen]) => unchanged(file, seen))) return undefined;
+    bytes = readFileSync(path.join(cacheDir, `${key}.mjs`));
+  } catch {
+    return undefined;
+  }
+  return sha256(bytes) === kept.sha256 ? bytes : undefined;
+}
+
+/** Temp file, then rename: a concurrent synth (jest workers) sees the old file or the new one, never half of one. */
+function writeAtomically(file: string, contents: Uint8Array | string): void {
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, contents);
+  renameSync(temp, file);
+}
+
+function keep(cacheDir: string, key: string, contents: Uint8Array, inputs: readonly string[]): void {
+  const recorded: Record<string, RecordedInput> = {};
+  for (const file of [...RESOLUTION_FILES, ...inputs]) {
+    const seen = record(file);
+    // An input that cannot be read back (a virtual module) cannot be checked: keep nothing.
+    if (seen === undefined && !RESOLUTION_FILES.includes(file)) return;
+    recorded[file] = seen ?? { stamp: "missing", sha256: "missing" };
+  }
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+    // Bytes first, record second: a record never names bytes that are not there yet.
+    writeAtomically(path.join(cacheDir, `${key}.mjs`), contents);
+    writeAtomically(path.join(cacheDir, `${key}.json`), `${JSON.stringify({ format: CACHE_FORMAT, inputs: recorded, sha256: sha256(contents) } satisfies CacheRecord)}\n`);
+  } catch {
+    // A cache is an optimisation: without it the next synth bundles again.
+  }
+}
+
 export function bundleLambda(options: LambdaBundleOptions): LambdaBundle {
   const entry = path.relative(PROJECT_ROOT, path.resolve(options.entry)) || options.entry;
+  const cacheDir = options.cacheDir === undefined ? LAMBDA_BUNDLE_CACHE_DIR : options.cacheDir;
+  const build = buildOptions(entry);
+  // esbuild's version is read from its package.json, not by loading esbuild (a cache hit never does).
+  const esbuildVersion = (JSON.parse(readFileSync(require.resolve("esbuild/package.json"), "utf8")) as { version: string }).version;
+  const key = cacheKey(entry, build, esbuildVersion);
+  const cached = cacheDir === null ? undefined : readCached(cacheDir, key);
   let contents: Uint8Array;
-  try {
-    const result = buildSync({
-      absWorkingDir: PROJECT_ROOT,
-      entryPoints: [entry],
-      bundle: true,
-      write: false,
-      outfile: "index.mjs",
-      format: "esm",
-      platform: "node",
-      target: "node22",
-      // ESM builds of dependencies first, and the "node" branch of conditional imports
-      // (aws-jwt-verify's #node-web-compat picks node:crypto, not WebCrypto).
-      mainFields: ["module", "main"],
-      conditions: ["node", "import"],
-      minify: true,
-      sourcemap: false,
-      legalComments: "none",
-      charset: "utf8",
-      treeShaking: true,
-      logLevel: "silent",
-    });
-    const [output] = result.outputFiles;
-    if (!output) throw new LambdaBundleError(entry, ["esbuild produced no output"]);
-    contents = output.contents;
-  } catch (err) {
-    if (err instanceof LambdaBundleError) throw err;
-    const errors = (err as { errors?: Message[] }).errors;
-    const problems = Array.isArray(errors) && errors.length > 0 ? errors.map(describe) : [err instanceof Error ? err.message : String(err)];
-    throw new LambdaBundleError(entry, problems);
+  if (cached !== undefined) contents = cached;
+  else {
+    try {
+      // Loaded on first use: a synth whose bundles are all cached never starts esbuild.
+      const { buildSync } = require("esbuild") as typeof import("esbuild");
+      const result = buildSync(build);
+      const [output] = result.outputFiles;
+      if (!output) throw new LambdaBundleError(entry, ["esbuild produced no output"]);
+      contents = output.contents;
+      if (cacheDir !== null) keep(cacheDir, key, contents, Object.keys(result.metafile.inputs).sort());
+    } catch (err) {
+      if (err instanceof LambdaBundleError) throw err;
+      const errors = (err as { errors?: Message[] }).errors;
+      const problems = Array.isArray(errors) && errors.length > 0 ? errors.map(describe) : [err instanceof Error ? err.message : String(err)];
+      throw new LambdaBundleError(entry, problems);
+    }
   }
   mkdirSync(path.dirname(options.outFile), { recursive: true });
   writeFileSync(options.outFile, contents);
-  return { outFile: options.outFile, bytes: contents.byteLength, sha256: createHash("sha256").update(contents).digest("hex") };
+  return { outFile: options.outFile, bytes: contents.byteLength, sha256: sha256(contents), fromCache: cached !== undefined };
 }
 
 /** Bundles every backend function once, to `<dir>/<key>/index.mjs`; the bundle files by function key. */

@@ -37,6 +37,46 @@ export function loadedApiFiles(config: unknown): boolean {
   return originsOf(config) !== undefined;
 }
 
+/**
+ * The field of a model file (`npm run model:json`) that carries a merged config's origins: the
+ * data is one JSON object, so where each API and client came from travels inside it, and is
+ * taken out again before validation ({@link restoreOrigins}).
+ */
+export const ORIGINS_FIELD = "x-m2m-origins";
+
+/** The config as data for a model file: its origins (when the loader merged team files) in {@link ORIGINS_FIELD}. */
+export function withOriginsField(config: unknown): unknown {
+  const origins = originsOf(config);
+  return origins === undefined ? config : { ...(config as object), [ORIGINS_FIELD]: origins };
+}
+
+function entryOrigin(value: unknown): EntryOrigin | undefined | false {
+  if (value === null) return undefined;
+  if (typeof value !== "object" || Array.isArray(value)) return false;
+  const { file, at, ...rest } = value as Record<string, unknown>;
+  return typeof file === "string" && typeof at === "string" && Object.keys(rest).length === 0 ? { file, at } : false;
+}
+
+/** Why a model file's origins cannot be used (one sentence). */
+export const MALFORMED_ORIGINS = `${ORIGINS_FIELD} must be { mainFile, apis, clients } with a { file, at } or null per merged API and client`;
+
+/**
+ * The config data of a model file with its {@link ORIGINS_FIELD} taken out and recorded for the
+ * validator (other data is returned as it is). The origins only name files (an API's
+ * `sourceFile`, where a problem is); a malformed record is refused, not guessed at.
+ */
+export function restoreOrigins(data: unknown): { readonly config: unknown } | { readonly problem: string } {
+  if (typeof data !== "object" || data === null || Array.isArray(data) || !(ORIGINS_FIELD in data)) return { config: data };
+  const { [ORIGINS_FIELD]: raw, ...config } = data as Record<string, unknown>;
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return { problem: MALFORMED_ORIGINS };
+  const { mainFile, apis, clients, ...rest } = raw as Record<string, unknown>;
+  if (typeof mainFile !== "string" || !Array.isArray(apis) || !Array.isArray(clients) || Object.keys(rest).length > 0) return { problem: MALFORMED_ORIGINS };
+  const [apiOrigins, clientOrigins] = [apis.map(entryOrigin), clients.map(entryOrigin)];
+  if ([...apiOrigins, ...clientOrigins].some((o) => o === false)) return { problem: MALFORMED_ORIGINS };
+  recordOrigins(config, { mainFile, apis: apiOrigins as (EntryOrigin | undefined)[], clients: clientOrigins as (EntryOrigin | undefined)[] });
+  return { config };
+}
+
 const ENTRY = /\b(apis|clients)\[(\d+)\](\.?)/g;
 
 /**

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { configLayout } from "./config-schema";
-import { recordOrigins, type EntryOrigin } from "./config-origins";
+import { recordOrigins, restoreOrigins, type EntryOrigin } from "./config-origins";
 
 export type ConfigLoadFailure = "missing" | "unloadable" | "no-default-export" | "named-exports-only";
 
@@ -34,7 +34,10 @@ function oneLine(error: unknown): string {
 }
 
 export function loadConfigFile(file: string): unknown {
-  const config = loadModule(file);
+  // A model file (`npm run model:json`) carries a merged config's origins: recorded again here.
+  const restored = restoreOrigins(loadModule(file));
+  if ("problem" in restored) throw new ConfigLoadError(file, "unloadable", restored.problem);
+  const { config } = restored;
   const apiFiles = (config as { apiFiles?: unknown }).apiFiles;
   if (configLayout(config) === "single-api" || typeof apiFiles !== "string") return config;
   return mergeTeamFiles(file, config as Record<string, unknown>, apiFiles);

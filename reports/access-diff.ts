@@ -6,7 +6,8 @@
 import type { AccessDecision, ScopeMatch } from "../model/access";
 import type { AuthorizerKind } from "../model/config-types";
 import type { M2MModel, TokenValidity } from "../model/model-types";
-import { cellOf, modelAccess, type BackendSummary, type ClientAccess, type EnvironmentAccess, type RouteAccess } from "./environment-access";
+import { diffApiModels, type ApiDiff } from "./access-diff-apis";
+import { cellOf, modelAccess, type BackendSummary, type EnvironmentAccess, type RouteAccess } from "./environment-access";
 
 const MOCK: BackendSummary = { type: "mock" };
 
@@ -15,9 +16,20 @@ export interface ValueChange<T> {
   readonly after: T;
 }
 
+/** What the diff knows of a client: one API's view of it (one-API form) or its view across APIs (scopes = grants). */
+export interface ClientFacts {
+  readonly name: string;
+  readonly scopes: readonly string[];
+  readonly accessTokenValidity: TokenValidity;
+  readonly disabled: boolean;
+  readonly usagePlan?: { readonly plan: string; readonly summary: string };
+  /** The API whose team sponsors it (several APIs only). */
+  readonly sponsor?: string;
+}
+
 export type ClientDiff =
-  | { readonly kind: "added"; readonly name: string; readonly client: ClientAccess }
-  | { readonly kind: "removed"; readonly name: string; readonly client: ClientAccess }
+  | { readonly kind: "added"; readonly name: string; readonly client: ClientFacts }
+  | { readonly kind: "removed"; readonly name: string; readonly client: ClientFacts }
   | {
       readonly kind: "changed";
       readonly name: string;
@@ -57,6 +69,13 @@ export interface ClientAccessDiff {
 
 export interface EnvironmentDiff {
   readonly environment: string;
+  /**
+   * The several-API form: the changes of each API that changed (its owners are the reviewers to
+   * ask). Then `clients` says what changed of the clients themselves (added, removed, cut off,
+   * token validity, limits; `scopes` are their grants), and the per-API fields above the APIs'
+   * (`scopesDefined`, `routes`, `access`) stay empty: each API's are in its entry.
+   */
+  readonly apis?: readonly ApiDiff[];
   readonly status: "added" | "removed" | "changed" | "unchanged";
   readonly endpoints: readonly { readonly what: "token endpoint" | "invoke URL"; readonly before: string; readonly after: string }[];
   /** The source-IP allow-list in front of every route (empty: any source). */
@@ -80,28 +99,28 @@ export interface AccessDiff {
  */
 
 /** Names present in either list: `after`'s order first, then those only in `before`. */
-function union(before: readonly string[], after: readonly string[]): string[] {
+export function union(before: readonly string[], after: readonly string[]): string[] {
   const inAfter = new Set(after);
   return [...after, ...before.filter((x) => !inAfter.has(x))];
 }
 
-function minus(a: readonly string[], b: readonly string[]): string[] {
+export function minus(a: readonly string[], b: readonly string[]): string[] {
   const inB = new Set(b);
   return a.filter((x) => !inB.has(x));
 }
 
-function byKey<T>(items: readonly T[], key: (item: T) => string): Map<string, T> {
+export function byKey<T>(items: readonly T[], key: (item: T) => string): Map<string, T> {
   // The first item wins for a repeated key, as `find` would.
   const map = new Map<string, T>();
   for (const item of items) if (!map.has(key(item))) map.set(key(item), item);
   return map;
 }
 
-function sameSet(a: readonly string[], b: readonly string[]): boolean {
+export function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && minus(a, b).length === 0 && minus(b, a).length === 0;
 }
 
-function diffClients(base: readonly ClientAccess[], head: readonly ClientAccess[]): ClientDiff[] {
+export function diffClients(base: readonly ClientFacts[], head: readonly ClientFacts[]): ClientDiff[] {
   const out: ClientDiff[] = [];
   const baseByName = byKey(base, (c) => c.name);
   const headByName = byKey(head, (c) => c.name);
@@ -134,7 +153,7 @@ function diffClients(base: readonly ClientAccess[], head: readonly ClientAccess[
   return out;
 }
 
-function diffRoutes(base: readonly RouteAccess[], head: readonly RouteAccess[]): RouteDiff[] {
+export function diffRoutes(base: readonly RouteAccess[], head: readonly RouteAccess[]): RouteDiff[] {
   const out: RouteDiff[] = [];
   const baseById = byKey(base, (r) => r.id);
   const headById = byKey(head, (r) => r.id);
@@ -156,10 +175,18 @@ function diffRoutes(base: readonly RouteAccess[], head: readonly RouteAccess[]):
   return out;
 }
 
-function diffAccess(base: EnvironmentAccess | undefined, head: EnvironmentAccess | undefined): ClientAccessDiff[] {
+/**
+ * Who gains and loses which route. `headClients`: the clients that exist in head (by name, and
+ * whether cut off); by default those of `head` itself. With several APIs an API's access lists
+ * only the clients holding its scopes, so a client that leaves it still exists: it lost its scopes.
+ */
+export function diffAccess(
+  base: EnvironmentAccess | undefined,
+  head: EnvironmentAccess | undefined,
+  headClients: ReadonlyMap<string, { readonly disabled: boolean }> = new Map((head?.clients ?? []).map((c) => [c.name, c])),
+): ClientAccessDiff[] {
   const clients = union(base?.clients.map((c) => c.name) ?? [], head?.clients.map((c) => c.name) ?? []);
   const routes = union(base?.routes.map((r) => r.id) ?? [], head?.routes.map((r) => r.id) ?? []);
-  const headClients = new Set(head?.clients.map((c) => c.name) ?? []);
   const headRoutes = byKey(head?.routes ?? [], (r) => r.id);
   const out: ClientAccessDiff[] = [];
   for (const client of clients) {
@@ -175,7 +202,11 @@ function diffAccess(base: EnvironmentAccess | undefined, head: EnvironmentAccess
         const headRoute = headRoutes.get(route);
         if (!headClients.has(client)) lost.push({ route, cause: { kind: "client-removed" } });
         else if (!headRoute) lost.push({ route, cause: { kind: "route-removed" } });
-        else lost.push({ route, cause: { kind: "denied", decision: after!.decision as Extract<AccessDecision, { allowed: false }>, match: headRoute.scopeMatch } });
+        else {
+          // No cell: the client holds no scope on this API any more.
+          const decision = (after?.decision ?? (headClients.get(client)!.disabled ? { allowed: false, reason: "client-disabled" } : { allowed: false, reason: "missing-scope", missing: headRoute.scopes })) as Extract<AccessDecision, { allowed: false }>;
+          lost.push({ route, cause: { kind: "denied", decision, match: headRoute.scopeMatch } });
+        }
       }
     }
     if (gained.length + lost.length > 0) out.push({ client, gained, lost });
@@ -205,8 +236,12 @@ function diffEnvironment(name: string, base: EnvironmentAccess | undefined, head
   return { environment: name, status, endpoints, ...(sourceIps ? { sourceIps } : {}), scopesDefined, scopesDeleted, clients, routes, access };
 }
 
-/** The change from `base` to `head`, environment by environment (head's order, then removed ones). */
+/**
+ * The change from `base` to `head`, environment by environment (head's order, then removed
+ * ones). When either side holds several APIs the changes are grouped by API ({@link EnvironmentDiff.apis}).
+ */
 export function diffModels(base: M2MModel, head: M2MModel): AccessDiff {
+  if (base.layout === "multi-api" || head.layout === "multi-api") return diffApiModels(base, head);
   const baseAccess = modelAccess(base);
   const headAccess = modelAccess(head);
   const names = union(baseAccess.map((e) => e.environment), headAccess.map((e) => e.environment));

@@ -17,8 +17,14 @@ export function renderAccessMarkdown(access: EnvironmentAccess): string {
   out.push(`API ${mdCode(access.apiName)} in ${mdCode(access.region)}, stage ${mdCode(access.stageName)}, resource server ${mdText(access.resourceServerName)}.`, "");
   out.push(mdTable(["", ""], environmentFacts(access, mdCode).map(([label, value]) => [label === REST_API_ID_PLACEHOLDER ? mdCode(label) : label, value])), "");
   out.push("A token carries, and a route requires, full scope identifiers: the invoke URL, `/`, the scope name.", "");
+  out.push(...accessSections(access, "##"));
+  return out.join("\n");
+}
 
-  out.push("## Effective access", "");
+/** The sections of one API's access (matrix, routes, clients, limits, scopes), under headings of the given level. */
+export function accessSections(access: EnvironmentAccess, heading: string): string[] {
+  const out: string[] = [];
+  out.push(`${heading} Effective access`, "");
   out.push(`${ALLOWED_MARK} allowed, ${DENIED_MARK} denied (with the reason).`, "");
   out.push(
     mdTable(
@@ -36,7 +42,7 @@ export function renderAccessMarkdown(access: EnvironmentAccess): string {
   out.push(mdText(SCOPE_MATCH_NOTE), "");
   if (access.clients.some((c) => c.disabled)) out.push(mdText(DISABLED_CLIENT_NOTE), "");
 
-  out.push("## Routes", "");
+  out.push(`${heading} Routes`, "");
   out.push(
     mdTable(
       ["Route", "Authorizer", "Requires", "Backend", "Allowed clients", "Description"],
@@ -52,7 +58,7 @@ export function renderAccessMarkdown(access: EnvironmentAccess): string {
     "",
   );
 
-  out.push("## Clients", "");
+  out.push(`${heading} Clients`, "");
   out.push(
     mdTable(
       ["Client", "Status", "Scopes", "Access token validity", "May call", "Description"],
@@ -70,7 +76,7 @@ export function renderAccessMarkdown(access: EnvironmentAccess): string {
 
   const planned = access.clients.filter((c) => c.usagePlan !== undefined);
   if (planned.length > 0) {
-    out.push("## Rate limits and quotas", "");
+    out.push(`${heading} Rate limits and quotas`, "");
     out.push(
       mdText(
         "API Gateway counts these clients' calls by usage plan on every metered route (the routes a limited client can call, all through the scope checker, which names the client's usage key); above its rate or quota a client gets 429. Callers of metered routes without limits of their own are in the unmetered plan: the stage's throttling only.",
@@ -91,7 +97,7 @@ export function renderAccessMarkdown(access: EnvironmentAccess): string {
     );
   }
 
-  out.push("## Scopes", "");
+  out.push(`${heading} Scopes`, "");
   out.push(
     mdTable(
       ["Scope", "Description", "Granted to", "Full identifier"],
@@ -99,5 +105,5 @@ export function renderAccessMarkdown(access: EnvironmentAccess): string {
     ),
     "",
   );
-  return out.join("\n");
+  return out;
 }

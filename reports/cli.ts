@@ -24,7 +24,7 @@ import { renderAccessDiffMarkdown } from "./access-diff-markdown";
 import { loadConfigModule } from "./config-loader";
 import { BaseConfigError, BaseRefError, ConfigLoadError, firstLine, ReportUsageError } from "./errors";
 import { loadModelAtRef } from "./git-base-config";
-import { ACCESS_DIFF_FILE, environmentReportFiles, writeReportFiles, type ReportFile } from "./report-files";
+import { ACCESS_DIFF_FILE, CENTRAL_VIEW_FILE, environmentReportFiles, openApiFileName, writeReportFiles, type ReportFile } from "./report-files";
 import { codeChangesOf, configCodeFindings, renderCodeChangeNotice } from "./code-change-notice";
 import { ModelInputError, readModelInput } from "./model-input";
 import { readFileSync } from "node:fs";
@@ -121,7 +121,11 @@ function run(argv: readonly string[]): void {
 
   writeReportFiles(outDir, files);
   const environments = head.environments.map((e) => e.name).join(", ");
-  process.stdout.write(`report: ${environments} -> ${shown(outDir)}/<env>/{access.md,access.html,access.json,openapi.json}\n`);
+  const written =
+    head.layout === "multi-api"
+      ? `${shown(outDir)}/<env>/{access.md,access.json,${head.apis.map((a) => openApiFileName(a.name)).join(",")}} and ${shown(outDir)}/${CENTRAL_VIEW_FILE}`
+      : `${shown(outDir)}/<env>/{access.md,access.html,access.json,openapi.json}`;
+  process.stdout.write(`report: ${environments} -> ${written}\n`);
   if (diffSummary !== undefined) process.stdout.write(`report: ${diffSummary} since ${baseLabel} -> ${shown(resolve(outDir, ACCESS_DIFF_FILE))}\n`);
 }
 

@@ -3,12 +3,13 @@
  * JSON, OpenAPI, access diff) renders. The decisions come from model/access.ts, the same code
  * the constructs, the scope checker and the local environment use; nothing here re-derives them.
  */
-import { decideAccess, scopeCheckerAllowList, scopeMatchOf, type AccessDecision, type ScopeMatch } from "../model/access";
+import { decideRouteAccess, scopeCheckerAllowList, scopeMatchOf, type AccessDecision, type ScopeMatch } from "../model/access";
+import { apisOf, grantLabel, scopesOn } from "../model/scope-grants";
 import { invokeUrl, scopeIdentifier, tokenEndpointUrl } from "../model/aws-urls";
 import { backendFunctionName } from "../model/backends";
 import type { AuthorizerKind, HttpMethod } from "../model/config-types";
 import type { EnvironmentKind } from "../model/config-types";
-import type { Client, Environment, M2MModel, Route, Scope, Throttling, TokenValidity } from "../model/model-types";
+import type { Api, Client, Environment, M2MModel, ModelLayout, Route, Scope, Throttling, TokenValidity } from "../model/model-types";
 import { describeLimits, usageMetering } from "../model/usage-plans";
 
 /**
@@ -39,11 +40,11 @@ export type BackendSummary =
   | { readonly type: "lambda-arn"; readonly functionArn: string }
   | { readonly type: "http"; readonly url: string; readonly timeoutMs: number };
 
-export function backendSummary(model: M2MModel, environment: Environment, route: Route): BackendSummary {
+export function backendSummary(api: Api, environment: Environment, route: Route): BackendSummary {
   const backend = route.backend;
   if (backend.type !== "lambda") return backend.type === "http" ? { type: "http", url: backend.url, timeoutMs: backend.timeoutMs } : { ...backend };
-  const fn = model.backendFunctions.find((f) => f.key === backend.functionKey)!;
-  return { type: "lambda", handler: `${fn.file}#${fn.exportName}`, functionName: backendFunctionName(model.api.name, environment.name, fn.key), memoryMb: fn.memoryMb, timeoutSeconds: fn.timeoutSeconds };
+  const fn = api.backendFunctions.find((f) => f.key === backend.functionKey)!;
+  return { type: "lambda", handler: `${fn.file}#${fn.exportName}`, functionName: backendFunctionName(api.name, environment.name, fn.key), memoryMb: fn.memoryMb, timeoutSeconds: fn.timeoutSeconds };
 }
 
 export interface RouteAccess {
@@ -82,6 +83,7 @@ export interface ClientUsagePlan {
 export interface ClientAccess {
   readonly name: string;
   readonly description?: string;
+  /** The names of its scopes on this API (what this API's authorizers see in its tokens). */
   readonly scopes: readonly string[];
   readonly accessTokenValidity: TokenValidity;
   readonly disabled: boolean;
@@ -107,6 +109,13 @@ export interface EnvironmentGuards {
   readonly throttling: Throttling;
 }
 
+/**
+ * One API's access in one environment. In the one-API form this is the whole report; with
+ * several APIs each API has one (inside {@link PlatformAccess}), whose clients are those
+ * granted a scope on it: a client with no grant on an API is denied every route of it, and
+ * listing every client under every API would make a 1,000-client, 25-API report 25 times
+ * larger for nothing.
+ */
 export interface EnvironmentAccess {
   readonly environment: string;
   readonly kind: EnvironmentKind;
@@ -114,6 +123,10 @@ export interface EnvironmentAccess {
   readonly stageName: string;
   readonly apiName: string;
   readonly resourceServerName: string;
+  /** Its owners (the several-API form only; the one-API form has none). */
+  readonly owners?: readonly string[];
+  /** Its team file, relative to the config's directory (an API of a team file only). */
+  readonly sourceFile?: string;
   /** Invoke URL with {@link REST_API_ID_PLACEHOLDER}; also the resource server identifier. */
   readonly invokeUrlTemplate: string;
   readonly tokenEndpoint: string;
@@ -153,18 +166,23 @@ function indexCells(matrix: readonly AccessCell[]): CellIndex {
   return index;
 }
 
-/** The access of one environment of a validated model. */
-export function environmentAccess(model: M2MModel, environment: Environment): EnvironmentAccess {
+/**
+ * The access of one API (the model's only one by default) in one environment of a validated
+ * model. With several APIs its clients are those holding a scope on it, their scopes named as
+ * on it.
+ */
+export function environmentAccess(model: M2MModel, environment: Environment, api: Api = model.apis[0]!): EnvironmentAccess {
   const template = invokeUrl(REST_API_ID_PLACEHOLDER, environment.region, environment.stageName);
-  const clients = environment.clients;
-  const routeIds = model.routes.map(routeId);
+  const clients = model.layout === "single-api" ? environment.clients : environment.clients.filter((c) => c.scopes.some((g) => g.api === api.name));
+  const routes = api.routes;
+  const routeIds = routes.map(routeId);
   const matrix: AccessCell[] = [];
   for (const client of clients) {
-    model.routes.forEach((route, i) => matrix.push({ client: client.name, route: routeIds[i]!, decision: decideAccess(client, route) }));
+    routes.forEach((route, i) => matrix.push({ client: client.name, route: routeIds[i]!, decision: decideRouteAccess(client, route) }));
   }
   const index = indexCells(matrix);
   const allowed = (client: string, route: string): boolean => index.get(client)?.get(route)?.decision.allowed === true;
-  const metering = usageMetering(clients, model.routes);
+  const metering = usageMetering(clients, routes);
   const metered = new Set(metering.meteredRoutes.map((r) => r.key));
   const planOf = new Map<string, ClientUsagePlan>();
   for (const plan of metering.plans) {
@@ -184,8 +202,10 @@ export function environmentAccess(model: M2MModel, environment: Environment): En
     kind: environment.kind,
     region: environment.region,
     stageName: environment.stageName,
-    apiName: model.api.name,
-    resourceServerName: model.api.resourceServerName,
+    apiName: api.name,
+    resourceServerName: api.resourceServerName,
+    ...(model.layout === "multi-api" ? { owners: api.owners } : {}),
+    ...(api.sourceFile === undefined ? {} : { sourceFile: api.sourceFile }),
     invokeUrlTemplate: template,
     tokenEndpoint: tokenEndpointUrl(environment.domainPrefix, environment.region),
     guards: {
@@ -193,23 +213,23 @@ export function environmentAccess(model: M2MModel, environment: Environment): En
       ...(environment.waf.enabled ? { wafRateLimitPer5Minutes: environment.waf.rateLimitPer5Minutes } : {}),
       throttling: environment.throttling,
     },
-    scopeCheckerAllowList: scopeCheckerAllowList(clients, model.routes).map((c) => c.name),
-    scopes: model.api.scopes.map((s: Scope) => ({
+    scopeCheckerAllowList: scopeCheckerAllowList(clients, routes).map((c) => c.name),
+    scopes: api.scopes.map((s: Scope) => ({
       name: s.name,
       description: s.description,
       identifier: scopeIdentifier(template, s.name),
-      grantedTo: clients.filter((c) => c.scopes.includes(s.name)).map((c) => c.name),
+      grantedTo: clients.filter((c) => c.scopes.some((g) => g.api === api.name && g.scope === s.name)).map((c) => c.name),
     })),
     clients: clients.map((c: Client) => ({
       name: c.name,
       ...(c.description === undefined ? {} : { description: c.description }),
-      scopes: c.scopes,
+      scopes: scopesOn(c.scopes, api.name),
       accessTokenValidity: c.accessTokenValidity,
       disabled: c.disabled,
       allowedRoutes: routeIds.filter((r) => allowed(c.name, r)),
       ...(planOf.has(c.name) ? { usagePlan: planOf.get(c.name)! } : {}),
     })),
-    routes: model.routes.map((r: Route, i) => ({
+    routes: routes.map((r: Route, i) => ({
       id: routeIds[i]!,
       method: r.method,
       path: r.path,
@@ -218,7 +238,7 @@ export function environmentAccess(model: M2MModel, environment: Environment): En
       scopeMatch: scopeMatchOf(r.authorizer),
       scopes: r.scopes,
       ...(r.description === undefined ? {} : { description: r.description }),
-      backend: backendSummary(model, environment, r),
+      backend: backendSummary(api, environment, r),
       response: r.response,
       throttling: r.throttling ?? environment.throttling,
       allowedClients: clients.map((c) => c.name).filter((c) => allowed(c, routeIds[i]!)),
@@ -230,9 +250,87 @@ export function environmentAccess(model: M2MModel, environment: Environment): En
   return access;
 }
 
-/** The access of every environment of a validated model, in config order. */
+/** The access of every environment of a one-API model, in config order (with several APIs: their first API's; see {@link platformAccess}). */
 export function modelAccess(model: M2MModel): EnvironmentAccess[] {
   return model.environments.map((e) => environmentAccess(model, e));
+}
+
+/** A route's name across APIs: `payments POST /payments`. */
+export function qualifiedRouteId(api: string, route: string): string {
+  return `${api} ${route}`;
+}
+
+/** A client seen across every API of an environment: what it is granted, and what it may call where. */
+export interface PlatformClientAccess {
+  readonly name: string;
+  readonly description?: string;
+  /** The API whose team sponsors it; absent for a client of the main config. */
+  readonly sponsor?: string;
+  /** Its grants as the config writes them (`payments:read`; the bare name in the one-API form). */
+  readonly grants: readonly string[];
+  /** The APIs it holds a scope on, in the order of its grants. */
+  readonly apis: readonly string[];
+  readonly accessTokenValidity: TokenValidity;
+  readonly disabled: boolean;
+  /** Its rate limit and quota in this environment; absent: unlimited (the stages' throttling only). */
+  readonly usagePlan?: { readonly plan: string; readonly summary: string };
+  /** The routes it may call, across APIs ({@link qualifiedRouteId}). */
+  readonly mayCall: readonly string[];
+}
+
+/**
+ * Every API of one environment and every client across them: the several-API form's access.json
+ * and the central HTML view. One user pool (one token endpoint) serves every API.
+ */
+export interface PlatformAccess {
+  readonly environment: string;
+  readonly kind: EnvironmentKind;
+  readonly region: string;
+  readonly stageName: string;
+  /** The authorization server's name. */
+  readonly name: string;
+  readonly layout: ModelLayout;
+  /** Owners of the main config (and of clients no API's team sponsors). */
+  readonly owners: readonly string[];
+  readonly tokenEndpoint: string;
+  readonly guards: EnvironmentGuards;
+  readonly apis: readonly EnvironmentAccess[];
+  readonly clients: readonly PlatformClientAccess[];
+}
+
+export function platformAccess(model: M2MModel, environment: Environment): PlatformAccess {
+  const apis = model.apis.map((api) => environmentAccess(model, environment, api));
+  // Per API, what each of its clients may call: a map, not a search per client (1,000 clients x 25 APIs).
+  const allowedOn = apis.map((a) => new Map(a.clients.map((c) => [c.name, c.allowedRoutes])));
+  const clients: PlatformClientAccess[] = environment.clients.map((c) => ({
+    name: c.name,
+    ...(c.description === undefined ? {} : { description: c.description }),
+    ...(c.sponsor === undefined ? {} : { sponsor: c.sponsor }),
+    grants: c.scopes.map((g) => grantLabel(g, model.layout)),
+    apis: apisOf(c.scopes),
+    accessTokenValidity: c.accessTokenValidity,
+    disabled: c.disabled,
+    ...(c.limits === undefined ? {} : { usagePlan: { plan: c.limits.plan, summary: describeLimits(c.limits) } }),
+    mayCall: apis.flatMap((a, i) => (allowedOn[i]!.get(c.name) ?? []).map((r) => qualifiedRouteId(a.apiName, r))),
+  }));
+  return {
+    environment: environment.name,
+    kind: environment.kind,
+    region: environment.region,
+    stageName: environment.stageName,
+    name: model.name,
+    layout: model.layout,
+    owners: model.owners,
+    tokenEndpoint: tokenEndpointUrl(environment.domainPrefix, environment.region),
+    guards: apis[0]?.guards ?? { allowedSourceIps: environment.allowedSourceIps, throttling: environment.throttling },
+    apis,
+    clients,
+  };
+}
+
+/** {@link platformAccess} of every environment, in config order. */
+export function modelPlatformAccess(model: M2MModel): PlatformAccess[] {
+  return model.environments.map((e) => platformAccess(model, e));
 }
 
 /** The cell of one client and route; constant time (the matrix is indexed once per access object). */

@@ -13,6 +13,8 @@ import type { M2MModel } from "../model/model-types";
 import { ConfigValidationError } from "../model/problems";
 import { validateConfig } from "../model/validate";
 import { InvalidConfigError } from "../model/command-voice";
+import { restoreOrigins, withOriginsField } from "../model/config-origins";
+export { ORIGINS_FIELD } from "../model/config-origins";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const strictJson = require("../.github/plan-guard/strict-json.js") as { parseStrictJson(text: string): unknown };
@@ -34,10 +36,22 @@ export class ModelInputError extends Error {
  * validate something other than what was synthesized.
  */
 export function modelInputText(config: unknown, model: M2MModel = validateConfig(config)): string {
-  const text = `${JSON.stringify(config, null, 2)}\n`;
-  const again = validateConfig(JSON.parse(text));
+  // A per-team config was merged from several files: where each API and client came from
+  // (what gives an API its `sourceFile`, and problems their file) travels with the data.
+  const text = `${JSON.stringify(withOriginsField(config), null, 2)}\n`;
+  const again = validateConfig(withOrigins(JSON.parse(text), "(config)"));
   if (!isDeepStrictEqual(again, model)) throw new ModelInputError("(config)", "the config holds values JSON cannot carry (functions, undefined, class instances); write it as plain data");
   return text;
+}
+
+/**
+ * The config data of a model file, its origins (if any) taken out and recorded for the
+ * validator (model/config-origins.ts); a malformed record is refused.
+ */
+function withOrigins(data: unknown, shownAs: string): unknown {
+  const restored = restoreOrigins(data);
+  if ("problem" in restored) throw new ModelInputError(shownAs, restored.problem);
+  return restored.config;
 }
 
 /** Reads and validates a model file with this checkout's rules. */
@@ -56,7 +70,7 @@ export function readModelInput(file: string, shownAs: string = file): M2MModel {
     throw new ModelInputError(shownAs, (error as Error).message);
   }
   try {
-    return validateConfig(data);
+    return validateConfig(withOrigins(data, shownAs));
   } catch (error) {
     if (error instanceof ConfigValidationError) throw new InvalidConfigError(shownAs, error.problems);
     throw error;

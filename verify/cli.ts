@@ -2,7 +2,8 @@
  * `npm run verify:terraform`: every stack of the default, all-options and large configs through
  * real Terraform (validate, plan). `npm run verify:emulator`: every stack of the default and
  * all-options configs applied to moto_server, then re-planned (must be empty).
- * One line per stack and a total. Exit codes: 0 all good, 1 a stack failed (Terraform's own
+ * One line per stack and a total. Terraform runs for real every time (a result kept by
+ * `npm test` for the same bytes is used only with --reuse). Exit codes: 0 all good, 1 a stack failed (Terraform's own
  * message first), 2 usage, 3 the tools are missing on this machine (nothing was verified).
  */
 import * as fs from "node:fs";
@@ -20,9 +21,10 @@ export const EXIT_TOOLS_MISSING = 3;
 async function main(argv: readonly string[]): Promise<number> {
   const tier = argv[0];
   if (tier !== "plan" && tier !== "emulator") {
-    console.error("usage: tsx verify/cli.ts plan|emulator [--keep]");
+    console.error("usage: tsx verify/cli.ts plan|emulator [--keep] [--reuse]");
     return EXIT_USAGE;
   }
+  if (!argv.includes("--reuse")) process.env.M2M_TF_RESULTS = "fresh";
   const missing = missingTerraformTools() ?? (tier === "emulator" ? missingMotoServer() : undefined);
   if (missing) {
     console.error(`verify ${tier}: not run: ${missing}`);

@@ -139,8 +139,60 @@ export function formatDiffs(changes: readonly PlannedChange[]): string[] {
 }
 
 /** Counts per action, for the one-line summary. */
-export function actionCounts(changes: readonly PlannedChange[]): Record<PlanAction, number> {
+export function actionCounts(changes: readonly Pick<PlannedChange, "action">[]): Record<PlanAction, number> {
   const counts: Record<PlanAction, number> = { create: 0, update: 0, replace: 0, delete: 0, read: 0, "no-op": 0 };
   for (const change of changes) counts[change.action]++;
   return counts;
+}
+
+/** One resource's planned action, as `terraform plan -json` streams it (no attribute values). */
+export type PlannedAction = Pick<PlannedChange, "address" | "type" | "action">;
+
+const STREAMED_ACTIONS: Record<string, PlanAction> = { create: "create", update: "update", replace: "replace", delete: "delete", read: "read", noop: "no-op" };
+
+/**
+ * The managed resources' actions from `terraform plan -json`'s streamed messages (`planned_change`,
+ * one per resource that changes), checked against its `change_summary` totals. Saves the
+ * `terraform show -json` of a plan file when only the actions matter: `show` starts the
+ * provider again for its schema, seconds for the AWS provider.
+ */
+export function streamedPlanActions(stdout: string): PlannedAction[] {
+  const actions: PlannedAction[] = [];
+  let summary: { add: number; change: number; remove: number } | undefined;
+  for (const line of stdout.split("\n")) {
+    if (!line.startsWith("{")) continue;
+    const message = JSON.parse(line);
+    if (message.type === "change_summary") summary = message.changes;
+    if (message.type !== "planned_change") continue;
+    const resource = message.change.resource;
+    if (String(resource.addr).startsWith("data.") || String(resource.addr).includes(".data.")) continue;
+    const action = STREAMED_ACTIONS[message.change.action];
+    if (action === undefined) throw new Error(`unknown streamed plan action ${message.change.action} for ${resource.addr}`);
+    actions.push({ address: resource.addr, type: resource.resource_type, action });
+  }
+  if (summary === undefined) throw new Error("terraform plan -json streamed no change_summary");
+  const counts = actionCounts(actions);
+  if (counts.create + counts.replace !== summary.add || counts.update !== summary.change || counts.delete + counts.replace !== summary.remove) {
+    throw new Error(`streamed plan actions ${JSON.stringify(counts)} disagree with its summary ${JSON.stringify(summary)}`);
+  }
+  return actions;
+}
+
+/** The error diagnostics of a `-json` run, one line each (what Terraform would have printed). */
+export function streamedDiagnostics(stdout: string): string[] {
+  const lines: string[] = [];
+  for (const line of stdout.split("\n")) {
+    if (!line.startsWith("{")) continue;
+    try {
+      const message = JSON.parse(line);
+      if (message.type === "diagnostic" && message.diagnostic?.severity === "error") {
+        const d = message.diagnostic;
+        const where = d.range ? `${d.range.filename}:${d.range.start?.line}: ` : "";
+        lines.push(`Error: ${where}${d.summary}${d.detail ? `: ${d.detail}` : ""}${d.address ? ` (${d.address})` : ""}`);
+      }
+    } catch {
+      // not a message
+    }
+  }
+  return lines;
 }

@@ -17,6 +17,8 @@ export interface ProviderWorkspace {
   readonly env: NodeJS.ProcessEnv;
   /** `terraform providers schema -json`, for hashicorp/aws at the mirror's version. */
   readonly schema: ProviderSchema;
+  /** That schema as Terraform printed it (the whole `providers schema -json` output). */
+  readonly schemaFile: string;
   /** Makes `dir` ready for validate/plan/apply without its own init. */
   linkInto(dir: string): void;
 }
@@ -34,7 +36,8 @@ export interface ProviderSchema {
 
 const PROVIDER_KEY = "registry.terraform.io/hashicorp/aws";
 
-function cacheRoot(): string {
+/** Where the provider install, its schema and the tiers' kept results live (outside the repository). */
+export function cacheRoot(): string {
   return process.env.M2M_VERIFY_CACHE ?? path.join(os.tmpdir(), "m2m-verify-cache");
 }
 
@@ -90,6 +93,7 @@ async function openWorkspace(): Promise<ProviderWorkspace> {
     cliConfigFile,
     env: terraformEnv(cliConfigFile),
     schema,
+    schemaFile: path.join(dir, "schema.json"),
     linkInto(target: string): void {
       const link = path.join(target, ".terraform");
       if (!fs.existsSync(link)) fs.symlinkSync(path.join(dir, ".terraform"), link, "dir");

@@ -6,9 +6,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseApplyGraph, type ApplyGraph } from "./apply-graph";
-import { plannedChanges, type PlanJson, type PlannedChange } from "./plan-reading";
+import { plannedChanges, streamedDiagnostics, streamedPlanActions, type PlanJson, type PlannedAction, type PlannedChange } from "./plan-reading";
 import type { ProviderWorkspace } from "./provider-workspace";
-import { terraform } from "./terraform-cli";
+import { terraform, TerraformCommandError } from "./terraform-cli";
 import { buildWorkingCopy, type BuildOptions, type CopyVariant, type ExcludedResource } from "./working-copy";
 
 export interface PlanOutcome {
@@ -72,6 +72,38 @@ export class TerraformCopy {
     const shown = await this.run(["show", "-json", planFile]);
     const json = JSON.parse(shown.stdout) as PlanJson;
     return { changes: plannedChanges(json), json, planFile, seconds: planned.seconds };
+  }
+
+  /**
+   * `plan -json` (no plan file, no `show`): each managed resource's action only. `plan`
+   * validates the configuration first, as `validate` would, so no separate `validate` runs.
+   */
+  async planActions(options: { readonly refresh?: boolean } = {}): Promise<{ readonly changes: PlannedAction[]; readonly seconds: number }> {
+    const args = ["plan", "-input=false", "-json", "-detailed-exitcode"];
+    if (options.refresh === false) args.push("-refresh=false");
+    try {
+      const planned = await this.run(args, [2]);
+      return { changes: streamedPlanActions(planned.stdout), seconds: planned.seconds };
+    } catch (error) {
+      // With -json, Terraform's messages are JSON lines on stdout: its own words first again.
+      if (error instanceof TerraformCommandError) {
+        const diagnostics = streamedDiagnostics(error.result.stdout);
+        if (diagnostics.length > 0) throw new Error(`${diagnostics.join("\n")}\n(terraform ${error.result.args.join(" ")} in ${this.dir} exited ${error.result.code})`);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * A re-plan that should be empty: `plan -detailed-exitcode`, and `show -json` only when it is
+   * not (exit 2), for the attributes that differ. An empty plan costs one provider start, not two.
+   */
+  async replan(): Promise<{ readonly changes: PlannedChange[]; readonly seconds: number }> {
+    const planFile = `plan-${++this.planCount}.tfplan`;
+    const planned = await this.run(["plan", "-input=false", `-out=${planFile}`, "-detailed-exitcode"], [2]);
+    if (planned.code === 0) return { changes: [], seconds: planned.seconds };
+    const shown = await this.run(["show", "-json", planFile]);
+    return { changes: plannedChanges(JSON.parse(shown.stdout) as PlanJson), seconds: planned.seconds };
   }
 
   async applyGraph(planFile: string): Promise<ApplyGraph> {

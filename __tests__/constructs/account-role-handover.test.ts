@@ -14,6 +14,8 @@ import * as path from "node:path";
 import defaultConfig from "../fixtures/single-api.config";
 import { ACCOUNT_ROLE_ADDRESSES } from "../../constructs/api-gateway-account-role";
 import { synthConfig, tempDir, type SynthesizedStack } from "../support/synth";
+import { cacheRoot, providerWorkspace, type ProviderWorkspace } from "../../verify/provider-workspace";
+import { keptTerraformResult, TierResultCache } from "../../verify/tier-result-cache";
 
 const MIRROR = "/opt/tf-plugins";
 const MIRROR_AWS_VERSION = "5.100.0";
@@ -21,6 +23,11 @@ const terraformFound = spawnSync("terraform", ["version"], { encoding: "utf8" })
 const available = terraformFound && fs.existsSync(path.join(MIRROR, "registry.terraform.io/hashicorp/aws", MIRROR_AWS_VERSION));
 if (!available) console.warn(`account-role hand-over: SKIPPED, ${terraformFound ? `no AWS provider ${MIRROR_AWS_VERSION} in ${MIRROR}` : "no terraform on PATH"}`);
 const maybe = available ? test : test.skip;
+
+let workspace: ProviderWorkspace | undefined;
+beforeAll(async () => {
+  if (available) workspace = await providerWorkspace();
+}, 300_000);
 
 const PLACEHOLDER_PROVIDER = {
   region: "eu-west-1",
@@ -66,7 +73,6 @@ afterAll(() => {
 function workingCopy(stack: SynthesizedStack, blocks: Record<string, unknown>): string {
   const dir = tempDir("handover");
   workingCopies.push(dir);
-  fs.writeFileSync(path.join(dir, "cli.tfrc"), `provider_installation {\n  filesystem_mirror {\n    path = "${MIRROR}"\n  }\n}\n`);
   const config = {
     terraform: { required_version: stack.json.terraform.required_version, required_providers: { aws: { source: "hashicorp/aws", version: MIRROR_AWS_VERSION } } },
     provider: { aws: [PLACEHOLDER_PROVIDER] },
@@ -74,7 +80,9 @@ function workingCopy(stack: SynthesizedStack, blocks: Record<string, unknown>): 
   };
   fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify(config, null, 2));
   fs.writeFileSync(path.join(dir, "terraform.tfstate"), JSON.stringify(stateAfterA(), null, 2));
-  terraform(dir, ["init", "-input=false", "-backend=false"]);
+  // The shared, initialised provider (verify/provider-workspace): no `init` of its own, which
+  // would copy and hash the 700 MB provider again.
+  workspace!.linkInto(dir);
   return dir;
 }
 
@@ -83,31 +91,38 @@ function terraform(dir: string, args: string[]): { status: number; output: strin
     cwd: dir,
     encoding: "utf8",
     timeout: 120_000,
-    env: { ...process.env, TF_CLI_CONFIG_FILE: path.join(dir, "cli.tfrc"), CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" },
+    env: workspace!.env,
   });
   const output = `${result.stdout}${result.stderr}`;
-  if (args[0] === "init" && result.status !== 0) throw new Error(`terraform init failed:\n${output}`);
   return { status: result.status ?? 1, output };
 }
 
-/** Terraform's own planned actions per address (`terraform show -json` of a saved plan). */
-function plannedActions(dir: string, extra: string[] = []): Record<string, string[]> {
-  const plan = terraform(dir, ["plan", "-refresh=false", "-lock=false", "-no-color", "-out=plan.bin", ...extra]);
-  if (plan.status !== 0) throw new Error(`terraform plan failed:\n${plan.output}`);
-  const shown = JSON.parse(execFileSync("terraform", ["show", "-json", "plan.bin"], { cwd: dir, encoding: "utf8", env: { ...process.env, TF_CLI_CONFIG_FILE: path.join(dir, "cli.tfrc"), CHECKPOINT_DISABLE: "1" } }));
-  return Object.fromEntries((shown.resource_changes ?? []).map((c: { address: string; change: { actions: string[] } }) => [c.address, c.change.actions]));
+/** The result of `run` for `dir` as it is (configuration, A's state, provider lock), kept by those bytes (verify/tier-result-cache). */
+async function kept<T>(tier: string, dir: string, run: () => T, keep?: (result: T) => boolean): Promise<T> {
+  const state = fs.readFileSync(path.join(dir, "terraform.tfstate"), "utf8");
+  return (await keptTerraformResult(new TierResultCache(path.join(cacheRoot(), "results")), { tier, copyDir: dir, extra: [state] }, async () => run(), keep)).result;
 }
 
-maybe("turning manageAccountRole off forgets the account setting and its role: Terraform plans no destroy", () => {
+/** Terraform's own planned actions per address (`terraform show -json` of a saved plan). */
+function plannedActions(dir: string, extra: string[] = []): Promise<Record<string, string[]>> {
+  return kept("account-role-plan", dir, () => {
+    const plan = terraform(dir, ["plan", "-refresh=false", "-lock=false", "-no-color", "-out=plan.tfplan", ...extra]);
+    if (plan.status !== 0) throw new Error(`terraform plan failed:\n${plan.output}`);
+    const shown = JSON.parse(execFileSync("terraform", ["show", "-json", "plan.tfplan"], { cwd: dir, encoding: "utf8", env: workspace!.env }));
+    return Object.fromEntries((shown.resource_changes ?? []).map((c: { address: string; change: { actions: string[] } }) => [c.address, c.change.actions])) as Record<string, string[]>;
+  });
+}
+
+maybe("turning manageAccountRole off forgets the account setting and its role: Terraform plans no destroy", async () => {
   const config = structuredClone(defaultConfig) as any;
   config.environments[1].accessLogs = { manageAccountRole: false };
   const stackB = synthConfig(config).prod!;
   const dir = workingCopy(stackB, { removed: (stackB.json as unknown as { removed: unknown }).removed });
-  const actions = plannedActions(dir);
+  const actions = await plannedActions(dir);
   expect(actions).toEqual(Object.fromEntries(ACCOUNT_ROLE_ADDRESSES.map((a) => [a, ["forget"]])));
 }, 180_000);
 
-maybe("while the role is managed, a plan that would destroy it fails (prevent_destroy)", () => {
+maybe("while the role is managed, a plan that would destroy it fails (prevent_destroy)", async () => {
   const stackA = synthConfig(defaultConfig).prod!;
   const resources: Record<string, Record<string, unknown>> = {};
   for (const address of ACCOUNT_ROLE_ADDRESSES) {
@@ -116,7 +131,8 @@ maybe("while the role is managed, a plan that would destroy it fails (prevent_de
     (resources[type] ??= {})[name] = block;
   }
   const dir = workingCopy(stackA, { resource: resources });
-  const plan = terraform(dir, ["plan", "-destroy", "-refresh=false", "-lock=false", "-no-color"]);
+  // Kept only when Terraform refused for the expected reason: anything else (a timeout) runs again.
+  const plan = await kept("account-role-destroy-plan", dir, () => terraform(dir, ["plan", "-destroy", "-refresh=false", "-lock=false", "-no-color"]), (p) => /Instance cannot be destroyed/.test(p.output));
   expect(plan.status).not.toBe(0);
   expect(plan.output).toMatch(/Instance cannot be destroyed/);
   expect(plan.output).toContain("aws_api_gateway_account.account");

@@ -3,13 +3,13 @@
  * and validated with the real validator (a fixture that does not validate fails the test).
  */
 import defaultConfig from "../fixtures/single-api.config";
-import type { M2MConfigInput } from "../../model/config-types";
+import type { MultiApiConfigInput, SingleApiConfigInput } from "../../model/config-types";
 import type { M2MModel } from "../../model/model-types";
 import { validateConfig } from "../../model/validate";
 import { environmentAccess, type EnvironmentAccess } from "../../reports/environment-access";
 
-/** Mutable deep copy of the default config (`readonly` is a compile-time promise only). */
-export type EditableConfig = { -readonly [K in keyof M2MConfigInput]: any };
+/** Mutable deep copy of a config (`readonly` is a compile-time promise only); either form's fields. */
+export type EditableConfig = { [K in keyof SingleApiConfigInput | keyof MultiApiConfigInput]?: any } & { clients: any; environments: any };
 
 export function editableDefaultConfig(): EditableConfig {
   return structuredClone(defaultConfig) as EditableConfig;

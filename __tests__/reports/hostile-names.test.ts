@@ -13,6 +13,11 @@ import { renderAccessDiffMarkdown } from "../../reports/access-diff-markdown";
 import { renderAccessMarkdown } from "../../reports/access-markdown";
 import { renderAccessHtml } from "../../reports/access-html";
 import { accessOf, editedModel, modelOf } from "./config-fixtures";
+import multiApiConfig from "../../m2m.config";
+import { validateConfig } from "../../model/validate";
+import { modelPlatformAccess } from "../../reports/environment-access";
+import { renderPlatformHtml } from "../../reports/platform-html";
+import { renderPlatformMarkdown } from "../../reports/platform-markdown";
 
 const HOSTILE_SCOPES = ["x`](javascript:alert(1))", "``**APPROVED**``", "<script>alert(1)<", "a|b|c", "[click](javascript:alert(1))", "`"];
 const HOSTILE_TEXT = "line one\n# heading\n**APPROVED** <img src=x onerror=alert(1)> [a](javascript:alert(1)) | cell `code`";
@@ -112,5 +117,44 @@ describe("reports built from hostile names", () => {
     expect(scripts).toHaveLength(1); // the page's own, hash-pinned by its CSP
     expect(handlers).toEqual([]);
     expect(html).toContain("&lt;script&gt;alert(1)&lt;");
+  });
+});
+
+describe("several APIs: hostile scope names and descriptions stay text", () => {
+  const base = validateConfig(multiApiConfig);
+  const head = (() => {
+    const c = structuredClone(multiApiConfig) as any;
+    for (const name of HOSTILE_SCOPES) c.apis[1].scopes.push({ name, description: HOSTILE_TEXT });
+    c.apis[1].routes.push({ method: "GET", path: "/hostile", scopes: HOSTILE_SCOPES, description: HOSTILE_TEXT, response: { status: 200, body: {} } });
+    c.clients.push({ name: "intruder", description: HOSTILE_TEXT, scopes: HOSTILE_SCOPES.map((s: string) => `payments:${s}`) });
+    return validateConfig(c);
+  })();
+
+  it("access.md with a section per API", () => {
+    const md = renderPlatformMarkdown(modelPlatformAccess(head)[0]!);
+    expectInert(markdownToHtml(md));
+    // Every table row keeps its columns: no `|` from a name splits a cell.
+    for (const table of md.split("\n\n").filter((b) => b.startsWith("| "))) {
+      const widths = table.split("\n").filter((row) => row !== "").map((row) => row.split(/(?<!\\)\|/).length);
+      expect(new Set(widths).size).toBe(1);
+    }
+  });
+
+  it("the access diff grouped by API, with the cross-team grant", () => {
+    const md = renderAccessDiffMarkdown(diffModels(base, head), { base: "main", head: "the pull request" });
+    expect(md).toContain("**Cross-team grant**: Client `intruder` (new client)");
+    expectInert(markdownToHtml(md));
+  });
+
+  it("the central view", () => {
+    const doc = parse(renderPlatformHtml(modelPlatformAccess(head))) as unknown as { childNodes?: unknown[] };
+    const tags: string[] = [];
+    const walk = (n: any) => {
+      if (n.tagName) tags.push(n.tagName);
+      for (const c of n.childNodes ?? []) walk(c);
+    };
+    walk(doc);
+    expect(tags.filter((t) => t === "script")).toHaveLength(1);
+    expect(tags).not.toContain("img");
   });
 });

@@ -24,6 +24,12 @@ function tsx(cwd: string, args: string[], env: Record<string, string> = {}) {
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
+/** An entry point as its npm script runs it (`npm run report`, `npm run synth`): compiled ahead, through bin/run.js. */
+function entry(cwd: string, args: string[], env: Record<string, string> = {}) {
+  const run = spawnSync(process.execPath, [join(ROOT, "bin", "run.js"), ...args], { cwd, encoding: "utf8", env: { PATH: process.env.PATH ?? "", HOME: cwd, ...env } });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
 /** The default config granting `reader` the payments scopes, with an exit hook that forges the access diff. */
 function hostileConfig(dir: string): string {
   const config = structuredClone(defaultConfig) as any;
@@ -47,7 +53,7 @@ describe("bypass 3: the access diff comes from the pull request's code (before) 
   it("before: the report ran in the process that evaluated the config, so the config's hook forged access-diff.md", () => {
     const dir = tempDir("forge-old");
     const config = hostileConfig(dir);
-    const run = tsx(dir, [join(ROOT, "reports", "cli.ts"), "--config", config, "--out", "cdktf.out/reports"]);
+    const run = entry(dir, ["reports/cli.ts", "--config", config, "--out", "cdktf.out/reports"]);
     expect(run.status).toBe(0);
     // The file reviewers were shown says nothing changed; the config grants reader the payments scopes.
     expect(readFileSync(join(dir, "cdktf.out", "reports", "access-diff.md"), "utf8")).toBe(FORGED);
@@ -63,7 +69,7 @@ describe("bypass 3: the access diff comes from the pull request's code (before) 
     mkdirSync(join(trusted, "pr-model"));
     writeFileSync(join(trusted, "pr-model", "model.json"), readFileSync(join(pr, "model.json")));
     writeFileSync(join(trusted, "base-model.json"), modelInputText(defaultConfig));
-    const report = tsx(trusted, [join(ROOT, "reports", "cli.ts"), "--head-model", "pr-model/model.json", "--base-model", "base-model.json", "--out", "review"]);
+    const report = entry(trusted, ["reports/cli.ts", "--head-model", "pr-model/model.json", "--base-model", "base-model.json", "--out", "review"]);
     expect([report.status, report.stderr]).toEqual([0, ""]);
     const diff = readFileSync(join(trusted, "review", "access-diff.md"), "utf8");
     expect(diff).not.toContain("No access changes");
@@ -74,8 +80,8 @@ describe("bypass 3: the access diff comes from the pull request's code (before) 
   it("now: the stacks synthesized from the model file are the config's, byte for byte (what is planned and deployed is what was diffed)", () => {
     const dir = tempDir("model-synth");
     writeFileSync(join(dir, "model.json"), modelInputText(defaultConfig));
-    const fromJson = tsx(ROOT, [join(ROOT, "main.ts")], { M2M_CONFIG: join(dir, "model.json"), CDKTF_OUTDIR: join(dir, "from-json") });
-    const fromTs = tsx(ROOT, [join(ROOT, "main.ts")], { CDKTF_OUTDIR: join(dir, "from-ts") });
+    const fromJson = entry(ROOT, ["main.ts"], { M2M_CONFIG: join(dir, "model.json"), CDKTF_OUTDIR: join(dir, "from-json") });
+    const fromTs = entry(ROOT, ["main.ts"], { CDKTF_OUTDIR: join(dir, "from-ts") });
     expect([fromJson.status, fromTs.status]).toEqual([0, 0]);
     for (const env of ["dev", "prod"]) {
       expect(readFileSync(join(dir, "from-json", "stacks", env, "cdk.tf.json"), "utf8")).toBe(readFileSync(join(dir, "from-ts", "stacks", env, "cdk.tf.json"), "utf8"));
@@ -145,7 +151,7 @@ describe("report CLI with model files", () => {
     [["--head-model", "dup.json", "--base-model", "base.json"], /^report: cannot use the model file dup\.json: duplicate key "routes"/, 1],
     [["--head-model", "base.json", "--base-model", "base.json", "--changed-files", "none.txt"], /^report: --changed-files none\.txt: no such file/, 2],
   ])("refuses %j with one line (usage mistakes exit 2, a bad model file 1)", (args, message, status) => {
-    const run = tsx(dir, [join(ROOT, "reports", "cli.ts"), ...args, "--out", "out"]);
+    const run = entry(dir, ["reports/cli.ts", ...args, "--out", "out"]);
     expect(run.status).toBe(status);
     expect(run.stderr).toMatch(message);
     expect(run.stderr.trim().split("\n")).toHaveLength(1);

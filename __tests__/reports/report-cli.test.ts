@@ -42,7 +42,9 @@ function writeConfig(text: string): void {
 
 beforeAll(() => {
   repo = mkdtempSync(join(tmpdir(), "m2m-report-cli-"));
-  cpSync(join(ROOT, "m2m.config.ts"), join(repo, "m2m.config.ts"));
+  // The one-API form (these cases check its reports as they always were), as the repository's config.
+  const fixture = readFileSync(join(ROOT, "__tests__", "fixtures", "single-api.config.ts"), "utf8");
+  writeFileSync(join(repo, "m2m.config.ts"), fixture.replace('from "../../model/config-types"', 'from "./model/config-types"'));
   cpSync(join(ROOT, "model"), join(repo, "model"), { recursive: true });
   originalConfig = readFileSync(join(repo, "m2m.config.ts"), "utf8");
   // The edits below rewrite the config's text: make sure the text still reads as expected.
@@ -118,5 +120,52 @@ describe("npm run report", () => {
     const lines = run.stderr.trimEnd().split("\n");
     expect(lines[0]).toBe('report: the config at git ref "HEAD" fails today\'s validation (1 problem):');
     expect(lines.slice(1)).toEqual(['  clients[0].scopes[0]: must name a scope defined in api.scopes (got "retired-scope")']);
+  });
+});
+
+describe("npm run report, several APIs (the default config)", () => {
+  let multi: string;
+  const run = (...args: string[]) => {
+    const env = { ...process.env };
+    delete env.M2M_CONFIG;
+    const r = spawnSync(TSX, [CLI, ...args], { cwd: multi, encoding: "utf8", env });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+  const gitIn = (...args: string[]) => {
+    const r = spawnSync("git", ["-c", "user.name=report-test", "-c", "user.email=report-test@example.invalid", "-c", "commit.gpgsign=false", ...args], { cwd: multi, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`git ${args.join(" ")} failed: ${r.stderr}`);
+  };
+  const GRANT = 'scopes: ["content:read"] }';
+
+  beforeAll(() => {
+    multi = mkdtempSync(join(tmpdir(), "m2m-report-cli-multi-"));
+    cpSync(join(ROOT, "m2m.config.ts"), join(multi, "m2m.config.ts"));
+    for (const dir of ["model", "backends"]) cpSync(join(ROOT, dir), join(multi, dir), { recursive: true });
+    expect(readFileSync(join(multi, "m2m.config.ts"), "utf8").split(GRANT)).toHaveLength(2);
+    gitIn("init", "-q");
+    gitIn("add", ".");
+    gitIn("commit", "-q", "-m", "base");
+  });
+
+  afterAll(() => rmSync(multi, { recursive: true, force: true }));
+
+  it("writes access.md, access.json and an OpenAPI document per API per environment, the central view, and the diff by API", () => {
+    const config = readFileSync(join(multi, "m2m.config.ts"), "utf8");
+    // The reader (a client of the main config) is granted the payments team's scope: a cross-team grant.
+    writeFileSync(join(multi, "m2m.config.ts"), config.replace(GRANT, 'scopes: ["content:read", "payments:read"] }'));
+    const r = run("--base", "HEAD", "--out", "out");
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("report: dev, prod -> out/<env>/{access.md,access.json,openapi-content.json,openapi-payments.json} and out/access.html");
+    for (const env of ["dev", "prod"]) {
+      for (const file of ["access.md", "access.json", "openapi-content.json", "openapi-payments.json"]) expect(existsSync(join(multi, "out", env, file))).toBe(true);
+      expect(existsSync(join(multi, "out", env, "access.html"))).toBe(false);
+    }
+    expect(readFileSync(join(multi, "out", "access.html"), "utf8")).toContain('<select id="filter-api">');
+    const diff = readFileSync(join(multi, "out", "access-diff.md"), "utf8");
+    expect(diff).toContain("#### API `payments`: ask `@acme/payments-team`");
+    expect(diff).toContain("**Cross-team grant**: Client `reader`: scope grant **added** `payments:read`");
+    expect(diff).toContain("```diff\nreader:\n+ GET /payments/{id}\n```");
+    writeFileSync(join(multi, "m2m.config.ts"), config);
   });
 });

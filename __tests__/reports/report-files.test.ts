@@ -2,7 +2,9 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ACCESS_DIFF_FILE, environmentReportFiles, writeReportFiles } from "../../reports/report-files";
+import { ACCESS_DIFF_FILE, CENTRAL_VIEW_FILE, environmentReportFiles, writeReportFiles } from "../../reports/report-files";
+import multiApiConfig from "../../m2m.config";
+import { validateConfig } from "../../model/validate";
 import { modelOf } from "./config-fixtures";
 
 describe("report files", () => {
@@ -39,6 +41,23 @@ describe("report files", () => {
       expect(existsSync(join(out, "dev", "old-report.md"))).toBe(false);
       expect(existsSync(join(out, ACCESS_DIFF_FILE))).toBe(false);
       expect(readFileSync(join(out, "prod", "access.md"), "utf8")).toBe(files.find((f) => f.path === "prod/access.md")!.content);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it("switching between the forms leaves no file of the other behind (the central view at the top, access.html per environment)", () => {
+    const out = mkdtempSync(join(tmpdir(), "m2m-report-files-"));
+    try {
+      writeReportFiles(out, environmentReportFiles(validateConfig(multiApiConfig)));
+      expect(existsSync(join(out, CENTRAL_VIEW_FILE))).toBe(true);
+      expect(existsSync(join(out, "dev", "openapi-payments.json"))).toBe(true);
+      writeReportFiles(out, files);
+      expect(existsSync(join(out, CENTRAL_VIEW_FILE))).toBe(false);
+      expect(existsSync(join(out, "dev", "openapi-payments.json"))).toBe(false);
+      expect(existsSync(join(out, "dev", "access.html"))).toBe(true);
+      writeReportFiles(out, environmentReportFiles(validateConfig(multiApiConfig)));
+      expect(existsSync(join(out, "dev", "access.html"))).toBe(false);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

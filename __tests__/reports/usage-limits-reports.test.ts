@@ -29,7 +29,7 @@ test("Markdown and HTML reports have a rate limits and quotas section", () => {
   expect(html).toContain('<section id="limits">');
   expect(html).toContain("2 req/s, burst 3, 6 per DAY");
   // No limits, no section.
-  const plain = modelAccess(validateConfig({ ...limitedConfig(), clients: limitedConfig().clients.map(({ limits: _l, overrides: _o, ...c }) => c) }))[0]!;
+  const plain = modelAccess(validateConfig({ ...limitedConfig(), clients: limitedConfig().clients!.map(({ limits: _l, overrides: _o, ...c }) => c) }))[0]!;
   expect(renderAccessMarkdown(plain)).not.toContain("Rate limits");
 });
 

@@ -5,7 +5,7 @@
 import { startJwksServer, type JwksServer } from "./support/jwks-server";
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -52,7 +52,7 @@ describe("bundleLambda(scope checker)", () => {
   });
 
   it("is byte-identical when built again elsewhere", () => {
-    const second = bundleLambda({ entry: SCOPE_CHECKER_ENTRY, outFile: path.join(workDir, "b", "nested", "index.mjs") });
+    const second = bundleLambda({ entry: SCOPE_CHECKER_ENTRY, outFile: path.join(workDir, "b", "nested", "index.mjs"), cacheDir: null });
     expect(second.sha256).toBe(first.sha256);
     expect(readFileSync(second.outFile).equals(bytes)).toBe(true);
   });
@@ -98,6 +98,53 @@ describe("bundleLambda(scope checker)", () => {
     const decisions = stdout.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line).message).filter((m) => m.msg === "scope-check").map((m) => m.decision);
     expect(decisions).toEqual(["allow", "deny", "unauthorized", "unauthorized"]);
     expect(stdout).not.toContain(valid.split(".")[2]);
+  });
+});
+
+describe("bundleLambda's cache (.m2m/build/lambda)", () => {
+  it("hands back the bytes a fresh esbuild build produces, without running esbuild", () => {
+    const cacheDir = path.join(workDir, "cache-identical");
+    const fresh = bundleLambda({ entry: SCOPE_CHECKER_ENTRY, outFile: path.join(workDir, "fresh", "index.mjs"), cacheDir: null });
+    const built = bundleLambda({ entry: SCOPE_CHECKER_ENTRY, outFile: path.join(workDir, "built", "index.mjs"), cacheDir });
+    const kept = bundleLambda({ entry: SCOPE_CHECKER_ENTRY, outFile: path.join(workDir, "kept", "index.mjs"), cacheDir });
+    expect([fresh.fromCache, built.fromCache, kept.fromCache]).toEqual([false, false, true]);
+    expect(readFileSync(kept.outFile).equals(readFileSync(fresh.outFile))).toBe(true);
+    expect(kept.sha256).toBe(fresh.sha256);
+  });
+
+  it("bundles again when any file the bundle was built from changes, and not when one is only touched", () => {
+    const cacheDir = path.join(workDir, "cache-inputs");
+    const dir = path.join(workDir, "changing");
+    mkdirSync(dir, { recursive: true });
+    const entry = path.join(dir, "handler.ts");
+    const dep = path.join(dir, "greeting.ts");
+    writeFileSync(entry, 'import { greeting } from "./greeting";\nexport const handler = async () => greeting;\n');
+    writeFileSync(dep, 'export const greeting = "hello";\n');
+    const out = (name: string) => path.join(dir, name, "index.mjs");
+    const first = bundleLambda({ entry, outFile: out("1"), cacheDir });
+    expect(readFileSync(first.outFile, "utf8")).toContain('"hello"');
+    // Same content, new modification time: the content hash decides, the bundle stands.
+    utimesSync(dep, new Date(), new Date(Date.now() + 5000));
+    expect(bundleLambda({ entry, outFile: out("2"), cacheDir }).fromCache).toBe(true);
+    // The imported file (not the entry) changes: a real build, with the new text.
+    writeFileSync(dep, 'export const greeting = "bonjour";\n');
+    const changed = bundleLambda({ entry, outFile: out("3"), cacheDir });
+    expect(changed.fromCache).toBe(false);
+    expect(readFileSync(changed.outFile, "utf8")).toContain('"bonjour"');
+    expect(changed.sha256).not.toBe(first.sha256);
+    // An input that is gone: esbuild runs, and reports it.
+    rmSync(dep);
+    expect(() => bundleLambda({ entry, outFile: out("4"), cacheDir })).toThrow(/Could not resolve "\.\/greeting"/);
+  });
+
+  it("never uses kept bytes that do not match their record", () => {
+    const cacheDir = path.join(workDir, "cache-damaged");
+    const built = bundleLambda({ entry: SCOPE_CHECKER_ENTRY, outFile: path.join(workDir, "dmg-1", "index.mjs"), cacheDir });
+    const [kept] = readdirSync(cacheDir).filter((f) => f.endsWith(".mjs"));
+    writeFileSync(path.join(cacheDir, kept!), "export const handler = 0;\n");
+    const again = bundleLambda({ entry: SCOPE_CHECKER_ENTRY, outFile: path.join(workDir, "dmg-2", "index.mjs"), cacheDir });
+    expect(again.fromCache).toBe(false);
+    expect(again.sha256).toBe(built.sha256);
   });
 });
 

@@ -11,11 +11,11 @@ import defaultConfig from "../../m2m.config";
 import { synthConfig, tempDir } from "../support/synth";
 
 const root = path.join(__dirname, "..", "..");
-const tsx = path.join(root, "node_modules", ".bin", "tsx");
 
+/** As the npm script runs it: `node bin/run.js security/cli.ts` (compiled ahead). */
 function checkSecurity(...args: string[]) {
   const { M2M_CONFIG: _ignored, ...env } = process.env; // the default config unless --config says otherwise
-  const result = spawnSync(tsx, ["security/cli.ts", ...args], { cwd: root, encoding: "utf8", env });
+  const result = spawnSync(process.execPath, ["bin/run.js", "security/cli.ts", ...args], { cwd: root, encoding: "utf8", env });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

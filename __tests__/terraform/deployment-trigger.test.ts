@@ -13,10 +13,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { editableDefaultConfig } from "../reports/config-fixtures";
 import { tempDir } from "../support/synth";
-import { startMotoServer } from "../../verify/moto-server";
 import { formatDiffs } from "../../verify/plan-reading";
-import { providerWorkspace } from "../../verify/provider-workspace";
-import { TerraformCopy } from "../../verify/terraform-copy";
+import { emulatorRun } from "../../verify/tiers";
 import { synthesizeStacks } from "../../verify/verified-configs";
 import { terraformTierDescribe } from "./tier-gate";
 
@@ -64,10 +62,10 @@ gate.describe(gate.title("deployment trigger: whole-resource hash vs configured-
     config.clients = config.clients.filter((c: { name: string }) => c.name === "3rd-party");
     const [stack] = synthesizeStacks("trigger", config, path.join(root, "synth"));
 
-    const workspace = await providerWorkspace();
-    const moto = await startMotoServer();
-    try {
-      const copy = TerraformCopy.create(stack!.dir, path.join(root, "copy"), workspace, { kind: "emulator", endpoint: moto.endpoint }, (json) => {
+    // Applied to moto, then re-planned with refresh (kept by the copy's exact bytes: verify/tier-result-cache).
+    const run = await emulatorRun(stack!.dir, path.join(root, "copy"), {
+      showEmpty: true,
+      edit: (json) => {
         for (const [type, byName] of Object.entries(OLD_DESIGN_PROBE)) Object.assign((json.resource[type] ??= {}), structuredClone(byName));
         json.resource.aws_api_gateway_deployment.old_design_probe = {
           rest_api_id: api,
@@ -75,20 +73,16 @@ gate.describe(gate.title("deployment trigger: whole-resource hash vs configured-
           depends_on: HASHED,
           lifecycle: { create_before_destroy: true },
         };
-      });
-      await copy.apply();
-      const replan = await copy.plan();
-      const changed = replan.changes.filter((c) => c.action !== "no-op" && c.action !== "read");
-      console.log(`re-plan after apply:\n${formatDiffs(changed).join("\n") || "no changes"}`);
+      },
+    });
+    const changed = run.changes.filter((c) => c.action !== "no-op" && c.action !== "read");
+    console.log(`re-plan after apply${run.keptFrom ? ` (kept result of the run at ${run.keptFrom} on these exact bytes)` : ""}:\n${formatDiffs(changed).join("\n") || "no changes"}`);
 
-      const probe = changed.find((c) => c.address === "aws_api_gateway_deployment.old_design_probe");
-      expect(probe?.action).toBe("replace");
-      expect(probe?.replacePaths).toEqual(["triggers"]);
-      const stackDeployments = replan.changes.filter((c) => c.type === "aws_api_gateway_deployment" && c.address !== "aws_api_gateway_deployment.old_design_probe");
-      expect(stackDeployments.length).toBe(1);
-      expect(stackDeployments.map((c) => `${c.address}: ${c.action}`)).toEqual([`${stackDeployments[0]!.address}: no-op`]);
-    } finally {
-      await moto.stop();
-    }
+    const probe = changed.find((c) => c.address === "aws_api_gateway_deployment.old_design_probe");
+    expect(probe?.action).toBe("replace");
+    expect(probe?.replacePaths).toEqual(["triggers"]);
+    const stackDeployments = run.changes.filter((c) => c.type === "aws_api_gateway_deployment" && c.address !== "aws_api_gateway_deployment.old_design_probe");
+    expect(stackDeployments.length).toBe(1);
+    expect(stackDeployments.map((c) => `${c.address}: ${c.action}`)).toEqual([`${stackDeployments[0]!.address}: no-op`]);
   });
 });

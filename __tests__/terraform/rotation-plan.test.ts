@@ -10,6 +10,8 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { resourceOf, synthDefault, tempDir } from "../support/synth";
+import { cacheRoot, providerWorkspace } from "../../verify/provider-workspace";
+import { keptTerraformResult, TierResultCache } from "../../verify/tier-result-cache";
 
 const MIRROR = "/opt/tf-plugins";
 const available = (() => {
@@ -30,14 +32,18 @@ const value = (secret: string) => JSON.stringify({ clientId: CLIENT_ID, clientSe
 
 let dir: string;
 let synthesizedLifecycle: Record<string, unknown>;
-const env = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
+
+let workspaceEnv: NodeJS.ProcessEnv;
 
 function terraform(args: string[]): string {
-  return execFileSync("terraform", args, { cwd: dir, env: { ...env, TF_CLI_CONFIG_FILE: path.join(dir, "terraformrc") }, encoding: "utf8", timeout: 120_000 });
+  return execFileSync("terraform", args, { cwd: dir, env: workspaceEnv, encoding: "utf8", timeout: 120_000 });
 }
 
-/** The plan's action per address, for a configuration built from the synthesized version. */
-function plannedActions(options: { lifecycle?: Record<string, unknown>; userPoolId?: string; scopes?: string[] }): Record<string, string[]> {
+/**
+ * The plan's action per address, for a configuration built from the synthesized version. A plan
+ * of these exact bytes (configuration, state, provider lock) is kept (verify/tier-result-cache).
+ */
+async function plannedActions(options: { lifecycle?: Record<string, unknown>; userPoolId?: string; scopes?: string[] }): Promise<Record<string, string[]>> {
   const config = {
     terraform: { required_providers: { aws: { source: "hashicorp/aws", version: "5.100.0" } } },
     provider: { aws: [{ region: "eu-west-1", access_key: "offline", secret_key: "offline", skip_credentials_validation: true, skip_requesting_account_id: true, skip_metadata_api_check: true }] },
@@ -56,18 +62,21 @@ function plannedActions(options: { lifecycle?: Record<string, unknown>; userPool
     },
   };
   fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify(config, null, 2));
-  terraform(["plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", "-out=plan.bin"]);
-  const plan = JSON.parse(terraform(["show", "-json", "plan.bin"])) as { resource_changes: { address: string; change: { actions: string[] } }[] };
-  return Object.fromEntries(plan.resource_changes.map((c) => [c.address, c.change.actions]));
+  const state = fs.readFileSync(path.join(dir, "terraform.tfstate"), "utf8");
+  const { result } = await keptTerraformResult(new TierResultCache(path.join(cacheRoot(), "results")), { tier: "rotation-plan", copyDir: dir, extra: [state] }, async () => {
+    terraform(["plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", "-out=plan.tfplan"]);
+    const plan = JSON.parse(terraform(["show", "-json", "plan.tfplan"])) as { resource_changes: { address: string; change: { actions: string[] } }[] };
+    return Object.fromEntries(plan.resource_changes.map((c) => [c.address, c.change.actions]));
+  });
+  return result;
 }
 
 const sensitive = (...names: string[]) => names.map((n) => [{ type: "get_attr", value: n }]);
 
 describeTier("Terraform after a rotation (real plan, provider 5.100)", () => {
-  beforeAll(() => {
+  beforeAll(async () => {
     synthesizedLifecycle = resourceOf(synthDefault().prod!, "aws_secretsmanager_secret_version", "client_reader_initial").lifecycle as Record<string, unknown>;
     dir = tempDir("rotation-plan");
-    fs.writeFileSync(path.join(dir, "terraformrc"), `provider_installation {\n  filesystem_mirror { path = "${MIRROR}" }\n  direct { exclude = ["*/*"] }\n}\n`);
     // State after one rotation: the version Terraform created holds AWSPREVIOUS, and its value is
     // no longer what Terraform wrote (the rotation function put the new secret in a newer version;
     // this models the harder case of the value differing from the configuration).
@@ -94,31 +103,34 @@ describeTier("Terraform after a rotation (real plan, provider 5.100)", () => {
       ],
     };
     fs.writeFileSync(path.join(dir, "terraform.tfstate"), JSON.stringify(state));
-    fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify({ terraform: { required_providers: { aws: { source: "hashicorp/aws", version: "5.100.0" } } } }));
-    terraform(["init", "-input=false", "-no-color"]);
+    // The shared, initialised provider (verify/provider-workspace): no `init` of its own, which
+    // would copy and hash the 700 MB provider again.
+    const workspace = await providerWorkspace();
+    workspaceEnv = workspace.env;
+    workspace.linkInto(dir);
   }, 180_000);
   afterAll(() => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  test("the synthesized lifecycle: the rotated value is left alone", () => {
+  test("the synthesized lifecycle: the rotated value is left alone", async () => {
     expect(synthesizedLifecycle).toEqual({ ignore_changes: ["secret_string", "version_stages"], replace_triggered_by: ["aws_cognito_user_pool_client.client_reader.id"] });
-    expect(plannedActions({ lifecycle: synthesizedLifecycle })["aws_secretsmanager_secret_version.client_reader_initial"]).toEqual(["no-op"]);
+    expect((await plannedActions({ lifecycle: synthesizedLifecycle }))["aws_secretsmanager_secret_version.client_reader_initial"]).toEqual(["no-op"]);
   }, 120_000);
 
-  test("a scope change of the app client updates the client, not the secret", () => {
-    const actions = plannedActions({ lifecycle: synthesizedLifecycle, scopes: ["x/read", "x/write"] });
+  test("a scope change of the app client updates the client, not the secret", async () => {
+    const actions = await plannedActions({ lifecycle: synthesizedLifecycle, scopes: ["x/read", "x/write"] });
     expect(actions["aws_cognito_user_pool_client.client_reader"]).toEqual(["update"]);
     expect(actions["aws_secretsmanager_secret_version.client_reader_initial"]).toEqual(["no-op"]);
   }, 120_000);
 
-  test("a replaced app client (new id, new secret) replaces the version", () => {
-    const actions = plannedActions({ lifecycle: synthesizedLifecycle, userPoolId: "eu-west-1_ZyXwVuTsR" });
+  test("a replaced app client (new id, new secret) replaces the version", async () => {
+    const actions = await plannedActions({ lifecycle: synthesizedLifecycle, userPoolId: "eu-west-1_ZyXwVuTsR" });
     expect(actions["aws_cognito_user_pool_client.client_reader"]).toEqual(["delete", "create"]);
     expect(actions["aws_secretsmanager_secret_version.client_reader_initial"]).toEqual(["delete", "create"]);
   }, 120_000);
 
-  test("control: without the lifecycle the plan would replace the version, writing the first secret back", () => {
-    expect(plannedActions({})["aws_secretsmanager_secret_version.client_reader_initial"]).toEqual(["delete", "create"]);
+  test("control: without the lifecycle the plan would replace the version, writing the first secret back", async () => {
+    expect((await plannedActions({}))["aws_secretsmanager_secret_version.client_reader_initial"]).toEqual(["delete", "create"]);
   }, 120_000);
 });

@@ -14,7 +14,8 @@ import * as path from "node:path";
 import { tempDir } from "../support/synth";
 import { terraformTierDescribe } from "../terraform/tier-gate";
 import { startMotoServer, type MotoServer } from "../../verify/moto-server";
-import { providerWorkspace } from "../../verify/provider-workspace";
+import { cacheRoot, providerWorkspace } from "../../verify/provider-workspace";
+import { keptTerraformResult, motoVersion, TierResultCache } from "../../verify/tier-result-cache";
 import { MIRROR_PROVIDER_VERSION, terraform } from "../../verify/terraform-cli";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { accountOf, createStsServer } = require(path.join(path.resolve(__dirname, "..", ".."), ".github", "scripts", "offline-sts.js")) as {
@@ -27,6 +28,10 @@ const ROOT = path.resolve(__dirname, "..", "..");
 const { sanitizeState } = require(path.join(ROOT, ".github", "scripts", "sanitize-state.js")) as {
   sanitizeState(state: unknown, schema: unknown): { state: any; removedPaths: string[]; copyPaths: string[] };
 };
+
+/** The port the kept apply is keyed by: the real one is a per-run detail. */
+const KEYED_ENDPOINT = "http://127.0.0.1:4566";
+const results = () => new TierResultCache(path.join(cacheRoot(), "results"));
 
 function secretBearingConfig(endpoint: string): unknown {
   const client = "aws_cognito_user_pool_client.client_billing";
@@ -86,13 +91,21 @@ gate.describe(gate.title("sanitizing a state real Terraform applied to the emula
 
   beforeAll(async () => {
     root = tempDir("sanitize-emulator");
-    moto = await startMotoServer();
     const workspace = await providerWorkspace();
-    fs.writeFileSync(path.join(root, "main.tf.json"), JSON.stringify(secretBearingConfig(moto.endpoint)));
+    // The applied state is kept by the configuration's exact bytes (as written for a fixed port),
+    // the provider lock and moto's version (verify/tier-result-cache): one real apply per machine.
+    fs.writeFileSync(path.join(root, "main.tf.json"), JSON.stringify(secretBearingConfig(KEYED_ENDPOINT)));
     workspace.linkInto(root);
-    await terraform(root, ["apply", "-auto-approve", "-input=false", "-no-color"], { env: workspace.env });
-    raw = JSON.parse(fs.readFileSync(path.join(root, "terraform.tfstate"), "utf8"));
-    schema = JSON.parse((await terraform(root, ["providers", "schema", "-json"], { env: workspace.env })).stdout);
+    const motoIdentity = motoVersion();
+    const applied = async (): Promise<unknown> => {
+      moto = await startMotoServer();
+      fs.writeFileSync(path.join(root, "main.tf.json"), JSON.stringify(secretBearingConfig(moto.endpoint)));
+      await terraform(root, ["apply", "-auto-approve", "-input=false", "-no-color"], { env: workspace.env });
+      return JSON.parse(fs.readFileSync(path.join(root, "terraform.tfstate"), "utf8"));
+    };
+    raw = motoIdentity === null ? await applied() : (await keptTerraformResult(results(), { tier: "sanitize-apply", copyDir: root, extra: [`moto ${motoIdentity}`] }, applied)).result;
+    // `terraform providers schema -json` of this provider, as the shared workspace printed it once.
+    schema = JSON.parse(fs.readFileSync(workspace.schemaFile, "utf8"));
   });
   afterAll(async () => {
     await moto?.stop();
@@ -140,7 +153,11 @@ gate.describe(gate.title("sanitizing a state real Terraform applied to the emula
       fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify(config));
       const workspace = await providerWorkspace();
       workspace.linkInto(dir);
-      const plan = await terraform(dir, ["plan", "-refresh=false", "-lock=false", "-input=false", "-no-color"], { env: workspace.env });
+      // Kept by the snapshot's and configuration's bytes (the stand-in's port aside) and the stand-in's source.
+      const stsSource = fs.readFileSync(path.join(ROOT, ".github", "scripts", "offline-sts.js"), "utf8");
+      const { result: plan } = await keptTerraformResult(results(), { tier: "sanitize-plan", copyDir: dir, extra: [JSON.stringify(state), stsSource], volatile: [`http://127.0.0.1:${port}`] }, () =>
+        terraform(dir, ["plan", "-refresh=false", "-lock=false", "-input=false", "-no-color"], { env: workspace.env }),
+      );
       const secret = raw.resources.find((r: any) => r.type === "aws_cognito_user_pool_client").instances[0].attributes.client_secret as string;
       expect(plan.stdout).toMatch(/Plan: \d+ to add, \d+ to change, \d+ to destroy\.|No changes\./);
       expect(plan.stdout.includes(secret)).toBe(false);

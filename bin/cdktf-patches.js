@@ -1,0 +1,87 @@
+/**
+ * Two source edits of cdktf's own JavaScript, applied wherever the project's code runs from a
+ * bundle or a transform (bin/compiled-entry.js for the entry points, jest.transform.js for the
+ * tests), so tests synthesize the way `npm run synth` does:
+ *
+ *  - token stack traces: cdktf records a full stack trace (every frame, formatted) for each
+ *    token it creates, to name where a token came from if resolving it fails: about a quarter
+ *    of a synth, more under jest (its source-mapped stack traces). Recorded only when M2M_DEBUG is set.
+ *  - lazy archiver: cdktf loads `archiver` (and its stream libraries) at start for
+ *    TerraformAsset's zip archives, which this project never builds (the Lambda zip is the
+ *    archive provider's): loaded on first use.
+ *  - no preparing resolve: before writing a stack, cdktf resolves every element of it once
+ *    just to find cross-stack references (a Reference resolved in another stack than its own
+ *    gets an output and a remote-state data source), then resolves everything again to write
+ *    it: the first pass is 45% of a large config's synth. This project's stacks are
+ *    independent (one per environment, nothing shared), so the first pass finds nothing and
+ *    is skipped; the output is byte-identical (tested on every verified config). Should a
+ *    cross-stack reference ever appear, the write pass throws instead of writing a dangling
+ *    reference (the guard in tfExpression.js); M2M_CDKTF_PREPARE=1 runs cdktf's pass as it was.
+ *  - plain strings resolved at once: cdktf's resolve walks every key and value of every element,
+ *    and for each string builds a context, joins its path and runs three token regexes. A
+ *    string with no `{` (every token marker has one) that no encoded number can match resolves
+ *    to itself by that same code: it is returned before any of it. Most strings of a stack (keys
+ *    included) take that path.
+ *
+ * Each edit is a no-op (the source unchanged) when cdktf's code no longer has the expected text.
+ */
+"use strict";
+
+const STACK_TRACE_FILE = /[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]stack-trace\.js$/;
+const FS_FILE = /[\\/]cdktf[\\/]lib[\\/]private[\\/]fs\.js$/;
+const STACK_FILE = /[\\/]cdktf[\\/]lib[\\/]terraform-stack\.js$/;
+const RESOLVE_FILE = /[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]resolve\.js$/;
+const EXPRESSION_FILE = /[\\/]cdktf[\\/]lib[\\/]tfExpression\.js$/;
+
+function withoutTokenStackTraces(source) {
+  return source.replace(
+    "function captureStackTrace(below) {",
+    'function captureStackTrace(below) {\n    if (!process.env.M2M_DEBUG) return ["stack trace not recorded (set M2M_DEBUG=1 to record it)"];',
+  );
+}
+
+function withLazyArchiver(source) {
+  return source.replace('const archiver = require("archiver");', 'const archiver = (...args) => require("archiver")(...args);');
+}
+
+function withoutPreparingResolve(source) {
+  return source.replace(
+    "terraformElements(this).forEach((e) => (0, _tokens_1.resolve)(this, e.toTerraform(), true));",
+    "if (process.env.M2M_CDKTF_PREPARE) terraformElements(this).forEach((e) => (0, _tokens_1.resolve)(this, e.toTerraform(), true));",
+  );
+}
+
+function withCrossStackGuard(source) {
+  return source.replace(
+    "        // If this is a cross stack reference we will resolve to a reference within this stack.",
+    "        if (!context.preparing && this.originStack && this.originStack !== resolutionStack && !this.crossStackIdentifier[stackName]) {\n" +
+      '            throw new Error(`cross-stack reference to ${this.identifier} (from ${this.originStack} in ${stackName}): the stacks must stay independent; bin/cdktf-patches.js skips the pass that would wire it (M2M_CDKTF_PREPARE=1 runs it)`);\n' +
+      "        }\n" +
+      "        // If this is a cross stack reference we will resolve to a reference within this stack.",
+  );
+}
+
+function withPlainStringFastPath(source) {
+  return source.replace(
+    'function resolve(obj, options) {\n    const prefix = options.prefix || [];',
+    "function resolve(obj, options) {\n" +
+      "    // bin/cdktf-patches.js: no token marker (each has a `{`), no encoded number: the string as it is.\n" +
+      '    if (typeof obj === "string" && obj.indexOf("{") === -1 && obj !== token_1.Token.STRING_MAP_TOKEN_VALUE && obj !== token_1.Token.ANY_MAP_TOKEN_VALUE && !/[-|\\d|.\\+]+(e[-|\\d|.|e|E|\\+]+)/.test(obj)) return obj;\n' +
+      "    const prefix = options.prefix || [];",
+  );
+}
+
+/** The patched source of `file` (cdktf's), or undefined when the file is not one we patch. */
+function patchCdktf(file, source) {
+  if (STACK_TRACE_FILE.test(file)) return withoutTokenStackTraces(source);
+  if (FS_FILE.test(file)) return withLazyArchiver(source);
+  if (STACK_FILE.test(file)) return withoutPreparingResolve(source);
+  if (EXPRESSION_FILE.test(file)) return withCrossStackGuard(source);
+  if (RESOLVE_FILE.test(file)) return withPlainStringFastPath(source);
+  return undefined;
+}
+
+/** Every file patchCdktf edits, for the bundler's onLoad filters. */
+const PATCHED_FILES = [STACK_TRACE_FILE, FS_FILE, STACK_FILE, EXPRESSION_FILE, RESOLVE_FILE];
+
+module.exports = { patchCdktf, PATCHED_FILES };
