@@ -274,17 +274,6 @@ export class M2MStack extends TerraformStack {
   }
 
   /**
-   * cdktf's preparing pass resolves every element once before synthesis, only so that a reference
-   * to another stack can add its outputs and remote-state data sources. These stacks never
-   * reference each other (one per environment, each complete), so the pass would only resolve
-   * the whole stack a second time: a third of the synth time of a pool with 1,000 clients. The
-   * backend check it starts with stays.
-   */
-  override prepareStack(): void {
-    this.ensureBackendExists();
-  }
-
-  /**
    * Local state next to the project by default (a relative path, so the output stays portable).
    * `required_version` names the oldest Terraform that has every feature the stack uses:
    * `removed` blocks (1.7) always, S3 native locking `use_lockfile` (1.10) without a DynamoDB table.
