@@ -139,8 +139,9 @@ export class M2MStack extends TerraformStack {
         restApiExecutionArn: a.restApi.executionArn,
         userPoolId: auth.userPoolId,
         resourceServerIdentifier: auth.resourceServers.get(a.api.name)!.identifier,
-        // Only the clients granted this API's scopes, for this API's routes.
-        clientIds: scopeCheckerAllowList(env.clients, a.api.routes).map((c) => auth.clientRefs(c.name).id),
+        // Only the clients granted this API's scopes, for this API's routes (the others cannot
+        // pass any of them: left out before the per-route check, a pool holds 1,000 clients).
+        clientIds: scopeCheckerAllowList(env.clients.filter((c) => c.scopes.some((g) => g.api === a.api.name)), a.api.routes).map((c) => auth.clientRefs(c.name).id),
         routes: checkerRoutes,
         settings: model.scopeChecker,
         logRetentionDays: env.logRetentionDays,
