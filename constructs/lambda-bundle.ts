@@ -17,10 +17,10 @@
  * esbuild. Any changed, added-by-import or removed input means a real build; so does a changed
  * package-lock.json or tsconfig.json (they steer resolution without being inputs).
  */
-import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import type { BuildOptions, Message } from "esbuild";
+import { esbuildVersion, recordInput, sha256, unchanged, writeAtomically, type RecordedInput } from "../cache/recorded-inputs";
 import type { BackendFunction } from "../model/model-types";
 
 /** Project root: esbuild's working directory, so any path it mentions is relative to it. */
@@ -61,12 +61,6 @@ const CACHE_FORMAT = 1;
 
 /** Files that steer esbuild's resolution without being inputs of the bundle. */
 const RESOLUTION_FILES = ["package-lock.json", "tsconfig.json"];
-
-/** One file esbuild read, as recorded: size and mtime (checked with a stat) and content hash. */
-interface RecordedInput {
-  readonly stamp: string;
-  readonly sha256: string;
-}
 
 interface CacheRecord {
   readonly format: number;
@@ -117,40 +111,9 @@ function buildOptions(entry: string): BuildOptions & { readonly write: false; re
   };
 }
 
-const sha256 = (bytes: Uint8Array | string) => createHash("sha256").update(bytes).digest("hex");
-
-/** `size:mtime` of a project-relative file, or undefined when it is gone. */
-function stampOf(file: string): string | undefined {
-  try {
-    const { size, mtimeMs } = statSync(path.resolve(PROJECT_ROOT, file));
-    return `${size}:${mtimeMs}`;
-  } catch {
-    return undefined;
-  }
-}
-
-function hashOf(file: string): string | undefined {
-  try {
-    return sha256(readFileSync(path.resolve(PROJECT_ROOT, file)));
-  } catch {
-    return undefined;
-  }
-}
-
-/** The same file as recorded: same stamp (a stat, no read), or else same content (touched, or a fresh checkout). */
-function unchanged(file: string, recorded: RecordedInput): boolean {
-  return stampOf(file) === recorded.stamp || hashOf(file) === recorded.sha256;
-}
-
-function record(file: string): RecordedInput | undefined {
-  const stamp = stampOf(file);
-  const hash = hashOf(file);
-  return stamp === undefined || hash === undefined ? undefined : { stamp, sha256: hash };
-}
-
 /** Cache key: esbuild's version, the build options, the entry and the cache format. */
-function cacheKey(entry: string, options: BuildOptions, esbuildVersion: string): string {
-  return sha256(JSON.stringify({ format: CACHE_FORMAT, esbuildVersion, options: { ...options, absWorkingDir: undefined }, entry }));
+function cacheKey(entry: string, options: BuildOptions, version: string): string {
+  return sha256(JSON.stringify({ format: CACHE_FORMAT, esbuildVersion: version, options: { ...options, absWorkingDir: undefined }, entry }));
 }
 
 function readCached(cacheDir: string, key: string): Uint8Array | undefined {
@@ -159,7 +122,7 @@ function readCached(cacheDir: string, key: string): Uint8Array | undefined {
   try {
     kept = JSON.parse(readFileSync(path.join(cacheDir, `${key}.json`), "utf8")) as CacheRecord;
     if (kept.format !== CACHE_FORMAT) return undefined;
-    if (!Object.entries(kept.inputs).every(([file, seen]) => unchanged(file, seen))) return undefined;
+    if (!Object.entries(kept.inputs).every(([file, seen]) => unchanged(PROJECT_ROOT, file, seen))) return undefined;
     bytes = readFileSync(path.join(cacheDir, `${key}.mjs`));
   } catch {
     return undefined;
@@ -167,17 +130,10 @@ function readCached(cacheDir: string, key: string): Uint8Array | undefined {
   return sha256(bytes) === kept.sha256 ? bytes : undefined;
 }
 
-/** Temp file, then rename: a concurrent synth (jest workers) sees the old file or the new one, never half of one. */
-function writeAtomically(file: string, contents: Uint8Array | string): void {
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, contents);
-  renameSync(temp, file);
-}
-
 function keep(cacheDir: string, key: string, contents: Uint8Array, inputs: readonly string[]): void {
   const recorded: Record<string, RecordedInput> = {};
   for (const file of [...RESOLUTION_FILES, ...inputs]) {
-    const seen = record(file);
+    const seen = recordInput(PROJECT_ROOT, file);
     // An input that cannot be read back (a virtual module) cannot be checked: keep nothing.
     if (seen === undefined && !RESOLUTION_FILES.includes(file)) return;
     recorded[file] = seen ?? { stamp: "missing", sha256: "missing" };
@@ -196,9 +152,7 @@ export function bundleLambda(options: LambdaBundleOptions): LambdaBundle {
   const entry = path.relative(PROJECT_ROOT, path.resolve(options.entry)) || options.entry;
   const cacheDir = options.cacheDir === undefined ? LAMBDA_BUNDLE_CACHE_DIR : options.cacheDir;
   const build = buildOptions(entry);
-  // esbuild's version is read from its package.json, not by loading esbuild (a cache hit never does).
-  const esbuildVersion = (JSON.parse(readFileSync(require.resolve("esbuild/package.json"), "utf8")) as { version: string }).version;
-  const key = cacheKey(entry, build, esbuildVersion);
+  const key = cacheKey(entry, build, esbuildVersion());
   const cached = cacheDir === null ? undefined : readCached(cacheDir, key);
   let contents: Uint8Array;
   if (cached !== undefined) contents = cached;
