@@ -5,7 +5,7 @@
  * `platformConfig` is the platform-scale variant: the pool's 1,000 clients, every one admitted
  * by some scope-checker route, so all of them are on the scope checker's allow-list.
  */
-import type { ClientInput, M2MConfigInput, RouteInput } from "../model/config-types";
+import type { ClientInput, M2MConfigInput, MultiApiConfigInput, RouteInput } from "../model/config-types";
 
 export interface LargeConfigOptions {
   /** Every n-th client holds a scope-checker route's scopes (1: every client). @default 15 */
@@ -57,55 +57,66 @@ export function largeConfig(clientCount = 300, routeCount = 100, options: LargeC
 }
 
 /** Route resources of each generated API (5 × 4 paths × 2 methods = 40 routes). */
-const API_RESOURCES = ["items", "orders", "events", "reports", "settings"];
+const VERBS = ["read", "write", "admin", "audit", "export", "import"] as const;
+const METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"] as const;
+
+/** The generated platform's API names: api-01, api-02, ... */
+export function apiName(i: number): string {
+  return `api-${String(i + 1).padStart(2, "0")}`;
+}
 
 /**
- * The several-API platform at scale: `apiCount` APIs of `routesPerApi` routes each (both
- * authorizers, nested paths with parameters), four scopes per API, and `clientCount` clients
- * in one pool, each granted read on three APIs; every fifth also holds its first API's
- * scope-checker pair (so each API's checker admits a share of the pool). Deterministic, valid.
+ * The several-API platform at scale: 25 APIs (Cognito's default quota of resource servers per
+ * pool) of 40 routes each, 1,000 clients (app clients per pool), two environments.
+ * Deterministic and valid. Each API has its own team; each client is sponsored by one API and
+ * holds two of its scopes, and every 10th also holds a scope of the next API (a cross-team
+ * grant). Every 10th route of an API uses the scope checker (all of two scopes). The synth and
+ * report benchmarks and the report scale tests use it.
  */
-export function platformApisConfig(apiCount = 25, routesPerApi = 40, clientCount = 1000): M2MConfigInput {
-  const apiName = (k: number) => `api-${String(k).padStart(2, "0")}`;
-  const apis = Array.from({ length: apiCount }, (_, k) => {
+export function platformApisConfig(apiCount = 25, routesPerApi = 40, clientCount = 1000): MultiApiConfigInput {
+  const apis = Array.from({ length: apiCount }, (_, a) => {
     const routes: RouteInput[] = [];
-    for (let i = 0; routes.length < routesPerApi; i++) {
-      const resource = API_RESOURCES[i % API_RESOURCES.length]!;
-      const shape = Math.floor(i / API_RESOURCES.length) % 4;
-      const method = Math.floor(i / (API_RESOURCES.length * 4)) % 2 === 0 ? "GET" : "POST";
-      const version = Math.floor(i / (API_RESOURCES.length * 8));
-      const path = [`/${resource}`, `/${resource}/{id}`, `/${resource}/{id}/history`, `/${resource}/{id}/lines`][shape]! + (version > 0 ? `/v${version}` : "");
-      const checker = i % 8 === 7;
+    for (let r = 0; r < routesPerApi; r++) {
+      const resource = `res${Math.floor(r / 4)}`;
+      const path = [`/${resource}`, `/${resource}/{id}`, `/${resource}/{id}/items`, `/${resource}/{id}/items/{item}`][r % 4]!;
+      const method = METHODS[Math.floor(r / 4) % METHODS.length]!;
+      const checker = r % 10 === 9;
       routes.push({
         method,
         path,
-        scopes: checker ? ["write", "audit"] : [method === "GET" ? "read" : "write"],
+        scopes: checker ? ["write", "audit"] : [method === "GET" ? "read" : "write", "admin"],
         ...(checker ? { authorizer: "scope-checker" as const } : {}),
-        response: { status: 200, body: { api: k, index: i } },
+        description: `${method} ${path} of ${apiName(a)}`,
+        response: { status: 200, body: { api: a, route: r } },
       });
     }
     return {
-      name: apiName(k),
-      resourceServerName: `Generated API ${k}`,
-      owners: [`@acme/team-${String(k).padStart(2, "0")}`],
-      scopes: ["read", "write", "admin", "audit"].map((verb) => ({ name: verb, description: `${verb} of API ${k}` })),
+      name: apiName(a),
+      resourceServerName: `API ${a + 1}`,
+      owners: [`@acme/team-${String(a + 1).padStart(2, "0")}`],
+      scopes: VERBS.map((v) => ({ name: v, description: `${v} on ${apiName(a)}` })),
       routes,
     };
   });
-  const clients: ClientInput[] = [];
-  for (let i = 0; i < clientCount; i++) {
-    const on = [i % apiCount, (i + 7) % apiCount, (i + 13) % apiCount].map(apiName);
-    const checker = i % 5 === 0 ? [`${on[0]}:write`, `${on[0]}:audit`] : [];
-    clients.push({ name: `client-${String(i).padStart(4, "0")}`, scopes: [...new Set([...on.map((a) => `${a}:read`), ...checker])] });
-  }
+  const clients: ClientInput[] = Array.from({ length: clientCount }, (_, i) => {
+    const own = apiName(i % apiCount);
+    const other = apiName((i + 1) % apiCount);
+    const grants = i % 3 === 0 ? ["write", "audit"] : ["read", "admin"];
+    return {
+      name: `client-${String(i).padStart(4, "0")}`,
+      description: `Client ${i}`,
+      sponsor: own,
+      scopes: [...grants, ...(i % 10 === 0 ? [`${other}:read`] : [])],
+    };
+  });
   return {
     name: "platform",
     owners: ["@acme/platform"],
     apis,
     clients,
     environments: [
-      { name: "dev", region: "eu-west-1", domainPrefix: "platform-apis-dev", stageName: "dev" },
-      { name: "prod", region: "eu-west-1", domainPrefix: "platform-apis-prod", stageName: "prod", deletionProtection: true },
+      { name: "dev", region: "eu-west-1", domainPrefix: "platform-dev", stageName: "dev" },
+      { name: "prod", region: "eu-west-1", domainPrefix: "platform-prod", stageName: "prod", deletionProtection: true },
     ],
-  } as M2MConfigInput;
+  };
 }

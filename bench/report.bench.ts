@@ -1,7 +1,7 @@
 /**
  * `npm run bench:report`: report time of the default config (two APIs) and of a generated
  * platform-scale config (25 APIs x 40 routes, 1,000 clients, two environments:
- * __tests__/support/many-apis-config.ts), side by side in one run with rounds interleaved, so
+ * bench/large-config.ts, platformApisConfig), side by side in one run with rounds interleaved, so
  * a noisy machine slows both alike. Two views:
  *   - process: `node bin/run.js reports/cli.ts --config FILE --out DIR`, as `npm run report` runs it;
  *   - in-process: validate + every report file (no disk), after a warm-up.
@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import defaultConfig from "../m2m.config";
-import { manyApisConfig } from "../__tests__/support/many-apis-config";
+import { platformApisConfig } from "./large-config";
 import type { M2MConfigInput } from "../model/config-types";
 import { validateConfig } from "../model/validate";
 import { environmentReportFiles } from "../reports/report-files";
@@ -28,7 +28,7 @@ const elapsed = (fn: () => void) => {
   return Number(process.hrtime.bigint() - start) / 1e6;
 };
 
-const configs: Record<string, M2MConfigInput> = { default: defaultConfig, platform: manyApisConfig() };
+const configs: Record<string, M2MConfigInput> = { default: defaultConfig, platform: platformApisConfig() };
 const names = Object.keys(configs);
 const files: Record<string, string> = {};
 for (const [name, config] of Object.entries(configs)) {

@@ -1,6 +1,6 @@
 /**
  * The reports at platform scale: 25 APIs x 40 routes and 1,000 clients (Cognito's default
- * quotas of resource servers and app clients per pool; __tests__/support/many-apis-config.ts).
+ * quotas of resource servers and app clients per pool; bench/large-config.ts, platformApisConfig).
  * Every report file is built, and the access diff of a cross-team grant computed, well within
  * generous bounds (they take about 1-2 s here; they catch quadratic behaviour, not noise), and
  * every cell is checked against model/access.ts.
@@ -10,7 +10,7 @@ import { validateConfig } from "../../model/validate";
 import { diffModels } from "../../reports/access-diff";
 import { cellOf, platformAccess, routeId } from "../../reports/environment-access";
 import { environmentReportFiles } from "../../reports/report-files";
-import { manyApisConfig } from "../support/many-apis-config";
+import { platformApisConfig } from "../../bench/large-config";
 
 const BOUND_MS = 15_000;
 
@@ -21,7 +21,7 @@ function timed<T>(work: () => T): { result: T; ms: number } {
 }
 
 describe("reports of a 25-API, 1,000-route, 1,000-client config", () => {
-  const model = validateConfig(manyApisConfig());
+  const model = validateConfig(platformApisConfig());
 
   it("decides every cell as model/access.ts does, each API listing only the clients holding its scopes", () => {
     const env = model.environments[0]!;
@@ -49,7 +49,7 @@ describe("reports of a 25-API, 1,000-route, 1,000-client config", () => {
   });
 
   it("diffs a cross-team grant at that scale well within the bound, naming only the API it touches", () => {
-    const config = manyApisConfig() as any;
+    const config = platformApisConfig() as any;
     config.clients.find((c: { name: string }) => c.name === "client-0001").scopes.push("api-07:write");
     const head = validateConfig(config);
     const { result: diff, ms } = timed(() => diffModels(model, head));

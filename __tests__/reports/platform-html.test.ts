@@ -15,7 +15,7 @@ import { CENTRAL_VIEW_FILE, environmentReportFiles } from "../../reports/report-
 import { renderPlatformHtml } from "../../reports/platform-html";
 import defaultConfig from "../../m2m.config";
 import { validateConfig } from "../../model/validate";
-import { manyApisConfig } from "../support/many-apis-config";
+import { platformApisConfig } from "../../bench/large-config";
 
 interface Node {
   nodeName: string;
@@ -234,7 +234,7 @@ inBrowser("the central view in headless Chromium", () => {
   });
 
   it("opens and filters at platform scale (25 APIs x 40 routes, 1,000 clients, 2 environments), long lists folded", async () => {
-    const big = renderPlatformHtml(modelPlatformAccess(validateConfig(manyApisConfig())));
+    const big = renderPlatformHtml(modelPlatformAccess(validateConfig(platformApisConfig())));
     const bigPage = await browser.newPage();
     try {
       const start = Date.now();
