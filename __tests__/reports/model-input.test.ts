@@ -9,6 +9,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import severalApisConfig from "../../m2m.config";
 import defaultConfig from "../fixtures/single-api.config";
 import { tempDir } from "../support/synth";
 import { codeChangesOf, configCodeFindings, renderCodeChangeNotice } from "../../reports/code-change-notice";
@@ -77,11 +78,14 @@ describe("bypass 3: the access diff comes from the pull request's code (before) 
     expect(existsSync(join(trusted, "cdktf.out"))).toBe(false); // nothing of the PR's ran here
   });
 
-  it("now: the stacks synthesized from the model file are the config's, byte for byte (what is planned and deployed is what was diffed)", () => {
+  it.each([
+    ["the one-API form", join(ROOT, "__tests__", "fixtures", "single-api.config.ts"), defaultConfig as object],
+    ["the default config (several APIs)", join(ROOT, "m2m.config.ts"), severalApisConfig as object],
+  ])("now: the stacks synthesized from the model file are the config's, byte for byte (what is planned and deployed is what was diffed): %s", (_form, configFile, config) => {
     const dir = tempDir("model-synth");
-    writeFileSync(join(dir, "model.json"), modelInputText(defaultConfig));
+    writeFileSync(join(dir, "model.json"), modelInputText(config));
     const fromJson = entry(ROOT, ["main.ts"], { M2M_CONFIG: join(dir, "model.json"), CDKTF_OUTDIR: join(dir, "from-json") });
-    const fromTs = entry(ROOT, ["main.ts"], { CDKTF_OUTDIR: join(dir, "from-ts") });
+    const fromTs = entry(ROOT, ["main.ts"], { M2M_CONFIG: configFile, CDKTF_OUTDIR: join(dir, "from-ts") });
     expect([fromJson.status, fromTs.status]).toEqual([0, 0]);
     for (const env of ["dev", "prod"]) {
       expect(readFileSync(join(dir, "from-json", "stacks", env, "cdk.tf.json"), "utf8")).toBe(readFileSync(join(dir, "from-ts", "stacks", env, "cdk.tf.json"), "utf8"));
