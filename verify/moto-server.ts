@@ -79,7 +79,10 @@ export async function startMotoServer(options: { readonly timeoutMs?: number } =
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const stop = async (): Promise<void> => {
     killGroup(child);
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    // A graceful stop gets 5 s; the timer is cleared so it never keeps the process (jest) alive.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 5000)))]);
+    clearTimeout(timer);
     if (child.exitCode === null && child.pid !== undefined) {
       try {
         process.kill(-child.pid, "SIGKILL");
