@@ -26,9 +26,10 @@ const SLOW = [
 ];
 
 /**
- * The change-transition chains (apply A, plan and apply each B, re-plan) take minutes of
- * emulator applies and are not yet green in one full run: `npm run test:transitions` runs them,
- * `npm test` does not (see README, "What is verified, and how").
+ * The change-transition chains (apply A, then plan, apply and check each B, in order: one
+ * serial chain of about five minutes) are not part of `npm test`, which is the development
+ * loop; `npm run test:transitions` runs them, and `.ci/run` runs them after `npm test` on every
+ * landing (see README, "What is verified, and how").
  */
 const TRANSITIONS = "<rootDir>/__tests__/terraform/transitions.test.ts";
 const withTransitions = process.env.M2M_TRANSITIONS === "1";
