@@ -20,8 +20,9 @@
  *  - plain strings resolved at once: cdktf's resolve walks every key and value of every element,
  *    and for each string builds a context, joins its path and runs three token regexes. A
  *    string with no `{` (every token marker has one) that no encoded number can match resolves
- *    to itself by that same code: it is returned before any of it. Most strings of a stack (keys
- *    included) take that path.
+ *    to itself by that same code: it is returned before any of it, and the walk over objects and
+ *    arrays hands such keys and values back without building a resolve context for them. Most
+ *    strings of a stack (keys included) take that path.
  *
  * Each edit is a no-op (the source unchanged) when cdktf's code no longer has the expected text.
  */
@@ -62,13 +63,22 @@ function withCrossStackGuard(source) {
 }
 
 function withPlainStringFastPath(source) {
-  return source.replace(
-    'function resolve(obj, options) {\n    const prefix = options.prefix || [];',
-    "function resolve(obj, options) {\n" +
-      "    // bin/cdktf-patches.js: no token marker (each has a `{`), no encoded number: the string as it is.\n" +
-      '    if (typeof obj === "string" && obj.indexOf("{") === -1 && obj !== token_1.Token.STRING_MAP_TOKEN_VALUE && obj !== token_1.Token.ANY_MAP_TOKEN_VALUE && !/[-|\\d|.\\+]+(e[-|\\d|.|e|E|\\+]+)/.test(obj)) return obj;\n' +
-      "    const prefix = options.prefix || [];",
-  );
+  return source
+    .replace(
+      'function resolve(obj, options) {\n    const prefix = options.prefix || [];',
+      "// bin/cdktf-patches.js: no token marker (each has a `{`), no encoded number: resolves to itself.\n" +
+        "function m2mPlainString(s) {\n" +
+        '    return typeof s === "string" && s.indexOf("{") === -1 && s !== token_1.Token.STRING_MAP_TOKEN_VALUE && s !== token_1.Token.ANY_MAP_TOKEN_VALUE && !/[-|\\d|.\\+]+(e[-|\\d|.|e|E|\\+]+)/.test(s);\n' +
+        "}\n" +
+        "function resolve(obj, options) {\n" +
+        "    if (m2mPlainString(obj)) return obj;\n" +
+        "    const prefix = options.prefix || [];",
+    )
+    // The same answers without building a context (two closures and an options copy) first:
+    // resolve() returns such strings at its first line.
+    .replace(".map((x, i) => makeContext(`${i}`)[0].resolve(x))", ".map((x, i) => (m2mPlainString(x) ? x : makeContext(`${i}`)[0].resolve(x)))")
+    .replace("const resolvedKey = makeContext()[0].resolve(key);", "const resolvedKey = m2mPlainString(key) ? key : makeContext()[0].resolve(key);")
+    .replace("const value = makeContext(key)[0].resolve(obj[key]);", "const value = m2mPlainString(obj[key]) ? obj[key] : makeContext(key)[0].resolve(obj[key]);");
 }
 
 /** The patched source of `file` (cdktf's), or undefined when the file is not one we patch. */
