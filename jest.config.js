@@ -7,7 +7,7 @@
  *         tier alone (`jest --selectProjects slow` the other).
  * Workers: one per core ("100%"; jest's default leaves one core idle, half of a 2-core machine,
  * while most slow suites wait on child processes). TypeScript goes through esbuild
- * (jest.transform.js): type errors are `npm run typecheck`'s job. Five cdktf files go through it
+ * (jest.transform.js): type errors are `npm run typecheck`'s job. Six cdktf files go through it
  * too, for the edits `npm run synth` runs with (bin/cdktf-patches.js).
  */
 const SLOW = [
@@ -34,7 +34,7 @@ const SLOW = [
 const TRANSITIONS = "<rootDir>/__tests__/terraform/transitions.test.ts";
 const withTransitions = process.env.M2M_TRANSITIONS === "1";
 
-const CDKTF_PATCHED = "cdktf/lib/(tokens/private/stack-trace|tokens/private/resolve|private/fs|terraform-stack|tfExpression)\\.js$";
+const CDKTF_PATCHED = "cdktf/lib/(tokens/private/stack-trace|tokens/private/resolve|tokens/private/encoding|private/fs|terraform-stack|tfExpression)\\.js$";
 
 const shared = {
   testEnvironment: "node",

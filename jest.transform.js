@@ -4,7 +4,7 @@
  * are `npm run typecheck`'s job. About 20x faster per file than ts-jest, which is most of the
  * cold-start cost of a test file.
  *
- * Five of cdktf's own files also come through here (jest.config.js lets them past
+ * Six of cdktf's own files also come through here (jest.config.js lets them past
  * transformIgnorePatterns), for the edits `npm run synth` runs with (bin/cdktf-patches.js):
  * no token stack traces, archiver loaded on first use, no preparing resolve, plain strings
  * resolved at once. Without them a

@@ -1,5 +1,5 @@
 /**
- * Two source edits of cdktf's own JavaScript, applied wherever the project's code runs from a
+ * Source edits of cdktf's own JavaScript (each for speed, each keeping the output byte for byte), applied wherever the project's code runs from a
  * bundle or a transform (bin/compiled-entry.js for the entry points, jest.transform.js for the
  * tests), so tests synthesize the way `npm run synth` does:
  *
@@ -24,6 +24,11 @@
  *    arrays hands such keys and values back without building a resolve context for them. Most
  *    strings of a stack (keys included) take that path.
  *
+ *  - escape scans remembered: splitting a string on its tokens, cdktf looks for the next `${`
+ *    escape from every fragment's start, to the string's end when there is none; a long string
+ *    with many `}` (each REST API's OpenAPI document) was scanned again for each. Where the next
+ *    escape begins is remembered per string (the string never changes): same fragments.
+ *
  * Each edit is a no-op (the source unchanged) when cdktf's code no longer has the expected text.
  */
 "use strict";
@@ -33,6 +38,7 @@ const FS_FILE = /[\\/]cdktf[\\/]lib[\\/]private[\\/]fs\.js$/;
 const STACK_FILE = /[\\/]cdktf[\\/]lib[\\/]terraform-stack\.js$/;
 const RESOLVE_FILE = /[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]resolve\.js$/;
 const EXPRESSION_FILE = /[\\/]cdktf[\\/]lib[\\/]tfExpression\.js$/;
+const ENCODING_FILE = /[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]encoding\.js$/;
 
 function withoutTokenStackTraces(source) {
   return source.replace(
@@ -81,6 +87,32 @@ function withPlainStringFastPath(source) {
     .replace("const value = makeContext(key)[0].resolve(obj[key]);", "const value = m2mPlainString(obj[key]) ? obj[key] : makeContext(key)[0].resolve(obj[key]);");
 }
 
+function withRememberedEscapeScan(source) {
+  return source
+    .replace(
+      "class TokenString {",
+      "// bin/cdktf-patches.js: where the next `${` escape begins, remembered per string. The string never\n" +
+        "// changes, so a scan from `from` that found it at `index` (or nowhere) holds for any later start up to\n" +
+        "// `index`; without it every `}` of a long string (a REST API's document) rescanned to its end.\n" +
+        "function m2mNextEscapeBegin(tokenString, startIndex) {\n" +
+        "    const seen = tokenString.m2mEscapeBegin;\n" +
+        "    if (seen !== undefined && startIndex >= seen.from && (seen.match === null || startIndex <= seen.match.index)) {\n" +
+        "        if (seen.match !== null) ESCAPE_TOKEN_BEGIN_REGEX.lastIndex = seen.match.index + seen.match[0].length;\n" +
+        "        return seen.match;\n" +
+        "    }\n" +
+        "    ESCAPE_TOKEN_BEGIN_REGEX.lastIndex = startIndex;\n" +
+        "    const match = ESCAPE_TOKEN_BEGIN_REGEX.exec(tokenString.str);\n" +
+        "    tokenString.m2mEscapeBegin = { from: startIndex, match };\n" +
+        "    return match;\n" +
+        "}\n" +
+        "class TokenString {",
+    )
+    .replace(
+      "        ESCAPE_TOKEN_END_REGEX.lastIndex = startIndex;\n        let startMatch = ESCAPE_TOKEN_BEGIN_REGEX.exec(this.str);",
+      "        ESCAPE_TOKEN_END_REGEX.lastIndex = startIndex;\n        let startMatch = m2mNextEscapeBegin(this, startIndex);",
+    );
+}
+
 /** The patched source of `file` (cdktf's), or undefined when the file is not one we patch. */
 function patchCdktf(file, source) {
   if (STACK_TRACE_FILE.test(file)) return withoutTokenStackTraces(source);
@@ -88,10 +120,11 @@ function patchCdktf(file, source) {
   if (STACK_FILE.test(file)) return withoutPreparingResolve(source);
   if (EXPRESSION_FILE.test(file)) return withCrossStackGuard(source);
   if (RESOLVE_FILE.test(file)) return withPlainStringFastPath(source);
+  if (ENCODING_FILE.test(file)) return withRememberedEscapeScan(source);
   return undefined;
 }
 
 /** Every file patchCdktf edits, for the bundler's onLoad filters. */
-const PATCHED_FILES = [STACK_TRACE_FILE, FS_FILE, STACK_FILE, EXPRESSION_FILE, RESOLVE_FILE];
+const PATCHED_FILES = [STACK_TRACE_FILE, FS_FILE, STACK_FILE, EXPRESSION_FILE, RESOLVE_FILE, ENCODING_FILE];
 
 module.exports = { patchCdktf, PATCHED_FILES };

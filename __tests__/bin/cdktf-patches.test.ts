@@ -16,7 +16,7 @@ const { patchCdktf } = require("../../bin/cdktf-patches") as { patchCdktf: (file
 const cdktfFile = (relative: string) => require.resolve(`cdktf/lib/${relative}`);
 
 describe("cdktf patches", () => {
-  it.each(["tokens/private/stack-trace.js", "private/fs.js", "terraform-stack.js", "tfExpression.js", "tokens/private/resolve.js"])("%s: the edit finds its text in the installed cdktf", (relative) => {
+  it.each(["tokens/private/stack-trace.js", "private/fs.js", "terraform-stack.js", "tfExpression.js", "tokens/private/resolve.js", "tokens/private/encoding.js"])("%s: the edit finds its text in the installed cdktf", (relative) => {
     const file = cdktfFile(relative);
     const source = readFileSync(file, "utf8");
     const patched = patchCdktf(file, source);
@@ -73,6 +73,31 @@ describe("no preparing resolve", () => {
     } finally {
       delete process.env.M2M_CDKTF_PREPARE;
       rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("remembered escape scans", () => {
+  /** cdktf's encoding.js as installed (no edit), loaded outside jest's transform. */
+  function unpatchedEncoding(): { TokenString: EncodingModule["TokenString"] } {
+    const Module = require("node:module") as { new (id: string): NodeModule & { _compile(code: string, file: string): void; paths: string[] }; _nodeModulePaths(dir: string): string[] };
+    const file = cdktfFile("tokens/private/encoding.js");
+    const mod = new Module(file);
+    mod.filename = file;
+    mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(file));
+    mod._compile(readFileSync(file, "utf8"), file);
+    return mod.exports as { TokenString: EncodingModule["TokenString"] };
+  }
+  type EncodingModule = { TokenString: { forString(s: string, escapes?: boolean, warn?: boolean): { split(lookup: (id: string) => unknown): { fragments: unknown[] } } } };
+
+  it("splits escape-laden strings into the same fragments as unpatched cdktf", () => {
+    const patched = require("cdktf/lib/tokens/private/encoding") as EncodingModule;
+    const plain = unpatchedEncoding();
+    const body = JSON.stringify({ paths: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`/r${i}/{id}`, { get: { uri: "${aws_lambda_function.f.invoke_arn}", n: { a: { b: {} } } } }])) });
+    const samples = ["${a}", "x}y${b}}", "}}}${", "${${nested}}", "${TfToken[TOKEN.1]}${c}", body, `${body}\${escaped}`, "no escapes at all"];
+    for (const sample of samples) {
+      const split = (encoding: EncodingModule) => JSON.stringify(encoding.TokenString.forString(sample, true, false).split(() => undefined).fragments);
+      expect(split(patched)).toBe(split(plain));
     }
   });
 });
