@@ -2,8 +2,9 @@
  * Change transitions (issues 9 §2 and 16), planned by Terraform and applied to the emulator:
  * config A (a variation of the default config) is applied to moto_server; each step's config B
  * is planned against the state the previous apply left, checked, then applied; each chain ends
- * with a refreshed re-plan that must be empty. Two chains run side by side: `dev` (routes and
- * clients) and `prod` (production options off, then the environment removed).
+ * with a refreshed re-plan that must be empty. Three chains run side by side, each with its own
+ * emulator and state: `dev-routes` (routes and authorizers), `dev-clients` (clients, then the
+ * environment removed) and `prod` (production options off, then the environment removed).
  *
  * For every step: the resources created, updated, replaced and destroyed are exactly the
  * expected ones; the user pool, its domain and the resource server are never replaced; no app
@@ -37,12 +38,17 @@ function baseConfig(environment: "dev" | "prod", edit: (c: EditableConfig) => vo
   return config;
 }
 
-const DEV_STEPS: readonly TransitionStep[] = [
+/** Routes and authorizers change on one dev chain... */
+const ROUTE_STEPS: readonly TransitionStep[] = [
   { name: "remove a route", edit: (c) => (c.routes = c.routes.filter((r: any) => !(r.method === "POST" && r.path === "/premium"))) },
   { name: "remove a path subtree", edit: (c) => (c.routes = c.routes.filter((r: any) => !r.path.startsWith("/premium/"))) },
   { name: "change a route's scopes", edit: (c) => (routeNamed(c, "GET", "/premium").scopes = ["read", "write"]) },
   { name: "move a route to the scope checker", edit: (c) => (routeNamed(c, "GET", "/hello-world").authorizer = "scope-checker") },
   { name: "move a route back to the native authorizer", edit: (c) => delete routeNamed(c, "GET", "/hello-world").authorizer },
+];
+
+/** ...clients on another (its own emulator and state, side by side), which ends removing the environment. */
+const CLIENT_STEPS: readonly TransitionStep[] = [
   { name: "add a client", edit: (c) => c.clients.push({ name: "auditor", description: "Added by a transition", scopes: ["read"] }) },
   { name: "change a client's scopes", edit: (c) => (clientNamed(c, "auditor").scopes = ["read", "write"]) },
   { name: "disable a client", edit: (c) => (clientNamed(c, "auditor").disabled = true) },
@@ -108,19 +114,22 @@ function expectServesB(step: StepResult): void {
 gate.describe(gate.title("change transitions: plan B against A's state, apply, re-plan empty"), () => {
   jest.setTimeout(900_000);
   let root: string;
-  let dev: ChainRun;
+  let devRoutes: ChainRun;
+  let devClients: ChainRun;
   let prod: ChainRun;
 
   beforeAll(() => {
     root = tempDir("tf-transitions");
-    fs.mkdirSync(`${root}/dev`);
+    fs.mkdirSync(`${root}/dev-routes`);
+    fs.mkdirSync(`${root}/dev-clients`);
     fs.mkdirSync(`${root}/prod`);
-    dev = runChain(`${root}/dev`, "dev", devBase(), DEV_STEPS);
+    devRoutes = runChain(`${root}/dev-routes`, "dev", devBase(), ROUTE_STEPS);
+    devClients = runChain(`${root}/dev-clients`, "dev", devBase(), CLIENT_STEPS);
     prod = runChain(`${root}/prod`, "prod", prodBase(), PROD_STEPS);
   });
   afterAll(async () => {
-    await Promise.all([dev?.done, prod?.done]);
-    console.log([...(dev?.timings ?? []), ...(prod?.timings ?? [])].join("\n"));
+    await Promise.all([devRoutes?.done, devClients?.done, prod?.done]);
+    console.log([...(devRoutes?.timings ?? []), ...(devClients?.timings ?? []), ...(prod?.timings ?? [])].join("\n"));
     fs.rmSync(root, { recursive: true, force: true });
   });
 
@@ -128,22 +137,22 @@ gate.describe(gate.title("change transitions: plan B against A's state, apply, r
   const auditor = ["aws_cognito_user_pool_client.client_auditor", "aws_secretsmanager_secret.client_auditor", "aws_secretsmanager_secret_version.client_auditor"];
   /** Exactly what each step plans (a step missing here is asserted by the invariants only). */
   const EXPECTED: Record<string, Partial<ActionSummary>> = {
-    "dev: remove a route": api,
-    "dev: remove a path subtree": api,
+    "dev-routes: remove a route": api,
+    "dev-routes: remove a path subtree": api,
     // A native route's scopes live in the document only (any-of): nothing but the API surface moves.
-    "dev: change a route's scopes": api,
+    "dev-routes: change a route's scopes": api,
     // The checker's access file (its routes and allow-list) is a layer: a new layer version, which the function then uses.
-    "dev: move a route to the scope checker": { replace: [...api.replace, "aws_lambda_layer_version.scope_checker_access"], update: ["aws_api_gateway_stage.stage", "aws_lambda_function.scope_checker"] },
-    "dev: move a route back to the native authorizer": { replace: [...api.replace, "aws_lambda_layer_version.scope_checker_access"], update: ["aws_api_gateway_stage.stage", "aws_lambda_function.scope_checker"] },
-    "dev: add a client": { create: auditor },
+    "dev-routes: move a route to the scope checker": { replace: [...api.replace, "aws_lambda_layer_version.scope_checker_access"], update: ["aws_api_gateway_stage.stage", "aws_lambda_function.scope_checker"] },
+    "dev-routes: move a route back to the native authorizer": { replace: [...api.replace, "aws_lambda_layer_version.scope_checker_access"], update: ["aws_api_gateway_stage.stage", "aws_lambda_function.scope_checker"] },
+    "dev-clients: add a client": { create: auditor },
     // The client is updated in place (id and secret survive); the stored credentials JSON lists the
     // scopes, and a new secret_string is a new secret version (replace) in provider 5.100.
-    "dev: change a client's scopes": { update: ["aws_cognito_user_pool_client.client_auditor"], replace: ["aws_secretsmanager_secret_version.client_auditor"] },
+    "dev-clients: change a client's scopes": { update: ["aws_cognito_user_pool_client.client_auditor"], replace: ["aws_secretsmanager_secret_version.client_auditor"] },
     // By design a disabled client has no app client (the token endpoint answers invalid_client) and
     // its secret holds {"disabled": true}; re-enabling issues a new id and secret.
-    "dev: disable a client": { delete: ["aws_cognito_user_pool_client.client_auditor"], replace: ["aws_secretsmanager_secret_version.client_auditor"] },
-    "dev: re-enable a client": { create: ["aws_cognito_user_pool_client.client_auditor"], replace: ["aws_secretsmanager_secret_version.client_auditor"] },
-    "dev: remove a client": { delete: auditor },
+    "dev-clients: disable a client": { delete: ["aws_cognito_user_pool_client.client_auditor"], replace: ["aws_secretsmanager_secret_version.client_auditor"] },
+    "dev-clients: re-enable a client": { create: ["aws_cognito_user_pool_client.client_auditor"], replace: ["aws_secretsmanager_secret_version.client_auditor"] },
+    "dev-clients: remove a client": { delete: auditor },
     "prod: remove allowedSourceIps": api,
     // The account's CloudWatch role stays (it is protected and outlives the logs); only the logs go.
     "prod: turn access logs off": {
@@ -166,12 +175,13 @@ gate.describe(gate.title("change transitions: plan B against A's state, apply, r
   };
 
   for (const [chainName, steps] of [
-    ["dev", DEV_STEPS],
+    ["dev-routes", ROUTE_STEPS],
+    ["dev-clients", CLIENT_STEPS],
     ["prod", PROD_STEPS],
   ] as const) {
     for (const step of steps) {
       test(`${chainName}: ${step.name}`, async () => {
-        const run = chainName === "dev" ? dev : prod;
+        const run = { "dev-routes": devRoutes, "dev-clients": devClients, prod }[chainName];
         if (step.refusedWith) {
           await expect(run.steps.get(step.name)!).rejects.toThrow(step.refusedWith);
           return;
@@ -193,7 +203,7 @@ gate.describe(gate.title("change transitions: plan B against A's state, apply, r
       });
     }
     test(`${chainName}: the refreshed plan after the last apply (before any removal) is empty`, async () => {
-      const run = chainName === "dev" ? dev : prod;
+      const run = { "dev-routes": devRoutes, "dev-clients": devClients, prod }[chainName];
       expect(formatDiffs(await run.finalReplan)).toEqual([]);
     });
   }
