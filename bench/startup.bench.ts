@@ -49,7 +49,7 @@ async function startDev(): Promise<ChildProcess> {
   const child = spawn(process.execPath, ["bin/m2m.js", "dev", "--local-file", localFile], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
   await new Promise<void>((ready, failed) => {
     let text = "";
-    child.stdout!.on("data", (d) => ((text += d), text.includes("ready at") && ready()));
+    child.stdout!.on("data", (d) => ((text += d), / ready (at|with) /.test(text) && ready()));
     child.once("exit", () => failed(new Error(`m2m dev exited: ${text}`)));
   });
   return child;
