@@ -52,6 +52,22 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+
+/** The AWS SDK pointed at a Secrets Manager stand-in on 127.0.0.1, with placeholder keys and no profile or instance metadata. */
+function awsEnvFor(secretsManagerUrl: string): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManagerUrl,
+    AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
+    AWS_SECRET_ACCESS_KEY: "test-only",
+    AWS_REGION: "eu-west-1",
+    AWS_CONFIG_FILE: join(dir, "no-aws-config"),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, "no-aws-credentials"),
+    AWS_EC2_METADATA_DISABLED: "true",
+    // The SDK warns on stderr that its 2027 releases need Node 22; not what these tests are about.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+  };
+}
+
 describe("user mistakes: one line on stderr, non-zero exit, no stack trace", () => {
   it.each([
     [["token"], 2, "m2m: no credentials: pass --local, --outputs FILE, --secret-id ID, or --client-id (or M2M_CLIENT_ID), --client-secret (or M2M_CLIENT_SECRET), --token-endpoint (or M2M_TOKEN_ENDPOINT)"],
@@ -170,17 +186,7 @@ describe("smoke --outputs with the clients' secrets, one of them disabled", () =
       const config = join(dir, "writer-disabled.config.ts");
       writeFileSync(config, `import base from ${JSON.stringify(join(ROOT, "__tests__", "fixtures", "single-api.config"))};\nexport default { ...base, clients: base.clients.map((c) => (c.name === "writer" ? { ...c, disabled: true } : c)) };\n`);
 
-      const aws = {
-        AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
-        AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
-        AWS_SECRET_ACCESS_KEY: "test-only",
-        AWS_REGION: "eu-west-1",
-        AWS_CONFIG_FILE: join(dir, "no-aws-config"),
-        AWS_SHARED_CREDENTIALS_FILE: join(dir, "no-aws-credentials"),
-        AWS_EC2_METADATA_DISABLED: "true",
-        // The SDK warns on stderr that its 2027 releases need Node 22; not what this test is about.
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-      };
+      const aws = awsEnvFor(secretsManager.url);
       const result = await runCli(["smoke", "--outputs", outputs, "--env", "dev", "--config", config], aws);
       expect(result.stderr).toBe("");
       const lines = result.stdout.trimEnd().split("\n");
@@ -217,16 +223,7 @@ describe("a stack of several APIs' outputs (invoke_urls by API)", () => {
           client_secret_arns: Object.fromEntries(env.credentials.clients.map((c) => [c.name, arnOf(c.name)])),
         },
       }));
-      const aws = {
-        AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
-        AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
-        AWS_SECRET_ACCESS_KEY: "test-only",
-        AWS_REGION: "eu-west-1",
-        AWS_CONFIG_FILE: join(dir, "no-aws-config"),
-        AWS_SHARED_CREDENTIALS_FILE: join(dir, "no-aws-credentials"),
-        AWS_EC2_METADATA_DISABLED: "true",
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-      };
+      const aws = awsEnvFor(secretsManager.url);
       const deployed = ["--outputs", outputs, "--env", "dev"];
       const [routed, unknown, smoke] = await Promise.all([
         runCli(["call", "GET", "/payments/p-1", ...deployed, "--client", "finance-reports", "--scope", "read"], aws),
