@@ -173,4 +173,4 @@ function requireWithCodeCache(file) {
   return mod.exports;
 }
 
-module.exports = { loadCompiled, BUILD_DIR };
+module.exports = { loadCompiled };

@@ -54,6 +54,7 @@ export function writeAtomically(file: string, contents: Uint8Array | string): vo
 }
 
 /** esbuild's version, read from its package.json without loading esbuild (a cache hit never does). */
+let version: string | undefined;
 export function esbuildVersion(): string {
-  return (JSON.parse(readFileSync(require.resolve("esbuild/package.json"), "utf8")) as { version: string }).version;
+  return (version ??= (JSON.parse(readFileSync(require.resolve("esbuild/package.json"), "utf8")) as { version: string }).version);
 }

@@ -1,5 +1,5 @@
 /**
- * Reading the model's APIs: every route across APIs, one API by name, and the Terraform name
+ * Reading the model's APIs: every route across APIs, and the Terraform name
  * part that keeps each API's resources apart in a stack.
  */
 import type { Api, M2MModel, Route } from "./model-types";
@@ -7,12 +7,6 @@ import type { Api, M2MModel, Route } from "./model-types";
 /** Every route of every API, API by API in config order. */
 export function allRoutes(model: Pick<M2MModel, "apis">): Route[] {
   return model.apis.flatMap((api) => api.routes);
-}
-
-export function apiNamed(model: Pick<M2MModel, "apis">, name: string): Api {
-  const api = model.apis.find((a) => a.name === name);
-  if (!api) throw new Error(`no API named ${name} (the model has ${model.apis.map((a) => a.name).join(", ")})`);
-  return api;
 }
 
 /**

@@ -228,9 +228,6 @@ export const multiApiConfigSchema = z.strictObject({
   ...common,
 });
 
-/** A team's file: its API and the clients it sponsors. */
-export const teamApiSchema = z.strictObject({ ...apiDefinition.shape, clients: z.array(client).optional() });
-
 export type ParsedSingleApiConfig = z.infer<typeof singleApiConfigSchema>;
 export type ParsedMultiApiConfig = z.infer<typeof multiApiConfigSchema>;
 export type ParsedRoute = z.infer<typeof route>;

@@ -13,7 +13,7 @@ import { normalizePath, parsePath, routeKey, pathKey, segmentText } from "./path
 import { configLayout } from "./config-schema";
 import { loadedApiFiles } from "./config-origins";
 import { formatPath, type ConfigProblem } from "./problems";
-import { GRANT_SEPARATOR, parseGrant } from "./scope-grants";
+import { GRANT_SEPARATOR, grantLabel, parseGrant } from "./scope-grants";
 
 /**
  * The tags every stack sets through the provider's default_tags (constructs/m2m-stack.ts); a
@@ -288,7 +288,7 @@ function checkClients(problems: ConfigProblem[], clients: unknown[], apis: reado
       const api = apis.find((a) => a.name === grant.api);
       if (!api) return void problems.push({ path, rule: `must name an API defined in apis (${apiNames.join(", ")}) before ${GRANT_SEPARATOR}`, value: text });
       if (!api.scopeNames.has(grant.scope)) return void problems.push({ path, rule: `must name a scope defined in ${api.at}.scopes`, value: text });
-      granted.push({ path, value: layout === "single-api" ? grant.scope : `${grant.api}${GRANT_SEPARATOR}${grant.scope}` });
+      granted.push({ path, value: grantLabel(grant, layout) });
     });
     checkUnique(problems, granted, "scope");
     const count = arrayOf(client.scopes).length;
@@ -318,7 +318,12 @@ function environmentThrottling(env: Raw): { rateLimit: number; burstLimit: numbe
   if (isObject(env.throttling) && typeof env.throttling.rateLimit === "number" && typeof env.throttling.burstLimit === "number") {
     return { rateLimit: env.throttling.rateLimit, burstLimit: env.throttling.burstLimit };
   }
-  return env.kind === "production" ? { rateLimit: 100, burstLimit: 200 } : { rateLimit: 10, burstLimit: 20 };
+  return defaultThrottling(env.kind);
+}
+
+/** The stage throttling an environment gets without its own (shared with validate.ts's resolution). */
+export function defaultThrottling(kind: unknown): { rateLimit: number; burstLimit: number } {
+  return kind === "production" ? { rateLimit: 100, burstLimit: 200 } : { rateLimit: 10, burstLimit: 20 };
 }
 
 /**

@@ -39,11 +39,6 @@ export function limitedClients(clients: readonly Client[]): Client[] {
   return clients.filter((c) => !c.disabled && c.limits !== undefined);
 }
 
-/** Routes a limited client can call with the native Cognito authorizer (where no plan can count its calls). */
-export function uncountedRoutes(client: Client, routes: readonly Route[]): Route[] {
-  return routes.filter((r) => r.authorizer === "cognito" && decideRouteAccess(client, r).allowed);
-}
-
 export function usageMetering(clients: readonly Client[], routes: readonly Route[]): UsageMetering {
   const limited = limitedClients(clients);
   const meteredRoutes = routes.filter((r) => r.authorizer === "scope-checker" && limited.some((c) => decideRouteAccess(c, r).allowed));

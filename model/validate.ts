@@ -7,7 +7,7 @@ import { schemaFor, type ParsedClient, type ParsedEnvironment, type ParsedMultiA
 import { locateProblems, originsOf } from "./config-origins";
 import { parseGrant } from "./scope-grants";
 import { TOKEN_ENDPOINT_RATE_LIMIT_PER_5_MINUTES } from "./aws-limits";
-import { crossCheck, DEFAULT_GRACE_HOURS, DEFAULT_ROTATION_DAYS } from "./cross-checks";
+import { crossCheck, DEFAULT_GRACE_HOURS, DEFAULT_ROTATION_DAYS, defaultThrottling } from "./cross-checks";
 import { defaultLocalStatePath } from "./local-state";
 import { resolveBackends } from "./backend-checks";
 import type { Api, Client, Environment, M2MModel, ModelLayout, Route, UsageLimits } from "./model-types";
@@ -144,6 +144,7 @@ function resolve(parsed: ParsedSingleApiConfig | ParsedMultiApiConfig, sourceFil
   const context: ResolveContext = { layout: server.layout, apis: server.apis.map((a) => a.name), tiers: parsed.usageTiers };
   const environments: Environment[] = parsed.environments.map((e) => {
     const production = e.kind === "production";
+    const reservedConcurrency = e.scopeChecker?.reservedConcurrency ?? (production ? 100 : undefined);
     return {
       name: e.name,
       region: e.region,
@@ -157,7 +158,7 @@ function resolve(parsed: ParsedSingleApiConfig | ParsedMultiApiConfig, sourceFil
       tags: e.tags ?? {},
       clients: clients.filter((c) => c.environments === undefined || c.environments.includes(e.name)).map((c) => resolveClient(c, e, context)),
       kind: e.kind ?? "development",
-      throttling: e.throttling ?? (production ? { rateLimit: 100, burstLimit: 200 } : { rateLimit: 10, burstLimit: 20 }),
+      throttling: e.throttling ?? defaultThrottling(e.kind),
       logRetentionDays: e.logRetentionDays ?? (production ? 365 : 14),
       accessLogs: { enabled: e.accessLogs?.enabled ?? production, manageAccountRole: e.accessLogs?.manageAccountRole ?? false },
       waf: {
@@ -168,9 +169,7 @@ function resolve(parsed: ParsedSingleApiConfig | ParsedMultiApiConfig, sourceFil
       allowedSourceIps: e.allowedSourceIps ?? [],
       alarms: { enabled: e.alarms?.enabled ?? production, emails: e.alarms?.emails ?? [] },
       // Production's checker reserves capacity so other functions of the account cannot starve it (and it cannot starve them).
-      ...((e.scopeChecker?.reservedConcurrency ?? (production ? 100 : undefined)) === undefined
-        ? {}
-        : { scopeCheckerReservedConcurrency: e.scopeChecker?.reservedConcurrency ?? 100 }),
+      ...(reservedConcurrency === undefined ? {} : { scopeCheckerReservedConcurrency: reservedConcurrency }),
       secretRotationGraceSeconds: (e.secretRotation?.gracePeriodHours ?? DEFAULT_GRACE_HOURS) * 3600,
       userPoolTier: e.userPoolTier ?? "ESSENTIALS",
       threatProtection: e.threatProtection ?? "OFF",
