@@ -56,12 +56,8 @@ export class AuthorizationServer extends Construct {
    */
   private readonly identifierRefs = new Map<string, string>();
   /** Likewise the pool's id and each app client's id and secret: a pool holds up to 1,000 clients. */
-  private readonly userPoolIdRef: string;
-
   /** The pool's `id` reference. */
-  get userPoolId(): string {
-    return this.userPoolIdRef;
-  }
+  readonly userPoolId: string;
   private readonly clientRefCache = new Map<string, AppClientRefs>();
 
   constructor(scope: Construct, id: string, props: AuthorizationServerProps) {
@@ -87,9 +83,9 @@ export class AuthorizationServer extends Construct {
       "user_pool",
     );
 
-    this.userPoolIdRef = this.userPool.id;
+    this.userPoolId = this.userPool.id;
     this.domain = named(
-      new CognitoUserPoolDomain(this, "domain", { domain: env.domainPrefix, userPoolId: this.userPoolIdRef }),
+      new CognitoUserPoolDomain(this, "domain", { domain: env.domainPrefix, userPoolId: this.userPoolId }),
       "user_pool_domain",
     );
     this.tokenEndpoint = tokenEndpointUrl(env.domainPrefix, env.region);
@@ -98,7 +94,7 @@ export class AuthorizationServer extends Construct {
     for (const spec of props.resourceServers) {
       const resourceServer = named(
         new CognitoResourceServer(spec.scope ?? this, "resource-server", {
-          userPoolId: this.userPoolIdRef,
+          userPoolId: this.userPoolId,
           identifier: spec.identifier,
           name: spec.name,
           scope: spec.scopes.map((s) => ({ scopeName: s.name, scopeDescription: s.description })),
@@ -149,7 +145,7 @@ export class AuthorizationServer extends Construct {
     return named(
       new CognitoUserPoolClient(this, `client-${client.name}`, {
         name: client.name,
-        userPoolId: this.userPoolIdRef,
+        userPoolId: this.userPoolId,
         generateSecret: true,
         allowedOauthFlowsUserPoolClient: true,
         allowedOauthFlows: ["client_credentials"],

@@ -30,7 +30,7 @@ export function lambdaInvokeUri(functionArn: string): string {
 }
 
 /** Terraform name part of a backend function: `backend_payments`. */
-export const backendFunctionTerraformName = (key: string) => `backend_${key.replace(/-/g, "_")}`;
+const backendFunctionTerraformName = (key: string) => `backend_${key.replace(/-/g, "_")}`;
 
 export class BackendFunctions extends Construct {
   /** The functions built here, by key. */

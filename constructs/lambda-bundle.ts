@@ -54,7 +54,7 @@ export interface LambdaBundle {
 }
 
 /** Default home of kept bundles (.m2m/ is the project's ignored build directory). */
-export const LAMBDA_BUNDLE_CACHE_DIR = path.join(PROJECT_ROOT, ".m2m", "build", "lambda");
+const LAMBDA_BUNDLE_CACHE_DIR = path.join(PROJECT_ROOT, ".m2m", "build", "lambda");
 
 /** Bumped when what a cache record means changes: older records then never match. */
 const CACHE_FORMAT = 1;

@@ -17,7 +17,7 @@ import { routeIntegration } from "./route-integration";
 export const COGNITO_AUTHORIZER = "cognito-user-pool";
 export const SCOPE_CHECKER_AUTHORIZER = "scope-checker";
 /** The usage-plan key requirement (API Gateway's `api_key` security scheme). */
-export const API_KEY_SCHEME = "api_key";
+const API_KEY_SCHEME = "api_key";
 
 export interface RestApiDefinitionInput {
   /** The REST API's name and description: overwrite mode sets both from the document. */

@@ -30,7 +30,7 @@ export interface RouteIntegrationContext {
 }
 
 /** Where API Gateway finds the client id and scopes the route's authorizer established. */
-export function identitySources(authorizer: AuthorizerKind): { readonly clientId: string; readonly scopes: string } {
+function identitySources(authorizer: AuthorizerKind): { readonly clientId: string; readonly scopes: string } {
   return authorizer === "scope-checker"
     ? { clientId: "context.authorizer.clientId", scopes: "context.authorizer.scope" }
     : { clientId: "context.authorizer.claims.client_id", scopes: "context.authorizer.claims.scope" };

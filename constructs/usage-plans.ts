@@ -44,7 +44,7 @@ export interface UsagePlansProps {
 }
 
 /** Terraform's `sha256("<prefix><client id>")`: the same lowercase hex the scope checker computes. */
-export function usageKeyValue(clientId: string): string {
+function usageKeyValue(clientId: string): string {
   return Fn.sha256(`${USAGE_KEY_PREFIX}${clientId}`);
 }
 

@@ -23,7 +23,7 @@ export interface WafLoggingProps {
 }
 
 /** Headers never written to WAF logs. */
-export const WAF_REDACTED_HEADERS = ["authorization"] as const;
+const WAF_REDACTED_HEADERS = ["authorization"] as const;
 
 export class WafLogging extends Construct {
   readonly logGroup: CloudwatchLogGroup;

@@ -42,11 +42,7 @@ function addMockIntegrationTarget(body: Record<string, unknown>): boolean {
  * `logging_config` being added. AWS returns LoggingConfig from GetFunction and the provider reads
  * it back (log_group is optional+computed), so on AWS the re-plan is expected to be empty.
  */
-function dropLoggingConfig(body: Record<string, unknown>): boolean {
-  if (body.logging_config === undefined) return false;
-  delete body.logging_config;
-  return true;
-}
+const dropLoggingConfig = dropAttribute("logging_config");
 
 /**
  * moto 5.2.1 does not model a user pool's feature plan (UserPoolTier appears nowhere in
@@ -55,10 +51,15 @@ function dropLoggingConfig(body: Record<string, unknown>): boolean {
  * DescribeUserPool and the provider reads it back (optional+computed), so on AWS the re-plan is
  * expected to be empty; the plan tier still plans the attribute.
  */
-function dropUserPoolTier(body: Record<string, unknown>): boolean {
-  if (body.user_pool_tier === undefined) return false;
-  delete body.user_pool_tier;
-  return true;
+const dropUserPoolTier = dropAttribute("user_pool_tier");
+
+/** An adaptation that leaves one attribute out of the emulator copy (true when it was there). */
+function dropAttribute(name: string): (body: Record<string, unknown>) => boolean {
+  return (body) => {
+    if (body[name] === undefined) return false;
+    delete body[name];
+    return true;
+  };
 }
 
 export const EMULATOR_ADAPTATIONS: readonly EmulatorAdaptation[] = [

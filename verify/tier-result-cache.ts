@@ -18,6 +18,7 @@ import { spawnSync } from "node:child_process";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { writeAtomically } from "../cache/recorded-inputs";
 
 const VERIFY_DIR = __dirname;
 /** Bumped when what a kept result means changes. */
@@ -142,10 +143,7 @@ export class TierResultCache {
   write<T>(tier: string, key: string, result: T): void {
     try {
       fs.mkdirSync(this.dir, { recursive: true });
-      const file = this.file(tier, key);
-      const temp = `${file}.${process.pid}.tmp`;
-      fs.writeFileSync(temp, JSON.stringify({ format: FORMAT, at: new Date().toISOString(), result }));
-      fs.renameSync(temp, file);
+      writeAtomically(this.file(tier, key), JSON.stringify({ format: FORMAT, at: new Date().toISOString(), result }));
       this.prune();
     } catch {
       // Keeping a result is an optimisation: the next run runs Terraform again.

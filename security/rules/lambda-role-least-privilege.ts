@@ -98,6 +98,12 @@ export const lambdaRoleLeastPrivilegeRule: SecurityRule = {
   resourceTypes: ["aws_lambda_function", "aws_iam_role", "aws_iam_role_policy", "aws_iam_role_policy_attachment", "aws_iam_policy_attachment"],
   check({ json }) {
     const out = new OutcomeRecorder();
+    // A rotation function is one Secrets Manager may invoke (M2M-LAM-001 scopes that permission).
+    const rotationFunctions = new Set(
+      resourcesOf(json, "aws_lambda_permission")
+        .filter((p) => p.body.principal === "secretsmanager.amazonaws.com")
+        .flatMap((p) => referencedAddresses(p.body.function_name, "aws_lambda_function")),
+    );
     for (const fn of resourcesOf(json, "aws_lambda_function")) {
       const roleAddress = roleAddressOf(fn);
       const role = roleAddress ? findByAddress(json, roleAddress) : undefined;
@@ -106,10 +112,7 @@ export const lambdaRoleLeastPrivilegeRule: SecurityRule = {
         continue;
       }
       const own = ownLogGroupsOf(json, fn).map((g) => g.address);
-      // A rotation function is one Secrets Manager may invoke (M2M-LAM-001 scopes that permission).
-      const rotates = resourcesOf(json, "aws_lambda_permission").some(
-        (p) => p.body.principal === "secretsmanager.amazonaws.com" && referencedAddresses(p.body.function_name, "aws_lambda_function").includes(fn.address),
-      );
+      const rotates = rotationFunctions.has(fn.address);
 
       const managed: unknown = role.body.managed_policy_arns;
       if (Array.isArray(managed) && managed.length > 0) out.fail(role.address, `has managed_policy_arns ${JSON.stringify(managed)}`);
