@@ -36,6 +36,14 @@ export function createNativeAuthorizer(userPool: LocalUserPool, resourceServerId
   // The JWKS is handed over, never fetched: the offline environment stays offline.
   verifier.cacheJwks({ keys: userPool.signingKey.jwks.keys.map((k) => ({ ...k })) });
 
+  // A route's full scope identifiers depend on the route alone: built at its first call, not at every request.
+  const required = new WeakMap<object, string[]>();
+  const requiredOf = (route: Parameters<NativeAuthorizer["authorize"]>[1]): string[] => {
+    let identifiers = required.get(route);
+    if (identifiers === undefined) required.set(route, (identifiers = route.scopes.map((s) => scopeIdentifier(resourceServerIdentifier, s))));
+    return identifiers;
+  };
+
   return {
     authorize(authorizationHeader, route) {
       if (authorizationHeader === undefined || authorizationHeader.trim() === "") return { decision: "no-token" };
@@ -47,8 +55,7 @@ export function createNativeAuthorizer(userPool: LocalUserPool, resourceServerId
       }
       const scopeClaim = payload.scope;
       const granted = new Set(typeof scopeClaim === "string" ? scopeClaim.split(" ") : []);
-      const required = route.scopes.map((s) => scopeIdentifier(resourceServerIdentifier, s));
-      if (!scopesSatisfy(scopeMatchOf(route.authorizer), required, granted)) return { decision: "invalid-token" };
+      if (!scopesSatisfy(scopeMatchOf(route.authorizer), requiredOf(route), granted)) return { decision: "invalid-token" };
       return { decision: "allow", identity: { authorizer: "cognito", claims: stringClaims(payload) } };
     },
   };
