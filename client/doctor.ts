@@ -26,7 +26,7 @@ export interface CheckResult {
 }
 
 /** The example config's bucket: a deploy with it would write state into someone else's bucket, or fail. */
-export const PLACEHOLDER_STATE_BUCKET = "acme-terraform-state";
+const PLACEHOLDER_STATE_BUCKET = "acme-terraform-state";
 /** S3 state locking without DynamoDB (`use_lockfile`) arrived in Terraform 1.10. */
 const TERRAFORM_FOR_S3_LOCKFILE = [1, 10] as const;
 /** cdktf 0.21's documented minimum. */

@@ -43,9 +43,9 @@ export interface BackendIntegrations {
 }
 
 /** API Gateway's answer when the integration fails (a malformed Lambda result, a Lambda error, an unreachable backend). */
-export const badGateway = (): LocalResponse => jsonResponse(502, { message: "Internal server error" });
+const badGateway = (): LocalResponse => jsonResponse(502, { message: "Internal server error" });
 /** API Gateway's answer when the integration does not answer within its timeout. */
-export const integrationTimeout = (): LocalResponse => jsonResponse(504, { message: "Endpoint request timed out" });
+const integrationTimeout = (): LocalResponse => jsonResponse(504, { message: "Endpoint request timed out" });
 
 /** Headers a proxy never forwards (hop-by-hop, or recomputed for the new connection). */
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "expect", "host", "content-length", "te", "trailer", "proxy-connection"]);
@@ -63,14 +63,14 @@ function describeError(error: unknown): string {
 }
 
 /** The URL with the route's path parameters in its placeholders (greedy values keep their `/`) and the query string. */
-export function targetUrl(base: string, pathParameters: Readonly<Record<string, string>>, query: URLSearchParams): string {
+function targetUrl(base: string, pathParameters: Readonly<Record<string, string>>, query: URLSearchParams): string {
   const filled = base.replace(/\{([^{}]+)\}/g, (_, name: string) => (pathParameters[name] ?? "").split("/").map(encodeURIComponent).join("/"));
   const search = query.toString();
   return search === "" ? filled : `${filled}?${search}`;
 }
 
 /** The caller's headers minus hop-by-hop and identity headers, then the identity from the authorizer. */
-export function forwardedHeaders(rawHeaders: readonly string[], identity: CallerIdentity): Headers {
+function forwardedHeaders(rawHeaders: readonly string[], identity: CallerIdentity): Headers {
   const headers = new Headers();
   for (const [name, value] of headerPairs(rawHeaders)) {
     const lower = name.toLowerCase();
@@ -84,7 +84,7 @@ export function forwardedHeaders(rawHeaders: readonly string[], identity: Caller
 }
 
 /** A Lambda proxy result as API Gateway turns it into a response; undefined when it is malformed. */
-export function responseOfProxyResult(result: unknown): LocalResponse | undefined {
+function responseOfProxyResult(result: unknown): LocalResponse | undefined {
   if (typeof result !== "object" || result === null) return undefined;
   const r = result as RestProxyResult;
   if (!Number.isInteger(r.statusCode) || r.statusCode < 100 || r.statusCode > 599) return undefined;

@@ -21,7 +21,7 @@ export interface LocalClientSecret {
 }
 
 /** Cognito keeps at most two active secrets per app client: the basis of rotation without downtime. */
-export const MAX_SECRETS_PER_CLIENT = 2;
+const MAX_SECRETS_PER_CLIENT = 2;
 
 /** Cognito's answers to a third secret and to deleting the last one (AWS JSON error types). */
 export class ClientSecretsError extends Error {
@@ -51,8 +51,6 @@ export interface LocalUserPool {
   readonly userPoolId: string;
   readonly region: string;
   readonly issuer: string;
-  /** Each API's resource server identifier (its local stage URL), by API name. */
-  readonly resourceServerIdentifiers: ReadonlyMap<string, string>;
   readonly signingKey: SigningKey;
   readonly clients: readonly LocalAppClient[];
   clientById(clientId: string): LocalAppClient | undefined;
@@ -106,7 +104,6 @@ export function createLocalUserPool(options: LocalUserPoolOptions): LocalUserPoo
     userPoolId,
     region: options.region,
     issuer,
-    resourceServerIdentifiers: options.resourceServerIdentifiers,
     signingKey,
     clients,
     clientById: (clientId) => byId.get(clientId),

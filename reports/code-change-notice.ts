@@ -13,7 +13,7 @@ function isDocumentation(file: string): boolean {
   return /^docs\//.test(file) || /\.md$/i.test(file);
 }
 
-export const CONFIG_FILE = "m2m.config.ts";
+const CONFIG_FILE = "m2m.config.ts";
 
 export interface CodeChanges {
   /** The config changed: it is executable, so its diff is read as code too. */

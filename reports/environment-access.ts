@@ -40,7 +40,7 @@ export type BackendSummary =
   | { readonly type: "lambda-arn"; readonly functionArn: string }
   | { readonly type: "http"; readonly url: string; readonly timeoutMs: number };
 
-export function backendSummary(api: Api, environment: Environment, route: Route): BackendSummary {
+function backendSummary(api: Api, environment: Environment, route: Route): BackendSummary {
   const backend = route.backend;
   if (backend.type !== "lambda") return backend.type === "http" ? { type: "http", url: backend.url, timeoutMs: backend.timeoutMs } : { ...backend };
   const fn = api.backendFunctions.find((f) => f.key === backend.functionKey)!;
@@ -173,7 +173,9 @@ function indexCells(matrix: readonly AccessCell[]): CellIndex {
  */
 export function environmentAccess(model: M2MModel, environment: Environment, api: Api = model.apis[0]!): EnvironmentAccess {
   const template = invokeUrl(REST_API_ID_PLACEHOLDER, environment.region, environment.stageName);
-  const clients = model.layout === "single-api" ? environment.clients : environment.clients.filter((c) => c.scopes.some((g) => g.api === api.name));
+  // Each client's scope names on this API, read once (the filter, the scopes' grantees and the clients' rows all need them).
+  const onApi = new Map(environment.clients.map((c) => [c.name, scopesOn(c.scopes, api.name)]));
+  const clients = model.layout === "single-api" ? environment.clients : environment.clients.filter((c) => onApi.get(c.name)!.length > 0);
   const routes = api.routes;
   const routeIds = routes.map(routeId);
   const matrix: AccessCell[] = [];
@@ -218,12 +220,12 @@ export function environmentAccess(model: M2MModel, environment: Environment, api
       name: s.name,
       description: s.description,
       identifier: scopeIdentifier(template, s.name),
-      grantedTo: clients.filter((c) => c.scopes.some((g) => g.api === api.name && g.scope === s.name)).map((c) => c.name),
+      grantedTo: clients.filter((c) => onApi.get(c.name)!.includes(s.name)).map((c) => c.name),
     })),
     clients: clients.map((c: Client) => ({
       name: c.name,
       ...(c.description === undefined ? {} : { description: c.description }),
-      scopes: scopesOn(c.scopes, api.name),
+      scopes: onApi.get(c.name)!,
       accessTokenValidity: c.accessTokenValidity,
       disabled: c.disabled,
       allowedRoutes: routeIds.filter((r) => allowed(c.name, r)),
@@ -256,7 +258,7 @@ export function modelAccess(model: M2MModel): EnvironmentAccess[] {
 }
 
 /** A route's name across APIs: `payments POST /payments`. */
-export function qualifiedRouteId(api: string, route: string): string {
+function qualifiedRouteId(api: string, route: string): string {
   return `${api} ${route}`;
 }
 

@@ -20,7 +20,7 @@ export { ORIGINS_FIELD } from "../model/config-origins";
 const strictJson = require("../.github/plan-guard/strict-json.js") as { parseStrictJson(text: string): unknown };
 
 /** Far above any real config (a 1,000-client config is ~200 KB), far below what could exhaust a runner. */
-export const MAX_MODEL_INPUT_BYTES = 8 * 1024 * 1024;
+const MAX_MODEL_INPUT_BYTES = 8 * 1024 * 1024;
 
 /** The model file cannot be used: one line, fixed form. */
 export class ModelInputError extends Error {
