@@ -7,8 +7,8 @@
  *         tier alone (`jest --selectProjects slow` the other).
  * Workers: one per core ("100%"; jest's default leaves one core idle, half of a 2-core machine,
  * while most slow suites wait on child processes). TypeScript goes through esbuild
- * (jest.transform.js): type errors are `npm run typecheck`'s job. Six cdktf files go through it
- * too, for the edits `npm run synth` runs with (bin/cdktf-patches.js).
+ * (jest.transform.js): type errors are `npm run typecheck`'s job. Four cdktn files go through it
+ * too, for the edits `npm run synth` runs with (bin/cdktn-patches.js).
  */
 const SLOW = [
   "<rootDir>/__tests__/e2e/",
@@ -34,13 +34,17 @@ const SLOW = [
 const TRANSITIONS = "<rootDir>/__tests__/terraform/transitions.test.ts";
 const withTransitions = process.env.M2M_TRANSITIONS === "1";
 
-const CDKTF_PATCHED = "cdktf/lib/(tokens/private/stack-trace|tokens/private/resolve|tokens/private/encoding|private/fs|terraform-stack|tfExpression)\\.js$";
+// cdktn's own switch for its token creation stack traces (a quarter of a synth), as
+// bin/compiled-entry.js sets it for the entry points; jest's workers inherit it.
+if (!process.env.M2M_DEBUG && process.env.CDKTN_DISABLE_CREATION_STACK === undefined) process.env.CDKTN_DISABLE_CREATION_STACK = "1";
+
+const CDKTN_PATCHED = "cdktn/lib/(tokens/private/resolve|tokens/private/encoding|terraform-stack|tfExpression)\\.js$";
 
 const shared = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
-  transform: { "^.+\\.ts$": "<rootDir>/jest.transform.js", [CDKTF_PATCHED]: "<rootDir>/jest.transform.js" },
-  transformIgnorePatterns: [`/node_modules/(?!${CDKTF_PATCHED})`],
+  transform: { "^.+\\.ts$": "<rootDir>/jest.transform.js", [CDKTN_PATCHED]: "<rootDir>/jest.transform.js" },
+  transformIgnorePatterns: [`/node_modules/(?!${CDKTN_PATCHED})`],
 };
 
 module.exports = {

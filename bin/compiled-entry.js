@@ -14,7 +14,7 @@ const fs = require("node:fs");
 const Module = require("node:module");
 const path = require("node:path");
 const vm = require("node:vm");
-const { patchCdktf, PATCHED_FILES } = require("./cdktf-patches");
+const { patchCdktn, PATCHED_FILES } = require("./cdktn-patches");
 
 const ROOT = path.join(__dirname, "..");
 const BUILD_DIR = path.join(ROOT, ".m2m", "build");
@@ -76,12 +76,12 @@ const keepDirname = {
   },
 };
 
-/** cdktf's token stack traces off (unless M2M_DEBUG), `archiver` loaded lazily, no preparing resolve: see cdktf-patches.js. */
-const cdktfPatches = {
-  name: "cdktf-patches",
+/** No preparing resolve, plain strings resolved at once, escape scans remembered: see cdktn-patches.js. */
+const cdktnPatches = {
+  name: "cdktn-patches",
   setup(build) {
     for (const filter of PATCHED_FILES) {
-      build.onLoad({ filter }, (args) => ({ contents: patchCdktf(args.path, fs.readFileSync(args.path, "utf8")), loader: "js" }));
+      build.onLoad({ filter }, (args) => ({ contents: patchCdktn(args.path, fs.readFileSync(args.path, "utf8")), loader: "js" }));
     }
   },
 };
@@ -95,7 +95,7 @@ async function build(name, entry) {
     bundle: true,
     platform: "node",
     format: "cjs",
-    target: "node20",
+    target: "node22",
     external: EXTERNAL,
     // import() of an external becomes require(): the bundle runs in a vm.Script (for the code
     // cache), which has no loader for dynamic imports; every external has a CommonJS build.
@@ -104,10 +104,10 @@ async function build(name, entry) {
     metafile: true,
     outfile: bundle,
     logLevel: "silent",
-    plugins: [keepDirname, cdktfPatches],
+    plugins: [keepDirname, cdktnPatches],
   });
   // The build's own options live here: a change to them rebuilds too.
-  const files = [LOCK_FILE, "bin/compiled-entry.js", "bin/cdktf-patches.js", ...Object.keys(result.metafile.inputs).filter((i) => !i.includes("node_modules/") && !i.includes(":")).sort()];
+  const files = [LOCK_FILE, "bin/compiled-entry.js", "bin/cdktn-patches.js", ...Object.keys(result.metafile.inputs).filter((i) => !i.includes("node_modules/") && !i.includes(":")).sort()];
   const recorded = Object.fromEntries(files.map((file) => [file, { hash: hashOf(file), stamp: stamp(file) }]));
   fs.mkdirSync(BUILD_DIR, { recursive: true });
   // Temp file, then rename: a concurrent start sees the old bundle or the new one, never half of one.
@@ -121,6 +121,7 @@ async function build(name, entry) {
 
 /** Builds `entry` (a path relative to the project root) when its sources changed, then loads it. */
 async function loadCompiled(name, entry) {
+  disableCreationStacks();
   if (!upToDate(name)) {
     try {
       await build(name, entry);
@@ -132,6 +133,15 @@ async function loadCompiled(name, entry) {
     }
   }
   return requireWithCodeCache(paths(name).bundle);
+}
+
+/**
+ * cdktn records a stack trace for each token it creates (to name where a token came from when it
+ * fails to resolve): about a quarter of a synth. Its own switch turns that off, unless M2M_DEBUG
+ * asks for the traces.
+ */
+function disableCreationStacks() {
+  if (!process.env.M2M_DEBUG && process.env.CDKTN_DISABLE_CREATION_STACK === undefined) process.env.CDKTN_DISABLE_CREATION_STACK = "1";
 }
 
 /**
@@ -173,4 +183,4 @@ function requireWithCodeCache(file) {
   return mod.exports;
 }
 
-module.exports = { loadCompiled };
+module.exports = { loadCompiled, disableCreationStacks };

@@ -4,15 +4,15 @@
  * Cognito token-request throttling (once per user pool). One topic per stack, whatever the
  * number of APIs: whoever is on call for the stack hears every API.
  */
-import { CloudwatchLogMetricFilter } from "@cdktf/provider-aws/lib/cloudwatch-log-metric-filter";
-import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
-import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
-import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
-import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
-import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { Fn } from "cdktf";
+import { CloudwatchLogMetricFilter } from "@cdktn/provider-aws/lib/cloudwatch-log-metric-filter";
+import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from "@cdktn/provider-aws/lib/cloudwatch-metric-alarm";
+import { DataAwsCallerIdentity } from "@cdktn/provider-aws/lib/data-aws-caller-identity";
+import { DataAwsPartition } from "@cdktn/provider-aws/lib/data-aws-partition";
+import { KmsAlias } from "@cdktn/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktn/provider-aws/lib/kms-key";
+import { SnsTopic } from "@cdktn/provider-aws/lib/sns-topic";
+import { SnsTopicSubscription } from "@cdktn/provider-aws/lib/sns-topic-subscription";
+import { Fn } from "cdktn";
 import { Construct } from "constructs";
 import { alarmSubscriptionName } from "../model/alarm-subscriptions";
 import { named } from "./terraform-names";

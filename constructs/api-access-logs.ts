@@ -3,8 +3,8 @@
  * which result and latency. Never the token: API Gateway logs only the fields named here.
  * They need the account-level CloudWatch role (api-gateway-account-role.ts, or made outside).
  */
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import type { TerraformResource } from "cdktf";
+import { CloudwatchLogGroup } from "@cdktn/provider-aws/lib/cloudwatch-log-group";
+import type { TerraformResource } from "cdktn";
 import { Construct } from "constructs";
 import { named } from "./terraform-names";
 

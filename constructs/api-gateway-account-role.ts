@@ -6,9 +6,9 @@
  * `reset_on_delete` any more), which would stop logging for every API in the account and region:
  * so no plan may destroy these resources, and stacks that do not own them forget them instead.
  */
-import { ApiGatewayAccount } from "@cdktf/provider-aws/lib/api-gateway-account";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { ApiGatewayAccount } from "@cdktn/provider-aws/lib/api-gateway-account";
+import { IamRole } from "@cdktn/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktn/provider-aws/lib/iam-role-policy-attachment";
 import { Construct } from "constructs";
 import { named } from "./terraform-names";
 

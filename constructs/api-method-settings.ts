@@ -3,9 +3,9 @@
  * so one misbehaving client cannot exhaust the account's API Gateway capacity; execution logs
  * at ERROR level when the environment logs.
  */
-import { ApiGatewayMethodSettings } from "@cdktf/provider-aws/lib/api-gateway-method-settings";
-import type { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
-import type { TerraformResource } from "cdktf";
+import { ApiGatewayMethodSettings } from "@cdktn/provider-aws/lib/api-gateway-method-settings";
+import type { ApiGatewayStage } from "@cdktn/provider-aws/lib/api-gateway-stage";
+import type { TerraformResource } from "cdktn";
 import { Construct } from "constructs";
 import type { Route, Throttling } from "../model/model-types";
 import { named } from "./terraform-names";

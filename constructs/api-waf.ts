@@ -3,9 +3,9 @@
  * patterns of known exploits, e.g. Log4j lookups, Java deserialization, localhost Host headers),
  * then a per-source-IP rate limit; logged with the Authorization header redacted.
  */
-import type { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
-import { Wafv2WebAcl } from "@cdktf/provider-aws/lib/wafv2-web-acl";
-import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
+import type { ApiGatewayStage } from "@cdktn/provider-aws/lib/api-gateway-stage";
+import { Wafv2WebAcl } from "@cdktn/provider-aws/lib/wafv2-web-acl";
+import { Wafv2WebAclAssociation } from "@cdktn/provider-aws/lib/wafv2-web-acl-association";
 import { Construct } from "constructs";
 import { named } from "./terraform-names";
 import { WafLogging } from "./waf-logging";

@@ -3,10 +3,10 @@
  * (the token endpoint), one resource server per API keyed to that API's invoke URL with that
  * API's scopes, and one app client per configured client, allowed its scopes across the APIs.
  */
-import { CognitoResourceServer } from "@cdktf/provider-aws/lib/cognito-resource-server";
-import { CognitoUserPool } from "@cdktf/provider-aws/lib/cognito-user-pool";
-import { CognitoUserPoolClient } from "@cdktf/provider-aws/lib/cognito-user-pool-client";
-import { CognitoUserPoolDomain } from "@cdktf/provider-aws/lib/cognito-user-pool-domain";
+import { CognitoResourceServer } from "@cdktn/provider-aws/lib/cognito-resource-server";
+import { CognitoUserPool } from "@cdktn/provider-aws/lib/cognito-user-pool";
+import { CognitoUserPoolClient } from "@cdktn/provider-aws/lib/cognito-user-pool-client";
+import { CognitoUserPoolDomain } from "@cdktn/provider-aws/lib/cognito-user-pool-domain";
 import { Construct } from "constructs";
 import type { Client, Environment, Scope, ScopeGrant } from "../model/model-types";
 import { scopeIdentifier, tokenEndpointUrl } from "../model/aws-urls";

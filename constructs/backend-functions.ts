@@ -5,7 +5,7 @@
  * (`<execution_arn>/*\/<METHOD>/<path, {param} as *>`): no other method, API or account may
  * invoke the function through API Gateway, and never `*\/*`.
  */
-import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import { LambdaPermission } from "@cdktn/provider-aws/lib/lambda-permission";
 import { Construct } from "constructs";
 import { backendFunctionName, methodArnSuffix, regionOfFunctionArn } from "../model/backends";
 import type { BackendFunction, Route } from "../model/model-types";

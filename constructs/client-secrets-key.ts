@@ -6,11 +6,11 @@
  * context Secrets Manager sets). The secrets' ARNs are matched by name pattern, not referenced:
  * the secrets name this key, so a reference back would be a dependency cycle.
  */
-import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
-import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
-import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
-import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import { Fn } from "cdktf";
+import { DataAwsCallerIdentity } from "@cdktn/provider-aws/lib/data-aws-caller-identity";
+import { DataAwsPartition } from "@cdktn/provider-aws/lib/data-aws-partition";
+import { KmsAlias } from "@cdktn/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktn/provider-aws/lib/kms-key";
+import { Fn } from "cdktn";
 import { Construct } from "constructs";
 import { named } from "./terraform-names";
 

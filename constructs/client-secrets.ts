@@ -8,10 +8,10 @@
  * owns the value (see `initialVersion`). The values also sit in Terraform state: the state
  * backend must be encrypted and access-controlled.
  */
-import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
-import { SecretsmanagerSecretPolicy } from "@cdktf/provider-aws/lib/secretsmanager-secret-policy";
-import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
-import { Fn } from "cdktf";
+import { SecretsmanagerSecret } from "@cdktn/provider-aws/lib/secretsmanager-secret";
+import { SecretsmanagerSecretPolicy } from "@cdktn/provider-aws/lib/secretsmanager-secret-policy";
+import { SecretsmanagerSecretVersion } from "@cdktn/provider-aws/lib/secretsmanager-secret-version";
+import { Fn } from "cdktn";
 import { Construct } from "constructs";
 import type { Environment } from "../model/model-types";
 import type { AppClientRefs } from "./authorization-server";

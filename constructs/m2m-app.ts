@@ -3,7 +3,7 @@
  * bundle once, then one stack per environment (every API of the model in it), then synthesis into `<outdir>/stacks/<env>/cdk.tf.json`.
  */
 import * as path from "node:path";
-import { App } from "cdktf";
+import { App } from "cdktn";
 import { allRoutes } from "../model/apis";
 import type { M2MModel } from "../model/model-types";
 import { bundleBackendFunctions, bundleLambda, SCOPE_CHECKER_ENTRY, SECRET_ROTATION_ENTRY } from "./lambda-bundle";

@@ -10,10 +10,10 @@
  * resources the one-API form deployed (`movedFromSingleApi`) gets `moved` blocks from those
  * addresses, so switching forms plans only moves.
  */
-import { ArchiveProvider } from "@cdktf/provider-archive/lib/provider";
-import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { LocalBackend, S3Backend, TerraformOutput, TerraformResource, TerraformStack } from "cdktf";
+import { ArchiveProvider } from "@cdktn/provider-archive/lib/provider";
+import { ApiGatewayRestApi } from "@cdktn/provider-aws/lib/api-gateway-rest-api";
+import { AwsProvider } from "@cdktn/provider-aws/lib/provider";
+import { LocalBackend, S3Backend, TerraformOutput, TerraformResource, TerraformStack } from "cdktn";
 import { Construct } from "constructs";
 import { scopeCheckerAllowList } from "../model/access";
 import { invokeUrl } from "../model/aws-urls";

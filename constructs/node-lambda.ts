@@ -5,12 +5,12 @@
  * plus the statements the caller declares), and the function on nodejs22.x / arm64 with active
  * tracing and JSON logs. The scope checker and every backend function are built from it.
  */
-import { DataArchiveFile } from "@cdktf/provider-archive/lib/data-archive-file";
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
-import { AssetType, Fn, TerraformAsset } from "cdktf";
+import { DataArchiveFile } from "@cdktn/provider-archive/lib/data-archive-file";
+import { CloudwatchLogGroup } from "@cdktn/provider-aws/lib/cloudwatch-log-group";
+import { IamRole } from "@cdktn/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktn/provider-aws/lib/iam-role-policy";
+import { LambdaFunction } from "@cdktn/provider-aws/lib/lambda-function";
+import { AssetType, Fn, TerraformAsset } from "cdktn";
 import { Construct } from "constructs";
 import { DECLARED_PERMISSIONS_POLICY } from "../model/backends";
 import { named } from "./terraform-names";

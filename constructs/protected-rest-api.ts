@@ -10,10 +10,10 @@
  * deployment exists, and the deployment's trigger hashes the document as configured (never
  * attributes read back from AWS), so a plan is quiet unless the document changes.
  */
-import { ApiGatewayDeployment } from "@cdktf/provider-aws/lib/api-gateway-deployment";
-import type { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
-import { ApiGatewayRestApiPut } from "@cdktf/provider-aws/lib/api-gateway-rest-api-put";
-import { ApiGatewayStage, type ApiGatewayStageConfig } from "@cdktf/provider-aws/lib/api-gateway-stage";
+import { ApiGatewayDeployment } from "@cdktn/provider-aws/lib/api-gateway-deployment";
+import type { ApiGatewayRestApi } from "@cdktn/provider-aws/lib/api-gateway-rest-api";
+import { ApiGatewayRestApiPut } from "@cdktn/provider-aws/lib/api-gateway-rest-api-put";
+import { ApiGatewayStage, type ApiGatewayStageConfig } from "@cdktn/provider-aws/lib/api-gateway-stage";
 import { Construct } from "constructs";
 import { openApiBody } from "./openapi-json";
 import { restApiDefinition, type RestApiDefinitionInput } from "./rest-api-definition";

@@ -8,13 +8,13 @@
  * change of it updates the function (new execution environments), like a code change. The
  * function may only write to its own log group.
  */
-import { DataArchiveFile } from "@cdktf/provider-archive/lib/data-archive-file";
-import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
-import { LambdaLayerVersion } from "@cdktf/provider-aws/lib/lambda-layer-version";
-import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
-import { Fn } from "cdktf";
+import { DataArchiveFile } from "@cdktn/provider-archive/lib/data-archive-file";
+import type { CloudwatchLogGroup } from "@cdktn/provider-aws/lib/cloudwatch-log-group";
+import type { IamRole } from "@cdktn/provider-aws/lib/iam-role";
+import type { LambdaFunction } from "@cdktn/provider-aws/lib/lambda-function";
+import { LambdaLayerVersion } from "@cdktn/provider-aws/lib/lambda-layer-version";
+import { LambdaPermission } from "@cdktn/provider-aws/lib/lambda-permission";
+import { Fn } from "cdktn";
 import { Construct } from "constructs";
 import { ACCESS_FILE_NAME, type AccessFile } from "../lambdas/scope-checker/access-file";
 import type { Route, ScopeCheckerSettings } from "../model/model-types";

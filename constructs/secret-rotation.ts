@@ -8,15 +8,15 @@
  * Built in two steps: the role first (the key policy names it), then, once the secrets exist,
  * `rotate()` grants access to them and schedules their rotation.
  */
-import { DataArchiveFile } from "@cdktf/provider-archive/lib/data-archive-file";
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
-import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
-import type { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
-import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
-import { AssetType, Fn, TerraformAsset } from "cdktf";
+import { DataArchiveFile } from "@cdktn/provider-archive/lib/data-archive-file";
+import { CloudwatchLogGroup } from "@cdktn/provider-aws/lib/cloudwatch-log-group";
+import { IamRole } from "@cdktn/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktn/provider-aws/lib/iam-role-policy";
+import { LambdaFunction } from "@cdktn/provider-aws/lib/lambda-function";
+import { LambdaPermission } from "@cdktn/provider-aws/lib/lambda-permission";
+import type { SecretsmanagerSecret } from "@cdktn/provider-aws/lib/secretsmanager-secret";
+import { SecretsmanagerSecretRotation } from "@cdktn/provider-aws/lib/secretsmanager-secret-rotation";
+import { AssetType, Fn, TerraformAsset } from "cdktn";
 import { Construct } from "constructs";
 import { ROTATION_COGNITO_ACTIONS, ROTATION_KMS_ACTIONS, ROTATION_SECRETS_MANAGER_ACTIONS } from "../model/rotation-grants";
 import { named } from "./terraform-names";

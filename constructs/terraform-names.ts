@@ -8,7 +8,7 @@
  * (`aws_api_gateway_rest_api.content_rest_api`): the constructs that build an API's resources
  * name them as they always did, and two APIs never share an address.
  */
-import type { TerraformElement, TerraformResource } from "cdktf";
+import type { TerraformElement, TerraformResource } from "cdktn";
 import { Construct } from "constructs";
 
 /** Context key of the Terraform name prefix of an API's construct (inherited by everything under it). */

@@ -21,10 +21,10 @@
  * delete and the create; API Gateway lets a key be in only one plan per stage); a re-enabled
  * client (new app client id) gets a new key.
  */
-import { ApiGatewayApiKey } from "@cdktf/provider-aws/lib/api-gateway-api-key";
-import { ApiGatewayUsagePlan } from "@cdktf/provider-aws/lib/api-gateway-usage-plan";
-import { ApiGatewayUsagePlanKey } from "@cdktf/provider-aws/lib/api-gateway-usage-plan-key";
-import { Fn } from "cdktf";
+import { ApiGatewayApiKey } from "@cdktn/provider-aws/lib/api-gateway-api-key";
+import { ApiGatewayUsagePlan } from "@cdktn/provider-aws/lib/api-gateway-usage-plan";
+import { ApiGatewayUsagePlanKey } from "@cdktn/provider-aws/lib/api-gateway-usage-plan-key";
+import { Fn } from "cdktn";
 import { Construct } from "constructs";
 import { USAGE_KEY_PREFIX } from "../lambdas/scope-checker/usage-key";
 import { describeLimits, type UsagePlan } from "../model/usage-plans";

@@ -5,9 +5,9 @@
  * address (a leaked secret used in a loop, a caller that does not cache tokens) cannot exhaust
  * the account's quota, and Cognito's bill, for every other client. Logged like the API's ACL.
  */
-import type { CognitoUserPool } from "@cdktf/provider-aws/lib/cognito-user-pool";
-import { Wafv2WebAcl } from "@cdktf/provider-aws/lib/wafv2-web-acl";
-import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
+import type { CognitoUserPool } from "@cdktn/provider-aws/lib/cognito-user-pool";
+import { Wafv2WebAcl } from "@cdktn/provider-aws/lib/wafv2-web-acl";
+import { Wafv2WebAclAssociation } from "@cdktn/provider-aws/lib/wafv2-web-acl-association";
 import { Construct } from "constructs";
 import { named } from "./terraform-names";
 import { WafLogging } from "./waf-logging";

@@ -8,8 +8,8 @@
  * action, other headers) is what investigating a leaked secret used from many addresses needs.
  * WAF adds the log group's resource policy for log delivery itself.
  */
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { Wafv2WebAclLoggingConfiguration } from "@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration";
+import { CloudwatchLogGroup } from "@cdktn/provider-aws/lib/cloudwatch-log-group";
+import { Wafv2WebAclLoggingConfiguration } from "@cdktn/provider-aws/lib/wafv2-web-acl-logging-configuration";
 import { Construct } from "constructs";
 import { named } from "./terraform-names";
 

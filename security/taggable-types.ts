@@ -11,7 +11,7 @@ export function isTaggable(type: string): boolean {
   if (type.startsWith("aws_")) {
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const bindings = require(`@cdktf/provider-aws/lib/${type.slice(4).replace(/_/g, "-")}`) as Record<string, unknown>;
+      const bindings = require(`@cdktn/provider-aws/lib/${type.slice(4).replace(/_/g, "-")}`) as Record<string, unknown>;
       const resourceClass = Object.values(bindings).find(
         (v): v is { prototype: object } => typeof v === "function" && (v as { tfResourceType?: string }).tfResourceType === type,
       );

@@ -19,7 +19,7 @@ export interface TypeDifference {
   readonly only5: readonly string[];
 }
 
-const LIB = path.join(path.dirname(require.resolve("@cdktf/provider-aws/package.json")), "lib");
+const LIB = path.join(path.dirname(require.resolve("@cdktn/provider-aws/package.json")), "lib");
 
 /** The top-level argument names cdktf writes for `type` (provider 6.25). */
 export function arguments625(type: string): string[] {

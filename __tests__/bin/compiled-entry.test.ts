@@ -14,7 +14,7 @@ let project: string;
 beforeAll(() => {
   project = mkdtempSync(join(tmpdir(), "m2m-compiled-"));
   mkdirSync(join(project, "bin"));
-  for (const file of ["compiled-entry.js", "cdktf-patches.js", "ts-require.js"]) copyFileSync(join(ROOT, "bin", file), join(project, "bin", file));
+  for (const file of ["compiled-entry.js", "cdktn-patches.js", "ts-require.js"]) copyFileSync(join(ROOT, "bin", file), join(project, "bin", file));
   symlinkSync(join(ROOT, "node_modules"), join(project, "node_modules"));
   writeFileSync(join(project, "package-lock.json"), "{}\n");
   writeFileSync(join(project, "greeting.ts"), 'export const greeting: string = "hello";\n');

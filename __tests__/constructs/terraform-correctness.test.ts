@@ -2,14 +2,14 @@
  * DESIGN.md's "Terraform correctness" list, rule by rule, on the real synthesized stacks of
  * the default config (cdktf Testing matchers where they fit, plain JSON otherwise).
  */
-import { ApiGatewayDeployment } from "@cdktf/provider-aws/lib/api-gateway-deployment";
-import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
-import { CognitoResourceServer } from "@cdktf/provider-aws/lib/cognito-resource-server";
-import { CognitoUserPool } from "@cdktf/provider-aws/lib/cognito-user-pool";
-import { CognitoUserPoolClient } from "@cdktf/provider-aws/lib/cognito-user-pool-client";
-import { CognitoUserPoolDomain } from "@cdktf/provider-aws/lib/cognito-user-pool-domain";
-import { Testing } from "cdktf";
-import "cdktf/lib/testing/adapters/jest"; // the matchers' types
+import { ApiGatewayDeployment } from "@cdktn/provider-aws/lib/api-gateway-deployment";
+import { ApiGatewayStage } from "@cdktn/provider-aws/lib/api-gateway-stage";
+import { CognitoResourceServer } from "@cdktn/provider-aws/lib/cognito-resource-server";
+import { CognitoUserPool } from "@cdktn/provider-aws/lib/cognito-user-pool";
+import { CognitoUserPoolClient } from "@cdktn/provider-aws/lib/cognito-user-pool-client";
+import { CognitoUserPoolDomain } from "@cdktn/provider-aws/lib/cognito-user-pool-domain";
+import { Testing } from "cdktn";
+import "cdktn/lib/testing/adapters/jest"; // the matchers' types
 import defaultConfig from "../fixtures/single-api.config";
 import { apiDocumentOf, operationsOf, resourceOf, resourcesOf, synthConfig, synthDefault } from "../support/synth";
 

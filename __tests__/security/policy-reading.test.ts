@@ -3,10 +3,10 @@
  * cdktf synthesis, not hand-written), plain JSON, and `data.aws_iam_policy_document`; and an
  * unreadable policy fails its rule instead of passing it.
  */
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { Fn, Testing } from "cdktf";
+import { CloudwatchLogGroup } from "@cdktn/provider-aws/lib/cloudwatch-log-group";
+import { IamRole } from "@cdktn/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktn/provider-aws/lib/iam-role-policy";
+import { Fn, Testing } from "cdktn";
 import { HclValueSyntaxError, parseHclValue } from "../../security/hcl-value";
 import { UnreadablePolicyError, policyStatements } from "../../security/policy-document";
 import { exactReference, referencesIn } from "../../security/references";
