@@ -192,8 +192,8 @@ describe("plan guard (.github/plan-guard/check-plan-input.js)", () => {
 
   it.each<[string, (doc: any, dir: string) => void, RegExp]>([
     ["a third provider", (d) => (d.terraform.required_providers.external = { source: "hashicorp/external", version: "2.3.4" }), /required_providers must be exactly archive and aws/],
-    ["another aws provider version", (d) => (d.terraform.required_providers.aws.version = "6.26.0"), /required_providers\.aws must be exactly \{"source":"aws","version":"6\.25\.0"\}, found .*6\.26\.0/],
-    ["a version range", (d) => (d.terraform.required_providers.archive.version = ">= 2.7.1"), /required_providers\.archive must be exactly .*"2\.7\.1".*found .*>= 2\.7\.1/],
+    ["another aws provider version", (d) => (d.terraform.required_providers.aws.version = "6.67.0"), /required_providers\.aws must be exactly \{"source":"hashicorp\/aws","version":"6\.66\.0"\}, found .*6\.67\.0/],
+    ["a version range", (d) => (d.terraform.required_providers.archive.version = ">= 2.8.1"), /required_providers\.archive must be exactly .*"2\.8\.1".*found .*>= 2\.8\.1/],
     ["an aws provider from another namespace", (d) => (d.terraform.required_providers.aws.source = "evil/aws"), /required_providers\.aws must be exactly .*found .*evil\/aws/],
     ["an http provider block", (d) => (d.provider.http = [{}]), /provider http is not allowed/],
     ["an aws provider profile (credential_process)", (d) => (d.provider.aws[0].profile = "evil"), /provider aws setting profile is not allowed/],
@@ -231,7 +231,7 @@ describe("plan guard (.github/plan-guard/check-plan-input.js)", () => {
   it("lists every problem, one ::error line each, and exits 1 (the CLI the workflow runs)", () => {
     const dir = altered((d) => {
       d.provider.aws[0].profile = "evil";
-      d.terraform.required_providers.aws.version = "6.26.0";
+      d.terraform.required_providers.aws.version = "6.67.0";
     });
     const result = spawnSync(process.execPath, [GUARD, dir], { encoding: "utf8" });
     expect(result.status).toBe(1);
