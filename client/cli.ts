@@ -59,7 +59,7 @@ commands:
 credentials (token, call), from exactly one source:
   --local [--client NAME]               the running offline environment
       --local-file FILE                 its credentials file (default ${DEFAULT_CREDENTIALS_FILE})
-  --outputs FILE --client NAME [--env NAME]   a deployed stack (cdktf deploy --outputs-file; --env default ${DEFAULT_ENVIRONMENT}),
+  --outputs FILE --client NAME [--env NAME]   a deployed stack (npm run deploy -- ENV --outputs-file FILE; --env default ${DEFAULT_ENVIRONMENT}),
                                         the client's secret from Secrets Manager
   --secret-id ID                        a client's secret in AWS Secrets Manager
   --client-id ID --client-secret SECRET --token-endpoint URL   (or M2M_CLIENT_ID, M2M_CLIENT_SECRET, M2M_TOKEN_ENDPOINT)
@@ -411,7 +411,7 @@ async function doctorCommand(args: readonly string[], io: Io): Promise<number> {
   const results = await runDoctor({ model, env: io.env, ...(values.env === undefined ? {} : { environments: values.env }) });
   io.stdout(results.map((r) => `${formatCheck(r)}\n`).join(""));
   if (readyToDeploy(results)) return EXIT_OK;
-  io.stderr(`m2m doctor: ${results.filter((r) => r.status === "fail").length} check(s) failed; fix them before cdktf deploy\n`);
+  io.stderr(`m2m doctor: ${results.filter((r) => r.status === "fail").length} check(s) failed; fix them before deploying\n`);
   return EXIT_FAILURE;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Reads the file `cdktf deploy --outputs-file FILE` writes: one object per stack (stack name =
+ * Reads the file `npm run deploy -- ENV --outputs-file FILE` writes (bin/terraform-run.js): one object per stack (stack name =
  * environment name) holding the stack's outputs (token_endpoint, client_ids, client_secret_arns,
  * and each API's invoke URL, resource server identifier and scopes).
  *
@@ -94,7 +94,7 @@ export function readStackOutputs(file: string, environment: string): StackOutput
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new StackOutputsError(
-      code === "ENOENT" ? `${file} not found: write it with \`cdktf deploy --outputs-file ${file}\`` : `${file} is not a JSON outputs file`,
+      code === "ENOENT" ? `${file} not found: write it with \`npm run deploy -- ENV --outputs-file ${file}\`` : `${file} is not a JSON outputs file`,
     );
   }
   if (typeof parsed !== "object" || parsed === null) throw new StackOutputsError(`${file} is not a JSON outputs file`);

@@ -1,6 +1,6 @@
 /**
- * The bridge between the provider the stacks are written for (hashicorp/aws 6.25, through
- * @cdktf/provider-aws 21.22.1) and the one the mirror carries (5.100.0). Every argument of every
+ * The bridge between the provider the stacks are written for (hashicorp/aws 6.66.0, through
+ * @cdktn/provider-aws 25.7.0) and the one the mirror carries (5.100.0). Every argument of every
  * block is checked against 5.100's own schema; an argument 5.100 does not know is either bridged
  * by a rule below (each says why that is safe) or refused with the block's address and the
  * argument's path. Nothing is dropped silently: a difference must never hide a defect.
@@ -8,7 +8,7 @@
  */
 import type { ProviderSchema, SchemaBlock } from "./provider-workspace";
 
-/** Terraform's meta-arguments, and cdktf's `//` metadata: not provider arguments. */
+/** Terraform's meta-arguments, and cdktn's `//` metadata: not provider arguments. */
 const META_ARGUMENTS = new Set(["//", "count", "for_each", "depends_on", "lifecycle", "provider", "provisioner", "connection"]);
 
 export interface BridgeContext {

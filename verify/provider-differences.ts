@@ -1,6 +1,6 @@
 /**
- * The argument-level differences between the provider the stacks are written for (6.25, read
- * from @cdktf/provider-aws 21.22.1's generated `synthesizeAttributes`) and the mirror's 5.100
+ * The argument-level differences between the provider the stacks are written for (6.66, read
+ * from @cdktn/provider-aws 25.7.0's generated `synthesizeAttributes`) and the mirror's 5.100
  * (read from `terraform providers schema -json`), for the resource and data source types the
  * stacks use. docs/terraform-provider-versions.md carries this table; a test keeps it current.
  *
@@ -13,15 +13,15 @@ import type { ProviderSchema, SchemaBlock } from "./provider-workspace";
 export interface TypeDifference {
   /** `aws_x` or `data.aws_x`. */
   readonly type: string;
-  /** Top-level arguments 6.25 has and 5.100 lacks. */
+  /** Top-level arguments 6.66 has and 5.100 lacks. */
   readonly only6: readonly string[];
-  /** Top-level arguments 5.100 accepts and 6.25 removed. */
+  /** Top-level arguments 5.100 accepts and 6.x removed. */
   readonly only5: readonly string[];
 }
 
 const LIB = path.join(path.dirname(require.resolve("@cdktn/provider-aws/package.json")), "lib");
 
-/** The top-level argument names cdktf writes for `type` (provider 6.25). */
+/** The top-level argument names cdktn writes for `type` (provider 6.66). */
 export function arguments625(type: string): string[] {
   const data = type.startsWith("data.");
   const bare = (data ? type.slice(5) : type).replace(/^aws_/, "");
@@ -50,7 +50,7 @@ export function providerDifferences(types: readonly string[], schema: ProviderSc
 
 export function differencesTable(differences: readonly TypeDifference[]): string {
   const rows = differences.map((d) => `| \`${d.type}\` | ${d.only6.map((a) => `\`${a}\``).join(", ") || "-"} | ${d.only5.map((a) => `\`${a}\``).join(", ") || "-"} |`);
-  return ["| type | only in 6.25 | only in 5.100 |", "| --- | --- | --- |", ...rows].join("\n");
+  return ["| type | only in 6.66 | only in 5.100 |", "| --- | --- | --- |", ...rows].join("\n");
 }
 
 /** Every resource and data source type in the synthesized stacks (archive provider aside). */

@@ -7,7 +7,7 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-/** The AWS provider version the mirror carries (the stacks pin 6.25 through @cdktf/provider-aws). */
+/** The AWS provider version the mirror carries (the stacks pin 6.66.0 through @cdktn/provider-aws). */
 export const MIRROR_PROVIDER_VERSION = "5.100.0";
 export const DEFAULT_MIRROR = "/opt/tf-plugins";
 

@@ -1,4 +1,4 @@
-/** Reading `cdktf deploy --outputs-file` output. */
+/** Reading `npm run deploy -- ENV --outputs-file` output. */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -51,7 +51,7 @@ describe("readStackOutputs", () => {
 
   it("names the problem: missing file, not JSON, unknown environment, missing or mistyped outputs", () => {
     const missing = join(dir, "nope.json");
-    expect(() => readStackOutputs(missing, "dev")).toThrow(new StackOutputsError(`${missing} not found: write it with \`cdktf deploy --outputs-file ${missing}\``));
+    expect(() => readStackOutputs(missing, "dev")).toThrow(new StackOutputsError(`${missing} not found: write it with \`npm run deploy -- ENV --outputs-file ${missing}\``));
     const notJson = file("{");
     expect(() => readStackOutputs(notJson, "dev")).toThrow(`${notJson} is not a JSON outputs file`);
     const onlyDev = file({ dev });

@@ -96,7 +96,7 @@ describe("m2m doctor", () => {
       TF_CLI_CONFIG_FILE: join(home, "missing.rc"),
       M2M_TERRAFORM_REGISTRY: `http://127.0.0.1:${port}/.well-known/terraform.json`,
     });
-    expect(result.stderr).toBe("m2m doctor: 5 check(s) failed; fix them before cdktf deploy\n");
+    expect(result.stderr).toBe("m2m doctor: 5 check(s) failed; fix them before deploying\n");
     const lines = result.stdout.trimEnd().split("\n");
     expect(lines[0]).toBe(`FAIL  terraform: 1.9.8 at ${join(bin, "terraform")} is older than 1.10, needed for S3 state locking with use_lockfile (prod): install it from https://developer.hashicorp.com/terraform/install`);
     expect(lines[1]).toBe(
@@ -134,40 +134,12 @@ describe("m2m doctor", () => {
   });
 });
 
-describe("npm run deploy / diff off a terminal (bin/cdktf-run.js)", () => {
-  it("puts Terraform's error first, folds spinner redraws, exits with cdktf's status", async () => {
-    const bin = fakeProgram(
-      "cdktf",
-      [
-        'echo "dev  Initializing the backend..."',
-        "for i in 1 2 3 4 5 6 7 8; do printf 'dev  ⠋ Planning\\r'; done; echo 'dev  planned'",
-        'echo "dev  ╷"',
-        'echo "dev  │ Error: No valid credential sources found"',
-        'echo "dev  │"',
-        'echo "dev  │ Please see https://registry.terraform.io/providers/hashicorp/aws"',
-        'echo "dev  ╵"',
-        '[ "$CI" = 1 ] && echo "CI set" >&2',
-        'echo "args: $*" >&2',
-        "exit 1",
-      ].join("\n"),
-    );
-    const result = await run([join(ROOT, "bin", "cdktf-run.js"), "diff", "dev"], { PATH: `${bin}:/usr/bin:/bin`, HOME: dir, M2M_SKIP_PREFLIGHT: "1" });
-    expect(result.code).toBe(1);
-    expect(result.stdout).toBe("");
-    const lines = result.stderr.trimEnd().split("\n");
-    expect(lines.slice(0, 2)).toEqual(["diff: failed: Error: No valid credential sources found", "  Please see https://registry.terraform.io/providers/hashicorp/aws"]);
-    expect(lines).toContain("CI set");
-    expect(lines).toContain("args: diff dev --no-color");
-    expect(result.stderr).not.toContain("⠋");
-  });
-});
-
 describe("npm run deploy / diff run m2m doctor first", () => {
-  it("for the stacks named, and stop before cdktf when a check fails", async () => {
-    const marker = join(dir, "cdktf-ran");
-    const bin = fakeProgram("cdktf", `touch ${marker}`);
+  it("for the stacks named, and stop before terraform when a check fails", async () => {
+    const marker = join(dir, "terraform-ran");
+    const bin = fakeProgram("terraform", `touch ${marker}`);
     const home = mkdtempSync(join(dir, "deploy-home-"));
-    const result = await run([join(ROOT, "bin", "cdktf-run.js"), "deploy", "prod", "--auto-approve", "--outputs-file", "outputs.json"], {
+    const result = await run([join(ROOT, "bin", "terraform-run.js"), "deploy", "prod", "--auto-approve", "--outputs-file", "outputs.json"], {
       PATH: bin,
       HOME: home,
       TF_CLI_CONFIG_FILE: join(home, "none.rc"),
@@ -175,7 +147,7 @@ describe("npm run deploy / diff run m2m doctor first", () => {
     });
     const checks = result.stdout.trimEnd().split("\n").map((l) => l.replace(/: .*/, ""));
     expect(checks).toEqual(["FAIL  terraform", "FAIL  provider", "FAIL  aws credentials", "warn  aws region", "FAIL  state of prod", "ok    logging role"]);
-    expect(result.stderr).toBe("m2m doctor: 4 check(s) failed; fix them before cdktf deploy\ndeploy: stopped before cdktf: m2m doctor found a problem (see above; M2M_SKIP_PREFLIGHT=1 skips the check)\n");
+    expect(result.stderr).toBe("m2m doctor: 4 check(s) failed; fix them before deploying\ndeploy: stopped before terraform: fix the failed checks above (M2M_SKIP_PREFLIGHT=1 skips the preflight)\n");
     expect(result.code).toBe(1);
     expect(existsSync(marker)).toBe(false);
   });

