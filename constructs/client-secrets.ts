@@ -93,11 +93,14 @@ export class ClientSecrets extends Construct {
                   Sid: "ConsumersReadThisSecret",
                   Effect: "Allow",
                   Principal: { AWS: [...client.consumers] },
-                  Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+                  Action: ["secretsmanager:GetSecretValue"],
                   // In a resource policy "*" is this secret.
                   Resource: "*",
-                  Condition: { StringEquals: { "secretsmanager:VersionStage": "AWSCURRENT" } },
+                  // A version can carry several labels: the key is a set, so a set operator.
+                  Condition: { "ForAnyValue:StringEquals": { "secretsmanager:VersionStage": "AWSCURRENT" } },
                 },
+                // DescribeSecret carries no VersionStage key: under that condition it was never granted.
+                { Sid: "ConsumersDescribeThisSecret", Effect: "Allow", Principal: { AWS: [...client.consumers] }, Action: ["secretsmanager:DescribeSecret"], Resource: "*" },
               ],
             }),
           }),

@@ -132,10 +132,13 @@ describe("the client-secrets key and partner access", () => {
         Sid: "ConsumersReadThisSecret",
         Effect: "Allow",
         Principal: { AWS: ["arn:aws:iam::123456789012:role/partner"] },
-        Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+        Action: ["secretsmanager:GetSecretValue"],
         Resource: "*",
-        Condition: { StringEquals: { "secretsmanager:VersionStage": "AWSCURRENT" } },
+        // A version's labels are a set: ForAnyValue, as AWS documents for this key.
+        Condition: { "ForAnyValue:StringEquals": { "secretsmanager:VersionStage": "AWSCURRENT" } },
       },
+      // DescribeSecret does not carry the key: its own statement, or it is never granted.
+      { Sid: "ConsumersDescribeThisSecret", Effect: "Allow", Principal: { AWS: ["arn:aws:iam::123456789012:role/partner"] }, Action: ["secretsmanager:DescribeSecret"], Resource: "*" },
     ]);
     expect(Object.keys(resourcesOf(prod, "aws_secretsmanager_secret_policy"))).toEqual(["client_reader"]);
   });
