@@ -73,7 +73,9 @@ export async function readClientCredentialsSecret(secretId: string, access: Secr
   });
   let secretString: string | undefined;
   try {
-    secretString = (await client.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
+    // AWSCURRENT named, not implied: consumers' secret policy allows reads on the
+    // secretsmanager:VersionStage key, which a request without VersionStage does not carry.
+    secretString = (await client.send(new GetSecretValueCommand({ SecretId: secretId, VersionStage: "AWSCURRENT" }))).SecretString;
   } catch (error) {
     // SDK errors name the problem (AccessDenied, ResourceNotFound, no credentials) without the value.
     const e = error as Error;

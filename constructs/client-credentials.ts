@@ -62,7 +62,7 @@ export function createClientCredentials(scope: Construct, props: ClientCredentia
     kmsKeyArn: key.key.arn,
   });
   rotation?.rotate(
-    rotating.map((c) => ({ client: c.name, secret: secrets.secrets.get(c.name)!, everyDays: c.secretRotationDays! })),
+    rotating.map((c) => ({ client: c.name, secret: secrets.secrets.get(c.name)!, everyDays: c.secretRotationDays!, initialVersion: secrets.initialVersions.get(c.name) })),
     key.key.arn,
     key.accountId,
   );

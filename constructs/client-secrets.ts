@@ -52,6 +52,8 @@ export interface ClientSecretsProps {
 export class ClientSecrets extends Construct {
   /** Secrets by client name. */
   readonly secrets: ReadonlyMap<string, SecretsmanagerSecret>;
+  /** A rotating client's first secret version, by client name: its rotation waits for it. */
+  readonly initialVersions = new Map<string, SecretsmanagerSecretVersion>();
 
   constructor(scope: Construct, id: string, props: ClientSecretsProps) {
     super(scope, id);
@@ -93,11 +95,14 @@ export class ClientSecrets extends Construct {
                   Sid: "ConsumersReadThisSecret",
                   Effect: "Allow",
                   Principal: { AWS: [...client.consumers] },
-                  Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+                  Action: ["secretsmanager:GetSecretValue"],
                   // In a resource policy "*" is this secret.
                   Resource: "*",
-                  Condition: { StringEquals: { "secretsmanager:VersionStage": "AWSCURRENT" } },
+                  // A version can carry several labels: the key is a set, so a set operator.
+                  Condition: { "ForAnyValue:StringEquals": { "secretsmanager:VersionStage": "AWSCURRENT" } },
                 },
+                // DescribeSecret carries no VersionStage key: under that condition it was never granted.
+                { Sid: "ConsumersDescribeThisSecret", Effect: "Allow", Principal: { AWS: [...client.consumers] }, Action: ["secretsmanager:DescribeSecret"], Resource: "*" },
               ],
             }),
           }),
@@ -120,13 +125,13 @@ export class ClientSecrets extends Construct {
    * address, so a client that starts or stops rotating, or is re-enabled, gets a fresh version.
    */
   private initialVersion(name: string, secret: SecretsmanagerSecret, appClient: AppClientRefs, scopes: readonly string[], tokenEndpoint: string): void {
-    named(
+    this.initialVersions.set(name, named(
       new SecretsmanagerSecretVersion(this, `secret-initial-version-${name}`, {
         secretId: secret.id,
         secretString: Fn.jsonencode({ clientId: appClient.id, clientSecret: appClient.clientSecret, tokenEndpoint, scopes }),
         lifecycle: { ignoreChanges: ["secret_string", "version_stages"], replaceTriggeredBy: [`${addressOf(appClient.resource)}.id`] },
       }),
       `client_${name}_initial`,
-    );
+    ));
   }
 }

@@ -105,6 +105,13 @@ function buildOptions(entry: string): BuildOptions & { readonly write: false; re
     legalComments: "none",
     charset: "utf8",
     treeShaking: true,
+    // Lambda imports an `.mjs` handler as an ES module, where `require` does not exist; CommonJS
+    // code inside the bundle (parts of the AWS SDK require node:crypto, node:stream, ...) calls
+    // esbuild's require shim, which throws "Dynamic require of ... is not supported" at load
+    // unless a `require` is in scope. Defined from this module's own URL, it resolves only
+    // Node's built-ins (the bundle holds everything else). ESM is kept, not CJS: the scope
+    // checker's dependencies ship ESM builds, and `.mjs` needs no package.json to say so.
+    banner: { js: 'import { createRequire as __m2mCreateRequire } from "node:module"; const require = __m2mCreateRequire(import.meta.url);' },
     logLevel: "silent",
     // Lists every file read: the cache's inputs. It does not change the output bytes.
     metafile: true,

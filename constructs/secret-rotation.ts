@@ -16,7 +16,7 @@ import { LambdaFunction } from "@cdktn/provider-aws/lib/lambda-function";
 import { LambdaPermission } from "@cdktn/provider-aws/lib/lambda-permission";
 import type { SecretsmanagerSecret } from "@cdktn/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretRotation } from "@cdktn/provider-aws/lib/secretsmanager-secret-rotation";
-import { AssetType, Fn, TerraformAsset } from "cdktn";
+import { AssetType, Fn, TerraformAsset, type TerraformResource } from "cdktn";
 import { Construct } from "constructs";
 import { ROTATION_COGNITO_ACTIONS, ROTATION_KMS_ACTIONS, ROTATION_SECRETS_MANAGER_ACTIONS } from "../model/rotation-grants";
 import { named } from "./terraform-names";
@@ -39,6 +39,8 @@ export interface RotatedSecret {
   readonly client: string;
   readonly secret: SecretsmanagerSecret;
   readonly everyDays: number;
+  /** The secret's first version: Secrets Manager tests the function when rotation is set, which needs an AWSCURRENT. */
+  readonly initialVersion?: TerraformResource;
 }
 
 const assumeRolePolicy = JSON.stringify({
@@ -124,7 +126,7 @@ export class SecretRotation extends Construct {
       }),
       "secret_rotation_access",
     );
-    for (const { client, secret, everyDays } of secrets) {
+    for (const { client, secret, everyDays, initialVersion } of secrets) {
       const permission = named(
         new LambdaPermission(this, `permission-${client}`, {
           statementId: `AllowSecretsManager-${client}`,
@@ -144,7 +146,7 @@ export class SecretRotation extends Construct {
           rotationRules: { automaticallyAfterDays: everyDays },
           // The first rotation follows the schedule: an apply never rotates a secret as a side effect.
           rotateImmediately: false,
-          dependsOn: [permission, accessPolicy],
+          dependsOn: [permission, accessPolicy, ...(initialVersion ? [initialVersion] : [])],
         }),
         `client_${client}`,
       );

@@ -62,7 +62,8 @@ describe("rotation in production (on by default, every 30 days, per-client overr
       rotation_lambda_arn: "${aws_lambda_function.secret_rotation.arn}",
       rotation_rules: { automatically_after_days: 7 },
       rotate_immediately: false,
-      depends_on: ["aws_lambda_permission.secret_rotation_reader", "aws_iam_role_policy.secret_rotation_access"],
+      // The initial version too: Secrets Manager tests the function when rotation is set, which needs an AWSCURRENT.
+      depends_on: ["aws_lambda_permission.secret_rotation_reader", "aws_iam_role_policy.secret_rotation_access", "aws_secretsmanager_secret_version.client_reader_initial"],
     });
     expect(rotations["client_3rd-party"]!.rotation_rules).toEqual({ automatically_after_days: 30 });
   });
@@ -132,10 +133,13 @@ describe("the client-secrets key and partner access", () => {
         Sid: "ConsumersReadThisSecret",
         Effect: "Allow",
         Principal: { AWS: ["arn:aws:iam::123456789012:role/partner"] },
-        Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+        Action: ["secretsmanager:GetSecretValue"],
         Resource: "*",
-        Condition: { StringEquals: { "secretsmanager:VersionStage": "AWSCURRENT" } },
+        // A version's labels are a set: ForAnyValue, as AWS documents for this key.
+        Condition: { "ForAnyValue:StringEquals": { "secretsmanager:VersionStage": "AWSCURRENT" } },
       },
+      // DescribeSecret does not carry the key: its own statement, or it is never granted.
+      { Sid: "ConsumersDescribeThisSecret", Effect: "Allow", Principal: { AWS: ["arn:aws:iam::123456789012:role/partner"] }, Action: ["secretsmanager:DescribeSecret"], Resource: "*" },
     ]);
     expect(Object.keys(resourcesOf(prod, "aws_secretsmanager_secret_policy"))).toEqual(["client_reader"]);
   });
