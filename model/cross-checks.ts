@@ -14,6 +14,7 @@ import { configLayout } from "./config-schema";
 import { loadedApiFiles } from "./config-origins";
 import { formatPath, type ConfigProblem } from "./problems";
 import { GRANT_SEPARATOR, grantLabel, parseGrant } from "./scope-grants";
+import { checkUnusedSettings, offBecause } from "./unused-settings";
 
 /**
  * The tags every stack sets through the provider's default_tags (constructs/m2m-stack.ts); a
@@ -457,6 +458,13 @@ function checkRotationAndPlan(problems: ConfigProblem[], clients: unknown[], env
       const path = typeof over.everyDays === "number" ? `clients[${j}].overrides.${name}.secretRotation.everyDays` : typeof own.everyDays === "number" ? `clients[${j}].secretRotation.everyDays` : `environments[${i}].secretRotation.everyDays`;
       intervals.push({ path, days });
     });
+    // The environment's rotation settings apply to its rotating clients: with none, they would be dropped.
+    if (intervals.length === 0) {
+      for (const field of ["everyDays", "gracePeriodHours"] as const) {
+        if (rotation[field] === undefined) continue;
+        problems.push({ path: `environments[${i}].secretRotation.${field}`, rule: `has no effect: ${offBecause(env, "secretRotation")}, so no client's secret rotates: set secretRotation.enabled: true, or remove ${field}`, value: rotation[field] });
+      }
+    }
     for (const interval of intervals) {
       if (graceHours >= interval.days * 24) {
         problems.push({ path: `environments[${i}].secretRotation.gracePeriodHours`, rule: `must be shorter than the rotation interval at ${interval.path} (${interval.days} days = ${interval.days * 24} hours), or every rotation would fail`, value: graceHours });
@@ -491,6 +499,7 @@ export function crossCheck(input: unknown, options: { readonly projectRoot?: str
     checkScopeIdentifierLengths(problems, api, environments);
   }
   checkEnvironments(problems, environments);
+  checkUnusedSettings(problems, environments);
   checkClients(problems, arrayOf(input.clients), apis, layout, envNames);
   checkEnvironmentQuotas(problems, arrayOf(input.clients), environments, apis, layout);
   checkUsageLimits(problems, input, environments, apis, layout);
