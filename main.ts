@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { reportFailure, warningLine } from "./model/command-voice";
 import { configWarnings } from "./model/config-warnings";
 import { loadConfigFile } from "./model/load-config";
+import { teamFileWarnings } from "./model/team-file-warnings";
 import { validateConfig } from "./model/validate";
 
 /**
@@ -34,7 +35,7 @@ function main(): number {
   } catch (error) {
     return reportFailure("synth", error, (t) => process.stderr.write(t), { configFile: shown });
   }
-  for (const warning of configWarnings(model)) console.error(warningLine("synth", warning));
+  for (const warning of [...configWarnings(model), ...teamFileWarnings(configFile, model)]) console.error(warningLine("synth", warning));
 
   // Loaded only for a valid config: a bad one fails fast, and writes nothing.
   const { synthesizeApp } = require("./constructs/m2m-app") as typeof import("./constructs/m2m-app");

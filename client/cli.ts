@@ -12,6 +12,7 @@ import type { Environment, Route } from "../model/model-types";
 import { connect } from "node:net";
 import { CommandFailure, EXIT_FAILURE, EXIT_OK, reportFailure, warningLine } from "../model/command-voice";
 import { configWarnings } from "../model/config-warnings";
+import { teamFileWarnings } from "../model/team-file-warnings";
 import { apiForRoute } from "./api-choice";
 import { expandScopes, resolveCaller, withApi, type Caller, type CallerFlags } from "./caller";
 import { ClientDisabledError, readClientCredentialsSecret, SecretLookupError } from "./client-secret-store";
@@ -352,7 +353,7 @@ async function devCommand(args: readonly string[], io: Io): Promise<number> {
   if (!/^\d+$/.test(values.port) || port > 65535) throw new UsageError(`--port must be 0-65535 (0 = any free port), got "${values.port}"`);
   const model = loadModel(values.config);
   environmentOf(model, values.env);
-  for (const warning of configWarnings(model)) io.stderr(`${warningLine("m2m", warning)}\n`);
+  for (const warning of [...configWarnings(model), ...teamFileWarnings(values.config, model)]) io.stderr(`${warningLine("m2m", warning)}\n`);
 
   const backendUrls = parseBackendUrls(values["backend-url"] ?? [], model);
   const accessLog = values["access-log"];

@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { CommandUsageError, InvalidConfigError, reportFailure, warningLine } from "../model/command-voice";
 import { configWarnings } from "../model/config-warnings";
 import { loadConfigFile } from "../model/load-config";
+import { teamFileWarnings } from "../model/team-file-warnings";
 import type { M2MModel } from "../model/model-types";
 import { ConfigValidationError } from "../model/problems";
 import { validateConfig } from "../model/validate";
@@ -63,7 +64,7 @@ function main(argv: readonly string[]): number {
     }
     configLabel = path.relative(process.cwd(), options.configFile) || options.configFile;
     const model = loadModel(options.configFile, configLabel);
-    for (const warning of configWarnings(model)) console.error(warningLine("check:security", warning));
+    for (const warning of [...configWarnings(model), ...teamFileWarnings(options.configFile, model)]) console.error(warningLine("check:security", warning));
     stacks = options.stacksDir === undefined ? synthesizeStacks(model) : readStacks(model, options.stacksDir);
   } catch (error) {
     return reportFailure("check:security", error, (t) => process.stderr.write(t), { userFacing: (e) => (e instanceof StackSourceError ? { usage: false } : undefined) });
