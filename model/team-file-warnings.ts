@@ -10,7 +10,7 @@
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import * as path from "node:path";
-import type { M2MModel } from "./model-types";
+import type { Api } from "./model-types";
 import type { ConfigProblem } from "./problems";
 
 /** The folder name the README's onboarding guide uses. */
@@ -26,9 +26,12 @@ function filesIn(dir: string): string[] {
 }
 
 /** `apis/orders.m2m.ts` -> `apis`: the folders, relative to the config, that team files were loaded from. */
-const loadedFolders = (model: Pick<M2MModel, "apis">) => new Set(model.apis.flatMap((a) => (a.sourceFile === undefined ? [] : [path.posix.dirname(a.sourceFile)])));
+/** What is read of the model: where each API came from. */
+type ApiSources = { readonly apis: readonly Pick<Api, "sourceFile">[] };
 
-export function teamFileWarnings(configFile: string, model: Pick<M2MModel, "apis">): ConfigProblem[] {
+const loadedFolders = (model: ApiSources) => new Set(model.apis.flatMap((a) => (a.sourceFile === undefined ? [] : [path.posix.dirname(a.sourceFile)])));
+
+export function teamFileWarnings(configFile: string, model: ApiSources): ConfigProblem[] {
   const base = path.dirname(path.resolve(configFile));
   const configName = path.basename(configFile);
   const loaded = loadedFolders(model);
