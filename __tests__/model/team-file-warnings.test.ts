@@ -17,8 +17,9 @@ function project(files: readonly string[]): string {
   }
   return path.join(dir, "m2m.config.ts");
 }
-const mainOnly = { apis: [{ name: "content" }] };
-const loaded = (...files: string[]) => ({ apis: [{ name: "content" }, ...files.map((f) => ({ name: path.basename(f, ".m2m.ts"), sourceFile: f }))] });
+/** The main config's own API (no source file), and APIs loaded from these team files. */
+const mainOnly = { apis: [{}] };
+const loaded = (...files: string[]) => ({ apis: [{}, ...files.map((f) => ({ sourceFile: f }))] });
 const warnings = (config: string, model: Parameters<typeof teamFileWarnings>[1]) => teamFileWarnings(config, model).map(formatProblem);
 
 test("no apis/ folder, or one with only a .gitkeep and a README: nothing to say", () => {
