@@ -195,7 +195,7 @@ function splitGrant(scope: string, apis: readonly CallerApi[]): { api?: CallerAp
 }
 
 /** How a full identifier reads to the user: `<api>:<scope>` with several APIs, the scope's name with one. */
-function scopeLabel(identifier: string, apis: readonly CallerApi[]): string {
+export function scopeLabel(identifier: string, apis: readonly CallerApi[]): string {
   const api = apis.length > 1 ? apis.find((a) => identifier.startsWith(`${a.resourceServerIdentifier}/`)) : undefined;
   return api?.name !== undefined ? `${api.name}${GRANT_SEPARATOR}${shortName(identifier)}` : shortName(identifier);
 }

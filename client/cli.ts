@@ -13,10 +13,11 @@ import { connect } from "node:net";
 import { CommandFailure, EXIT_FAILURE, EXIT_OK, reportFailure, warningLine } from "../model/command-voice";
 import { configWarnings } from "../model/config-warnings";
 import { teamFileWarnings } from "../model/team-file-warnings";
-import { apiForRoute } from "./api-choice";
+import { apiForRoute, routeServes } from "./api-choice";
+import { explainRefusal, type CalledRoute } from "./refusal";
 import { expandScopes, resolveCaller, withApi, type Caller, type CallerFlags } from "./caller";
 import { ClientDisabledError, readClientCredentialsSecret, SecretLookupError } from "./client-secret-store";
-import { TokenClientError } from "./errors";
+import { OAuthError, TokenClientError } from "./errors";
 import { fetchWithToken } from "./fetch-with-token";
 import { DEFAULT_CONFIG_FILE } from "./config-file";
 import type { SmokeCredentials, SmokeTarget } from "./smoke";
@@ -177,7 +178,7 @@ async function tokenCommand(args: readonly string[], io: Io): Promise<number> {
   const caller = await resolveCaller(callerFlags(values), io.env);
   await offlineEnvironmentRunning(caller);
   const tokens = createTokenClient({ ...caller, ...(values.scope ? { scopes: expandScopes(values.scope, caller) } : {}) });
-  io.stdout(`${await tokens.getToken()}\n`);
+  io.stdout(`${await withOAuthNextStep(callerFlags(values), () => tokens.getToken())}\n`);
   return 0;
 }
 
@@ -201,12 +202,22 @@ async function callCommand(args: readonly string[], io: Io): Promise<number> {
   await offlineEnvironmentRunning(caller);
   const tokens = createTokenClient({ ...caller, ...(values.scope ? { scopes: expandScopes(values.scope, caller) } : {}) });
   const url = `${caller.apiUrl}${path}`;
+  // The token each attempt carried: the last one is what a refusal is explained with.
+  let sent: string | undefined;
+  const recordingFetch = (input: string | URL, init?: RequestInit) => {
+    sent = new Headers(init?.headers).get("authorization")?.replace(/^Bearer /, "");
+    return fetch(input, init);
+  };
   // The deployed integrations accept application/json only (415 otherwise), and fetch would label a string body text/plain.
   const response = await reachable(url, () =>
-    fetchWithToken(tokens, url, {
-      method: upper,
-      ...(values.data === undefined ? {} : { body: values.data, headers: { "content-type": "application/json" } }),
-    }),
+    withOAuthNextStep(callerFlags(values), () =>
+      fetchWithToken(
+        tokens,
+        url,
+        { method: upper, ...(values.data === undefined ? {} : { body: values.data, headers: { "content-type": "application/json" } }) },
+        { fetch: recordingFetch },
+      ),
+    ),
   );
   const text = await response.text();
   let body = text;
@@ -216,7 +227,47 @@ async function callCommand(args: readonly string[], io: Io): Promise<number> {
     // Not JSON: printed as received.
   }
   io.stdout(`HTTP ${response.status}\n${body}${body.endsWith("\n") || body === "" ? "" : "\n"}`);
+  const why = explainRefusal({
+    status: response.status, body: text, method: upper, path, token: sent, caller, client: values.client,
+    route: response.status === 401 || response.status === 403 ? calledRoute(values.config, caller.api?.name, upper, path) : { unknown: "" },
+    nowSeconds: Date.now() / 1000,
+  });
+  if (why !== undefined) io.stderr(`m2m: ${why}\n`);
   return response.ok ? 0 : 1;
+}
+
+/** The config's route serving METHOD PATH (on the API called, when known), or why it cannot be told. */
+function calledRoute(configFile: string, apiName: string | undefined, method: string, path: string): CalledRoute | { unknown: string } {
+  let model;
+  try {
+    model = loadModel(configFile);
+  } catch {
+    return { unknown: `${configFile} could not be read` };
+  }
+  const apis = apiName === undefined ? model.apis : model.apis.filter((a) => a.name === apiName);
+  // An exact method before ANY, as API Gateway matches.
+  const serving = apis.flatMap((a) => a.routes.filter((r) => routeServes(`${r.method} ${r.path}`, method, path))).sort((a, b) => Number(a.method === "ANY") - Number(b.method === "ANY"));
+  const route = serving[0];
+  if (route === undefined || new Set(serving.map((r) => r.api)).size > 1) return { unknown: `${configFile} has no single route for it` };
+  return { api: route.api, method: route.method, path: route.path, scopes: route.scopes, authorizer: route.authorizer };
+}
+
+/**
+ * The token endpoint's refusals with the next step: `invalid_client` means the id or secret is
+ * not the pool's (mistyped, rotated, or a restarted offline environment), or the client is disabled.
+ */
+async function withOAuthNextStep<T>(flags: CallerFlags, request: () => Promise<T>): Promise<T> {
+  try {
+    return await request();
+  } catch (error) {
+    if (!(error instanceof OAuthError) || error.code !== "invalid_client") throw error;
+    const check = flags.local
+      ? `is the offline environment that wrote ${flags.localFile} still the one running? (restart npm run dev, then retry)`
+      : flags.outputs !== undefined || flags.secretId !== undefined
+        ? "the secret may have rotated or the client been disabled in this environment: check the secret's current value"
+        : "check --client-id and --client-secret (or M2M_CLIENT_ID, M2M_CLIENT_SECRET) against the client's secret";
+    throw new CommandFailure(`${error.message}: the token endpoint does not know this client id and secret, or the client is disabled; ${check}`);
+  }
 }
 
 /**

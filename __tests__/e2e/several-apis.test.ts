@@ -182,11 +182,19 @@ describe("m2m call and token with several APIs", () => {
     ]);
     expect({ code: paid.code, stderr: paid.stderr, status: paid.stdout.split("\n")[0] }).toEqual({ code: 0, stderr: "", status: "HTTP 202" });
     expect(JSON.parse(paid.stdout.slice(paid.stdout.indexOf("\n") + 1))).toMatchObject({ status: "accepted", clientId: clientOf(env, "billing").clientId });
-    expect(wrongApi).toEqual({ code: 1, stdout: 'HTTP 403\n{\n  "message": "Missing Authentication Token"\n}\n', stderr: "" });
+    expect(wrongApi).toEqual({
+      code: 1,
+      stdout: 'HTTP 403\n{\n  "message": "Missing Authentication Token"\n}\n',
+      stderr: 'm2m: no route GET /premium on payments: API Gateway answers an unknown method or path with 403 "Missing Authentication Token" (routes: POST /payments, GET /payments/{id})\n',
+    });
   });
 
   it("a client of one API calling the other: the 401, exit 1", async () => {
-    expect(await m2m(["call", "GET", "/payments/p-1", ...local(), "--client", "reader"])).toEqual({ code: 1, stdout: 'HTTP 401\n{\n  "message": "Unauthorized"\n}\n', stderr: "" });
+    expect(await m2m(["call", "GET", "/payments/p-1", ...local(), "--client", "reader"])).toEqual({
+      code: 1,
+      stdout: 'HTTP 401\n{\n  "message": "Unauthorized"\n}\n',
+      stderr: 'm2m: refused: GET /payments/{id} on payments needs payments:read; the token carries content:read; client "reader" holds content:read: grant payments:read in the config (clients[].scopes), or call as a client that holds it\n',
+    });
   });
 
   it("--scope with --api, <api>:<scope>, or a full identifier asks for that API's scope", async () => {
