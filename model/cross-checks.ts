@@ -14,6 +14,7 @@ import { configLayout } from "./config-schema";
 import { loadedApiFiles } from "./config-origins";
 import { formatPath, type ConfigProblem } from "./problems";
 import { GRANT_SEPARATOR, grantLabel, parseGrant } from "./scope-grants";
+import { nearestField } from "./field-suggestions";
 import { checkUnusedSettings, offBecause } from "./unused-settings";
 
 /**
@@ -102,12 +103,23 @@ function checkUnique(problems: ConfigProblem[], items: { path: string; value: st
   }
 }
 
-/** A route's scopes: each one of its API's (`definedAt` names where they are defined), none twice. */
-function checkScopeRefs(problems: ConfigProblem[], refs: unknown, path: string, defined: ReadonlySet<string>, definedAt: string): void {
+/**
+ * A scope name its API does not define: the API by name (a path alone says `apis[1]`), the scopes
+ * it does define, and the nearest of them when the name looks misspelled.
+ */
+function undefinedScopeRule(api: RawApi, scope: string, layout: "single-api" | "multi-api"): string {
+  const names = [...api.scopeNames];
+  const nearest = nearestField(scope, names);
+  const of = layout === "multi-api" && api.name !== undefined ? ` of API "${api.name}"` : "";
+  return `must name a scope${of} defined in ${api.at}.scopes (${names.length === 0 ? "none defined" : names.join(", ")})${nearest === undefined ? "" : `; did you mean "${nearest}"?`}`;
+}
+
+/** A route's scopes: each one of its API's, none twice. */
+function checkScopeRefs(problems: ConfigProblem[], refs: unknown, path: string, api: RawApi, layout: "single-api" | "multi-api"): void {
   const items = arrayOf(refs).map((s, k) => ({ path: `${path}[${k}]`, value: typeof s === "string" ? s : undefined }));
   for (const item of items) {
-    if (item.value !== undefined && !defined.has(item.value)) {
-      problems.push({ path: item.path, rule: `must name a scope defined in ${definedAt}`, value: item.value });
+    if (item.value !== undefined && !api.scopeNames.has(item.value)) {
+      problems.push({ path: item.path, rule: undefinedScopeRule(api, item.value, layout), value: item.value });
     }
   }
   checkUnique(problems, items, "scope");
@@ -130,7 +142,7 @@ function checkThrottling(problems: ConfigProblem[], throttling: unknown, path: s
   }
 }
 
-function checkRoutes(problems: ConfigProblem[], api: RawApi): void {
+function checkRoutes(problems: ConfigProblem[], api: RawApi, layout: "single-api" | "multi-api"): void {
   const { routes, routesAt } = api;
   const routeIds: { path: string; value: string | undefined }[] = [];
   const keys: { path: string; value: string | undefined }[] = [];
@@ -141,7 +153,7 @@ function checkRoutes(problems: ConfigProblem[], api: RawApi): void {
     const path = stringAt(route, "path");
     const method = stringAt(route, "method");
     const at = `${routesAt}[${i}]`;
-    checkScopeRefs(problems, isObject(route) ? route.scopes : undefined, `${at}.scopes`, api.scopeNames, `${api.at}.scopes`);
+    checkScopeRefs(problems, isObject(route) ? route.scopes : undefined, `${at}.scopes`, api, layout);
     checkThrottling(problems, isObject(route) ? route.throttling : undefined, `${at}.throttling`);
     if (isObject(route) && route.throttling !== undefined && typeof route.path === "string" && normalizePath(route.path) === "/") {
       problems.push({ path: `${at}.throttling`, rule: "must not be set on the root path / (a stage's method settings cannot address it); the environment's throttling applies", value: route.throttling });
@@ -288,7 +300,7 @@ function checkClients(problems: ConfigProblem[], clients: unknown[], apis: reado
       if ("problem" in grant) return void problems.push({ path, rule: grant.problem, value: text });
       const api = apis.find((a) => a.name === grant.api);
       if (!api) return void problems.push({ path, rule: `must name an API defined in apis (${apiNames.join(", ")}) before ${GRANT_SEPARATOR}`, value: text });
-      if (!api.scopeNames.has(grant.scope)) return void problems.push({ path, rule: `must name a scope defined in ${api.at}.scopes`, value: text });
+      if (!api.scopeNames.has(grant.scope)) return void problems.push({ path, rule: undefinedScopeRule(api, grant.scope, layout), value: text });
       granted.push({ path, value: grantLabel(grant, layout) });
     });
     checkUnique(problems, granted, "scope");
@@ -494,7 +506,7 @@ export function crossCheck(input: unknown, options: { readonly projectRoot?: str
   const envNames = new Set(environments.map((e) => stringAt(e, "name")).filter((n): n is string => n !== undefined));
   checkApis(problems, input, apis, layout);
   for (const api of apis) {
-    checkRoutes(problems, api);
+    checkRoutes(problems, api, layout);
     checkBackends(problems, api.routes, api.routesAt, api.name, [...envNames], options.projectRoot);
     checkScopeIdentifierLengths(problems, api, environments);
   }

@@ -31,7 +31,7 @@ test("a bad config: exit 1, one line per problem, no stack trace, nothing writte
   const lines = result.stderr.trim().split("\n");
   expect(lines[0]).toMatch(/^synth: .*bad\.config\.ts is invalid \(3 problems\); nothing was done$/);
   expect(lines.slice(1)).toEqual([
-    '  routes[0].scopes[0]: must name a scope defined in api.scopes (got "write")',
+    '  routes[0].scopes[0]: must name a scope defined in api.scopes (read) (got "write")',
     '  environments[0].domainPrefix: must not contain "aws", "amazon" or "cognito" (reserved by Cognito) (got "aws-demo")',
     '  clients[0].accessTokenValidity: must be from 5 minutes to 1 day (Cognito access-token validity) (got {"value":2,"days":undefined,"unit":"days"})'.replace(',"days":undefined', ""),
   ]);
