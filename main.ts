@@ -31,7 +31,8 @@ function main(): number {
   const shown = path.relative(process.cwd(), configFile) || configFile;
   let model;
   try {
-    model = validateConfig(loadConfigFile(configFile));
+    // Loaded by the name the user reads in every message, load errors included (relative to here).
+    model = validateConfig(loadConfigFile(shown));
   } catch (error) {
     return reportFailure("synth", error, (t) => process.stderr.write(t), { configFile: shown });
   }

@@ -145,13 +145,18 @@ export const COMMAND_OPTIONS: Readonly<Record<"token" | "call" | "smoke" | "dev"
   "secret rotate": secretRotateOptions,
 };
 
-/** parseArgs with its multi-sentence errors cut to one line. */
-function parse<O extends NonNullable<ParseArgsConfig["options"]>>(args: readonly string[], options: O, allowPositionals: boolean) {
+/**
+ * parseArgs with its multi-sentence errors cut to one line in the CLI's own voice (lower case,
+ * double quotes, the command named): `unknown option "--bogus" for token (see m2m --help)`, as
+ * `unknown command "frobnicate"` reads.
+ */
+function parse<O extends NonNullable<ParseArgsConfig["options"]>>(args: readonly string[], options: O, allowPositionals: boolean, command: string) {
   try {
     return parseArgs({ args: [...args], options, allowPositionals, strict: true });
   } catch (error) {
-    const message = (error as Error).message.split(/\.\s/)[0]!.replace(/\.$/, "");
-    throw new UsageError(`${message} (see m2m --help)`);
+    const first = (error as Error).message.split(/\.\s/)[0]!.replace(/\.$/, "");
+    const message = first.charAt(0).toLowerCase() + first.slice(1).replace(/'([^']*)'/g, '"$1"');
+    throw new UsageError(`${message} for ${command} (see m2m --help)`);
   }
 }
 
@@ -173,7 +178,7 @@ function callerFlags(values: Record<string, unknown>): CallerFlags {
 }
 
 async function tokenCommand(args: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, credentialOptions, true);
+  const { values, positionals } = parse(args, credentialOptions, true, "token");
   if (positionals.length > 0) throw new UsageError(`token takes no arguments, got "${positionals[0]}"`);
   const caller = await resolveCaller(callerFlags(values), io.env);
   await offlineEnvironmentRunning(caller);
@@ -183,7 +188,7 @@ async function tokenCommand(args: readonly string[], io: Io): Promise<number> {
 }
 
 async function callCommand(args: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, callOptions, true);
+  const { values, positionals } = parse(args, callOptions, true, "call");
   const [method, path, ...extra] = positionals;
   if (method === undefined || path === undefined) throw new UsageError("usage: m2m call METHOD PATH [--data JSON]");
   if (extra.length > 0) throw new UsageError(`call takes METHOD and PATH only, got also "${extra[0]}"`);
@@ -321,7 +326,7 @@ async function offlineEnvironmentRunning(caller: Pick<Caller, "localFile" | "tok
 const firstApiUrl = (target: SmokeTarget) => [...target.apiUrls.values()][0] ?? target.tokenEndpoint;
 
 async function smokeCommand(args: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, smokeOptions, true);
+  const { values, positionals } = parse(args, smokeOptions, true, "smoke");
   if (positionals.length > 0) throw new UsageError(`smoke takes no arguments, got "${positionals[0]}"`);
   if (values.local === (values.outputs !== undefined)) throw new UsageError("smoke needs exactly one target: --local, or --outputs FILE --env NAME");
   const model = loadModel(values.config);
@@ -398,7 +403,7 @@ function parseBackendUrls(specs: readonly string[], model: ReturnType<typeof loa
 }
 
 async function devCommand(args: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, devOptions, true);
+  const { values, positionals } = parse(args, devOptions, true, "dev");
   if (positionals.length > 0) throw new UsageError(`dev takes no arguments, got "${positionals[0]}"`);
   const port = Number(values.port);
   if (!/^\d+$/.test(values.port) || port > 65535) throw new UsageError(`--port must be 0-65535 (0 = any free port), got "${values.port}"`);
@@ -440,7 +445,8 @@ async function devCommand(args: readonly string[], io: Io): Promise<number> {
       // With several APIs the taken port may be one after --port (each API takes the next).
       const taken = (error as { port?: unknown }).port;
       const several = model.layout !== "single-api";
-      throw new UsageError(`port ${typeof taken === "number" ? taken : port} is in use: choose another with --port${several ? " (each API takes one of the ports after it)" : ""}, or --port 0 for any free port${several ? "s" : ""}`);
+      // The command line is fine, the machine is busy: exit 1, not a usage error.
+      throw new CommandFailure(`port ${typeof taken === "number" ? taken : port} is in use (another m2m dev?): choose another with --port${several ? " (each API takes one of the ports after it)" : ""}, or --port 0 for any free port${several ? "s" : ""}`);
     }
     throw error;
   }
@@ -455,7 +461,7 @@ async function devCommand(args: readonly string[], io: Io): Promise<number> {
 }
 
 async function doctorCommand(args: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, doctorOptions, true);
+  const { values, positionals } = parse(args, doctorOptions, true, "doctor");
   if (positionals.length > 0) throw new UsageError(`doctor takes no arguments, got "${positionals[0]}"`);
   const model = loadModel(values.config);
   for (const name of values.env ?? []) environmentOf(model, name);
@@ -470,7 +476,7 @@ async function doctorCommand(args: readonly string[], io: Io): Promise<number> {
 async function secretCommand(args: readonly string[], io: Io): Promise<number> {
   const [action, ...rest] = args;
   if (action !== "rotate") throw new UsageError(`unknown secret command ${action === undefined ? "(none)" : `"${action}"`} (secret rotate; see m2m --help)`);
-  const { values, positionals } = parse(rest, secretRotateOptions, true);
+  const { values, positionals } = parse(rest, secretRotateOptions, true, "secret rotate");
   if (positionals.length > 0) throw new UsageError(`secret rotate takes no arguments, got "${positionals[0]}"`);
   if (values.client === undefined) throw new UsageError("secret rotate needs --client NAME");
   if (values.local === (values.env !== undefined)) throw new UsageError("secret rotate needs exactly one target: --local, or --env NAME");

@@ -45,9 +45,10 @@ function parseArgs(argv: readonly string[]): Options | "help" {
   return { configFile, ...(stacksDir === undefined ? {} : { stacksDir }) };
 }
 
-function loadModel(configFile: string, shown: string): M2MModel {
+function loadModel(shown: string): M2MModel {
   try {
-    return validateConfig(loadConfigFile(configFile));
+    // By the name every message shows (relative to the working directory), load errors included.
+    return validateConfig(loadConfigFile(shown));
   } catch (error) {
     throw error instanceof ConfigValidationError ? new InvalidConfigError(shown, error.problems) : error;
   }
@@ -63,7 +64,7 @@ function main(argv: readonly string[]): number {
       return 0;
     }
     configLabel = path.relative(process.cwd(), options.configFile) || options.configFile;
-    const model = loadModel(options.configFile, configLabel);
+    const model = loadModel(configLabel);
     for (const warning of [...configWarnings(model), ...teamFileWarnings(options.configFile, model)]) console.error(warningLine("check:security", warning));
     stacks = options.stacksDir === undefined ? synthesizeStacks(model) : readStacks(model, options.stacksDir);
   } catch (error) {

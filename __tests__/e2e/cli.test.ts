@@ -72,7 +72,9 @@ describe("user mistakes: one line on stderr, non-zero exit, no stack trace", () 
   it.each([
     [["token"], 2, "m2m: no credentials: pass --local, --outputs FILE, --secret-id ID, or --client-id (or M2M_CLIENT_ID), --client-secret (or M2M_CLIENT_SECRET), --token-endpoint (or M2M_TOKEN_ENDPOINT)"],
     [["call", "GET", "/premium", "--data", "{oops", "--local"], 2, "m2m: --data is not valid JSON"],
-    [["token", "--colour"], 2, "m2m: Unknown option '--colour' (see m2m --help)"],
+    [["token", "--colour"], 2, 'm2m: unknown option "--colour" for token (see m2m --help)'],
+    [["dev", "--port"], 2, 'm2m: option "--port <value>" argument missing for dev (see m2m --help)'],
+    [["token", "--client-id", "id", "--client-secret", "s", "--token-endpoint", "http://example.com/oauth2/token"], 2, 'm2m: --token-endpoint must use https (plain http only to 127.0.0.1 or localhost), got "http://example.com/oauth2/token"'],
     [["deploy"], 2, 'm2m: unknown command "deploy" (token, call, smoke, dev, doctor, secret; see m2m --help)'],
     [["smoke", "--local", "--local-file", "/nonexistent/local.json"], 1, "m2m: /nonexistent/local.json not found: start the offline environment first (npm run dev)"],
     [["dev", "--env", "staging"], 2, 'm2m: unknown environment "staging" (the config defines: dev, prod)'],

@@ -63,6 +63,25 @@ test.each([
   expect(result.stderr.trim().split("\n")).toHaveLength(1);
 });
 
+test("secret rotate --env without AWS credentials: where the SDK looked, and how to give it some (exit 1)", async () => {
+  const home = mkdtempSync(join(tmpdir(), "m2m-no-aws-"));
+  const saved = { ...process.env };
+  // The SDK reads process.env itself: no keys, no profile files, no instance metadata.
+  for (const key of Object.keys(process.env)) if (key.startsWith("AWS_")) delete process.env[key];
+  Object.assign(process.env, { HOME: home, AWS_EC2_METADATA_DISABLED: "true", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" });
+  try {
+    const result = await run(["secret", "rotate", "--env", "dev", "--client", "reader"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      "m2m: could not rotate secret m2m-demo/dev/reader: no AWS credentials (checked AWS_ACCESS_KEY_ID, AWS_WEB_IDENTITY_TOKEN_FILE, ~/.aws/credentials and ~/.aws/config (profile default), and instance metadata): export AWS_PROFILE=<profile> after aws configure or aws sso login, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (the offline environment's secrets rotate with --local instead)\n",
+    );
+  } finally {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
+    rmSync(home, { recursive: true, force: true });
+  }
+});
+
 test("an unknown client is named, with the ones there are", async () => {
   const local = await run(["secret", "rotate", "--local", "--client", "nobody", "--local-file", localFile]);
   expect(local.stderr).toMatch(/no client "nobody" with a secret in .*\(it has: 3rd-party, reader, writer/);

@@ -263,9 +263,9 @@ describe("m2m dev --port with several APIs", () => {
         const result = await m2m(["dev", "--port", String(base), "--local-file", file]);
         if (result.stderr.includes(`port ${base} is in use`)) continue; // N itself was taken meanwhile: try another
         expect(result).toEqual({
-          code: 2,
+          code: 1,
           stdout: "",
-          stderr: `m2m: port ${base + 1} is in use: choose another with --port (each API takes one of the ports after it), or --port 0 for any free ports\n`,
+          stderr: `m2m: port ${base + 1} is in use (another m2m dev?): choose another with --port (each API takes one of the ports after it), or --port 0 for any free ports\n`,
         });
         expect(existsSync(file)).toBe(false);
         return;

@@ -43,7 +43,8 @@ test("a config file that does not load: exit 1 with one line", () => {
   const result = synth({ M2M_CONFIG: "/nonexistent/m2m.config.ts", CDKTF_OUTDIR: path.join(tempDir("missing"), "out") });
   expect(result.status).toBe(1);
   expect(result.stderr.trim().split("\n")).toHaveLength(1);
-  expect(result.stderr).toBe("synth: cannot load /nonexistent/m2m.config.ts: no such file\n");
+  // Named as every other message names the config: relative to the working directory.
+  expect(result.stderr).toBe(`synth: cannot load ${path.relative(root, "/nonexistent/m2m.config.ts")}: no such file\n`);
 });
 
 test("the default config synthesizes every environment, removes stale stacks and assets, keeps terraform's files", () => {
@@ -70,7 +71,7 @@ test("a config file that does not compile: exit 1 with one line naming the place
   const result = synth({ M2M_CONFIG: configFile, CDKTF_OUTDIR: path.join(dir, "out") });
   expect(result.status).toBe(1);
   expect(result.stderr.trim().split("\n")).toHaveLength(1);
-  expect(result.stderr).toContain(`synth: cannot load ${configFile}: Transform failed with 1 error: ${configFile}:2:`);
+  expect(result.stderr).toContain(`synth: cannot load ${path.relative(root, configFile)}: Transform failed with 1 error: ${configFile}:2:`);
 });
 
 test("the compiled entry (bundle, code cache, its cdktf load-time trims) writes byte for byte what synthesis in-process writes", () => {
