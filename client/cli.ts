@@ -485,7 +485,11 @@ async function secretCommand(args: readonly string[], io: Io): Promise<number> {
     const client = file.clients.find((c) => c.name === values.client);
     if (!client?.secretArn) throw new UsageError(`no client "${values.client}" with a secret in ${values["local-file"]} (it has: ${file.clients.map((c) => c.name).join(", ")})`);
     await rotateClientSecret(client.secretArn, { endpoint: new URL(file.tokenEndpoint).origin, region: client.secretArn.split(":")[3]!, credentials: offline().LOCAL_AWS_CREDENTIALS });
-    io.stdout(`m2m secret rotate: rotated ${values.client} in the offline "${file.environment}" environment; ${values["local-file"]} holds the new secret, the previous one stays valid until the next rotation\n`);
+    // Offline rotation has no grace period (local-environment.ts): said here, since deployed rotation differs.
+    io.stdout(
+      `m2m secret rotate: rotated ${values.client} in the offline "${file.environment}" environment; ${values["local-file"]} holds the new secret, the previous one stays valid until the next rotation, ` +
+        "which offline deletes it at once (no grace period; deployed, the next rotation fails unless the current secret is gracePeriodHours old)\n",
+    );
     return EXIT_OK;
   }
   const model = loadModel(values.config);

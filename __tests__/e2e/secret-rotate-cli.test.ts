@@ -50,6 +50,17 @@ test("secret rotate --local rotates the client's secret and rewrites the credent
   expect(token.code).toBe(0);
 });
 
+test("offline there is no grace period, and the command says so: a second rotation at once deletes the first secret", async () => {
+  const first = readCredentialsFile(localFile).clients.find((c) => c.name === "reader")!;
+  const once = await run(["secret", "rotate", "--local", "--client", "reader", "--local-file", localFile]);
+  expect(once.stdout).toMatch(/offline deletes it at once \(no grace period; deployed, the next rotation fails unless the current secret is gracePeriodHours old\)\n$/);
+  const twice = await run(["secret", "rotate", "--local", "--client", "reader", "--local-file", localFile]);
+  expect(twice.code).toBe(0);
+  const now = readCredentialsFile(localFile).clients.find((c) => c.name === "reader")!;
+  expect(await status(first.clientId, first.clientSecret)).toBe(400); // invalid_client: deleted by the second rotation
+  expect(await status(now.clientId, now.clientSecret)).toBe(200);
+});
+
 test.each([
   [["secret"], /unknown secret command \(none\)/],
   [["secret", "spin"], /unknown secret command "spin"/],
