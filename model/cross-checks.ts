@@ -448,6 +448,8 @@ export const DEFAULT_GRACE_HOURS = 24;
  * delete the previous secret (and so fail); threat protection is a feature of the PLUS plan.
  */
 function checkRotationAndPlan(problems: ConfigProblem[], clients: unknown[], environments: unknown[]): void {
+  /** Clients whose secret rotates in at least one environment: a client's own interval applies only there. */
+  const rotatingSomewhere = new Set<number>();
   environments.forEach((env, i) => {
     if (!isObject(env)) return;
     const name = stringAt(env, "name");
@@ -465,7 +467,14 @@ function checkRotationAndPlan(problems: ConfigProblem[], clients: unknown[], env
       const over = isObject(override.secretRotation) ? override.secretRotation : {};
       const disabled = (override.disabled ?? client.disabled) === true;
       const enabled = (over.enabled ?? own.enabled ?? rotation.enabled ?? production) === true;
-      if (disabled || !enabled) return;
+      if (disabled || !enabled) {
+        if (over.everyDays !== undefined) {
+          const why = disabled ? `the client is disabled in "${name}"` : `its secret does not rotate in "${name}"`;
+          problems.push({ path: `clients[${j}].overrides.${name}.secretRotation.everyDays`, rule: `has no effect: ${why}: set secretRotation.enabled: true there, or remove everyDays`, value: over.everyDays });
+        }
+        return;
+      }
+      rotatingSomewhere.add(j);
       const days = [over.everyDays, own.everyDays, envDays].find((d) => typeof d === "number") as number;
       const path = typeof over.everyDays === "number" ? `clients[${j}].overrides.${name}.secretRotation.everyDays` : typeof own.everyDays === "number" ? `clients[${j}].secretRotation.everyDays` : `environments[${i}].secretRotation.everyDays`;
       intervals.push({ path, days });
@@ -489,6 +498,15 @@ function checkRotationAndPlan(problems: ConfigProblem[], clients: unknown[], env
       problems.push({ path: `environments[${i}].threatProtection`, rule: `needs userPoolTier "PLUS" (Cognito's threat protection is a Plus feature; the tier is "${String(tier)}")`, value: threat });
     }
   });
+  clients.forEach((client, j) => {
+    const own = isObject(client) && isObject(client.secretRotation) ? client.secretRotation : {};
+    if (own.everyDays === undefined || rotatingSomewhere.has(j)) return;
+    problems.push({
+      path: `clients[${j}].secretRotation.everyDays`,
+      rule: "has no effect: this client's secret rotates in no environment (rotation is off by default in development environments, and off for a disabled client): set secretRotation.enabled: true, or remove everyDays",
+      value: own.everyDays,
+    });
+  });
 }
 
 export function crossCheck(input: unknown, options: { readonly projectRoot?: string } = {}): ConfigProblem[] {
@@ -511,7 +529,7 @@ export function crossCheck(input: unknown, options: { readonly projectRoot?: str
     checkScopeIdentifierLengths(problems, api, environments);
   }
   checkEnvironments(problems, environments);
-  checkUnusedSettings(problems, environments);
+  checkUnusedSettings(problems, input, environments, apis.flatMap((a) => a.routes));
   checkClients(problems, arrayOf(input.clients), apis, layout, envNames);
   checkEnvironmentQuotas(problems, arrayOf(input.clients), environments, apis, layout);
   checkUsageLimits(problems, input, environments, apis, layout);

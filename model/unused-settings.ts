@@ -1,7 +1,8 @@
 /**
  * Settings under a feature that is off: validation refuses them rather than drop them without a
  * word. Alarm addresses on an environment without alarms (a development environment's default,
- * or `enabled: false`) would get no subscription; WAF limits without WAF would limit nothing.
+ * or `enabled: false`) would get no subscription; WAF limits without WAF would limit nothing; the
+ * scope checker's settings configure no function when no route uses it.
  * Each problem says why the feature is off and the two ways out. Client-secret rotation's
  * settings are judged with the rotation checks (cross-checks.ts), which know which clients rotate.
  */
@@ -28,9 +29,19 @@ function featureOn(env: Raw, feature: string): boolean {
   return typeof enabled === "boolean" ? enabled : env.kind === "production";
 }
 
-export function checkUnusedSettings(problems: ConfigProblem[], environments: readonly unknown[]): void {
+const NO_SCOPE_CHECKER = 'has no effect: no route uses the scope checker (authorizer: "scope-checker"), so there is no function to configure: remove it';
+
+export function checkUnusedSettings(problems: ConfigProblem[], input: Raw, environments: readonly unknown[], routes: readonly unknown[]): void {
+  const usesScopeChecker = routes.some((r) => isObject(r) && r.authorizer === "scope-checker");
+  if (!usesScopeChecker && isObject(input.scopeChecker)) {
+    for (const [field, value] of Object.entries(input.scopeChecker)) problems.push({ path: `scopeChecker.${field}`, rule: NO_SCOPE_CHECKER, value });
+  }
   environments.forEach((env, i) => {
     if (!isObject(env)) return;
+    const checker = env.scopeChecker;
+    if (!usesScopeChecker && isObject(checker) && checker.reservedConcurrency !== undefined) {
+      problems.push({ path: `environments[${i}].scopeChecker.reservedConcurrency`, rule: NO_SCOPE_CHECKER, value: checker.reservedConcurrency });
+    }
     const alarms = env.alarms;
     if (isObject(alarms) && Array.isArray(alarms.emails) && alarms.emails.length > 0 && !featureOn(env, "alarms")) {
       problems.push({

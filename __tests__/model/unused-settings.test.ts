@@ -35,8 +35,33 @@ test.each<[string, (c: MutableConfig) => void, string]>([
     (c) => (c.environments[0].secretRotation = { everyDays: 7 }),
     'environments[0].secretRotation.everyDays: has no effect: secretRotation is off in "dev" (off by default in development environments), so no client\'s secret rotates: set secretRotation.enabled: true, or remove everyDays (got 7)',
   ],
+  [
+    "a client's own interval where its secret never rotates",
+    (c) => {
+      c.environments = [c.environments[0]];
+      c.clients[1].secretRotation = { everyDays: 7 };
+    },
+    "clients[1].secretRotation.everyDays: has no effect: this client's secret rotates in no environment (rotation is off by default in development environments, and off for a disabled client): set secretRotation.enabled: true, or remove everyDays (got 7)",
+  ],
+  [
+    "a per-environment interval for a client disabled there",
+    (c) => (c.clients[1].overrides = { prod: { disabled: true, secretRotation: { everyDays: 7 } } }),
+    'clients[1].overrides.prod.secretRotation.everyDays: has no effect: the client is disabled in "prod": set secretRotation.enabled: true there, or remove everyDays (got 7)',
+  ],
 ])("%s is an error with the fix", (_what, change, expected) => {
   expect(problemsAfter(change)).toEqual([expected]);
+});
+
+test("every scope-checker setting without a scope-checker route is named", () => {
+  const problems = problemsAfter((c) => {
+    c.routes = c.routes.filter((r: { authorizer?: string }) => r.authorizer !== "scope-checker");
+    c.scopeChecker = { memoryMb: 512 };
+    c.environments[1].scopeChecker = { reservedConcurrency: 5 };
+  });
+  expect(problems).toEqual([
+    'scopeChecker.memoryMb: has no effect: no route uses the scope checker (authorizer: "scope-checker"), so there is no function to configure: remove it (got 512)',
+    'environments[1].scopeChecker.reservedConcurrency: has no effect: no route uses the scope checker (authorizer: "scope-checker"), so there is no function to configure: remove it (got 5)',
+  ]);
 });
 
 test("the same settings with the feature on are valid", () => {
