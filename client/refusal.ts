@@ -8,6 +8,7 @@
  */
 import { scopeIdentifier } from "../model/aws-urls";
 import { scopeMatchOf } from "../model/access";
+import { routeServes } from "./api-choice";
 import { scopeLabel, type Caller } from "./caller";
 
 /** The route the config says serves the request. */
@@ -57,7 +58,9 @@ export function explainRefusal(refusal: Refusal): string | undefined {
   if (status === 403 && refusal.body.includes("Missing Authentication Token")) {
     const on = caller.api?.name === undefined ? "" : ` on ${caller.api.name}`;
     const routes = caller.api?.routes;
-    return `no route ${request}${on}: API Gateway answers an unknown method or path with 403 "Missing Authentication Token"${routes ? ` (routes: ${routes.join(", ")})` : ""}`;
+    const elsewhere = caller.apis.filter((a) => a.name !== undefined && a !== caller.api && a.routes?.some((r) => routeServes(r, refusal.method, refusal.path)));
+    const hint = elsewhere.length > 0 ? `; it is a route of ${elsewhere.map((a) => a.name).join(", ")}: call with --api ${elsewhere[0]!.name}` : routes ? ` (routes: ${routes.join(", ")})` : "";
+    return `no route ${request}${on}: API Gateway answers an unknown method or path with 403 "Missing Authentication Token"${hint}`;
   }
   const label = (identifier: string) => scopeLabel(identifier, caller.apis);
   const claims = claimsOf(refusal.token);

@@ -59,3 +59,15 @@ test("statuses other than 401 and 403 are not explained", () => {
   expect(explainRefusal({ ...base, status: 500 })).toBeUndefined();
   expect(explainRefusal({ ...base, status: 200 })).toBeUndefined();
 });
+
+test("API Gateway's 403 for an unknown route: the API's routes, or the API that has it", () => {
+  const missing = { ...base, status: 403, body: '{"message":"Missing Authentication Token"}', method: "GET", path: "/nope" };
+  const payments = { name: "payments", url: PAYMENTS, resourceServerIdentifier: PAYMENTS, routes: ["POST /payments", "GET /payments/{id}"] };
+  const content = { name: "content", url: CONTENT, resourceServerIdentifier: CONTENT, routes: ["GET /premium"] };
+  expect(explainRefusal({ ...missing, caller: { apis: [content, payments], api: payments } })).toBe(
+    'no route GET /nope on payments: API Gateway answers an unknown method or path with 403 "Missing Authentication Token" (routes: POST /payments, GET /payments/{id})',
+  );
+  expect(explainRefusal({ ...missing, path: "/premium", caller: { apis: [content, payments], api: payments } })).toBe(
+    'no route GET /premium on payments: API Gateway answers an unknown method or path with 403 "Missing Authentication Token"; it is a route of content: call with --api content',
+  );
+});

@@ -185,7 +185,7 @@ describe("m2m call and token with several APIs", () => {
     expect(wrongApi).toEqual({
       code: 1,
       stdout: 'HTTP 403\n{\n  "message": "Missing Authentication Token"\n}\n',
-      stderr: 'm2m: no route GET /premium on payments: API Gateway answers an unknown method or path with 403 "Missing Authentication Token" (routes: POST /payments, GET /payments/{id})\n',
+      stderr: 'm2m: no route GET /premium on payments: API Gateway answers an unknown method or path with 403 "Missing Authentication Token"; it is a route of content: call with --api content\n',
     });
   });
 
