@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { reportFailure, warningLine } from "./model/command-voice";
 import { configWarnings } from "./model/config-warnings";
 import { loadConfigFile } from "./model/load-config";
+import { teamFileWarnings } from "./model/team-file-warnings";
 import { validateConfig } from "./model/validate";
 
 /**
@@ -30,11 +31,12 @@ function main(): number {
   const shown = path.relative(process.cwd(), configFile) || configFile;
   let model;
   try {
-    model = validateConfig(loadConfigFile(configFile));
+    // Loaded by the name the user reads in every message, load errors included (relative to here).
+    model = validateConfig(loadConfigFile(shown));
   } catch (error) {
     return reportFailure("synth", error, (t) => process.stderr.write(t), { configFile: shown });
   }
-  for (const warning of configWarnings(model)) console.error(warningLine("synth", warning));
+  for (const warning of [...configWarnings(model), ...teamFileWarnings(configFile, model)]) console.error(warningLine("synth", warning));
 
   // Loaded only for a valid config: a bad one fails fast, and writes nothing.
   const { synthesizeApp } = require("./constructs/m2m-app") as typeof import("./constructs/m2m-app");

@@ -14,6 +14,7 @@ import { CommandFailure } from "../model/command-voice";
 import { awsPlacesChecked, awsRegion } from "./aws-environment";
 import { sharedSecretReader } from "./client-secret-store";
 import { readStackOutputs } from "./stack-outputs";
+import { LOOPBACK_HOSTS } from "./token-client";
 import { UsageError } from "./usage-error";
 
 export interface CallerFlags {
@@ -74,6 +75,15 @@ function pickLocalClient(clients: readonly LocalClientCredentials[], name: strin
 
 const trimSlash = (url: string | undefined) => url?.replace(/\/+$/, "");
 
+/** A token endpoint URL: https, or http on this machine (as the token client insists); a usage error naming the flag or variable otherwise. */
+function tokenEndpointUrl(value: string | undefined, from: string): string | undefined {
+  const url = httpUrl(value, from, TOKEN_ENDPOINT_EXAMPLE);
+  if (url !== undefined && new URL(url).protocol === "http:" && !LOOPBACK_HOSTS.has(new URL(url).hostname)) {
+    throw new UsageError(`${from} must use https (plain http only to 127.0.0.1 or localhost), got "${value}"`);
+  }
+  return url;
+}
+
 /** An http(s) URL, or a usage error naming where it came from (`--api-url`, `M2M_API_URL`). */
 function httpUrl(value: string | undefined, from: string, example: string): string | undefined {
   if (value === undefined) return undefined;
@@ -123,6 +133,11 @@ export async function resolveCaller(flags: CallerFlags, environment: NodeJS.Proc
   if (sources.length === 1 && explicit.length > 0) {
     throw new UsageError(`use one credential source: ${sources[0]} or ${explicit.join(", ")}, not both`);
   }
+  // The same for credentials in the environment, which would otherwise be ignored without a word.
+  const fromEnvironment = ["M2M_CLIENT_ID", "M2M_CLIENT_SECRET", "M2M_TOKEN_ENDPOINT"].filter((name) => environment[name]);
+  if (sources.length === 1 && fromEnvironment.length > 0) {
+    throw new UsageError(`use one credential source: ${sources[0]} or ${fromEnvironment.join(", ")} in the environment, not both (unset ${fromEnvironment.join(" ")})`);
+  }
   const apiUrlOverride = trimSlash(
     flags.apiUrl !== undefined ? httpUrl(flags.apiUrl, "--api-url", API_URL_EXAMPLE) : httpUrl(environment.M2M_API_URL || undefined, "M2M_API_URL", API_URL_EXAMPLE),
   );
@@ -163,7 +178,7 @@ export async function resolveCaller(flags: CallerFlags, environment: NodeJS.Proc
     requireRegionFor(flags.secretId, environment);
     const secret = sharedSecretReader(flags.secretId);
     const stored = await secret.read();
-    const tokenEndpoint = httpUrl(flags.tokenEndpoint, "--token-endpoint", TOKEN_ENDPOINT_EXAMPLE) ?? stored.tokenEndpoint;
+    const tokenEndpoint = tokenEndpointUrl(flags.tokenEndpoint, "--token-endpoint") ?? stored.tokenEndpoint;
     return { tokenEndpoint, clientId: stored.clientId, clientSecret: stored.clientSecret, apiUrl: apiUrlOverride, apis: [], scopes: stored.scopes, reloadCredentials: secret.read };
   }
 
@@ -171,8 +186,8 @@ export async function resolveCaller(flags: CallerFlags, environment: NodeJS.Proc
   const clientSecret = flags.clientSecret ?? environment.M2M_CLIENT_SECRET;
   const tokenEndpoint =
     flags.tokenEndpoint !== undefined
-      ? httpUrl(flags.tokenEndpoint, "--token-endpoint", TOKEN_ENDPOINT_EXAMPLE)
-      : httpUrl(environment.M2M_TOKEN_ENDPOINT || undefined, "M2M_TOKEN_ENDPOINT", TOKEN_ENDPOINT_EXAMPLE);
+      ? tokenEndpointUrl(flags.tokenEndpoint, "--token-endpoint")
+      : tokenEndpointUrl(environment.M2M_TOKEN_ENDPOINT || undefined, "M2M_TOKEN_ENDPOINT");
   const missing = [
     !clientId && "--client-id (or M2M_CLIENT_ID)",
     !clientSecret && "--client-secret (or M2M_CLIENT_SECRET)",
@@ -195,7 +210,7 @@ function splitGrant(scope: string, apis: readonly CallerApi[]): { api?: CallerAp
 }
 
 /** How a full identifier reads to the user: `<api>:<scope>` with several APIs, the scope's name with one. */
-function scopeLabel(identifier: string, apis: readonly CallerApi[]): string {
+export function scopeLabel(identifier: string, apis: readonly CallerApi[]): string {
   const api = apis.length > 1 ? apis.find((a) => identifier.startsWith(`${a.resourceServerIdentifier}/`)) : undefined;
   return api?.name !== undefined ? `${api.name}${GRANT_SEPARATOR}${shortName(identifier)}` : shortName(identifier);
 }

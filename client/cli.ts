@@ -12,10 +12,12 @@ import type { Environment, Route } from "../model/model-types";
 import { connect } from "node:net";
 import { CommandFailure, EXIT_FAILURE, EXIT_OK, reportFailure, warningLine } from "../model/command-voice";
 import { configWarnings } from "../model/config-warnings";
-import { apiForRoute } from "./api-choice";
+import { teamFileWarnings } from "../model/team-file-warnings";
+import { apiForRoute, routeServes } from "./api-choice";
+import { explainRefusal, type CalledRoute } from "./refusal";
 import { expandScopes, resolveCaller, withApi, type Caller, type CallerFlags } from "./caller";
 import { ClientDisabledError, readClientCredentialsSecret, SecretLookupError } from "./client-secret-store";
-import { TokenClientError } from "./errors";
+import { OAuthError, TokenClientError } from "./errors";
 import { fetchWithToken } from "./fetch-with-token";
 import { DEFAULT_CONFIG_FILE } from "./config-file";
 import type { SmokeCredentials, SmokeTarget } from "./smoke";
@@ -143,13 +145,18 @@ export const COMMAND_OPTIONS: Readonly<Record<"token" | "call" | "smoke" | "dev"
   "secret rotate": secretRotateOptions,
 };
 
-/** parseArgs with its multi-sentence errors cut to one line. */
-function parse<O extends NonNullable<ParseArgsConfig["options"]>>(args: readonly string[], options: O, allowPositionals: boolean) {
+/**
+ * parseArgs with its multi-sentence errors cut to one line in the CLI's own voice (lower case,
+ * double quotes, the command named): `unknown option "--bogus" for token (see m2m --help)`, as
+ * `unknown command "frobnicate"` reads.
+ */
+function parse<O extends NonNullable<ParseArgsConfig["options"]>>(args: readonly string[], options: O, allowPositionals: boolean, command: string) {
   try {
     return parseArgs({ args: [...args], options, allowPositionals, strict: true });
   } catch (error) {
-    const message = (error as Error).message.split(/\.\s/)[0]!.replace(/\.$/, "");
-    throw new UsageError(`${message} (see m2m --help)`);
+    const first = (error as Error).message.split(/\.\s/)[0]!.replace(/\.$/, "");
+    const message = first.charAt(0).toLowerCase() + first.slice(1).replace(/'([^']*)'/g, '"$1"');
+    throw new UsageError(`${message} for ${command} (see m2m --help)`);
   }
 }
 
@@ -171,17 +178,17 @@ function callerFlags(values: Record<string, unknown>): CallerFlags {
 }
 
 async function tokenCommand(args: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, credentialOptions, true);
+  const { values, positionals } = parse(args, credentialOptions, true, "token");
   if (positionals.length > 0) throw new UsageError(`token takes no arguments, got "${positionals[0]}"`);
   const caller = await resolveCaller(callerFlags(values), io.env);
   await offlineEnvironmentRunning(caller);
   const tokens = createTokenClient({ ...caller, ...(values.scope ? { scopes: expandScopes(values.scope, caller) } : {}) });
-  io.stdout(`${await tokens.getToken()}\n`);
+  io.stdout(`${await withOAuthNextStep(callerFlags(values), () => tokens.getToken())}\n`);
   return 0;
 }
 
 async function callCommand(args: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, callOptions, true);
+  const { values, positionals } = parse(args, callOptions, true, "call");
   const [method, path, ...extra] = positionals;
   if (method === undefined || path === undefined) throw new UsageError("usage: m2m call METHOD PATH [--data JSON]");
   if (extra.length > 0) throw new UsageError(`call takes METHOD and PATH only, got also "${extra[0]}"`);
@@ -200,12 +207,22 @@ async function callCommand(args: readonly string[], io: Io): Promise<number> {
   await offlineEnvironmentRunning(caller);
   const tokens = createTokenClient({ ...caller, ...(values.scope ? { scopes: expandScopes(values.scope, caller) } : {}) });
   const url = `${caller.apiUrl}${path}`;
+  // The token each attempt carried: the last one is what a refusal is explained with.
+  let sent: string | undefined;
+  const recordingFetch = (input: string | URL, init?: RequestInit) => {
+    sent = new Headers(init?.headers).get("authorization")?.replace(/^Bearer /, "");
+    return fetch(input, init);
+  };
   // The deployed integrations accept application/json only (415 otherwise), and fetch would label a string body text/plain.
   const response = await reachable(url, () =>
-    fetchWithToken(tokens, url, {
-      method: upper,
-      ...(values.data === undefined ? {} : { body: values.data, headers: { "content-type": "application/json" } }),
-    }),
+    withOAuthNextStep(callerFlags(values), () =>
+      fetchWithToken(
+        tokens,
+        url,
+        { method: upper, ...(values.data === undefined ? {} : { body: values.data, headers: { "content-type": "application/json" } }) },
+        { fetch: recordingFetch },
+      ),
+    ),
   );
   const text = await response.text();
   let body = text;
@@ -215,7 +232,47 @@ async function callCommand(args: readonly string[], io: Io): Promise<number> {
     // Not JSON: printed as received.
   }
   io.stdout(`HTTP ${response.status}\n${body}${body.endsWith("\n") || body === "" ? "" : "\n"}`);
+  const why = explainRefusal({
+    status: response.status, body: text, method: upper, path, token: sent, caller, client: values.client,
+    route: response.status === 401 || response.status === 403 ? calledRoute(values.config, caller.api?.name, upper, path) : { unknown: "" },
+    nowSeconds: Date.now() / 1000,
+  });
+  if (why !== undefined) io.stderr(`m2m: ${why}\n`);
   return response.ok ? 0 : 1;
+}
+
+/** The config's route serving METHOD PATH (on the API called, when known), or why it cannot be told. */
+function calledRoute(configFile: string, apiName: string | undefined, method: string, path: string): CalledRoute | { unknown: string } {
+  let model;
+  try {
+    model = loadModel(configFile);
+  } catch {
+    return { unknown: `${configFile} could not be read` };
+  }
+  const apis = apiName === undefined ? model.apis : model.apis.filter((a) => a.name === apiName);
+  // An exact method before ANY, as API Gateway matches.
+  const serving = apis.flatMap((a) => a.routes.filter((r) => routeServes(`${r.method} ${r.path}`, method, path))).sort((a, b) => Number(a.method === "ANY") - Number(b.method === "ANY"));
+  const route = serving[0];
+  if (route === undefined || new Set(serving.map((r) => r.api)).size > 1) return { unknown: `${configFile} has no single route for it` };
+  return { api: route.api, method: route.method, path: route.path, scopes: route.scopes, authorizer: route.authorizer };
+}
+
+/**
+ * The token endpoint's refusals with the next step: `invalid_client` means the id or secret is
+ * not the pool's (mistyped, rotated, or a restarted offline environment), or the client is disabled.
+ */
+async function withOAuthNextStep<T>(flags: CallerFlags, request: () => Promise<T>): Promise<T> {
+  try {
+    return await request();
+  } catch (error) {
+    if (!(error instanceof OAuthError) || error.code !== "invalid_client") throw error;
+    const check = flags.local
+      ? `is the offline environment that wrote ${flags.localFile} still the one running? (restart npm run dev, then retry)`
+      : flags.outputs !== undefined || flags.secretId !== undefined
+        ? "the secret may have rotated or the client been disabled in this environment: check the secret's current value"
+        : "check --client-id and --client-secret (or M2M_CLIENT_ID, M2M_CLIENT_SECRET) against the client's secret";
+    throw new CommandFailure(`${error.message}: the token endpoint does not know this client id and secret, or the client is disabled; ${check}`);
+  }
 }
 
 /**
@@ -269,7 +326,7 @@ async function offlineEnvironmentRunning(caller: Pick<Caller, "localFile" | "tok
 const firstApiUrl = (target: SmokeTarget) => [...target.apiUrls.values()][0] ?? target.tokenEndpoint;
 
 async function smokeCommand(args: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, smokeOptions, true);
+  const { values, positionals } = parse(args, smokeOptions, true, "smoke");
   if (positionals.length > 0) throw new UsageError(`smoke takes no arguments, got "${positionals[0]}"`);
   if (values.local === (values.outputs !== undefined)) throw new UsageError("smoke needs exactly one target: --local, or --outputs FILE --env NAME");
   const model = loadModel(values.config);
@@ -346,13 +403,13 @@ function parseBackendUrls(specs: readonly string[], model: ReturnType<typeof loa
 }
 
 async function devCommand(args: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, devOptions, true);
+  const { values, positionals } = parse(args, devOptions, true, "dev");
   if (positionals.length > 0) throw new UsageError(`dev takes no arguments, got "${positionals[0]}"`);
   const port = Number(values.port);
   if (!/^\d+$/.test(values.port) || port > 65535) throw new UsageError(`--port must be 0-65535 (0 = any free port), got "${values.port}"`);
   const model = loadModel(values.config);
   environmentOf(model, values.env);
-  for (const warning of configWarnings(model)) io.stderr(`${warningLine("m2m", warning)}\n`);
+  for (const warning of [...configWarnings(model), ...teamFileWarnings(values.config, model)]) io.stderr(`${warningLine("m2m", warning)}\n`);
 
   const backendUrls = parseBackendUrls(values["backend-url"] ?? [], model);
   const accessLog = values["access-log"];
@@ -388,7 +445,8 @@ async function devCommand(args: readonly string[], io: Io): Promise<number> {
       // With several APIs the taken port may be one after --port (each API takes the next).
       const taken = (error as { port?: unknown }).port;
       const several = model.layout !== "single-api";
-      throw new UsageError(`port ${typeof taken === "number" ? taken : port} is in use: choose another with --port${several ? " (each API takes one of the ports after it)" : ""}, or --port 0 for any free port${several ? "s" : ""}`);
+      // The command line is fine, the machine is busy: exit 1, not a usage error.
+      throw new CommandFailure(`port ${typeof taken === "number" ? taken : port} is in use (another m2m dev?): choose another with --port${several ? " (each API takes one of the ports after it)" : ""}, or --port 0 for any free port${several ? "s" : ""}`);
     }
     throw error;
   }
@@ -403,7 +461,7 @@ async function devCommand(args: readonly string[], io: Io): Promise<number> {
 }
 
 async function doctorCommand(args: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, doctorOptions, true);
+  const { values, positionals } = parse(args, doctorOptions, true, "doctor");
   if (positionals.length > 0) throw new UsageError(`doctor takes no arguments, got "${positionals[0]}"`);
   const model = loadModel(values.config);
   for (const name of values.env ?? []) environmentOf(model, name);
@@ -418,7 +476,7 @@ async function doctorCommand(args: readonly string[], io: Io): Promise<number> {
 async function secretCommand(args: readonly string[], io: Io): Promise<number> {
   const [action, ...rest] = args;
   if (action !== "rotate") throw new UsageError(`unknown secret command ${action === undefined ? "(none)" : `"${action}"`} (secret rotate; see m2m --help)`);
-  const { values, positionals } = parse(rest, secretRotateOptions, true);
+  const { values, positionals } = parse(rest, secretRotateOptions, true, "secret rotate");
   if (positionals.length > 0) throw new UsageError(`secret rotate takes no arguments, got "${positionals[0]}"`);
   if (values.client === undefined) throw new UsageError("secret rotate needs --client NAME");
   if (values.local === (values.env !== undefined)) throw new UsageError("secret rotate needs exactly one target: --local, or --env NAME");
@@ -427,7 +485,11 @@ async function secretCommand(args: readonly string[], io: Io): Promise<number> {
     const client = file.clients.find((c) => c.name === values.client);
     if (!client?.secretArn) throw new UsageError(`no client "${values.client}" with a secret in ${values["local-file"]} (it has: ${file.clients.map((c) => c.name).join(", ")})`);
     await rotateClientSecret(client.secretArn, { endpoint: new URL(file.tokenEndpoint).origin, region: client.secretArn.split(":")[3]!, credentials: offline().LOCAL_AWS_CREDENTIALS });
-    io.stdout(`m2m secret rotate: rotated ${values.client} in the offline "${file.environment}" environment; ${values["local-file"]} holds the new secret, the previous one stays valid until the next rotation\n`);
+    // Offline rotation has no grace period (local-environment.ts): said here, since deployed rotation differs.
+    io.stdout(
+      `m2m secret rotate: rotated ${values.client} in the offline "${file.environment}" environment; ${values["local-file"]} holds the new secret, the previous one stays valid until the next rotation, ` +
+        "which offline deletes it at once (no grace period; deployed, the next rotation fails unless the current secret is gracePeriodHours old)\n",
+    );
     return EXIT_OK;
   }
   const model = loadModel(values.config);

@@ -2,6 +2,7 @@
  * Loads `m2m.config.ts` (or another config file) and validates it into the model. The CLI runs
  * under tsx, so requiring a TypeScript file works; the config's default export is the config.
  */
+import { relative } from "node:path";
 import type { Environment, M2MModel } from "../model/model-types";
 import { ConfigLoadError, loadConfigFile } from "../model/load-config";
 import { CommandFailure, InvalidConfigError } from "../model/command-voice";
@@ -11,7 +12,9 @@ import { UsageError } from "./usage-error";
 
 export { DEFAULT_CONFIG_FILE } from "./config-file";
 
-export function loadModel(configFile: string): M2MModel {
+export function loadModel(given: string): M2MModel {
+  // Every message names the file relative to the working directory, as synth, report and check:security do.
+  const configFile = relative(process.cwd(), given) || given;
   let config: unknown;
   try {
     config = loadConfigFile(configFile);

@@ -3,6 +3,7 @@
  * (RotateSecret, which invokes the environment's rotation function). Against AWS the rotation
  * runs in the background; the offline environment runs it before answering.
  */
+import { awsPlacesChecked } from "./aws-environment";
 import type { SecretsManagerAccess } from "./client-secret-store";
 
 /** RotateSecret failed: names the secret and the AWS error, never a value. */
@@ -29,6 +30,13 @@ export async function rotateClientSecret(secretId: string, access: SecretsManage
     return answer.VersionId ?? "";
   } catch (error) {
     const e = error as Error;
+    // The SDK found no credentials anywhere: say where it looked and how to give it some.
+    if (e.name === "CredentialsProviderError") {
+      throw new SecretRotationError(
+        secretId,
+        `no AWS credentials (checked ${awsPlacesChecked(process.env, "credentials")}, and instance metadata): export AWS_PROFILE=<profile> after aws configure or aws sso login, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (the offline environment's secrets rotate with --local instead)`,
+      );
+    }
     throw new SecretRotationError(secretId, `${e.name}: ${e.message.split("\n")[0]}`);
   } finally {
     client.destroy();

@@ -84,7 +84,7 @@ async function readJson(response: Response): Promise<unknown> {
   }
 }
 
-const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+export const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 /** The secret travels in every request: only HTTPS, or plain HTTP to this machine (the offline environment). */
 function checkTokenEndpoint(tokenEndpoint: string): void {

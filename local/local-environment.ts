@@ -1,6 +1,6 @@
 /**
  * The offline environment: HTTP servers on 127.0.0.1 serving, for one environment of the model,
- * Cognito's token endpoint and JWKS (one user pool for every API) and each API's stage behind its
+ * Cognito's token endpoint, JWKS and OIDC discovery document (one user pool for every API) and each API's stage behind its
  * authorizers, with each route's backend (mock, a Lambda handler run in-process, or an HTTP service).
  * Each API's resource server identifier is its local stage URL, mirroring "identifier = invoke URL".
  *
@@ -27,6 +27,7 @@ import { newRestApiId } from "./cognito-ids";
 import { removeCredentialsFile, writeCredentialsFile, type LocalApiEndpoint, type LocalCredentialsFile } from "./credentials-file";
 import { missingAuthenticationToken } from "./gateway-responses";
 import { jsonResponse, type LocalRequest, type LocalResponse } from "./http-types";
+import { discoveryDocument, wellKnownPath } from "./oidc-discovery";
 import { createNativeAuthorizer } from "./native-authorizer";
 import { createScopeCheckerAuthorizer } from "./scope-checker-authorizer";
 import { createLocalSecretsManager, type LocalSecretsManager, type RotationEvent } from "./secrets-manager-api";
@@ -87,6 +88,8 @@ export interface LocalEnvironment {
   apiUrlOf(api: string): string;
   readonly tokenEndpoint: string;
   readonly jwksUrl: string;
+  /** The tokens' `iss`: `<url>/<pool id>`, below which discovery and the keys are served as Cognito serves them. */
+  readonly issuer: string;
   readonly userPoolId: string;
   /** What the credentials file holds (whether or not one was written). */
   readonly credentials: LocalCredentialsFile;
@@ -233,7 +236,8 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
   const identifiers = new Map(apis.map((a) => [a.name, a.url]));
   const apiUrl = apis[0]!.url;
 
-  const userPool = createLocalUserPool({ region: environment.region, resourceServerIdentifiers: identifiers, clients: environment.clients });
+  // The issuer is this server's URL + /<pool id>, where discovery and the keys are served (oidc-discovery.ts).
+  const userPool = createLocalUserPool({ region: environment.region, resourceServerIdentifiers: identifiers, clients: environment.clients, authorizationServerUrl: url });
   const tokenEndpoint = createTokenEndpoint({
     userPool,
     ...(options.accessTokenLifetimeSeconds === undefined ? {} : { accessTokenLifetimeSeconds: options.accessTokenLifetimeSeconds }),
@@ -320,7 +324,9 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     secretArns.set(c.name, secretsManager.createSecret(`${model.name}/${environment.name}/${c.name}`, JSON.stringify(value)));
   }
   const aws = createAwsJsonApi({ ...cognitoSecretsOperations(userPool, nowSeconds), ...secretsManager.operations });
-  const jwksPath = `/${userPool.userPoolId}/.well-known/jwks.json`;
+  const jwksPath = wellKnownPath(userPool.issuer, "jwks.json");
+  const discoveryPath = wellKnownPath(userPool.issuer, "openid-configuration");
+  const discovery = discoveryDocument(userPool.issuer, tokenEndpointUrl);
 
   /** One API's stage: below it, that API's routes alone; anything else is API Gateway's 403. */
   const stageOf = (api: string): Dispatch => async (request) => {
@@ -334,7 +340,9 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     const awsAnswer = aws.handle(request);
     if (awsAnswer) return awsAnswer;
     if (request.path === "/oauth2/token") return tokenEndpoint.handle(request);
-    if (request.path === jwksPath && (request.method === "GET" || request.method === "HEAD")) return jsonResponse(200, userPool.signingKey.jwks);
+    const read = request.method === "GET" || request.method === "HEAD";
+    if (request.path === jwksPath && read) return jsonResponse(200, userPool.signingKey.jwks);
+    if (request.path === discoveryPath && read) return jsonResponse(200, discovery);
     return onlyApi ? onlyApi(request) : missingAuthenticationToken();
   };
   if (!sharedOrigin) for (const api of model.apis) apiDispatch.set(api.name, stageOf(api.name));
@@ -354,6 +362,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     },
     tokenEndpoint: credentials.tokenEndpoint,
     jwksUrl: `${url}${jwksPath}`,
+    issuer: userPool.issuer,
     userPoolId: userPool.userPoolId,
     get credentials() {
       return credentialsOf();

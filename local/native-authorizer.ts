@@ -9,7 +9,7 @@
  * its own resource server, so a token of the pool carrying only another API's scopes is refused
  * (401) like any token without the route's scope.
  */
-import { CognitoJwtVerifier } from "aws-jwt-verify";
+import { JwtVerifier } from "aws-jwt-verify";
 import { scopeMatchOf, scopesSatisfy } from "../model/access";
 import { scopeIdentifier } from "../model/aws-urls";
 import type { Route } from "../model/model-types";
@@ -32,7 +32,14 @@ export function bearerToken(authorizationHeader: string): string {
 }
 
 export function createNativeAuthorizer(userPool: LocalUserPool, resourceServerIdentifier: string): NativeAuthorizer {
-  const verifier = CognitoJwtVerifier.create({ userPoolId: userPool.userPoolId, tokenUse: "access", clientId: null });
+  // The pool's issuer (the offline environment's own URL + /<pool id>), and Cognito's token_use check.
+  const verifier = JwtVerifier.create({
+    issuer: userPool.issuer,
+    audience: null,
+    customJwtCheck: ({ payload }) => {
+      if (payload.token_use !== "access") throw new Error("not an access token");
+    },
+  });
   // The JWKS is handed over, never fetched: the offline environment stays offline.
   verifier.cacheJwks({ keys: userPool.signingKey.jwks.keys.map((k) => ({ ...k })) });
 

@@ -58,6 +58,7 @@ export function createScopeCheckerAuthorizer(options: ScopeCheckerAuthorizerOpti
   const allowed = new Set(scopeCheckerAllowList(userPool.clients.map((c) => ({ ...c.model, clientId: c.clientId })), options.routes).map((c) => c.clientId));
   const handler = createHandler({
     userPoolId: userPool.userPoolId,
+    issuer: userPool.issuer,
     clientIds: userPool.clients.filter((c) => allowed.has(c.clientId)).map((c) => c.clientId),
     routes: options.routes
       .filter((r) => r.authorizer === "scope-checker")

@@ -71,13 +71,19 @@ export interface LocalUserPoolOptions {
   /** Each API's resource server identifier, by API name: its local stage URL, mirroring "identifier = invoke URL". */
   readonly resourceServerIdentifiers: ReadonlyMap<string, string>;
   readonly clients: readonly Client[];
+  /**
+   * The authorization server's own URL (`http://127.0.0.1:<port>`): the issuer is then
+   * `<url>/<pool id>`, where the offline environment serves the discovery document and keys as
+   * Cognito serves them at its issuer. Without it, Cognito's issuer for the pool.
+   */
+  readonly authorizationServerUrl?: string;
 }
 
 const digest = (value: string) => createHash("sha256").update(value).digest();
 
 export function createLocalUserPool(options: LocalUserPoolOptions): LocalUserPool {
   const userPoolId = newUserPoolId(options.region);
-  const issuer = issuerUrl(options.region, userPoolId);
+  const issuer = options.authorizationServerUrl === undefined ? issuerUrl(options.region, userPoolId) : `${options.authorizationServerUrl}/${userPoolId}`;
   const signingKey = generateSigningKey();
   const identifierOf = (api: string): string => {
     const identifier = options.resourceServerIdentifiers.get(api);

@@ -16,6 +16,11 @@ export function configWarnings(model: M2MModel): ConfigProblem[] {
     if (env.clients.every((c) => c.disabled)) {
       warnings.push({ path: `environments[${i}]`, rule: `has no enabled client ("${env.name}" refuses every request; check the clients' environments and disabled fields)`, value: env.name });
     }
+    // The stack exports no topic ARN to subscribe elsewhere: without an address nobody hears an alarm.
+    if (env.alarms.enabled && env.alarms.emails.length === 0) {
+      const why = env.kind === "production" ? "on by default in production" : "alarms.enabled: true";
+      warnings.push({ path: `environments[${i}].alarms.emails`, rule: `is empty: "${env.name}" has alarms (${why}) but their SNS topic has no subscriber, so nobody hears one: add alarms.emails: ["oncall@example.com"], or set alarms.enabled: false`, value: [] });
+    }
   });
   return warnings;
 }

@@ -14,6 +14,8 @@ import { configLayout } from "./config-schema";
 import { loadedApiFiles } from "./config-origins";
 import { formatPath, type ConfigProblem } from "./problems";
 import { GRANT_SEPARATOR, grantLabel, parseGrant } from "./scope-grants";
+import { nearestField } from "./field-suggestions";
+import { checkUnusedSettings, offBecause } from "./unused-settings";
 
 /**
  * The tags every stack sets through the provider's default_tags (constructs/m2m-stack.ts); a
@@ -101,12 +103,23 @@ function checkUnique(problems: ConfigProblem[], items: { path: string; value: st
   }
 }
 
-/** A route's scopes: each one of its API's (`definedAt` names where they are defined), none twice. */
-function checkScopeRefs(problems: ConfigProblem[], refs: unknown, path: string, defined: ReadonlySet<string>, definedAt: string): void {
+/**
+ * A scope name its API does not define: the API by name (a path alone says `apis[1]`), the scopes
+ * it does define, and the nearest of them when the name looks misspelled.
+ */
+function undefinedScopeRule(api: RawApi, scope: string, layout: "single-api" | "multi-api"): string {
+  const names = [...api.scopeNames];
+  const nearest = nearestField(scope, names);
+  const of = layout === "multi-api" && api.name !== undefined ? ` of API "${api.name}"` : "";
+  return `must name a scope${of} defined in ${api.at}.scopes (${names.length === 0 ? "none defined" : names.join(", ")})${nearest === undefined ? "" : `; did you mean "${nearest}"?`}`;
+}
+
+/** A route's scopes: each one of its API's, none twice. */
+function checkScopeRefs(problems: ConfigProblem[], refs: unknown, path: string, api: RawApi, layout: "single-api" | "multi-api"): void {
   const items = arrayOf(refs).map((s, k) => ({ path: `${path}[${k}]`, value: typeof s === "string" ? s : undefined }));
   for (const item of items) {
-    if (item.value !== undefined && !defined.has(item.value)) {
-      problems.push({ path: item.path, rule: `must name a scope defined in ${definedAt}`, value: item.value });
+    if (item.value !== undefined && !api.scopeNames.has(item.value)) {
+      problems.push({ path: item.path, rule: undefinedScopeRule(api, item.value, layout), value: item.value });
     }
   }
   checkUnique(problems, items, "scope");
@@ -129,7 +142,7 @@ function checkThrottling(problems: ConfigProblem[], throttling: unknown, path: s
   }
 }
 
-function checkRoutes(problems: ConfigProblem[], api: RawApi): void {
+function checkRoutes(problems: ConfigProblem[], api: RawApi, layout: "single-api" | "multi-api"): void {
   const { routes, routesAt } = api;
   const routeIds: { path: string; value: string | undefined }[] = [];
   const keys: { path: string; value: string | undefined }[] = [];
@@ -140,7 +153,7 @@ function checkRoutes(problems: ConfigProblem[], api: RawApi): void {
     const path = stringAt(route, "path");
     const method = stringAt(route, "method");
     const at = `${routesAt}[${i}]`;
-    checkScopeRefs(problems, isObject(route) ? route.scopes : undefined, `${at}.scopes`, api.scopeNames, `${api.at}.scopes`);
+    checkScopeRefs(problems, isObject(route) ? route.scopes : undefined, `${at}.scopes`, api, layout);
     checkThrottling(problems, isObject(route) ? route.throttling : undefined, `${at}.throttling`);
     if (isObject(route) && route.throttling !== undefined && typeof route.path === "string" && normalizePath(route.path) === "/") {
       problems.push({ path: `${at}.throttling`, rule: "must not be set on the root path / (a stage's method settings cannot address it); the environment's throttling applies", value: route.throttling });
@@ -287,7 +300,7 @@ function checkClients(problems: ConfigProblem[], clients: unknown[], apis: reado
       if ("problem" in grant) return void problems.push({ path, rule: grant.problem, value: text });
       const api = apis.find((a) => a.name === grant.api);
       if (!api) return void problems.push({ path, rule: `must name an API defined in apis (${apiNames.join(", ")}) before ${GRANT_SEPARATOR}`, value: text });
-      if (!api.scopeNames.has(grant.scope)) return void problems.push({ path, rule: `must name a scope defined in ${api.at}.scopes`, value: text });
+      if (!api.scopeNames.has(grant.scope)) return void problems.push({ path, rule: undefinedScopeRule(api, grant.scope, layout), value: text });
       granted.push({ path, value: grantLabel(grant, layout) });
     });
     checkUnique(problems, granted, "scope");
@@ -435,6 +448,8 @@ export const DEFAULT_GRACE_HOURS = 24;
  * delete the previous secret (and so fail); threat protection is a feature of the PLUS plan.
  */
 function checkRotationAndPlan(problems: ConfigProblem[], clients: unknown[], environments: unknown[]): void {
+  /** Clients whose secret rotates in at least one environment: a client's own interval applies only there. */
+  const rotatingSomewhere = new Set<number>();
   environments.forEach((env, i) => {
     if (!isObject(env)) return;
     const name = stringAt(env, "name");
@@ -452,11 +467,25 @@ function checkRotationAndPlan(problems: ConfigProblem[], clients: unknown[], env
       const over = isObject(override.secretRotation) ? override.secretRotation : {};
       const disabled = (override.disabled ?? client.disabled) === true;
       const enabled = (over.enabled ?? own.enabled ?? rotation.enabled ?? production) === true;
-      if (disabled || !enabled) return;
+      if (disabled || !enabled) {
+        if (over.everyDays !== undefined) {
+          const why = disabled ? `the client is disabled in "${name}"` : `its secret does not rotate in "${name}"`;
+          problems.push({ path: `clients[${j}].overrides.${name}.secretRotation.everyDays`, rule: `has no effect: ${why}: set secretRotation.enabled: true there, or remove everyDays`, value: over.everyDays });
+        }
+        return;
+      }
+      rotatingSomewhere.add(j);
       const days = [over.everyDays, own.everyDays, envDays].find((d) => typeof d === "number") as number;
       const path = typeof over.everyDays === "number" ? `clients[${j}].overrides.${name}.secretRotation.everyDays` : typeof own.everyDays === "number" ? `clients[${j}].secretRotation.everyDays` : `environments[${i}].secretRotation.everyDays`;
       intervals.push({ path, days });
     });
+    // The environment's rotation settings apply to its rotating clients: with none, they would be dropped.
+    if (intervals.length === 0) {
+      for (const field of ["everyDays", "gracePeriodHours"] as const) {
+        if (rotation[field] === undefined) continue;
+        problems.push({ path: `environments[${i}].secretRotation.${field}`, rule: `has no effect: ${offBecause(env, "secretRotation")}, so no client's secret rotates: set secretRotation.enabled: true, or remove ${field}`, value: rotation[field] });
+      }
+    }
     for (const interval of intervals) {
       if (graceHours >= interval.days * 24) {
         problems.push({ path: `environments[${i}].secretRotation.gracePeriodHours`, rule: `must be shorter than the rotation interval at ${interval.path} (${interval.days} days = ${interval.days * 24} hours), or every rotation would fail`, value: graceHours });
@@ -468,6 +497,15 @@ function checkRotationAndPlan(problems: ConfigProblem[], clients: unknown[], env
     if ((threat === "AUDIT" || threat === "ENFORCED") && tier !== "PLUS") {
       problems.push({ path: `environments[${i}].threatProtection`, rule: `needs userPoolTier "PLUS" (Cognito's threat protection is a Plus feature; the tier is "${String(tier)}")`, value: threat });
     }
+  });
+  clients.forEach((client, j) => {
+    const own = isObject(client) && isObject(client.secretRotation) ? client.secretRotation : {};
+    if (own.everyDays === undefined || rotatingSomewhere.has(j)) return;
+    problems.push({
+      path: `clients[${j}].secretRotation.everyDays`,
+      rule: "has no effect: this client's secret rotates in no environment (rotation is off by default in development environments, and off for a disabled client): set secretRotation.enabled: true, or remove everyDays",
+      value: own.everyDays,
+    });
   });
 }
 
@@ -486,11 +524,12 @@ export function crossCheck(input: unknown, options: { readonly projectRoot?: str
   const envNames = new Set(environments.map((e) => stringAt(e, "name")).filter((n): n is string => n !== undefined));
   checkApis(problems, input, apis, layout);
   for (const api of apis) {
-    checkRoutes(problems, api);
+    checkRoutes(problems, api, layout);
     checkBackends(problems, api.routes, api.routesAt, api.name, [...envNames], options.projectRoot);
     checkScopeIdentifierLengths(problems, api, environments);
   }
   checkEnvironments(problems, environments);
+  checkUnusedSettings(problems, input, environments, apis.flatMap((a) => a.routes));
   checkClients(problems, arrayOf(input.clients), apis, layout, envNames);
   checkEnvironmentQuotas(problems, arrayOf(input.clients), environments, apis, layout);
   checkUsageLimits(problems, input, environments, apis, layout);

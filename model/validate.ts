@@ -191,12 +191,29 @@ export interface ValidateOptions {
   readonly projectRoot?: string;
 }
 
+const DID_YOU_MEAN = /; did you mean "([^"]+)"\?$/;
+
+/**
+ * A misspelled field (`scope`) leaves its right name (`scopes`) missing: one problem, the
+ * misspelling with the suggestion, rather than also "scopes: is required" for a field the user did write.
+ */
+function withoutMisspelledRequired(problems: readonly ConfigProblem[]): ConfigProblem[] {
+  const suggested = new Set<string>();
+  for (const p of problems) {
+    const meant = DID_YOU_MEAN.exec(p.rule)?.[1];
+    if (meant === undefined) continue;
+    const parent = p.path.slice(0, Math.max(0, p.path.lastIndexOf(".")));
+    suggested.add(parent === "" ? meant : `${parent}.${meant}`);
+  }
+  return problems.filter((p) => !(p.rule === "is required" && suggested.has(p.path)));
+}
+
 /** Validates a raw config and resolves it; throws `ConfigValidationError` listing every problem. */
 export function validateConfig(input: unknown, options: ValidateOptions = {}): M2MModel {
   const schema = schemaFor(input);
   const result = schema.safeParse(input);
   const origins = originsOf(input);
-  const problems = [...(result.success ? [] : result.error.issues.flatMap((i) => problemsFromIssue(i, input, schema))), ...crossCheck(input, options)];
+  const problems = [...(result.success ? [] : withoutMisspelledRequired(result.error.issues.flatMap((i) => problemsFromIssue(i, input, schema)))), ...crossCheck(input, options)];
   if (problems.length > 0 || !result.success) throw new ConfigValidationError(locateProblems(problems, origins));
   return resolve(result.data, origins?.apis.map((o) => o?.file) ?? []);
 }

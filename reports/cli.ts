@@ -16,6 +16,7 @@ import { relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { EXIT_FAILURE, InvalidConfigError, reportFailure, warningLine } from "../model/command-voice";
 import { configWarnings } from "../model/config-warnings";
+import { teamFileWarnings } from "../model/team-file-warnings";
 import type { M2MModel } from "../model/model-types";
 import { ConfigValidationError } from "../model/problems";
 import { validateConfig } from "../model/validate";
@@ -104,7 +105,9 @@ function run(argv: readonly string[]): void {
     options.headModel === undefined
       ? validateHead(loadConfigModule(configFile, shown(configFile)), shown(configFile))
       : readModelInput(resolve(options.headModel), shown(resolve(options.headModel)));
-  for (const warning of configWarnings(head)) write(`${warningLine("report", warning)}\n`);
+  // Team files are looked for next to a config file, not a model file (--head-model).
+  const teamFiles = options.headModel === undefined ? teamFileWarnings(configFile, head) : [];
+  for (const warning of [...configWarnings(head), ...teamFiles]) write(`${warningLine("report", warning)}\n`);
 
   const files: ReportFile[] = environmentReportFiles(head);
   let diffSummary: string | undefined;

@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { CommandUsageError, InvalidConfigError, reportFailure, warningLine } from "../model/command-voice";
 import { configWarnings } from "../model/config-warnings";
 import { loadConfigFile } from "../model/load-config";
+import { teamFileWarnings } from "../model/team-file-warnings";
 import type { M2MModel } from "../model/model-types";
 import { ConfigValidationError } from "../model/problems";
 import { validateConfig } from "../model/validate";
@@ -44,9 +45,10 @@ function parseArgs(argv: readonly string[]): Options | "help" {
   return { configFile, ...(stacksDir === undefined ? {} : { stacksDir }) };
 }
 
-function loadModel(configFile: string, shown: string): M2MModel {
+function loadModel(shown: string): M2MModel {
   try {
-    return validateConfig(loadConfigFile(configFile));
+    // By the name every message shows (relative to the working directory), load errors included.
+    return validateConfig(loadConfigFile(shown));
   } catch (error) {
     throw error instanceof ConfigValidationError ? new InvalidConfigError(shown, error.problems) : error;
   }
@@ -62,8 +64,8 @@ function main(argv: readonly string[]): number {
       return 0;
     }
     configLabel = path.relative(process.cwd(), options.configFile) || options.configFile;
-    const model = loadModel(options.configFile, configLabel);
-    for (const warning of configWarnings(model)) console.error(warningLine("check:security", warning));
+    const model = loadModel(configLabel);
+    for (const warning of [...configWarnings(model), ...teamFileWarnings(options.configFile, model)]) console.error(warningLine("check:security", warning));
     stacks = options.stacksDir === undefined ? synthesizeStacks(model) : readStacks(model, options.stacksDir);
   } catch (error) {
     return reportFailure("check:security", error, (t) => process.stderr.write(t), { userFacing: (e) => (e instanceof StackSourceError ? { usage: false } : undefined) });

@@ -72,7 +72,9 @@ describe("user mistakes: one line on stderr, non-zero exit, no stack trace", () 
   it.each([
     [["token"], 2, "m2m: no credentials: pass --local, --outputs FILE, --secret-id ID, or --client-id (or M2M_CLIENT_ID), --client-secret (or M2M_CLIENT_SECRET), --token-endpoint (or M2M_TOKEN_ENDPOINT)"],
     [["call", "GET", "/premium", "--data", "{oops", "--local"], 2, "m2m: --data is not valid JSON"],
-    [["token", "--colour"], 2, "m2m: Unknown option '--colour' (see m2m --help)"],
+    [["token", "--colour"], 2, 'm2m: unknown option "--colour" for token (see m2m --help)'],
+    [["dev", "--port"], 2, 'm2m: option "--port <value>" argument missing for dev (see m2m --help)'],
+    [["token", "--client-id", "id", "--client-secret", "s", "--token-endpoint", "http://example.com/oauth2/token"], 2, 'm2m: --token-endpoint must use https (plain http only to 127.0.0.1 or localhost), got "http://example.com/oauth2/token"'],
     [["deploy"], 2, 'm2m: unknown command "deploy" (token, call, smoke, dev, doctor, secret; see m2m --help)'],
     [["smoke", "--local", "--local-file", "/nonexistent/local.json"], 1, "m2m: /nonexistent/local.json not found: start the offline environment first (npm run dev)"],
     [["dev", "--env", "staging"], 2, 'm2m: unknown environment "staging" (the config defines: dev, prod)'],
@@ -121,11 +123,40 @@ describe("against a running offline environment", () => {
 });
 
 describe("call to a route the client may not call", () => {
-  it("prints the 401, exits 1, and asks for one token only", async () => {
+  it("prints the 401 and which scope is missing, exits 1, and asks for one token only", async () => {
     const before = env.metrics.requests;
     const result = await runCli(["call", "POST", "/premium", "--data", "{}", "--local", "--local-file", localFile, "--client", "reader"]);
-    expect(result).toEqual({ code: 1, stdout: 'HTTP 401\n{\n  "message": "Unauthorized"\n}\n', stderr: "" });
+    expect(result).toEqual({
+      code: 1,
+      stdout: 'HTTP 401\n{\n  "message": "Unauthorized"\n}\n',
+      stderr: 'm2m: refused: POST /premium on content needs content:write; the token carries content:read; client "reader" holds content:read: grant content:write in the config (clients[].scopes), or call as a client that holds it\n',
+    });
     expect(env.metrics.requests - before).toBe(1);
+  });
+
+  it("a scope the client holds but did not ask for (--scope): says to ask for it", async () => {
+    const result = await runCli(["call", "POST", "/premium", "--data", "{}", "--local", "--local-file", localFile, "--client", "writer", "--scope", "content:read"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('m2m: refused: POST /premium on content needs content:write; the token carries content:read; client "writer" may request content:write: call without --scope, or add --scope content:write\n');
+  });
+
+  it("a scope-checker route needs all its scopes: names the one missing", async () => {
+    const result = await runCli(["call", "POST", "/payments", "--data", "{}", "--local", "--local-file", localFile, "--client", "finance-reports"]);
+    expect(result.code).toBe(1);
+    expect(result.stdout.split("\n")[0]).toBe("HTTP 401");
+    expect(result.stderr).toBe(
+      'm2m: refused: POST /payments on payments needs all of payments:read, payments:write; the token carries content:read, payments:read; client "finance-reports" holds content:read, payments:read: grant payments:write in the config (clients[].scopes), or call as a client that holds it\n',
+    );
+  });
+
+  it("a wrong secret: invalid_client with the next step", async () => {
+    const reader = readCredentialsFile(localFile).clients.find((c) => c.name === "reader")!;
+    const result = await runCli(["token", "--client-id", reader.clientId, "--client-secret", "not-the-secret", "--token-endpoint", env.tokenEndpoint]);
+    expect(result).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: "m2m: token endpoint refused the request: invalid_client, HTTP 400: the token endpoint does not know this client id and secret, or the client is disabled; check --client-id and --client-secret (or M2M_CLIENT_ID, M2M_CLIENT_SECRET) against the client's secret\n",
+    });
   });
 });
 

@@ -50,6 +50,17 @@ test("secret rotate --local rotates the client's secret and rewrites the credent
   expect(token.code).toBe(0);
 });
 
+test("offline there is no grace period, and the command says so: a second rotation at once deletes the first secret", async () => {
+  const first = readCredentialsFile(localFile).clients.find((c) => c.name === "reader")!;
+  const once = await run(["secret", "rotate", "--local", "--client", "reader", "--local-file", localFile]);
+  expect(once.stdout).toMatch(/offline deletes it at once \(no grace period; deployed, the next rotation fails unless the current secret is gracePeriodHours old\)\n$/);
+  const twice = await run(["secret", "rotate", "--local", "--client", "reader", "--local-file", localFile]);
+  expect(twice.code).toBe(0);
+  const now = readCredentialsFile(localFile).clients.find((c) => c.name === "reader")!;
+  expect(await status(first.clientId, first.clientSecret)).toBe(400); // invalid_client: deleted by the second rotation
+  expect(await status(now.clientId, now.clientSecret)).toBe(200);
+});
+
 test.each([
   [["secret"], /unknown secret command \(none\)/],
   [["secret", "spin"], /unknown secret command "spin"/],
@@ -61,6 +72,25 @@ test.each([
   expect(result.code).toBe(2);
   expect(result.stderr).toMatch(message);
   expect(result.stderr.trim().split("\n")).toHaveLength(1);
+});
+
+test("secret rotate --env without AWS credentials: where the SDK looked, and how to give it some (exit 1)", async () => {
+  const home = mkdtempSync(join(tmpdir(), "m2m-no-aws-"));
+  const saved = { ...process.env };
+  // The SDK reads process.env itself: no keys, no profile files, no instance metadata.
+  for (const key of Object.keys(process.env)) if (key.startsWith("AWS_")) delete process.env[key];
+  Object.assign(process.env, { HOME: home, AWS_EC2_METADATA_DISABLED: "true", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" });
+  try {
+    const result = await run(["secret", "rotate", "--env", "dev", "--client", "reader"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      "m2m: could not rotate secret m2m-demo/dev/reader: no AWS credentials (checked AWS_ACCESS_KEY_ID, AWS_WEB_IDENTITY_TOKEN_FILE, ~/.aws/credentials and ~/.aws/config (profile default), and instance metadata): export AWS_PROFILE=<profile> after aws configure or aws sso login, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (the offline environment's secrets rotate with --local instead)\n",
+    );
+  } finally {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
+    rmSync(home, { recursive: true, force: true });
+  }
 });
 
 test("an unknown client is named, with the ones there are", async () => {

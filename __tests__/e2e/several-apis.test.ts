@@ -182,11 +182,19 @@ describe("m2m call and token with several APIs", () => {
     ]);
     expect({ code: paid.code, stderr: paid.stderr, status: paid.stdout.split("\n")[0] }).toEqual({ code: 0, stderr: "", status: "HTTP 202" });
     expect(JSON.parse(paid.stdout.slice(paid.stdout.indexOf("\n") + 1))).toMatchObject({ status: "accepted", clientId: clientOf(env, "billing").clientId });
-    expect(wrongApi).toEqual({ code: 1, stdout: 'HTTP 403\n{\n  "message": "Missing Authentication Token"\n}\n', stderr: "" });
+    expect(wrongApi).toEqual({
+      code: 1,
+      stdout: 'HTTP 403\n{\n  "message": "Missing Authentication Token"\n}\n',
+      stderr: 'm2m: no route GET /premium on payments: API Gateway answers an unknown method or path with 403 "Missing Authentication Token"; it is a route of content: call with --api content\n',
+    });
   });
 
   it("a client of one API calling the other: the 401, exit 1", async () => {
-    expect(await m2m(["call", "GET", "/payments/p-1", ...local(), "--client", "reader"])).toEqual({ code: 1, stdout: 'HTTP 401\n{\n  "message": "Unauthorized"\n}\n', stderr: "" });
+    expect(await m2m(["call", "GET", "/payments/p-1", ...local(), "--client", "reader"])).toEqual({
+      code: 1,
+      stdout: 'HTTP 401\n{\n  "message": "Unauthorized"\n}\n',
+      stderr: 'm2m: refused: GET /payments/{id} on payments needs payments:read; the token carries content:read; client "reader" holds content:read: grant payments:read in the config (clients[].scopes), or call as a client that holds it\n',
+    });
   });
 
   it("--scope with --api, <api>:<scope>, or a full identifier asks for that API's scope", async () => {
@@ -255,9 +263,9 @@ describe("m2m dev --port with several APIs", () => {
         const result = await m2m(["dev", "--port", String(base), "--local-file", file]);
         if (result.stderr.includes(`port ${base} is in use`)) continue; // N itself was taken meanwhile: try another
         expect(result).toEqual({
-          code: 2,
+          code: 1,
           stdout: "",
-          stderr: `m2m: port ${base + 1} is in use: choose another with --port (each API takes one of the ports after it), or --port 0 for any free ports\n`,
+          stderr: `m2m: port ${base + 1} is in use (another m2m dev?): choose another with --port (each API takes one of the ports after it), or --port 0 for any free ports\n`,
         });
         expect(existsSync(file)).toBe(false);
         return;

@@ -118,12 +118,12 @@ describe("cross-file rules: one problem list, each problem in its file", () => {
       'apis/orders.m2m.ts: owners[0]: must be a GitHub user or team (@user, @org/team) or an e-mail address (CODEOWNERS) (got "nobody")',
       'apis/orders.m2m.ts: routs: is not a known field; did you mean "routes"? (got [])',
       'apis/orders.m2m.ts: name: API name must be unique (also at m2m.config.ts apis[0].name) (got "orders")',
-      'apis/refunds.m2m.ts: routes[0].scopes[0]: must name a scope defined in apis/refunds.m2m.ts: scopes (got "reed")',
+      'apis/refunds.m2m.ts: routes[0].scopes[0]: must name a scope of API "refunds" defined in apis/refunds.m2m.ts: scopes (read, write); did you mean "read"? (got "reed")',
       'apis/orders.m2m.ts: clients[0].name: client name must be unique (also at m2m.config.ts clients[0].name) (got "shared")',
       'clients[0].scopes[0]: must name its API as <api>:<scope> (the config defines several APIs: orders, refunds) (got "read")',
       'clients[1].scopes[0]: must name an API defined in apis (orders, refunds) before : (got "nope:read")',
-      'clients[1].scopes[1]: must name a scope defined in m2m.config.ts apis[0].scopes (got "orders:delete")',
-      'apis/orders.m2m.ts: clients[0].scopes[0]: must name a scope defined in m2m.config.ts apis[0].scopes (got "wrong")',
+      'clients[1].scopes[1]: must name a scope of API "orders" defined in m2m.config.ts apis[0].scopes (read, write) (got "orders:delete")',
+      'apis/orders.m2m.ts: clients[0].scopes[0]: must name a scope of API "orders" defined in m2m.config.ts apis[0].scopes (read, write) (got "wrong")',
     ]);
   });
 

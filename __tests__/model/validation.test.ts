@@ -12,8 +12,8 @@ test("the default config is valid", () => {
 });
 
 const cases: [string, (c: Mutable) => void, string][] = [
-  ["unknown scope on a route", (c) => (c.routes[1].scopes = ["reed"]), 'routes[1].scopes[0]: must name a scope defined in api.scopes (got "reed")'],
-  ["unknown scope on a client", (c) => c.clients[0].scopes.push("admin"), 'clients[0].scopes[1]: must name a scope defined in api.scopes (got "admin")'],
+  ["unknown scope on a route", (c) => (c.routes[1].scopes = ["reed"]), 'routes[1].scopes[0]: must name a scope defined in api.scopes (hello-world, read, write, payments.read, payments.write); did you mean "read"? (got "reed")'],
+  ["unknown scope on a client", (c) => c.clients[0].scopes.push("admin"), 'clients[0].scopes[1]: must name a scope defined in api.scopes (hello-world, read, write, payments.read, payments.write) (got "admin")'],
   ["duplicate client", (c) => c.clients.push({ name: "reader", scopes: ["read"] }), 'clients[4].name: client name must be unique (also at clients[1].name) (got "reader")'],
   ["duplicate route", (c) => c.routes.push({ method: "GET", path: "/premium/", scopes: ["read"] }), 'routes[4]: method and path must be unique (also at routes[1]) (got "GET /premium")'],
   ["duplicate scope", (c) => c.api.scopes.push({ name: "read", description: "again" }), 'api.scopes[5].name: scope name must be unique (also at api.scopes[1].name) (got "read")'],
@@ -118,7 +118,7 @@ test("the error message lists every problem, one per line", () => {
   config.environments[0].stageName = "a b";
   config.routes[0].scopes = ["x"];
   expect(() => validateConfig(config as M2MConfigInput)).toThrow(
-    'invalid config: 2 problems\n  environments[0].stageName: must be 1–128 letters, digits, hyphens or underscores (API Gateway stage name) (got "a b")\n  routes[0].scopes[0]: must name a scope defined in api.scopes (got "x")',
+    'invalid config: 2 problems\n  environments[0].stageName: must be 1–128 letters, digits, hyphens or underscores (API Gateway stage name) (got "a b")\n  routes[0].scopes[0]: must name a scope defined in api.scopes (hello-world, read, write, payments.read, payments.write) (got "x")',
   );
 });
 

@@ -107,7 +107,7 @@ describe("npm run report", () => {
     expect(run.status).toBe(1);
     expect(run.stderr.trimEnd().split("\n")).toEqual([
       "report: m2m.config.ts is invalid (1 problem); nothing was done",
-      '  clients[0].scopes[1]: must name a scope defined in api.scopes (got "no-such-scope")',
+      '  clients[0].scopes[1]: must name a scope defined in api.scopes (hello-world, read, write, payments.read, payments.write) (got "no-such-scope")',
     ]);
   });
 
@@ -119,7 +119,7 @@ describe("npm run report", () => {
     expect(run.status).toBe(1);
     const lines = run.stderr.trimEnd().split("\n");
     expect(lines[0]).toBe('report: the config at git ref "HEAD" fails today\'s validation (1 problem):');
-    expect(lines.slice(1)).toEqual(['  clients[0].scopes[0]: must name a scope defined in api.scopes (got "retired-scope")']);
+    expect(lines.slice(1)).toEqual(['  clients[0].scopes[0]: must name a scope defined in api.scopes (hello-world, read, write, payments.read, payments.write) (got "retired-scope")']);
   });
 });
 

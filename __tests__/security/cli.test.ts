@@ -56,7 +56,7 @@ describe("npm run check:security", () => {
       api: { name: "bad-api", resourceServerName: "Bad", scopes: [{ name: "read", description: "Read" }] },
       routes: [{ method: "GET", path: "/x", scopes: ["read"] }],
       clients: [],
-      environments: [{ name: "dev", region: "eu-west-1", domainPrefix: "bad-dev", stageName: "dev", logRetentionDays: 13, waf: { rateLimitPer5Minutes: 5 } }],
+      environments: [{ name: "dev", region: "eu-west-1", domainPrefix: "bad-dev", stageName: "dev", logRetentionDays: 13, waf: { enabled: true, rateLimitPer5Minutes: 5 } }],
     };
     fs.writeFileSync(file, `module.exports = ${JSON.stringify(config)};\n`);
 

@@ -31,7 +31,7 @@ test("a bad config: exit 1, one line per problem, no stack trace, nothing writte
   const lines = result.stderr.trim().split("\n");
   expect(lines[0]).toMatch(/^synth: .*bad\.config\.ts is invalid \(3 problems\); nothing was done$/);
   expect(lines.slice(1)).toEqual([
-    '  routes[0].scopes[0]: must name a scope defined in api.scopes (got "write")',
+    '  routes[0].scopes[0]: must name a scope defined in api.scopes (read) (got "write")',
     '  environments[0].domainPrefix: must not contain "aws", "amazon" or "cognito" (reserved by Cognito) (got "aws-demo")',
     '  clients[0].accessTokenValidity: must be from 5 minutes to 1 day (Cognito access-token validity) (got {"value":2,"days":undefined,"unit":"days"})'.replace(',"days":undefined', ""),
   ]);
@@ -43,7 +43,8 @@ test("a config file that does not load: exit 1 with one line", () => {
   const result = synth({ M2M_CONFIG: "/nonexistent/m2m.config.ts", CDKTF_OUTDIR: path.join(tempDir("missing"), "out") });
   expect(result.status).toBe(1);
   expect(result.stderr.trim().split("\n")).toHaveLength(1);
-  expect(result.stderr).toBe("synth: cannot load /nonexistent/m2m.config.ts: no such file\n");
+  // Named as every other message names the config: relative to the working directory.
+  expect(result.stderr).toBe(`synth: cannot load ${path.relative(root, "/nonexistent/m2m.config.ts")}: no such file\n`);
 });
 
 test("the default config synthesizes every environment, removes stale stacks and assets, keeps terraform's files", () => {
@@ -70,7 +71,7 @@ test("a config file that does not compile: exit 1 with one line naming the place
   const result = synth({ M2M_CONFIG: configFile, CDKTF_OUTDIR: path.join(dir, "out") });
   expect(result.status).toBe(1);
   expect(result.stderr.trim().split("\n")).toHaveLength(1);
-  expect(result.stderr).toContain(`synth: cannot load ${configFile}: Transform failed with 1 error: ${configFile}:2:`);
+  expect(result.stderr).toContain(`synth: cannot load ${path.relative(root, configFile)}: Transform failed with 1 error: ${configFile}:2:`);
 });
 
 test("the compiled entry (bundle, code cache, its cdktf load-time trims) writes byte for byte what synthesis in-process writes", () => {

@@ -27,6 +27,8 @@ export type { AuthorizerHandler, AuthorizerResult, RequestAuthorizerEvent } from
 export interface ScopeCheckerOptions {
   /** `<region>_<id>`; the issuer is derived from it. */
   readonly userPoolId: string;
+  /** Another issuer than Cognito's for the pool: the offline environment's own (token-verifier.ts). */
+  readonly issuer?: string;
   /** Client ids whose tokens are accepted; null accepts every client of the pool. */
   readonly clientIds: readonly string[] | null;
   /** The scope-checker routes: API Gateway resource path, upper-case method or ANY, full scope identifiers (all required). */

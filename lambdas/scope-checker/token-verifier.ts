@@ -13,6 +13,7 @@
  * is allowed, which refuses the token at once.
  */
 import { CognitoJwtVerifier } from "aws-jwt-verify/cognito-verifier";
+import { JwtVerifier } from "aws-jwt-verify/jwt-verifier";
 import {
   CognitoJwtInvalidTokenUseError,
   FetchError,
@@ -55,6 +56,12 @@ export type JwksRefresh = () => Promise<JwksDocument | undefined> | undefined;
 
 export interface TokenVerifierOptions {
   readonly userPoolId: string;
+  /**
+   * The `iss` tokens must carry, when it is not Cognito's for the pool: the offline environment
+   * issues tokens as `<its own URL>/<pool id>`, so that a standard OIDC client finds its discovery
+   * document and keys at the issuer, as it does at Cognito's. The deployed Lambda never sets it.
+   */
+  readonly issuer?: string;
   /** Allowed `client_id`s; null accepts any client of the pool. */
   readonly clientIds: readonly string[] | null;
   /** When given, the verifier uses these keys and fetches nothing itself. */
@@ -75,6 +82,30 @@ function checkCognitoAccessTokenShape({ header, payload }: { header: JwtHeader; 
   if (header.alg !== "RS256") throw new AccessTokenShapeError("unsupported-alg");
   if (typeof payload.exp !== "number") throw new AccessTokenShapeError("invalid-claims");
   if (typeof payload.client_id !== "string" || payload.client_id === "") throw new AccessTokenShapeError("invalid-claims");
+}
+
+/** Cognito's token_use check, for a verifier of another issuer (CognitoJwtVerifier makes it itself). */
+function checkAccessTokenUse(jwt: { header: JwtHeader; payload: JwtPayload }): void {
+  if (jwt.payload.token_use !== "access") throw new AccessTokenShapeError("wrong-token-use");
+  checkCognitoAccessTokenShape(jwt);
+}
+
+/** The parts of aws-jwt-verify's verifiers this file uses, whichever verifier it is. */
+interface Verifier {
+  verify(jwt: string): Promise<JwtPayload>;
+  verifySync(jwt: string): JwtPayload;
+  cacheJwks(jwks: Jwks): void;
+}
+
+/** Cognito's verifier for the pool, or with `issuer` a JWT verifier of that issuer making Cognito's checks. */
+function verifierFor(userPoolId: string, issuer: string | undefined): Verifier {
+  if (issuer === undefined) {
+    // clientId: null — the allow-list is checked in `accepted`, once the token is verified.
+    const cognito = CognitoJwtVerifier.create({ userPoolId, tokenUse: "access", clientId: null, customJwtCheck: checkCognitoAccessTokenShape });
+    return { verify: (jwt) => cognito.verify(jwt), verifySync: (jwt) => cognito.verifySync(jwt), cacheJwks: (jwks) => cognito.cacheJwks(jwks) };
+  }
+  const other = JwtVerifier.create({ issuer, audience: null, customJwtCheck: checkAccessTokenUse });
+  return { verify: (jwt) => other.verify(jwt), verifySync: (jwt) => other.verifySync(jwt), cacheJwks: (jwks) => other.cacheJwks(jwks) };
 }
 
 /** Reason class of a verification failure; anything unexpected is just "invalid-token". */
@@ -121,7 +152,7 @@ function asJwks(field: string, jwks: JwksDocument): Jwks {
  * the pool's JWKS on first use and rate-limits refetches for unknown kids.
  */
 export function createTokenVerifier(options: TokenVerifierOptions): (jwt: string) => TokenCheck | Promise<TokenCheck> {
-  const { userPoolId, clientIds, jwks, refreshJwks } = options;
+  const { userPoolId, clientIds, jwks, refreshJwks, issuer } = options;
   if (typeof userPoolId !== "string") throw new ScopeCheckerConfigError("userPoolId", "must be a string");
   if (clientIds !== null && (!Array.isArray(clientIds) || clientIds.some((id) => typeof id !== "string" || id === ""))) {
     throw new ScopeCheckerConfigError("clientIds", "must be null or an array of non-empty strings");
@@ -130,10 +161,10 @@ export function createTokenVerifier(options: TokenVerifierOptions): (jwt: string
     throw new ScopeCheckerConfigError("refreshJwks", "must be a function, given together with jwks");
   }
   const allowedClients = clientIds === null ? null : new Set(clientIds);
-  let verifier;
+  if (issuer !== undefined && typeof issuer !== "string") throw new ScopeCheckerConfigError("issuer", "must be a string");
+  let verifier: Verifier;
   try {
-    // clientId: null — the allow-list is checked in `accepted`, once the token is verified.
-    verifier = CognitoJwtVerifier.create({ userPoolId, tokenUse: "access", clientId: null, customJwtCheck: checkCognitoAccessTokenShape });
+    verifier = verifierFor(userPoolId, issuer);
   } catch {
     throw new ScopeCheckerConfigError("userPoolId", `not a Cognito user pool id: ${JSON.stringify(userPoolId)}`);
   }
