@@ -63,7 +63,7 @@ export function loadModelAtRef(ref: string, configFile: string): M2MModel {
     try {
       raw = loadConfigModule(join(dir, pathInRepo), pathInRepo);
     } catch (error) {
-      if (error instanceof ConfigLoadError) throw new BaseConfigError(ref, `cannot be loaded: ${error.reason}`);
+      if (error instanceof ConfigLoadError) throw new BaseConfigError(ref, `cannot be loaded: ${[error.reason, ...error.details].join("; ")}`);
       throw error;
     }
     try {

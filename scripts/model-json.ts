@@ -37,6 +37,7 @@ function main(): number {
     }
     if (error instanceof ConfigLoadError || error instanceof ModelInputError) {
       console.error(`model:json: ${error.message}`);
+      if (error instanceof ConfigLoadError) for (const d of error.details) console.error(`  ${d}`);
       return 1;
     }
     throw error;
