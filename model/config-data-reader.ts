@@ -201,11 +201,12 @@ export function readConfigData(file: string, text: string): ConfigDataResult {
       for (const spec of named.elements) {
         if (spec.isTypeOnly) continue;
         const imported = (spec.propertyName ?? spec.name).text;
+        if (spec.propertyName !== undefined && spec.propertyName.text !== spec.name.text) refuse(spec, `renames ${imported} on import; import it by its own name`);
+        // A helper's name is known as one even from the wrong module: its calls are not reported again.
+        if (HELPERS.has(imported)) helpers.add(imported);
         if (!HELPERS.has(imported) || !HELPER_MODULE.test(from)) {
           refuse(spec, `imports ${imported} from ${from}: only defineConfig and defineApi may be imported (from model/config-types); other modules are code the config would run`);
         }
-        if (spec.propertyName !== undefined && spec.propertyName.text !== spec.name.text) refuse(spec, `renames ${imported} on import; import it by its own name`);
-        helpers.add(spec.name.text);
       }
       return;
     }
