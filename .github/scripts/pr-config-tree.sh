@@ -19,7 +19,7 @@
 set -euo pipefail
 
 tarball="${1:?usage: pr-config-tree.sh <head tarball> <checkout dir>}"
-checkout="${2:?usage: pr-config-tree.sh <head tarball> <checkout dir>}"
+checkout="$(cd "${2:?usage: pr-config-tree.sh <head tarball> <checkout dir>}" && pwd)"
 
 unpacked="$(mktemp -d)"
 trap 'rm -rf "$unpacked"' EXIT

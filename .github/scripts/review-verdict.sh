@@ -72,6 +72,8 @@ case "$mode" in
     gh api "repos/${REPOSITORY}/issues/comments/${id}" --jq .body > "${work}/old.md"
     old_sha="$(reviewed_sha "${work}/old.md")"
     [ "$old_sha" = "$HEAD_SHA" ] && exit 0
+    # Already marked for this head (the run was requested again): nothing more to say.
+    grep -qF "the pull request's head is now \`${HEAD_SHA}\`" "${work}/old.md" && exit 0
     {
       echo "$MARKER"
       echo "${SHA_MARKER}${old_sha:-unknown} -->"
