@@ -53,7 +53,7 @@ function runScript(script: string, cwd: string, env: Record<string, string>): { 
  */
 function accessDiff(name: string, edit: Record<string, string>, changed: string[]) {
   const dir = tempDir(`review-${name}`);
-  const head = repositoryCopy(join(dir, "head", `acme-cognito-m2m-${HEAD_SHA.slice(0, 7)}`), edit);
+  repositoryCopy(join(dir, "head", `acme-cognito-m2m-${HEAD_SHA.slice(0, 7)}`), edit);
   const tarball = join(dir, "head.tar.gz");
   expect(spawnSync("tar", ["-czf", tarball, "-C", join(dir, "head"), "."]).status).toBe(0);
   const checkout = repositoryCopy(join(dir, "checkout"));
