@@ -99,6 +99,12 @@ describe("review.yml's access-diff job, run step by step", () => {
     // The stacks the plan job downloads: synthesized here, with the PR's handler bundled by main's code.
     const prod = JSON.parse(readFileSync(join(checkout, "cdktf.out", "stacks", "prod", "cdk.tf.json"), "utf8"));
     expect(Object.keys(prod.resource.aws_lambda_function)).toEqual(expect.arrayContaining([expect.stringMatching(/refunds/)]));
+    // What ran here is main's code only: no file the pull request supplied is an input of a program the job ran.
+    for (const program of ["main", "reports-cli"]) {
+      const inputs = Object.keys(JSON.parse(readFileSync(join(checkout, ".m2m", "build", `${program}.inputs.json`), "utf8")));
+      expect(inputs).toContain("model/config-data-reader.ts");
+      expect(inputs.filter((f) => /^backends\/|\.m2m\.ts$|^m2m\.config\.ts$/.test(f))).toEqual([]);
+    }
   });
 
   test("hole 4: a config that reads the environment stops the review at the PR's model, naming the construct", () => {
