@@ -86,21 +86,14 @@ describe("hole 4 of issue 21: a config that reads the environment is refused, wi
     expect(found[0]).toContain(expected);
   });
 
-  test("every construct at once: getters, computed keys, identifiers not bound here, imports, let, functions", () => {
+  test("every statement that is code at once: imports, let, functions, a call not imported", () => {
     const found = problems(
       [
         'import { readFileSync } from "node:fs";',
         'import "./side-effect";',
         "let x = 1;",
         "function f() { return 1; }",
-        "export default defineConfig({",
-        "  get name() { return process.env.NAME; },",
-        "  [`own${'ers'}`]: [],",
-        "  region: REGION,",
-        "  when: Date.now(),",
-        "  undef: undefined,",
-        "  list: [1, , 2],",
-        "});",
+        'export default defineConfig({ name: "a" });',
       ].join("\n"),
     );
     expect(found).toEqual([
