@@ -170,12 +170,14 @@ export function readConfigData(file: string, text: string): ConfigDataResult {
 
   const objectOf = (node: TS.ObjectLiteralExpression): Record<string, unknown> => {
     const out: Record<string, unknown> = {};
-    const seen = new Set<string>();
+    /** Keys written out in this literal: one written twice is refused (a reader sees the first, JavaScript keeps the last). */
+    const written = new Set<string>();
     let failed = false;
+    // Entries apply in order, as JavaScript applies them: `{ ...common, name: "dev" }` overrides common's name.
     const set = (where: TS.Node, key: string, value: unknown, fromSpread: boolean) => {
       if (FORBIDDEN_KEYS.has(key)) refuse(where, `the key ${key} has a meaning of its own in JavaScript; rename it`);
-      if (!fromSpread && seen.has(key)) refuse(where, `the key ${key} is given twice in this object (JavaScript keeps the last silently); give it once`);
-      seen.add(key);
+      if (!fromSpread && written.has(key)) refuse(where, `the key ${key} is given twice in this object (JavaScript keeps the last silently); give it once`);
+      if (!fromSpread) written.add(key);
       Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
     };
     for (const property of node.properties) {

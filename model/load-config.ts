@@ -110,7 +110,14 @@ function loadModule(file: string, shownAs: string = file, helper: "defineConfig"
       throw new ConfigLoadError(shownAs, "unloadable", oneLine(error));
     }
   }
-  const read = readConfigData(shownAs, text);
+  let read;
+  try {
+    read = readConfigData(shownAs, text);
+  } catch (error) {
+    // Nesting deep enough to exhaust the stack: not a config anyone wrote by hand.
+    if (error instanceof RangeError) throw new ConfigLoadError(shownAs, "unloadable", "is nested too deeply to read");
+    throw error;
+  }
   if ("noDefaultExport" in read) throw new ConfigLoadError(shownAs, "no-default-export", `has no default export: write export default ${helper}({ ... })`);
   if ("problems" in read) {
     const n = read.problems.length;

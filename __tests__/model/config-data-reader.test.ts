@@ -64,6 +64,17 @@ test("the literal subset: helpers, as const, satisfies, comments, local consts b
   });
 });
 
+test("spread then override applies in order, as JavaScript does; a key written twice is refused", () => {
+  expect(read('const common = { name: "x", region: "eu-west-1" };\nexport default { ...common, name: "dev" };')).toStrictEqual({ name: "dev", region: "eu-west-1" });
+  expect(problems('export default { name: "a", ...{ region: "b" }, name: "c" };')).toEqual([expect.stringMatching(/^m2m\.config\.ts:1:49: the key name is given twice/)]);
+});
+
+test("nesting deep enough to exhaust the stack is one readable line", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "m2m-reader-"));
+  fs.writeFileSync(path.join(dir, "m2m.config.ts"), `export default ${"[".repeat(20000)}${"]".repeat(20000)};\n`);
+  expect(() => loadConfigFile(path.join(dir, "m2m.config.ts"))).toThrow(/is nested too deeply to read|is not a config object/);
+});
+
 test("a binding used twice gives two separate values (no shared objects between entries)", () => {
   const value = read(`const env = { tags: { a: "1" } }; export default { environments: [{ ...env, name: "a" }, { ...env, name: "b" }], e: env, f: env };`) as { e: { tags: object }; f: { tags: object } };
   expect(value.e).toStrictEqual(value.f);
