@@ -252,13 +252,13 @@ describe("offline plan (review.yml's plan step: no credentials, the guard's own 
   const SNAPSHOT_STATE = join(ROOT, "__tests__", "workflows", "fixtures", "terraform-1.11-state.json");
   const SNAPSHOT_SCHEMA = join(ROOT, "__tests__", "workflows", "fixtures", "aws-provider-schema-excerpt.json");
 
-  /** The plan job's workspace: main's .github as trusted/, the PR's stacks as untrusted/, a snapshot, and a `terraform` stand-in that records each call. */
+  /** The plan job's workspace: main's .github as trusted/, the stacks access-diff synthesized as stacks/, a snapshot, and a `terraform` stand-in that records each call. */
   function planWorkspace(alter?: (stacks: string) => void): { dir: string; calls: () => any[] } {
     const dir = tempDir("offline-plan");
     mkdirSync(join(dir, "trusted"));
     symlinkSync(join(ROOT, ".github"), join(dir, "trusted", ".github"));
-    cpSync(join(ws, "cdktf.out", "stacks"), join(dir, "untrusted", "stacks"), { recursive: true });
-    alter?.(join(dir, "untrusted", "stacks"));
+    cpSync(join(ws, "cdktf.out", "stacks"), join(dir, "stacks"), { recursive: true });
+    alter?.(join(dir, "stacks"));
     mkdirSync(join(dir, "snapshots", "prod"), { recursive: true });
     const sanitize = spawnSync(process.execPath, [join(ROOT, ".github", "scripts", "sanitize-state.js"), SNAPSHOT_STATE, SNAPSHOT_SCHEMA, join(dir, "snapshots", "prod", "snapshot.json")], { encoding: "utf8" });
     expect(sanitize.status).toBe(0);
@@ -301,7 +301,7 @@ describe("offline plan (review.yml's plan step: no credentials, the guard's own 
     // Local state instead of the S3 backend; the STS stand-in answered with the snapshot's account; no secret in the state.
     expect(result.stdout).toContain('No changes. account=123456789012 backend={"local":{"path":"terraform.tfstate"}} serial=17 secret-in-state=false');
     expect(result.stdout).toMatch(/::notice title=dev not planned by CI::/);
-    expect(result.stdout).toMatch(/plan guard: untrusted\/stacks\/prod: ok; wrote plans\/prod\/cdk\.tf\.json sha256 [0-9a-f]{64}/);
+    expect(result.stdout).toMatch(/plan guard: stacks\/prod: ok; wrote plans\/prod\/cdk\.tf\.json sha256 [0-9a-f]{64}/);
     expect(readFileSync(join(dir, "summary.md"), "utf8")).toContain("### terraform plan: `prod` (no credentials, state snapshot, -refresh=false)");
   });
 
@@ -309,9 +309,9 @@ describe("offline plan (review.yml's plan step: no credentials, the guard's own 
     const { dir } = planWorkspace();
     expect(run(dir).status).toBe(0);
     const planned = readFileSync(join(dir, "plans", "prod", "cdk.tf.json"), "utf8");
-    const checked = JSON.parse(readFileSync(join(dir, "untrusted", "stacks", "prod", "cdk.tf.json"), "utf8"));
+    const checked = JSON.parse(readFileSync(join(dir, "stacks", "prod", "cdk.tf.json"), "utf8"));
     expect(JSON.parse(planned).resource).toEqual(checked.resource);
-    expect(planned).not.toBe(readFileSync(join(dir, "untrusted", "stacks", "prod", "cdk.tf.json"), "utf8"));
+    expect(planned).not.toBe(readFileSync(join(dir, "stacks", "prod", "cdk.tf.json"), "utf8"));
   });
 
   it("stops before plan when the checked file changes after the guard (sha256 check around init)", () => {
