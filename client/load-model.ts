@@ -1,6 +1,6 @@
 /**
- * Loads `m2m.config.ts` (or another config file) and validates it into the model. The CLI runs
- * under tsx, so requiring a TypeScript file works; the config's default export is the config.
+ * Loads `m2m.config.ts` (or another config file) and validates it into the model. The config is
+ * read as data, never run (model/load-config.ts); its default export is the config.
  */
 import { relative } from "node:path";
 import type { Environment, M2MModel } from "../model/model-types";

@@ -79,7 +79,7 @@ function firstLine(error: unknown): string {
 export function wordFailure(error: unknown, context: FailureContext = {}): WordedFailure {
   if (error instanceof InvalidConfigError) return { status: EXIT_FAILURE, lines: invalidConfigLines(error.file, error.problems) };
   if (error instanceof ConfigValidationError) return { status: EXIT_FAILURE, lines: invalidConfigLines(context.configFile ?? "the config", error.problems) };
-  if (error instanceof ConfigLoadError) return { status: EXIT_FAILURE, lines: [error.message] };
+  if (error instanceof ConfigLoadError) return { status: EXIT_FAILURE, lines: [error.message, ...error.details.map((d) => `  ${d}`)] };
   if (error instanceof CommandUsageError) return { status: EXIT_USAGE, lines: [firstLine(error)] };
   if (error instanceof CommandFailure) return { status: EXIT_FAILURE, lines: [firstLine(error)] };
   const known = context.userFacing?.(error);

@@ -1,14 +1,19 @@
 /**
- * Loads a config module (TypeScript, run under tsx or ts-jest) and returns its default export,
- * unvalidated, with the team files its `apiFiles` names merged in. Every command loads its config here; each words the failure its own way from
- * the typed `ConfigLoadError`.
+ * Reads a config file as data (never runs it: model/config-data-reader.ts) and returns its
+ * default export, unvalidated, with the team files its `apiFiles` names merged in. Every command
+ * (synth, deploy, reports, `m2m`, the review) loads its config here; each words the failure its
+ * own way from the typed `ConfigLoadError`.
  */
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { configLayout } from "./config-schema";
 import { recordOrigins, restoreOrigins, type EntryOrigin } from "./config-origins";
+import { readConfigData } from "./config-data-reader";
 
-export type ConfigLoadFailure = "missing" | "unloadable" | "no-default-export" | "named-exports-only";
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const strictJson = require("../.github/plan-guard/strict-json.js") as { parseStrictJson(text: string): unknown };
+
+export type ConfigLoadFailure = "missing" | "unloadable" | "no-default-export" | "named-exports-only" | "not-data";
 
 /** The file could not give a config: `cannot load <file>: <reason>` (one line). */
 export class ConfigLoadError extends Error {
@@ -16,16 +21,15 @@ export class ConfigLoadError extends Error {
     readonly file: string,
     readonly failure: ConfigLoadFailure,
     readonly reason: string,
+    /** One line per construct when the file is not data: `file:line:column: what`. */
+    readonly details: readonly string[] = [],
   ) {
     super(`cannot load ${file}: ${reason}`);
     this.name = "ConfigLoadError";
   }
 }
 
-/**
- * One line from an evaluation error, which carries code frames and stacks: its first line, and
- * the next one when the first only announces it ("Transform failed with 1 error:").
- */
+/** One line from a reading error: its first line, and the next one when the first only announces it. */
 function oneLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   const [first, second] = text.split("\n").map((l) => l.trim()).filter((l) => l !== "");
@@ -79,42 +83,51 @@ function mergeTeamFiles(file: string, main: Record<string, unknown>, apiFiles: s
   return merged;
 }
 
-/** A TypeScript module's default export: the main config, or a team's API. */
-function loadModule(file: string, shownAs: string = file, helper: "defineConfig" | "defineApi" = "defineConfig"): unknown {
-  const resolved = path.resolve(file);
-  if (!existsSync(resolved)) throw new ConfigLoadError(shownAs, "missing", "no such file");
-  let mod: { default?: unknown; __esModule?: unknown };
-  try {
-    // Compiled entry points run as plain JavaScript: the config is TypeScript (bin/ts-require.js).
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    if (require.extensions[".ts"] === undefined) (require("../bin/ts-require") as { install(): void }).install();
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    mod = require(resolved) as { default?: unknown; __esModule?: unknown };
-  } catch (error) {
-    throw new ConfigLoadError(shownAs, "unloadable", oneLine(error));
-  }
-  return defaultExport(shownAs, mod, helper);
-}
+/** Far above any real config file, far below what could exhaust a runner reading a pull request's. */
+const MAX_CONFIG_FILE_BYTES = 8 * 1024 * 1024;
 
 /**
- * The config is the module's default export. A module written with `export` statements and no
- * `export default` is told exactly that (with the names it does export), rather than validated
- * as an empty config; a CommonJS module (`module.exports = {...}`) is its own config.
+ * A config file's value, read as data and never run (model/config-data-reader.ts): the main
+ * config or a team's API. A `.json` file is a model file (`npm run model:json`), read strictly.
  */
-function defaultExport(file: string, mod: { default?: unknown; __esModule?: unknown }, helper: "defineConfig" | "defineApi"): unknown {
-  const esModule = mod.__esModule === true || Object.prototype.hasOwnProperty.call(mod, "default");
-  // A file without import/export statements compiles to a CommonJS module that exports nothing.
-  const config = esModule ? mod.default : Object.keys(mod).length > 0 ? mod : undefined;
-  if (config === undefined) {
-    const named = Object.keys(mod).filter((k) => k !== "default" && k !== "__esModule");
-    throw new ConfigLoadError(
-      file,
-      named.length > 0 ? "named-exports-only" : "no-default-export",
-      named.length > 0
-        ? `has no default export, only named exports (${named.join(", ")}): write export default ${helper}({ ... })`
-        : `has no default export: write export default ${helper}({ ... })`,
-    );
+function loadModule(file: string, shownAs: string = file, helper: "defineConfig" | "defineApi" = "defineConfig"): unknown {
+  const resolved = path.resolve(file);
+  let stat;
+  try {
+    stat = lstatSync(resolved);
+  } catch {
+    throw new ConfigLoadError(shownAs, "missing", "no such file");
   }
+  // A link could make the reviewed bytes another file than the one the pull request shows.
+  if (!stat.isFile()) throw new ConfigLoadError(shownAs, "unloadable", "is not a regular file (a link or a directory): a config is a file of its own");
+  if (stat.size > MAX_CONFIG_FILE_BYTES) throw new ConfigLoadError(shownAs, "unloadable", `${stat.size} bytes, more than the ${MAX_CONFIG_FILE_BYTES} a config can need`);
+  const text = readFileSync(resolved, "utf8");
+  if (resolved.endsWith(".json")) {
+    try {
+      return objectExport(shownAs, strictJson.parseStrictJson(text), helper);
+    } catch (error) {
+      if (error instanceof ConfigLoadError) throw error;
+      throw new ConfigLoadError(shownAs, "unloadable", oneLine(error));
+    }
+  }
+  let read;
+  try {
+    read = readConfigData(shownAs, text);
+  } catch (error) {
+    // Nesting deep enough to exhaust the stack: not a config anyone wrote by hand.
+    if (error instanceof RangeError) throw new ConfigLoadError(shownAs, "unloadable", "is nested too deeply to read");
+    throw error;
+  }
+  if ("noDefaultExport" in read) throw new ConfigLoadError(shownAs, "no-default-export", `has no default export: write export default ${helper}({ ... })`);
+  if ("problems" in read) {
+    const n = read.problems.length;
+    throw new ConfigLoadError(shownAs, "not-data", `is read as data, never run, and ${n === 1 ? "1 construct is" : `${n} constructs are`} not data (write the values out, or generate this file: docs/configure.md, "Computed configs")`, read.problems);
+  }
+  return objectExport(shownAs, read.value, helper);
+}
+
+/** The default export must be an object: the config, or a team's API. */
+function objectExport(file: string, config: unknown, helper: "defineConfig" | "defineApi"): unknown {
   if (typeof config !== "object" || config === null || Array.isArray(config)) {
     throw new ConfigLoadError(file, "no-default-export", `its default export is not a config object (got ${config === null ? "null" : Array.isArray(config) ? "an array" : typeof config}): write export default ${helper}({ ... })`);
   }

@@ -14,6 +14,11 @@ import { scopeMatchOf } from "../model/access";
 /** First line of the comment: CI finds the comment it posted before by it and updates it. */
 export const ACCESS_DIFF_MARKER = "<!-- cognito-m2m-access-diff -->";
 
+/** The hidden line that binds a review comment to the commit it reviewed (the comment job compares it with the head). */
+export function headShaMarker(sha: string): string {
+  return `<!-- cognito-m2m-head-sha: ${sha} -->`;
+}
+
 export interface DiffLabels {
   /** The base, e.g. the git ref `origin/main`. */
   readonly base: string;

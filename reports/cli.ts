@@ -1,7 +1,7 @@
 /**
  * `npm run report [-- --base <git ref>] [--out <dir>] [--config <file>]`
  * (the config defaults to $M2M_CONFIG, then m2m.config.ts, as for `npm run synth`)
- * `npm run report -- --head-model <file> --base-model <file> [--changed-files <file>] [--out <dir>]`
+ * `npm run report -- --head-model <file> --base-model <file> [--changed-files <file>] [--head-sha <sha>] [--out <dir>]`
  *
  * Writes, per environment, cdktf.out/reports/<env>/{access.md, access.html, access.json,
  * openapi.json}; with --base, also cdktf.out/reports/access-diff.md (the change from the config
@@ -10,7 +10,9 @@
  * The second form is the pull-request review's (issue 15): both models are data written by
  * `npm run model:json` (the head one by the pull request's isolated job), read strictly and
  * validated by THIS checkout's code; no config is evaluated. --changed-files (one path per
- * line, from GitHub's API) adds the "this PR changes code that decides access" notice.
+ * line, from GitHub's API) adds the "this PR changes code that decides access" notice, and
+ * --head-sha names the commit the review is of (the comment is bound to it). Any diff also
+ * lists posture changes (environment kind and protections) for the platform owners.
  */
 import { relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -26,7 +28,9 @@ import { loadConfigModule } from "./config-loader";
 import { BaseConfigError, BaseRefError, ConfigLoadError, firstLine, ReportUsageError } from "./errors";
 import { loadModelAtRef } from "./git-base-config";
 import { ACCESS_DIFF_FILE, CENTRAL_VIEW_FILE, environmentReportFiles, openApiFileName, writeReportFiles, type ReportFile } from "./report-files";
-import { codeChangesOf, configCodeFindings, renderCodeChangeNotice } from "./code-change-notice";
+import { codeChangesOf, renderCodeChangeNotice } from "./code-change-notice";
+import { headShaMarker } from "./access-diff-markdown";
+import { diffPosture, renderPostureChanges } from "./posture-diff";
 import { ModelInputError, readModelInput } from "./model-input";
 import { readFileSync } from "node:fs";
 
@@ -37,7 +41,7 @@ interface Options {
   readonly headModel?: string;
   readonly baseModel?: string;
   readonly changedFiles?: string;
-  readonly headConfigText?: string;
+  readonly headSha?: string;
 }
 
 function parseOptions(argv: readonly string[]): Options {
@@ -52,7 +56,7 @@ function parseOptions(argv: readonly string[]): Options {
         "head-model": { type: "string" },
         "base-model": { type: "string" },
         "changed-files": { type: "string" },
-        "head-config-text": { type: "string" },
+        "head-sha": { type: "string" },
       },
       strict: true,
       allowPositionals: false,
@@ -64,8 +68,8 @@ function parseOptions(argv: readonly string[]): Options {
   const headModel = parsed.values["head-model"];
   const baseModel = parsed.values["base-model"];
   const changedFiles = parsed.values["changed-files"];
-  const headConfigText = parsed.values["head-config-text"];
-  if (headConfigText !== undefined && changedFiles === undefined) throw new ReportUsageError("--head-config-text needs --changed-files");
+  const headSha = parsed.values["head-sha"];
+  if (headSha !== undefined && !/^[0-9a-f]{40}$/.test(headSha)) throw new ReportUsageError("--head-sha needs a full commit id (40 hex digits)");
   if (base !== undefined && base.trim() === "") throw new ReportUsageError("--base needs a git ref");
   if (baseModel !== undefined && base !== undefined) throw new ReportUsageError("--base and --base-model are two ways to say the same; give one");
   if (baseModel !== undefined && headModel === undefined) throw new ReportUsageError("--base-model needs --head-model");
@@ -77,7 +81,7 @@ function parseOptions(argv: readonly string[]): Options {
     ...(headModel === undefined ? {} : { headModel }),
     ...(baseModel === undefined ? {} : { baseModel }),
     ...(changedFiles === undefined ? {} : { changedFiles }),
-    ...(headConfigText === undefined ? {} : { headConfigText }),
+    ...(headSha === undefined ? {} : { headSha }),
   };
 }
 
@@ -117,9 +121,11 @@ function run(argv: readonly string[]): void {
     const base = options.baseModel !== undefined ? readModelInput(resolve(options.baseModel), shown(resolve(options.baseModel))) : loadModelAtRef(baseLabel, configFile);
     const diff = diffModels(base, head);
     const markdown = renderAccessDiffMarkdown(diff, { base: baseLabel, head: options.headModel !== undefined ? "the pull request" : "the working tree" });
-    files.push({ path: ACCESS_DIFF_FILE, content: withCodeChangeNotice(markdown, options.changedFiles, options.headConfigText) });
+    const posture = diffPosture(base, head);
+    files.push({ path: ACCESS_DIFF_FILE, content: withNotices(markdown, options, renderPostureChanges(posture, base.owners), base.owners) });
     const changed = diff.environments.filter((e) => e.status !== "unchanged").map((e) => e.environment);
     diffSummary = changed.length === 0 ? "no access changes" : `access changes in ${changed.join(", ")}`;
+    if (posture.length > 0) diffSummary += `; ${posture.length} security-relevant posture change${posture.length === 1 ? "" : "s"} in ${[...new Set(posture.map((p) => p.environment))].join(", ")}`;
   }
 
   writeReportFiles(outDir, files);
@@ -132,23 +138,27 @@ function run(argv: readonly string[]): void {
   if (diffSummary !== undefined) process.stdout.write(`report: ${diffSummary} since ${baseLabel} -> ${shown(resolve(outDir, ACCESS_DIFF_FILE))}\n`);
 }
 
-/** The notice goes right after the marker line, which must stay first (the comment job finds its comment by it). */
-function withCodeChangeNotice(markdown: string, changedFilesFile: string | undefined, configTextFile: string | undefined): string {
-  if (changedFilesFile === undefined) return markdown;
-  const read = (option: string, file: string) => {
+/**
+ * The notices go right after the marker line, which must stay first (the comment job finds its
+ * comment by it): the commit the review is of, the posture changes, the code-change notice.
+ */
+function withNotices(markdown: string, options: Options, posture: string, owners: readonly string[]): string {
+  const notices: string[] = [];
+  if (options.headSha !== undefined) notices.push(`${headShaMarker(options.headSha)}\n_Review of commit \`${options.headSha}\`: a later push marks this comment stale until its own review replaces it._\n`);
+  if (posture !== "") notices.push(posture);
+  if (options.changedFiles !== undefined) {
+    let list: string;
     try {
-      return readFileSync(resolve(file), "utf8");
+      list = readFileSync(resolve(options.changedFiles), "utf8");
     } catch {
-      throw new ReportUsageError(`${option} ${file}: no such file`);
+      throw new ReportUsageError(`--changed-files ${options.changedFiles}: no such file`);
     }
-  };
-  const list = read("--changed-files", changedFilesFile);
-  // The PR's config as text, from GitHub's API: read for what makes it code, never evaluated here.
-  const findings = configTextFile === undefined ? [] : configCodeFindings(read("--head-config-text", configTextFile));
-  const notice = renderCodeChangeNotice(codeChangesOf(list.split("\n")), findings);
-  if (notice === "") return markdown;
+    const notice = renderCodeChangeNotice(codeChangesOf(list.split("\n")), owners);
+    if (notice !== "") notices.push(notice);
+  }
+  if (notices.length === 0) return markdown;
   const [marker, ...rest] = markdown.split("\n");
-  return [marker, notice, ...rest].join("\n");
+  return [marker, ...notices, ...rest].join("\n");
 }
 
 try {
@@ -157,6 +167,11 @@ try {
   if (error instanceof BaseConfigError) {
     // The base config's problems, worded as for the working tree's.
     write(`report: ${error.message}\n${error.problemLines().map((l) => `  ${l}\n`).join("")}`);
+    process.exit(EXIT_FAILURE);
+  }
+  if (error instanceof ConfigLoadError) {
+    // Every construct that keeps the config from being data, one line each.
+    write(`report: ${error.message}\n`);
     process.exit(EXIT_FAILURE);
   }
   process.exit(

@@ -12,10 +12,10 @@ export class ReportUsageError extends Error {
   }
 }
 
-/** The config file could not be evaluated (missing, syntax error, no default export). */
+/** The config file could not be read (missing, not data, no default export); `details`: one line per construct refused. */
 export class ConfigLoadError extends Error {
-  constructor(readonly file: string, readonly reason: string) {
-    super(`cannot load ${file}: ${reason}`);
+  constructor(readonly file: string, readonly reason: string, readonly details: readonly string[] = []) {
+    super([`cannot load ${file}: ${reason}`, ...details.map((d) => `  ${d}`)].join("\n"));
     this.name = "ConfigLoadError";
   }
 }

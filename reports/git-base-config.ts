@@ -1,8 +1,8 @@
 /**
  * The config as it was at a git ref, validated with today's rules: the "before" side of the
  * access diff. The tree at the ref is exported with `git archive` into a temporary directory
- * (the working tree, index and refs are never touched), its config evaluated there, and the
- * directory removed.
+ * (the working tree, index and refs are never touched), its config read there as data (never
+ * run), and the directory removed.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
@@ -63,7 +63,7 @@ export function loadModelAtRef(ref: string, configFile: string): M2MModel {
     try {
       raw = loadConfigModule(join(dir, pathInRepo), pathInRepo);
     } catch (error) {
-      if (error instanceof ConfigLoadError) throw new BaseConfigError(ref, `cannot be loaded: ${error.reason}`);
+      if (error instanceof ConfigLoadError) throw new BaseConfigError(ref, `cannot be loaded: ${[error.reason, ...error.details].join("; ")}`);
       throw error;
     }
     try {

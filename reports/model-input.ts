@@ -1,11 +1,9 @@
 /**
- * The model as data: the one thing that crosses from a pull request's untrusted step to the
- * trusted review job (issue 15). `npm run model:json` evaluates the config (executable
- * TypeScript) where no secret and no write access exist, validates it, and writes the config's
- * plain data as JSON. The trusted side reads that file with the strict JSON reader (a repeated
- * key is refused, never resolved), within a size bound, and validates it AGAIN with its own
- * (the base branch's) rules: what reaches the access diff is data the base code accepted, not
- * something the pull request's code computed. Deploys synthesize from the same kind of file.
+ * The model as data (issues 15 and 21): `npm run model:json` reads the config as data (never
+ * run), validates it, and writes its plain data as JSON. The report reads such a file with the
+ * strict JSON reader (a repeated key is refused, never resolved), within a size bound, and
+ * validates it AGAIN with its own rules before computing the access diff. Deploys synthesize
+ * from the same kind of file.
  */
 import { readFileSync, statSync } from "node:fs";
 import { isDeepStrictEqual } from "node:util";

@@ -1,10 +1,9 @@
 /**
- * `npm run model:json [-- --out FILE] [--config FILE]`: evaluates the config (default
- * $M2M_CONFIG, then m2m.config.ts), validates it, and writes its plain data as JSON (default
- * cdktf.out/model/model.json). In a pull request this runs in an isolated job with no secrets
- * and no write access; the file is its only output, which the trusted review job validates
- * again with the base branch's code before computing the access diff. Deploys synthesize from
- * the same file (`M2M_CONFIG=<file> npm run synth`).
+ * `npm run model:json [-- --out FILE] [--config FILE]`: reads the config as data (default
+ * $M2M_CONFIG, then m2m.config.ts; never run), validates it, and writes its plain data as JSON
+ * (default cdktf.out/model/model.json). The review runs it with the base branch's code on the
+ * pull request's config files; deploys synthesize from the same kind of file
+ * (`M2M_CONFIG=<file> npm run synth`).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
@@ -37,6 +36,7 @@ function main(): number {
     }
     if (error instanceof ConfigLoadError || error instanceof ModelInputError) {
       console.error(`model:json: ${error.message}`);
+      if (error instanceof ConfigLoadError) for (const d of error.details) console.error(`  ${d}`);
       return 1;
     }
     throw error;

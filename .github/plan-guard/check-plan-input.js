@@ -48,8 +48,22 @@ const ENVIRONMENT_NAME = /^[a-z0-9](?:[a-z0-9-]{0,18}[a-z0-9])?$/;
 const REQUIRED_VERSION = /^>= \d+\.\d+\.\d+$/;
 /** A `removed` block forgets one aws_* resource (never a module). */
 const RESOURCE_ADDRESS = /^aws_[a-z0-9_]+\.[A-Za-z0-9_-]+$/;
-/** Arguments of data.archive_file that name files read or written during plan. */
-const ARCHIVE_PATHS = ["source_file", "source_dir", "source_content_filename", "output_path"];
+/**
+ * Arguments of data.archive_file that name files read or written during plan, each with the one
+ * LITERAL form it may take. Terraform evaluates a string as a template before the provider sees
+ * it, so `"${"/"}home/x"` or `"assets/${"."}${"."}/x"` reads as harmless text but becomes an
+ * absolute or parent path (issue 21, hole 1): no `$`, `%`, `~` or `\` can pass these patterns,
+ * so what the guard reads is exactly the path the provider gets. The archive is written during
+ * plan (data sources are read even with -refresh=false): only as a `.zip` at the top of the
+ * stack directory, with mode 0644 (never an executable).
+ */
+const ARCHIVE_ARGUMENTS = {
+  output_path: { pattern: /^[A-Za-z0-9][A-Za-z0-9._-]*\.zip$/, rule: "a literal file name ending in .zip, in the stack directory itself (no directory, no template)" },
+  source_file: { pattern: /^assets\/(?:[A-Za-z0-9_][A-Za-z0-9._-]*\/)*[A-Za-z0-9_][A-Za-z0-9._-]*$/, rule: "a literal path under assets/ (no .., no template)" },
+  source_content_filename: { pattern: /^[A-Za-z0-9_][A-Za-z0-9._-]*$/, rule: "a literal file name (no directory, no template)" },
+  source_dir: { pattern: /^(?!)/, rule: "absent (the project never zips a directory)" },
+  output_file_mode: { pattern: /^0644$/, rule: 'exactly "0644" (an archive entry is never executable)' },
+};
 
 function isPlainObject(value) {
   return value !== null && typeof value === "object" && !Array.isArray(value);
@@ -205,11 +219,6 @@ function loadAllowList() {
   return parseStrictJson(fs.readFileSync(ALLOW_LIST_FILE, "utf8"));
 }
 
-/** A path inside the stack directory: relative, no `..`, no home or drive prefix. */
-function isContainedPath(p) {
-  return typeof p === "string" && p !== "" && !path.isAbsolute(p) && !/^[~\\]/.test(p) && !/^[A-Za-z]:/.test(p) && !p.split(/[\\/]/).includes("..");
-}
-
 function checkDirectory(dir, problems) {
   // Terraform loads every *.tf / *.tf.json / *.tfvars of the directory and reuses providers found
   // under .terraform/ that match a lock file: only the synthesized JSON and its assets may be there.
@@ -273,12 +282,9 @@ function checkSpecifics(doc, allow, problems) {
     for (const { label, bodies } of labelled(doc.data, "$.data", [])) {
       if (label !== "archive_file") continue;
       for (const n of bodies) for (const [name, inner] of Object.entries(n.body)) for (const b of bodiesOf(inner, member(n.where, name), [])) {
-        for (const k of ARCHIVE_PATHS) {
+        for (const [k, { pattern, rule }] of Object.entries(ARCHIVE_ARGUMENTS)) {
           const v = b.body[k];
-          if (v !== undefined && !isContainedPath(v)) problems.push(`${member(b.where, k)} must be a relative path inside the stack directory, found ${JSON.stringify(v)}`);
-        }
-        if (b.body.source_file !== undefined && isContainedPath(b.body.source_file) && !String(b.body.source_file).startsWith("assets/")) {
-          problems.push(`${member(b.where, "source_file")} must be under assets/, found ${JSON.stringify(b.body.source_file)}`);
+          if (v !== undefined && !(typeof v === "string" && pattern.test(v))) problems.push(`${member(b.where, k)} must be ${rule}, found ${JSON.stringify(v)}`);
         }
       }
     }

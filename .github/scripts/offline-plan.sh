@@ -10,6 +10,15 @@
 #      the file: terraform reads exactly the bytes the guard checked and wrote.
 # Environments with local state are skipped with a notice (they have no state in CI).
 #
+# Before anything (issue 21): the snapshots must name only the providers the stacks pin
+# (state-snapshot-provenance.js check); one that does not stops the review here.
+# Terraform runs sandboxed: `env -i` with a fresh HOME and TMPDIR under a new temporary
+# directory, an explicit CLI config (TF_CLI_CONFIG_FILE) whose provider_installation names only
+# the pinned providers' registry sources (no implied local mirror such as
+# ~/.terraform.d/plugins, no plugin cache), its data directory in the sandbox, and the inputs
+# (the guard's cdk.tf.json, assets, the state) read-only. Writable: the sandbox and the plan
+# directory itself (terraform's lock file, the archives the stacks zip during plan).
+#
 # Usage: offline-plan.sh <stacks dir> <snapshots dir> <work dir>
 #   snapshots dir: <env>/snapshot.json per environment (state-snapshot.yml's artifact), may be empty.
 # Exit 1 when any environment fails the guard or the plan; the others are still planned.
@@ -30,10 +39,39 @@ unset AWS_SESSION_TOKEN AWS_PROFILE AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE 
 export TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
 
 mkdir -p "$work"
+if ! node "${here}/state-snapshot-provenance.js" check "$snapshots"; then
+  exit 1
+fi
+
+sandbox="$(mktemp -d "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/offline-plan.XXXXXX")"
+mkdir -p "${sandbox}/home" "${sandbox}/tmp" "${sandbox}/data"
+cli_config="${sandbox}/terraform.rc"
+sources="$(jq -r '[.requiredProviders[].source | "registry.terraform.io/" + .] | sort | map("\"" + . + "\"") | join(", ")' "${here}/../plan-guard/allow-list.json")"
+cat > "$cli_config" <<RC
+# Written by offline-plan.sh: only the providers the stacks pin, from their registry.
+provider_installation {
+  direct {
+    include = [${sources}]
+  }
+}
+RC
+chmod a-w "$cli_config"
+
+# Terraform and its providers see these variables and nothing else of the job's environment.
+tf() {
+  local env_name="$1"
+  shift
+  env -i PATH="$PATH" HOME="${sandbox}/home" TMPDIR="${sandbox}/tmp" \
+    TF_CLI_CONFIG_FILE="$cli_config" TF_DATA_DIR="${sandbox}/data/${env_name}" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1 \
+    AWS_ACCESS_KEY_ID=placeholder-no-credentials AWS_SECRET_ACCESS_KEY=placeholder-no-credentials AWS_EC2_METADATA_DISABLED=true \
+    terraform "$@"
+}
+
 status=0
 sts_pid=""
 stop_sts() { if [ -n "$sts_pid" ]; then kill "$sts_pid" 2>/dev/null || true; wait "$sts_pid" 2>/dev/null || true; sts_pid=""; fi; }
-trap stop_sts EXIT
+cleanup() { stop_sts; rm -rf "$sandbox"; }
+trap cleanup EXIT
 
 shopt -s nullglob
 for file in "$stacks"/*/cdk.tf.json; do
@@ -86,17 +124,20 @@ for file in "$stacks"/*/cdk.tf.json; do
     continue
   fi
   cp "$state" "${plan}/terraform.tfstate"
+  # Read-only inputs: what terraform reads is what was checked.
+  chmod -R a-w "${plan}/cdk.tf.json" "${plan}/terraform.tfstate"
+  if [ -d "${plan}/assets" ]; then chmod -R a-w "${plan}/assets"; fi
   check() { echo "${sha}  ${plan}/cdk.tf.json" | sha256sum --check --quiet --strict; }
 
-  if check && terraform -chdir="$plan" init -input=false -no-color && check &&
-    terraform -chdir="$plan" plan -refresh=false -lock=false -input=false -no-color > "${plan}/plan.txt"; then
+  if check && tf "$env" -chdir="$plan" init -input=false -no-color && check &&
+    tf "$env" -chdir="$plan" plan -refresh=false -lock=false -input=false -no-color > "${work}/${env}.plan.txt"; then
     {
       echo "### terraform plan: \`${env}\` (no credentials, state snapshot, -refresh=false)"
       echo '```'
-      tail -c 60000 "${plan}/plan.txt"
+      tail -c 60000 "${work}/${env}.plan.txt"
       echo '```'
     } >> "$summary"
-    cat "${plan}/plan.txt"
+    cat "${work}/${env}.plan.txt"
   else
     echo "::error title=offline plan (${env})::terraform init or plan failed, or the checked file changed"
     status=1

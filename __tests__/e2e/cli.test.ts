@@ -14,6 +14,7 @@ import type { LocalEnvironment } from "../../local/local-environment";
 import { readCredentialsFile } from "../../local/credentials-file";
 import { allRoutes } from "../../model/apis";
 import { modelWith, startEnv, twoApiModel } from "../local/local-test-kit";
+import singleApiConfig from "../fixtures/single-api.config";
 
 /** The CLI reads the default config (m2m.config.ts, two APIs) unless told otherwise: so does the environment it talks to. */
 const defaultModel = twoApiModel;
@@ -215,7 +216,7 @@ describe("smoke --outputs with the clients' secrets, one of them disabled", () =
       const secretArns = Object.fromEntries(deployed.credentials.clients.map((c) => [c.name, arnOf(c.name)]));
       writeFileSync(outputs, JSON.stringify({ dev: { invoke_url: deployed.apiUrl, token_endpoint: deployed.tokenEndpoint, client_ids: clientIds, client_secret_arns: secretArns } }));
       const config = join(dir, "writer-disabled.config.ts");
-      writeFileSync(config, `import base from ${JSON.stringify(join(ROOT, "__tests__", "fixtures", "single-api.config"))};\nexport default { ...base, clients: base.clients.map((c) => (c.name === "writer" ? { ...c, disabled: true } : c)) };\n`);
+      writeFileSync(config, `export default ${JSON.stringify({ ...singleApiConfig, clients: singleApiConfig.clients.map((c) => (c.name === "writer" ? { ...c, disabled: true } : c)) })};\n`);
 
       const aws = awsEnvFor(secretsManager.url);
       const result = await runCli(["smoke", "--outputs", outputs, "--env", "dev", "--config", config], aws);

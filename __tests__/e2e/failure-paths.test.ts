@@ -8,6 +8,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { ROOT, runNode, type ChildRun } from "../support/node-child";
+import singleApiConfig from "../fixtures/single-api.config";
 import type { LocalEnvironment } from "../../local/local-environment";
 import { startEnv } from "../local/local-test-kit";
 
@@ -152,7 +153,8 @@ describe("one wording of a bad config for synth, report, check:security and m2m"
   const badConfig = () =>
     writeConfig(
       "bad.config.ts",
-      `import base from ${JSON.stringify(join(ROOT, "__tests__", "fixtures", "single-api.config"))};\nconst [first, ...rest] = base.clients;\nconst { scopes, ...noScopes } = first;\nexport default { ...base, clients: [{ ...noScopes, scope: scopes }, ...rest] };\n`,
+      // Configs are read as data (issue 21): the variant is written out as a literal.
+      `export default ${JSON.stringify({ ...singleApiConfig, clients: singleApiConfig.clients.map(({ scopes, ...rest }, i) => (i === 0 ? { ...rest, scope: scopes } : { ...rest, scopes })) })};\n`,
     );
 
   it.each([
@@ -167,14 +169,18 @@ describe("one wording of a bad config for synth, report, check:security and m2m"
     expect(result).toEqual({ code: 1, stdout: "", stderr: [`${command}: ${shown} is invalid (1 problem); nothing was done`, ...problems, ""].join("\n") });
   });
 
-  it("a config with only named exports says exactly that", async () => {
+  it("a config with only named exports says exactly that, at each export", async () => {
     const file = writeConfig("named.config.ts", "export const config = { api: {} };\nexport const routes = [];\n");
-    expect(await run("run.js", ["main.ts"], { M2M_CONFIG: file })).toEqual({
-      code: 1,
-      stdout: "",
-      stderr: `synth: cannot load ${relative(ROOT, file)}: has no default export, only named exports (config, routes): write export default defineConfig({ ... })\n`,
-    });
-    expect((await m2m(["dev", "--config", file])).stderr).toBe(`m2m: cannot load ${relative(ROOT, file)}: has no default export, only named exports (config, routes): write export default defineConfig({ ... })\n`);
+    const shown = relative(ROOT, file);
+    const lines = (command: string) =>
+      [
+        `${command}: cannot load ${shown}: is read as data, never run, and 2 constructs are not data (write the values out, or generate this file: docs/configure.md, "Computed configs")`,
+        `  ${shown}:1:1: exports a binding: a config exports only its default (export default defineConfig({ ... }))`,
+        `  ${shown}:2:1: exports a binding: a config exports only its default (export default defineConfig({ ... }))`,
+        "",
+      ].join("\n");
+    expect(await run("run.js", ["main.ts"], { M2M_CONFIG: file })).toEqual({ code: 1, stdout: "", stderr: lines("synth") });
+    expect((await m2m(["dev", "--config", file])).stderr).toBe(lines("m2m"));
   });
 
   it("a config file with no export at all", async () => {
@@ -189,7 +195,7 @@ describe("one wording of a bad config for synth, report, check:security and m2m"
   it("an empty clients list: synthesized, with one warning line", async () => {
     const file = writeConfig(
       "no-clients.config.ts",
-      `import base from ${JSON.stringify(join(ROOT, "__tests__", "fixtures", "single-api.config"))};\nexport default { ...base, clients: [], routes: base.routes.filter((r) => r.authorizer !== "scope-checker") };\n`,
+      `export default ${JSON.stringify({ ...singleApiConfig, clients: [], routes: singleApiConfig.routes.filter((r) => r.authorizer !== "scope-checker") })};\n`,
     );
     const result = await run("run.js", ["main.ts"], { M2M_CONFIG: file, CDKTF_OUTDIR: join(dir, "no-clients-out") });
     expect(result.stderr).toBe("synth: warning: clients: is empty: no caller can get a token, so the API refuses every request (add a client, see README) (got [])\n");

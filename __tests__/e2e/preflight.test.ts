@@ -11,6 +11,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT, runNode } from "../support/node-child";
+import singleApiConfig from "../fixtures/single-api.config";
 
 
 let dir: string;
@@ -36,10 +37,13 @@ function config(name: string, bucket: string, devManagesRole = false): string {
   const file = join(dir, `${name}.config.ts`);
   writeFileSync(
     file,
-    `import base from ${JSON.stringify(join(ROOT, "__tests__", "fixtures", "single-api.config"))};
-export default { ...base, environments: base.environments.map((e) => e.name === "prod"
-  ? { ...e, backend: { ...e.backend, bucket: ${JSON.stringify(bucket)} } }
-  : { ...e, ...(${devManagesRole} ? { region: "eu-west-1", accessLogs: { enabled: true, manageAccountRole: true } } : {}) }) };\n`,
+    // Configs are read as data (issue 21): the variant is written out as a literal.
+    `export default ${JSON.stringify({
+      ...singleApiConfig,
+      environments: singleApiConfig.environments.map((e) =>
+        e.name === "prod" ? { ...e, backend: { ...e.backend, bucket } } : { ...e, ...(devManagesRole ? { region: "eu-west-1", accessLogs: { enabled: true, manageAccountRole: true } } : {}) },
+      ),
+    })};\n`,
   );
   return file;
 }

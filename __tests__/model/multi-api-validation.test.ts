@@ -177,8 +177,15 @@ describe("loading team files", () => {
   });
 
   test("a team file without a default export says so, with its own file name and defineApi", () => {
-    const file = project({ ...config(), apiFiles: "apis" }, { "orders.m2m.ts": "export const api = {};\n" });
-    expect(() => loadConfigFile(file)).toThrow("cannot load apis/orders.m2m.ts: has no default export, only named exports (api): write export default defineApi({ ... })");
+    const file = project({ ...config(), apiFiles: "apis" }, { "orders.m2m.ts": "export const api = {};\n", "shipping.m2m.ts": "const api = {};\n" });
+    expect(() => loadConfigFile(file)).toThrow(ConfigLoadError);
+    try {
+      loadConfigFile(file);
+    } catch (error) {
+      expect((error as ConfigLoadError).details).toEqual([expect.stringMatching(/^apis\/orders\.m2m\.ts:1:1: exports a binding: a config exports only its default/)]);
+    }
+    fs.unlinkSync(path.join(path.dirname(file), "apis", "orders.m2m.ts"));
+    expect(() => loadConfigFile(file)).toThrow("cannot load apis/shipping.m2m.ts: has no default export: write export default defineApi({ ... })");
   });
 
   test("files not named *.m2m.ts are not team files", () => {

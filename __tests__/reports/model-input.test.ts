@@ -1,29 +1,23 @@
 /**
  * Issue 15, bypass 3: the access diff reviewers approve was produced by the pull request's own
  * code. An exit hook in the config overwrote access-diff.md with "No access changes" while the
- * config granted `reader` the payments scopes. Now the pull request's config is evaluated only
- * by `npm run model:json` (its one output: the model as data), and the trusted side reads that
- * file strictly, validates it with its own code, and computes the diff in another process and
- * directory; the stacks planned and deployed are synthesized from the same file.
+ * config granted `reader` the payments scopes. Since issue 21 no config is ever run: it is read
+ * as data (model/config-data-reader.ts), so the hook is refused, not run. The model file
+ * (`npm run model:json`) is read strictly and validated again by the trusted side's code; the
+ * stacks synthesized from it are the config's, byte for byte.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import severalApisConfig from "../../m2m.config";
 import defaultConfig from "../fixtures/single-api.config";
 import { tempDir } from "../support/synth";
-import { codeChangesOf, configCodeFindings, renderCodeChangeNotice } from "../../reports/code-change-notice";
+import { codeChangesOf, renderCodeChangeNotice } from "../../reports/code-change-notice";
 import { ModelInputError, modelInputText, readModelInput } from "../../reports/model-input";
 import { InvalidConfigError } from "../../model/command-voice";
 
 const ROOT = resolve(__dirname, "..", "..");
-const TSX = join(ROOT, "node_modules", ".bin", "tsx");
 const FORGED = "<!-- cognito-m2m-access-diff -->\nNo access changes between `origin/main` and the working tree, in any environment.\n";
-
-function tsx(cwd: string, args: string[], env: Record<string, string> = {}) {
-  const run = spawnSync(TSX, args, { cwd, encoding: "utf8", env: { PATH: process.env.PATH ?? "", HOME: cwd, ...env } });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-}
 
 /** An entry point as its npm script runs it (`npm run report`, `npm run synth`): compiled ahead, through bin/run.js. */
 function entry(cwd: string, args: string[], env: Record<string, string> = {}) {
@@ -50,32 +44,36 @@ function hostileConfig(dir: string): string {
   return file;
 }
 
-describe("bypass 3: the access diff comes from the pull request's code (before) / from data (now)", () => {
-  it("before: the report ran in the process that evaluated the config, so the config's hook forged access-diff.md", () => {
-    const dir = tempDir("forge-old");
-    const config = hostileConfig(dir);
-    const run = entry(dir, ["reports/cli.ts", "--config", config, "--out", "cdktf.out/reports"]);
-    expect(run.status).toBe(0);
-    // The file reviewers were shown says nothing changed; the config grants reader the payments scopes.
-    expect(readFileSync(join(dir, "cdktf.out", "reports", "access-diff.md"), "utf8")).toBe(FORGED);
+describe("bypass 3: a config with an exit hook that forges the access diff", () => {
+  it.each([
+    ["the report", ["reports/cli.ts", "--config", "m2m.config.ts", "--out", "cdktf.out/reports"]],
+    ["the model file", ["scripts/model-json.ts", "--config", "m2m.config.ts", "--out", "model.json"]],
+    ["synth", ["main.ts"]],
+  ])("%s reads it as data: the hook is refused with its place, never run, and nothing is written", (_what, args) => {
+    const dir = tempDir("forge");
+    hostileConfig(dir);
+    const run = entry(dir, args, { M2M_CONFIG: join(dir, "m2m.config.ts"), CDKTF_OUTDIR: join(dir, "cdktf.out") });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/cannot load .*m2m\.config\.ts: is read as data, never run, and 2 constructs are not data/);
+    expect(run.stderr).toMatch(/m2m\.config\.ts:1:10: imports mkdirSync from node:fs/);
+    expect(run.stderr).toMatch(/m2m\.config\.ts:2:1: a ExpressionStatement statement is code, not data/);
+    expect(existsSync(join(dir, "cdktf.out"))).toBe(false);
+    expect(existsSync(join(dir, "model.json"))).toBe(false);
   });
 
-  it("now: the hook runs only in the isolated model step; the trusted diff from its model shows the grant", () => {
-    const pr = tempDir("forge-pr");
-    const config = hostileConfig(pr);
-    const model = tsx(pr, [join(ROOT, "scripts", "model-json.ts"), "--config", config, "--out", "model.json"]);
+  it("the same grant written as data shows in the trusted diff", () => {
+    const dir = tempDir("forge-data");
+    const config = structuredClone(defaultConfig) as any;
+    config.clients.find((c: { name: string }) => c.name === "reader").scopes.push("payments.read", "payments.write");
+    writeFileSync(join(dir, "m2m.config.ts"), `export default ${JSON.stringify(config)};\n`);
+    const model = entry(dir, ["scripts/model-json.ts", "--config", "m2m.config.ts", "--out", "model.json"]);
     expect([model.status, model.stderr]).toEqual([0, ""]);
-    // The trusted job: another process, another directory, the base's model written by the base's code.
-    const trusted = tempDir("forge-trusted");
-    mkdirSync(join(trusted, "pr-model"));
-    writeFileSync(join(trusted, "pr-model", "model.json"), readFileSync(join(pr, "model.json")));
-    writeFileSync(join(trusted, "base-model.json"), modelInputText(defaultConfig));
-    const report = entry(trusted, ["reports/cli.ts", "--head-model", "pr-model/model.json", "--base-model", "base-model.json", "--out", "review"]);
+    writeFileSync(join(dir, "base-model.json"), modelInputText(defaultConfig));
+    const report = entry(dir, ["reports/cli.ts", "--head-model", "model.json", "--base-model", "base-model.json", "--out", "review"]);
     expect([report.status, report.stderr]).toEqual([0, ""]);
-    const diff = readFileSync(join(trusted, "review", "access-diff.md"), "utf8");
+    const diff = readFileSync(join(dir, "review", "access-diff.md"), "utf8");
     expect(diff).not.toContain("No access changes");
     expect(diff).toMatch(/Client `reader`.*scope grant \*\*added\*\* `payments\.read`, `payments\.write`/);
-    expect(existsSync(join(trusted, "cdktf.out"))).toBe(false); // nothing of the PR's ran here
   });
 
   it.each([
@@ -131,15 +129,16 @@ describe("reading a model file on the trusted side", () => {
 
 describe("the 'changes code that decides access' notice", () => {
   it("lists every changed file outside the config and the documentation", () => {
-    const changes = codeChangesOf(["m2m.config.ts", "README.md", "docs/threat-model.md", "constructs/cognito.ts", ".github/workflows/review.yml", "package-lock.json", ""]);
-    expect(changes).toEqual({ config: true, code: [".github/workflows/review.yml", "constructs/cognito.ts", "package-lock.json"] });
-    const notice = renderCodeChangeNotice(changes);
+    const changes = codeChangesOf(["m2m.config.ts", "apis/orders.m2m.ts", "README.md", "docs/threat-model.md", "constructs/cognito.ts", "backends/refunds.ts", ".github/workflows/review.yml", "package-lock.json", ""]);
+    expect(changes).toEqual({ config: true, code: [".github/workflows/review.yml", "backends/refunds.ts", "constructs/cognito.ts", "package-lock.json"] });
+    const notice = renderCodeChangeNotice(changes, ["@acme/platform"]);
     expect(notice).toContain("**This PR changes code that decides access.**");
+    expect(notice).toContain("with the platform owners (`@acme/platform`)");
     expect(notice).toContain("> - `constructs/cognito.ts`");
   });
 
   it("says nothing when only the config and documentation change, and escapes hostile file names", () => {
-    expect(renderCodeChangeNotice(codeChangesOf(["m2m.config.ts", "docs/a.md"]))).toBe("");
+    expect(renderCodeChangeNotice(codeChangesOf(["m2m.config.ts", "apis/a.m2m.ts", "docs/a.md"]))).toBe("");
     expect(renderCodeChangeNotice(codeChangesOf(["a``](javascript:x)``.ts"]))).toContain("> - ```a``](javascript:x)``.ts```");
   });
 });
@@ -160,34 +159,4 @@ describe("report CLI with model files", () => {
     expect(run.stderr).toMatch(message);
     expect(run.stderr.trim().split("\n")).toHaveLength(1);
   });
-});
-
-describe("a config that is more than data (read as text on the trusted side, never run)", () => {
-  it("finds nothing in the shipped config", () => {
-    expect(configCodeFindings(readFileSync(join(ROOT, "m2m.config.ts"), "utf8"))).toEqual([]);
-  });
-
-  it("names imports, runtime names and functions, but not words inside strings or comments", () => {
-    const text = [
-      'import { defineConfig } from "./model/config-types";',
-      'import { writeFileSync } from "node:fs";',
-      "// process the clients below",
-      "const env = process.env.GITHUB_EVENT_NAME;",
-      'process.on("exit", () => writeFileSync("m2m-model.json", "{}"));',
-      'export default defineConfig({ api: { name: "a", resourceServerName: "Billing process", scopes: [] } } as any);',
-    ].join("\n");
-    expect(configCodeFindings(text)).toEqual(["imports node:fs", "uses process", "defines functions or classes"]);
-    expect(configCodeFindings('export default { description: "a process, a Date, fetch(x) => y" };')).toEqual([]);
-  });
-
-  it("the notice says so, with the findings escaped", () => {
-    const notice = renderCodeChangeNotice(codeChangesOf(["m2m.config.ts"]), ["imports **x**`y"]);
-    expect(notice).toContain("> **`m2m.config.ts` is more than data** in this PR: it imports \\*\\*x\\*\\*\\`y.");
-    expect(renderCodeChangeNotice(codeChangesOf(["docs/a.md"]), ["uses process"])).toBe("");
-  });
-});
-
-it("a `//` inside a string or template literal cannot hide the code after it", () => {
-  expect(configCodeFindings('const u = "https://x"; process.exit(0); export default {};')).toContain("uses process");
-  expect(configCodeFindings("const u = `https://${globalThis.x}`; export default {};")).toEqual(expect.arrayContaining(["uses template literals"]));
 });

@@ -51,21 +51,21 @@ describe("npm run check:security", () => {
 
   test("an invalid config: one line per problem, exit 1, nothing else", () => {
     const dir = tempDir("security-config");
-    const file = path.join(dir, "bad.config.js");
+    const file = path.join(dir, "bad.config.ts");
     const config = {
       api: { name: "bad-api", resourceServerName: "Bad", scopes: [{ name: "read", description: "Read" }] },
       routes: [{ method: "GET", path: "/x", scopes: ["read"] }],
       clients: [],
       environments: [{ name: "dev", region: "eu-west-1", domainPrefix: "bad-dev", stageName: "dev", logRetentionDays: 13, waf: { enabled: true, rateLimitPer5Minutes: 5 } }],
     };
-    fs.writeFileSync(file, `module.exports = ${JSON.stringify(config)};\n`);
+    fs.writeFileSync(file, `export default ${JSON.stringify(config)};\n`);
 
     const { status, stdout, stderr } = checkSecurity("--config", file);
     expect(status).toBe(1);
     expect(stdout).toBe("");
     const lines = stderr.trim().split("\n");
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatch(/^check:security: .*bad\.config\.js is invalid \(2 problems\); nothing was done$/);
+    expect(lines[0]).toMatch(/^check:security: .*bad\.config\.ts is invalid \(2 problems\); nothing was done$/);
     expect(lines.some((l) => /environments\[0\]\.logRetentionDays: must be one of CloudWatch's retention values .*\(got 13\)$/.test(l))).toBe(true);
     expect(lines.some((l) => /environments\[0\]\.waf\.rateLimitPer5Minutes: .*\(got 5\)$/.test(l))).toBe(true);
     fs.rmSync(dir, { recursive: true, force: true });

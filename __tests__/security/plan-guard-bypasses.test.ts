@@ -79,7 +79,7 @@ describe("plan guard: issue 15 bypasses, before and after", () => {
     doc.data.archive_file.scope_checker = [{ ...archive, source_file: "/proc/self/environ" }];
     const dir = stackWithText(() => JSON.stringify(doc));
     expect(oldGuard.checkStack(dir)).toEqual([]);
-    expect(newGuard.checkStack(dir)).toEqual([expect.stringMatching(/\$\.data\.archive_file\.scope_checker\[0\]\.source_file must be a relative path inside the stack directory, found "\/proc\/self\/environ"/)]);
+    expect(newGuard.checkStack(dir)).toEqual([expect.stringMatching(/\$\.data\.archive_file\.scope_checker\[0\]\.source_file must be a literal path under assets\/ \(no \.\., no template\), found "\/proc\/self\/environ"/)]);
   });
 
   it("2. arrays at every block level: data type level, provider level, nested default_tags", () => {

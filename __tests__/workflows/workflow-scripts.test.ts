@@ -217,8 +217,8 @@ describe("plan guard (.github/plan-guard/check-plan-input.js)", () => {
     ["an unknown function", (d) => (firstResource(d, "aws_iam_role").description = '${provider::evil::run("x")}'), /function provider::evil::run\(\) is not allowed/],
     ["a templated key", (d) => (firstResource(d, "aws_iam_role").tags = { '${file("/proc/self/environ")}': "x" }), /\(key\): function file\(\) is not allowed/],
     ["an S3 backend endpoint override", (d) => (d.terraform.backend.s3.endpoints = { s3: "https://attacker.example" }), /backend s3 argument endpoints is not allowed/],
-    ["an archive reading outside the stack", (d) => (Object.values(d.data.archive_file as Record<string, any>)[0].source_file = "/proc/self/environ"), /source_file must be a relative path/],
-    ["an archive written outside the stack", (d) => (Object.values(d.data.archive_file as Record<string, any>)[0].output_path = "../../x.zip"), /output_path must be a relative path/],
+    ["an archive reading outside the stack", (d) => (Object.values(d.data.archive_file as Record<string, any>)[0].source_file = "/proc/self/environ"), /source_file must be a literal path under assets\//],
+    ["an archive written outside the stack", (d) => (Object.values(d.data.archive_file as Record<string, any>)[0].output_path = "../../x.zip"), /output_path must be a literal file name ending in \.zip/],
     ["a .tf file next to the JSON", (_d, dir) => writeFileSync(join(dir, "extra.tf"), 'data "external" "x" { program = ["env"] }'), /unexpected file extra\.tf/],
     ["a lock file (reusing a planted provider)", (_d, dir) => writeFileSync(join(dir, ".terraform.lock.hcl"), ""), /unexpected file \.terraform\.lock\.hcl/],
     ["a .terraform directory", (_d, dir) => mkdirSync(join(dir, ".terraform")), /unexpected directory \.terraform/],
@@ -252,13 +252,13 @@ describe("offline plan (review.yml's plan step: no credentials, the guard's own 
   const SNAPSHOT_STATE = join(ROOT, "__tests__", "workflows", "fixtures", "terraform-1.11-state.json");
   const SNAPSHOT_SCHEMA = join(ROOT, "__tests__", "workflows", "fixtures", "aws-provider-schema-excerpt.json");
 
-  /** The plan job's workspace: main's .github as trusted/, the PR's stacks as untrusted/, a snapshot, and a `terraform` stand-in that records each call. */
+  /** The plan job's workspace: main's .github as trusted/, the stacks access-diff synthesized as stacks/, a snapshot, and a `terraform` stand-in that records each call. */
   function planWorkspace(alter?: (stacks: string) => void): { dir: string; calls: () => any[] } {
     const dir = tempDir("offline-plan");
     mkdirSync(join(dir, "trusted"));
     symlinkSync(join(ROOT, ".github"), join(dir, "trusted", ".github"));
-    cpSync(join(ws, "cdktf.out", "stacks"), join(dir, "untrusted", "stacks"), { recursive: true });
-    alter?.(join(dir, "untrusted", "stacks"));
+    cpSync(join(ws, "cdktf.out", "stacks"), join(dir, "stacks"), { recursive: true });
+    alter?.(join(dir, "stacks"));
     mkdirSync(join(dir, "snapshots", "prod"), { recursive: true });
     const sanitize = spawnSync(process.execPath, [join(ROOT, ".github", "scripts", "sanitize-state.js"), SNAPSHOT_STATE, SNAPSHOT_SCHEMA, join(dir, "snapshots", "prod", "snapshot.json")], { encoding: "utf8" });
     expect(sanitize.status).toBe(0);
@@ -271,8 +271,10 @@ describe("offline plan (review.yml's plan step: no credentials, the guard's own 
         'const fs = require("fs"), path = require("path");',
         "const [chdir, cmd, ...rest] = process.argv.slice(2);",
         'const dir = chdir.replace("-chdir=", "");',
-        `fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ cmd, rest, env: path.basename(dir), key: process.env.AWS_ACCESS_KEY_ID, token: process.env.GH_TOKEN ?? null }) + "\\n");`,
-        'if (cmd === "init") { if (process.env.TAMPER) fs.appendFileSync(path.join(dir, "cdk.tf.json"), " "); process.exit(0); }',
+        "const e = process.env, mode = (f) => (fs.statSync(path.join(dir, f)).mode & 0o222).toString(8);",
+        `fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ cmd, rest, env: path.basename(dir), key: e.AWS_ACCESS_KEY_ID, token: e.GH_TOKEN ?? null, names: Object.keys(e).sort(), home: e.HOME, homeEntries: fs.readdirSync(e.HOME), cliConfig: fs.readFileSync(e.TF_CLI_CONFIG_FILE, "utf8"), dataDir: e.TF_DATA_DIR, tmp: e.TMPDIR, writable: { config: mode("cdk.tf.json"), state: mode("terraform.tfstate"), dir: mode(".") } }) + "\\n");`,
+        // (A marker file, not a variable: terraform runs with `env -i`.)
+        'if (cmd === "init") { if (fs.existsSync(path.join(__dirname, "TAMPER"))) fs.appendFileSync(path.join(dir, "cdk.tf.json"), " "); process.exit(0); }',
         'const doc = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));',
         'const state = JSON.parse(fs.readFileSync(path.join(dir, "terraform.tfstate"), "utf8"));',
         'fetch(doc.provider.aws[0].endpoints[0].sts, { method: "POST", body: "Action=GetCallerIdentity&Version=2011-06-15" })',
@@ -299,7 +301,7 @@ describe("offline plan (review.yml's plan step: no credentials, the guard's own 
     // Local state instead of the S3 backend; the STS stand-in answered with the snapshot's account; no secret in the state.
     expect(result.stdout).toContain('No changes. account=123456789012 backend={"local":{"path":"terraform.tfstate"}} serial=17 secret-in-state=false');
     expect(result.stdout).toMatch(/::notice title=dev not planned by CI::/);
-    expect(result.stdout).toMatch(/plan guard: untrusted\/stacks\/prod: ok; wrote plans\/prod\/cdk\.tf\.json sha256 [0-9a-f]{64}/);
+    expect(result.stdout).toMatch(/plan guard: stacks\/prod: ok; wrote plans\/prod\/cdk\.tf\.json sha256 [0-9a-f]{64}/);
     expect(readFileSync(join(dir, "summary.md"), "utf8")).toContain("### terraform plan: `prod` (no credentials, state snapshot, -refresh=false)");
   });
 
@@ -307,17 +309,48 @@ describe("offline plan (review.yml's plan step: no credentials, the guard's own 
     const { dir } = planWorkspace();
     expect(run(dir).status).toBe(0);
     const planned = readFileSync(join(dir, "plans", "prod", "cdk.tf.json"), "utf8");
-    const checked = JSON.parse(readFileSync(join(dir, "untrusted", "stacks", "prod", "cdk.tf.json"), "utf8"));
+    const checked = JSON.parse(readFileSync(join(dir, "stacks", "prod", "cdk.tf.json"), "utf8"));
     expect(JSON.parse(planned).resource).toEqual(checked.resource);
-    expect(planned).not.toBe(readFileSync(join(dir, "untrusted", "stacks", "prod", "cdk.tf.json"), "utf8"));
+    expect(planned).not.toBe(readFileSync(join(dir, "stacks", "prod", "cdk.tf.json"), "utf8"));
   });
 
   it("stops before plan when the checked file changes after the guard (sha256 check around init)", () => {
     const { dir, calls } = planWorkspace();
-    const result = run(dir, { TAMPER: "1" });
+    writeFileSync(join(dir, "bin", "TAMPER"), "");
+    const result = run(dir);
     expect(result.status).toBe(1);
     expect(calls().map((c) => c.cmd)).toEqual(["init"]);
     expect(result.stdout).toContain("::error title=offline plan (prod)::terraform init or plan failed, or the checked file changed");
+  });
+
+  it("runs terraform sandboxed: only its own variables, a fresh HOME, a CLI config naming only the pinned providers, read-only inputs", () => {
+    const { dir, calls } = planWorkspace();
+    expect(run(dir, { HOME: join(dir, "runner-home"), TF_CLI_ARGS: "-plugin-dir=/home/runner/.terraform.d/plugins", AWS_SESSION_TOKEN: "x" }).status).toBe(0);
+    const [init, plan] = calls();
+    for (const call of [init, plan]) {
+      expect(call.names).toEqual(["AWS_ACCESS_KEY_ID", "AWS_EC2_METADATA_DISABLED", "AWS_SECRET_ACCESS_KEY", "CHECKPOINT_DISABLE", "HOME", "PATH", "TF_CLI_CONFIG_FILE", "TF_DATA_DIR", "TF_IN_AUTOMATION", "TMPDIR"]);
+      expect(call.home).not.toBe(join(dir, "runner-home"));
+      expect(call.homeEntries).not.toContain(".terraform.d"); // no implied local mirror to plant a provider in
+      expect([call.dataDir.startsWith(join(call.home, "..")), call.tmp.startsWith(join(call.home, ".."))]).toEqual([true, true]);
+      // Read-only inputs (mode bits: the runner is not root); the directory stays writable for the lock file and archives.
+      expect(call.writable).toEqual({ config: "0", state: "0", dir: expect.not.stringMatching(/^0$/) });
+    }
+    expect(init.cliConfig).toContain('include = ["registry.terraform.io/hashicorp/archive", "registry.terraform.io/hashicorp/aws"]');
+    expect(init.cliConfig).not.toMatch(/filesystem_mirror|plugin_cache_dir|dev_overrides/);
+    expect(existsSync(join(init.home, ".."))).toBe(false); // the sandbox is removed afterwards
+  });
+
+  it("issue 21 hole 2: a snapshot naming a provider the stacks do not pin stops the review before any terraform", () => {
+    const { dir, calls } = planWorkspace();
+    const file = join(dir, "snapshots", "prod", "snapshot.json");
+    const state = JSON.parse(readFileSync(file, "utf8"));
+    state.resources.push({ mode: "managed", type: "pwn_thing", name: "x", provider: 'provider["registry.terraform.io/attacker/pwn"]', instances: [] });
+    writeFileSync(file, JSON.stringify(state));
+    const result = run(dir);
+    expect(result.status).toBe(1);
+    expect(calls()).toEqual([]);
+    expect(result.stdout).toContain('::error title=state snapshot refused::prod/snapshot.json: resources[4] (pwn_thing.x) names provider "provider[\\"registry.terraform.io/attacker/pwn\\"]", which the stacks do not pin');
+    expect(result.stdout).toContain("the review stops here");
   });
 
   it("runs no terraform at all for a stack the guard refuses (duplicate data key hiding data.external)", () => {

@@ -110,7 +110,10 @@ describe("workflow files", () => {
       "deploy.yml:dev:id-token",
       "deploy.yml:prod:id-token",
       "drift.yml:drift:id-token",
-      "review.yml:comment:pull-requests",
+      "review.yml:stale:pull-requests",
+      "review.yml:stale:statuses",
+      "review.yml:verdict:pull-requests",
+      "review.yml:verdict:statuses",
       "state-snapshot.yml:snapshot:id-token",
     ]);
   });
@@ -175,7 +178,7 @@ describe("pull-request workflow (untrusted: the PR's own code, so nothing to ste
   it("runs on pull requests, one run per PR at a time, with only contents: read in every job", () => {
     expect(Object.keys(wf.on)).toEqual(["pull_request"]);
     expect(wf.concurrency).toEqual({ group: "pull-request-${{ github.event.pull_request.number }}", "cancel-in-progress": true });
-    expect(Object.keys(wf.jobs)).toEqual(["verify", "model"]);
+    expect(Object.keys(wf.jobs)).toEqual(["verify", "synth"]);
     for (const job of Object.values(wf.jobs)) {
       expect(job.permissions ?? wf.permissions).toEqual({ contents: "read" });
       expect(job.environment).toBeUndefined();
@@ -190,90 +193,92 @@ describe("pull-request workflow (untrusted: the PR's own code, so nothing to ste
     expect(runs(wf.jobs["verify"]!)).toEqual(["npm ci --no-audit --no-fund", "npm run typecheck", "npm test", "npm run check:security"]);
   });
 
-  it("model: its only outputs are the model JSON and the stacks synthesized from that JSON", () => {
-    const job = wf.jobs["model"]!;
-    expect(runs(job)).toEqual(["npm ci --no-audit --no-fund", "npm run model:json -- --config m2m.config.ts --out m2m-model.json", "npm run synth"]);
-    const synth = job.steps!.find((s) => s.run === "npm run synth")!;
-    expect(synth.env).toEqual({ M2M_CONFIG: "m2m-model.json" });
-    const uploads = job.steps!.filter((s) => s.uses?.startsWith("actions/upload-artifact@")).map((s) => [s.with?.name, s.with?.path]);
-    expect(uploads).toEqual([
-      ["pr-model", "m2m-model.json"],
-      ["synthesized-stacks", "cdktf.out/stacks"],
-    ]);
+  it("synth: the PR's own code synthesizes its own config, and uploads nothing (the trusted side uses nothing from this run)", () => {
+    expect(runs(wf.jobs["synth"]!)).toEqual(["npm ci --no-audit --no-fund", "npm run synth"]);
+    expect(JSON.stringify(wf)).not.toContain("actions/upload-artifact");
   });
 });
 
-describe("review workflow (trusted: main's code, the PR's run as data)", () => {
+describe("review workflow (trusted: main's code, the PR's config files as data, nothing of its run)", () => {
   const wf = load("review.yml");
   const text = texts()["review.yml"]!;
 
-  it("runs on the pull-request workflow's completion (GitHub runs it from the default branch), after a successful PR run", () => {
-    expect(wf.on).toEqual({ workflow_run: { workflows: ["pull request"], types: ["completed"] } });
-    expect(Object.keys(wf.jobs)).toEqual(["access-diff", "comment", "plan"]);
-    expect(wf.jobs["access-diff"]!.if).toBe("github.event.workflow_run.event == 'pull_request' && github.event.workflow_run.conclusion == 'success'");
-    expect(wf.jobs["comment"]!.needs).toBe("access-diff");
+  it("runs when the pull request's run starts (stale) and completes (review), from the default branch", () => {
+    expect(wf.on).toEqual({ workflow_run: { workflows: ["pull request"], types: ["requested", "completed"] } });
+    expect(Object.keys(wf.jobs)).toEqual(["stale", "access-diff", "plan", "verdict"]);
+    expect(wf.jobs["stale"]!.if).toBe("github.event.workflow_run.event == 'pull_request' && github.event.action == 'requested'");
+    // Whatever the pull request's own run concluded: the review does not depend on it.
+    expect(wf.jobs["access-diff"]!.if).toBe("github.event.workflow_run.event == 'pull_request' && github.event.action == 'completed'");
     expect(wf.jobs["plan"]!.needs).toBe("access-diff");
+    expect(wf.jobs["verdict"]!.needs).toEqual(["access-diff", "plan"]);
+    expect(wf.jobs["verdict"]!.if).toBe("always() && github.event.workflow_run.event == 'pull_request' && github.event.action == 'completed'");
   });
 
-  it("never checks out the pull request, and never runs a file it downloaded", () => {
+  it("issue 21 hole 3: uses no artifact of the pull request's run; plans the stacks main's code synthesized in this run", () => {
+    for (const step of allSteps(wf).filter((s) => s.uses?.startsWith("actions/download-artifact@"))) {
+      expect(step.with?.["run-id"]).toBeUndefined(); // this run's own artifacts only
+      expect(["access-review", "review-stacks"]).toContain(step.with?.name);
+    }
+    expect(text).not.toMatch(/name: pr-model|synthesized-stacks|github\.event\.workflow_run\.id/);
+    const access = wf.jobs["access-diff"]!;
+    expect(runs(access)).toEqual([
+      "npm ci --no-audit --no-fund",
+      "npm run model:json -- --config m2m.config.ts --out review-input/base-model.json",
+      expect.stringContaining('gh api "repos/${REPOSITORY}/tarball/${HEAD_SHA}" > untrusted/head.tar.gz'),
+      "bash .github/scripts/pr-config-tree.sh untrusted/head.tar.gz .",
+      "npm run model:json -- --config m2m.config.ts --out review-input/pr-model.json",
+      'npm run report -- --head-model review-input/pr-model.json --base-model review-input/base-model.json --changed-files review-input/changed-files.txt --head-sha "$HEAD_SHA" --out review',
+      "npm run synth",
+      'cat review/access-diff.md >> "$GITHUB_STEP_SUMMARY"',
+    ]);
+    expect(access.steps!.find((s) => s.run === "npm run synth")!.env).toEqual({ M2M_CONFIG: "review-input/pr-model.json" });
+    const uploads = access.steps!.filter((s) => s.uses?.startsWith("actions/upload-artifact@")).map((s) => [s.with?.name, s.with?.path]);
+    expect(uploads).toEqual([["access-review", "review"], ["review-stacks", "cdktf.out/stacks"]]);
+    const plan = wf.jobs["plan"]!;
+    expect(stepUsing(plan, "actions/download-artifact").with).toEqual({ name: "review-stacks", path: "stacks" });
+    expect(plan.steps!.find((s) => s.run?.includes("offline-plan.sh"))!.run!.trim()).toBe("bash trusted/.github/scripts/offline-plan.sh stacks snapshots plans");
+  });
+
+  it("never checks out the pull request, and never runs a file it fetched", () => {
     for (const step of allSteps(wf).filter((s) => s.uses?.startsWith("actions/checkout@"))) {
       expect(step.with?.ref).toBeUndefined(); // the default branch
       expect(step.with?.["persist-credentials"]).toBe(false);
     }
     expect(text).not.toMatch(/ref:\s*\$\{\{\s*github\.event\.workflow_run\.head/);
     for (const script of Object.values(wf.jobs).flatMap(runs)) {
-      // Downloads land in untrusted/; scripts only ever pass those paths to main's code as data.
       expect(script).not.toMatch(/(^|[\s;&|(])(node|bash|sh|npx|source|\.)\s+["']?untrusted\//);
       expect(script).not.toMatch(/-chdir=["']?untrusted/);
     }
-    for (const step of allSteps(wf).filter((s) => s.uses?.startsWith("actions/download-artifact@") && s.with?.["run-id"] !== undefined)) {
-      expect(String(step.with?.path)).toMatch(/^untrusted\//);
-    }
   });
 
-  it("access-diff: main's model from main's config, the PR's model downloaded, changed files from GitHub's API, the diff by main's report code", () => {
-    const job = wf.jobs["access-diff"]!;
-    expect(job.permissions).toEqual({ contents: "read", actions: "read", "pull-requests": "read" });
-    const scripts = runs(job);
-    expect(scripts[0]).toBe("npm ci --no-audit --no-fund");
-    expect(scripts).toContain("npm run model:json -- --config m2m.config.ts --out review-input/base-model.json");
-    expect(scripts).toContain(
-      "npm run report -- --head-model untrusted/pr-model/m2m-model.json --base-model review-input/base-model.json --changed-files review-input/changed-files.txt --head-config-text review-input/pr-config.ts.txt --out review",
-    );
-    const download = stepUsing(job, "actions/download-artifact");
-    expect(download.with).toEqual({ name: "pr-model", path: "untrusted/pr-model", "run-id": "${{ github.event.workflow_run.id }}", "github-token": "${{ github.token }}" });
-    const files = job.steps!.find((s) => s.run?.includes("/files"))!;
-    expect(files.env?.HEAD_SHA).toBe("${{ github.event.workflow_run.head_sha }}");
-    expect(files.run).toContain("select(.head.sha == env.HEAD_SHA)");
-    // The PR's config comes as text from the API (for the "more than data" notice), never from the run.
-    expect(files.run).toContain('contents/m2m.config.ts?ref=${HEAD_SHA}" > review-input/pr-config.ts.txt');
+  it("issue 21 hole 2: the snapshot is picked by provenance (this repository's default branch, push/schedule/workflow_run), not by a branch name", () => {
+    const step = wf.jobs["plan"]!.steps!.find((s) => s.run?.includes("state-snapshot-provenance.js pick"))!;
+    expect(step.env?.DEFAULT_BRANCH).toBe("${{ github.event.repository.default_branch }}");
+    expect(step.run).toContain('gh api "repos/${REPOSITORY}/actions/workflows/state-snapshot.yml/runs?status=success&branch=${DEFAULT_BRANCH}&per_page=50"');
+    expect(step.run).not.toContain("gh run list");
   });
 
-  it("comment: the only writer, runs no code, finds its comment by the report's marker and updates it", () => {
-    const job = wf.jobs["comment"]!;
-    expect(job.permissions).toEqual({ "pull-requests": "write" });
-    expect(job.steps!.some((s) => s.uses?.startsWith("actions/checkout@"))).toBe(false);
-    expect(job.steps!.some((s) => s.run?.includes("npm") || s.run?.includes("node "))).toBe(false);
-    const post = job.steps!.find((s) => s.run?.includes("gh api"))!;
-    expect(post.env?.MARKER).toBe(ACCESS_DIFF_MARKER);
-    expect(post.env?.PULL_REQUEST).toBe("${{ needs.access-diff.outputs.pull-request }}");
-    expect(post.run).toContain("startswith(env.MARKER)");
-    expect(post.run).toContain("--method PATCH");
-    expect(post.run).toContain("--method POST");
-  });
-
-  it("plan: no credentials, no OIDC token; main's guard and scripts; the PR's stacks and the sanitized snapshot as data", () => {
+  it("plan: no credentials, no OIDC token, no token reaches terraform", () => {
     const job = wf.jobs["plan"]!;
     expect(job.permissions).toEqual({ actions: "read" });
     expect(job.environment).toBeUndefined();
     expect(job.steps!.some((s) => s.uses?.startsWith("aws-actions/"))).toBe(false);
     expect(stepUsing(job, "actions/checkout").with).toEqual({ path: "trusted", "sparse-checkout": ".github", "persist-credentials": false });
-    expect(stepUsing(job, "actions/download-artifact").with).toMatchObject({ name: "synthesized-stacks", path: "untrusted/stacks" });
-    const snapshot = job.steps!.find((s) => s.run?.includes("gh run download"))!;
-    expect(snapshot.run).toContain("--workflow state-snapshot.yml --branch main --status success");
-    const plan = job.steps!.find((s) => s.run?.includes("offline-plan.sh"))!;
-    expect(plan.run!.trim()).toBe("bash trusted/.github/scripts/offline-plan.sh untrusted/stacks snapshots plans");
-    expect(plan.env).toBeUndefined(); // no token reaches terraform
+    expect(job.steps!.find((s) => s.run?.includes("offline-plan.sh"))!.env).toBeUndefined();
+  });
+
+  it("issue 21 hole 5: stale and verdict run main's review-verdict.sh only, with the head SHA and the results", () => {
+    for (const [name, mode] of [["stale", "stale"], ["verdict", "verdict"]] as const) {
+      const job = wf.jobs[name]!;
+      expect(job.permissions).toEqual({ "pull-requests": "write", statuses: "write" });
+      expect(stepUsing(job, "actions/checkout").with).toEqual({ path: "trusted", "sparse-checkout": ".github", "persist-credentials": false });
+      const step = job.steps!.find((s) => s.run !== undefined)!;
+      expect(step.run!.trim()).toBe(`bash trusted/.github/scripts/review-verdict.sh ${mode}`);
+      expect(step.env?.HEAD_SHA).toBe("${{ github.event.workflow_run.head_sha }}");
+    }
+    expect(wf.jobs["verdict"]!.steps!.find((s) => s.run !== undefined)!.env).toMatchObject({ ACCESS_DIFF_RESULT: "${{ needs.access-diff.result }}", PLAN_RESULT: "${{ needs.plan.result }}", REVIEW_FILE: "review/access-diff.md" });
+    expect(ACCESS_DIFF_MARKER).toBe("<!-- cognito-m2m-access-diff -->"); // review-verdict.sh finds the comment by it
+    expect(readFileSync(resolve(DIR, "..", "scripts", "review-verdict.sh"), "utf8")).toContain(`export MARKER="${ACCESS_DIFF_MARKER}"`);
   });
 });
 
