@@ -117,7 +117,9 @@ describe("review.yml's access-diff job, run step by step", () => {
   });
 
   test("hole 6: prod set to development is a security-relevant change with its owners, not 'no changes'", () => {
-    const config = edited('kind: "production", // deletion protection', 'kind: "development", // deletion protection');
+    // Alarm addresses where alarms are off are refused (nothing a user set is dropped in silence):
+    // the downgrade drops them with the kind.
+    const config = edited('alarms: { emails: ["platform-oncall@example.com"] },', "").replace('kind: "production", // deletion protection', 'kind: "development", // deletion protection');
     const { last, diff } = accessDiff("posture", { "m2m.config.ts": config }, ["m2m.config.ts"]);
     expect(last.status).toBe(0);
     expect(diff).toContain("**Security-relevant changes** (environment protections): approval needed from `@acme/platform`.");
