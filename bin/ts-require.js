@@ -20,7 +20,7 @@ function transpile(source, filename) {
   } catch {
     // not compiled yet
   }
-  const { code } = require("esbuild").transformSync(source, { loader: "ts", format: "cjs", target: "node20", sourcefile: filename, sourcemap: "inline", logLevel: "silent" });
+  const { code } = require("esbuild").transformSync(source, { loader: "ts", format: "cjs", target: "node22", sourcefile: filename, sourcemap: "inline", logLevel: "silent" });
   try {
     fs.mkdirSync(CACHE_DIR, { recursive: true });
     const temp = `${cached}.${process.pid}.tmp`;

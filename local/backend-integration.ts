@@ -108,6 +108,11 @@ export function createBackendIntegrations(options: BackendIntegrationsOptions): 
   function handlerOf(fn: BackendFunction): RestProxyHandler {
     let handler = handlers.get(fn.key);
     if (!handler) {
+      // The compiled entry points run as plain JavaScript: the handler is TypeScript source
+      // (bin/ts-require.js; under jest the transform handles .ts already). Node 22's own type
+      // stripping would not resolve the handler's extensionless relative imports.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      if (require.extensions[".ts"] === undefined) (require(path.join(PROJECT_ROOT, "bin", "ts-require")) as { install(): void }).install();
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const exported = (require(path.join(PROJECT_ROOT, fn.file)) as Record<string, unknown>)[fn.exportName];
       if (typeof exported !== "function") throw new TypeError(`${fn.file} exports ${fn.exportName}, but it is not a function`);

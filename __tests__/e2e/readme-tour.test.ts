@@ -1,0 +1,75 @@
+/**
+ * The README's "five-minute offline tour", command by command, as written: each line of its code
+ * block is read from README.md (nothing is copied into this test), `npm run dev` is started, and
+ * every `npm run m2m -- ...` / `npm run report` line runs against it. What the test adds to a line
+ * is only where files go (the credentials file and the report directory, in a temporary folder,
+ * so the test leaves the working tree alone). Every line must succeed, except the one the README
+ * says is refused, which must exit 1 and say why.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ROOT, runNode } from "../support/node-child";
+
+const README = readFileSync(join(ROOT, "README.md"), "utf8");
+
+/** The tour's command lines, without comments and the leading `npm run`. */
+function tourCommands(): { line: string; script: string; args: string[]; refused: boolean }[] {
+  const section = README.slice(README.indexOf("## A five-minute offline tour"));
+  const block = /```sh\n([\s\S]*?)```/.exec(section)![1]!;
+  return block
+    .split("\n")
+    .filter((l) => l.startsWith("npm run "))
+    .map((line) => {
+      const [command, comment = ""] = line.split(/\s+#\s/);
+      const words = (command!.match(/'[^']*'|\S+/g) ?? []).map((w) => w.replace(/^'(.*)'$/, "$1"));
+      const [, , script, ...rest] = words;
+      return { line, script: script!, args: rest[0] === "--" ? rest.slice(1) : rest, refused: /refused/.test(comment) };
+    });
+}
+
+let dir: string;
+let dev: ChildProcess;
+const commands = tourCommands();
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "m2m-tour-"));
+  const first = commands[0]!;
+  expect(first.script).toBe("dev");
+  dev = spawn(process.execPath, [join(ROOT, "bin", "m2m.js"), "dev", ...first.args, "--local-file", join(dir, "local.json")], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  await new Promise<void>((ready, failed) => {
+    let out = "";
+    dev.stdout!.on("data", (d) => {
+      out += d;
+      if (/ready .*\n/.test(out)) ready();
+    });
+    dev.on("close", () => failed(new Error(`npm run dev ended before it was ready: ${out}`)));
+  });
+}, 30000);
+
+afterAll(async () => {
+  if (dev && dev.exitCode === null) {
+    const closed = new Promise((done) => dev.on("close", done));
+    dev.kill("SIGTERM");
+    await closed;
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("the tour starts the offline environment, then calls it: token, calls, a refusal, smoke, report", () => {
+  expect(commands.map((c) => c.script)).toEqual(["dev", "m2m", "m2m", "m2m", "m2m", "m2m", "report"]);
+  expect(commands.filter((c) => c.refused)).toHaveLength(1);
+});
+
+test.each(commands.slice(1).map((c) => [c.line, c] as const))("%s", async (_line, command) => {
+  const entry = command.script === "m2m" ? [join(ROOT, "bin", "m2m.js"), ...command.args, "--local-file", join(dir, "local.json")] : [join(ROOT, "bin", "run.js"), "reports/cli.ts", ...command.args, "--out", join(dir, "reports")];
+  const result = await runNode(entry, { ...process.env, M2M_CLIENT_ID: "", M2M_CLIENT_SECRET: "", M2M_TOKEN_ENDPOINT: "", M2M_API_URL: "" });
+  if (command.refused) {
+    expect(result.code).toBe(1);
+    // The refusal says which scope the route needs and what the client holds.
+    expect(result.stderr).toMatch(/^m2m: refused: GET \/premium on content needs content:read;.*client "3rd-party" holds content:hello-world/m);
+  } else {
+    expect([result.code, result.stderr]).toEqual([0, expect.not.stringMatching(/error|refused/i)]);
+  }
+}, 30000);
