@@ -137,6 +137,17 @@ describe("authorizer cache flush after a deploy", () => {
     expect(result.stdout).toContain("flushed the authorizer cache of stage prod (REST API a1b2c3d4e5, eu-central-1)");
   });
 
+  it("flushes every API's stage of a stack of several APIs (invoke_urls, by API name)", () => {
+    const { dir, calls } = deployed({
+      prod: { invoke_urls: { content: "https://c0nt3nt001.execute-api.eu-west-1.amazonaws.com/prod", payments: "https://p4ym3nts01.execute-api.eu-west-1.amazonaws.com/prod" } },
+    });
+    expect(run(dir, "prod").status).toBe(0);
+    expect(calls()).toEqual([
+      "apigateway flush-stage-authorizers-cache --rest-api-id c0nt3nt001 --stage-name prod --region eu-west-1",
+      "apigateway flush-stage-authorizers-cache --rest-api-id p4ym3nts01 --stage-name prod --region eu-west-1",
+    ]);
+  });
+
   it("accepts an invoke URL with a trailing slash", () => {
     const { dir, calls } = deployed({ prod: { invoke_url: "https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/v1_live/" } });
     expect(run(dir, "prod").status).toBe(0);
@@ -147,6 +158,7 @@ describe("authorizer cache flush after a deploy", () => {
     ["no entry for the environment", { dev: { invoke_url: "https://devapi0001.execute-api.eu-west-1.amazonaws.com/dev" } }],
     ["no invoke_url", { prod: { token_endpoint: "https://x" } }],
     ["an invoke URL of another shape", { prod: { invoke_url: "https://example.com/prod; rm -rf /" } }],
+    ["one API's URL of another shape among several (none is flushed)", { prod: { invoke_urls: { a: "https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/prod", b: "http://evil/x" } } }],
   ])("fails with one ::error line, calling nothing, on %s", (_case, outputs) => {
     const { dir, calls } = deployed(outputs);
     const result = run(dir, "prod");
