@@ -32,7 +32,7 @@ import { createScopeCheckerAuthorizer } from "./scope-checker-authorizer";
 import { createLocalSecretsManager, type LocalSecretsManager, type RotationEvent } from "./secrets-manager-api";
 import { createTokenEndpoint, type TokenEndpointMetrics } from "./token-endpoint";
 import { createUsageMeter } from "./usage-meter";
-import { createLocalUserPool } from "./user-pool";
+import { createLocalUserPool, type LocalUserPoolOptions } from "./user-pool";
 
 export interface LocalEnvironmentOptions {
   readonly model: M2MModel;
@@ -61,6 +61,8 @@ export interface LocalEnvironmentOptions {
   readonly backendLog?: (line: string) => void;
   /** Called once per request with its method, path (no query), status and, on an API's own port, that API: never headers or bodies. */
   readonly onRequest?: (entry: RequestLogEntry) => void;
+  /** Given app client ids and secrets by client name (e.g. a deployed stack's), instead of fresh ones. */
+  readonly clientCredentials?: LocalUserPoolOptions["clientCredentials"];
 }
 
 export interface RequestLogEntry {
@@ -233,7 +235,10 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
   const identifiers = new Map(apis.map((a) => [a.name, a.url]));
   const apiUrl = apis[0]!.url;
 
-  const userPool = createLocalUserPool({ region: environment.region, resourceServerIdentifiers: identifiers, clients: environment.clients });
+  const userPool = createLocalUserPool({
+    region: environment.region, resourceServerIdentifiers: identifiers, clients: environment.clients,
+    ...(options.clientCredentials ? { clientCredentials: options.clientCredentials } : {}),
+  });
   const tokenEndpoint = createTokenEndpoint({
     userPool,
     ...(options.accessTokenLifetimeSeconds === undefined ? {} : { accessTokenLifetimeSeconds: options.accessTokenLifetimeSeconds }),

@@ -73,6 +73,8 @@ export interface LocalUserPoolOptions {
   /** Each API's resource server identifier, by API name: its local stage URL, mirroring "identifier = invoke URL". */
   readonly resourceServerIdentifiers: ReadonlyMap<string, string>;
   readonly clients: readonly Client[];
+  /** Given app client ids and secrets by client name (e.g. a deployed stack's); the others get fresh ones. */
+  readonly clientCredentials?: ReadonlyMap<string, { readonly clientId: string; readonly clientSecret: string }>;
 }
 
 const digest = (value: string) => createHash("sha256").update(value).digest();
@@ -88,8 +90,8 @@ export function createLocalUserPool(options: LocalUserPoolOptions): LocalUserPoo
   };
   const clients: LocalAppClient[] = options.clients.map((c) => ({
     name: c.name,
-    clientId: newClientId(),
-    clientSecret: newClientSecret(),
+    clientId: options.clientCredentials?.get(c.name)?.clientId ?? newClientId(),
+    clientSecret: options.clientCredentials?.get(c.name)?.clientSecret ?? newClientSecret(),
     scopes: c.scopes.map((g) => scopeIdentifier(identifierOf(g.api), g.scope)),
     disabled: c.disabled,
     accessTokenValiditySeconds: c.accessTokenValidity.value * SECONDS_PER_UNIT[c.accessTokenValidity.unit],

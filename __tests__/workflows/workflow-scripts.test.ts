@@ -8,36 +8,17 @@
  */
 import { spawnSync } from "node:child_process";
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { parseDocument } from "yaml";
+import { join } from "node:path";
 import { tempDir } from "../support/synth";
+import { REPO_ROOT as ROOT, runStep, stepOf } from "../support/workflow-steps";
 import { synthesizeApp } from "../../constructs/m2m-app";
 import defaultConfig from "../fixtures/single-api.config";
 import { validateConfig } from "../../model/validate";
 
-const ROOT = resolve(__dirname, "..", "..");
 const GUARD = join(ROOT, ".github", "plan-guard", "check-plan-input.js");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { checkStack } = require(GUARD) as { checkStack: (dir: string) => string[] };
 
-type Step = { name?: string; run?: string; env?: Record<string, string> };
-
-function stepOf(workflow: string, job: string, matches: (s: Step) => boolean): Step {
-  const wf = parseDocument(readFileSync(join(ROOT, ".github", "workflows", workflow), "utf8")).toJS() as { jobs: Record<string, { steps: Step[] }> };
-  const step = wf.jobs[job]!.steps.find(matches);
-  if (!step) throw new Error(`no such step in ${workflow} ${job}`);
-  return step;
-}
-
-/** Runs a step's script as GitHub's runner does (`bash --noprofile --norc -eo pipefail`). */
-function runStep(script: string, cwd: string, env: Record<string, string>): { status: number; stdout: string; stderr: string } {
-  const result = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", script], {
-    cwd,
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: cwd, ...env },
-    encoding: "utf8",
-  });
-  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
-}
 
 /** A workspace like the runner's after checkout and `npm run synth`: .github/ of this repository and freshly synthesized stacks. */
 function workspace(): string {
