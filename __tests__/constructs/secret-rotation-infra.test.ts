@@ -193,9 +193,9 @@ describe("the token endpoint's web ACL, WAF logs, the feature plan, reserved con
     }
   });
 
-  test("the user pool's plan is explicit, and production's scope checker reserves concurrency", () => {
+  test("the user pool's plan is explicit; reserved concurrency is opt-in, production included (a fresh account could not spare it)", () => {
     expect(resourceOf(dev, "aws_cognito_user_pool", "user_pool").user_pool_tier).toBe("ESSENTIALS");
-    expect(resourceOf(prod, "aws_lambda_function", "scope_checker").reserved_concurrent_executions).toBe(100);
+    expect(resourceOf(prod, "aws_lambda_function", "scope_checker").reserved_concurrent_executions).toBeUndefined();
     expect(resourceOf(dev, "aws_lambda_function", "scope_checker").reserved_concurrent_executions).toBeUndefined();
     const plus = synthConfig(variant((c) => Object.assign(c.environments[1], { userPoolTier: "PLUS", threatProtection: "ENFORCED" }))).prod!;
     expect(resourceOf(plus, "aws_cognito_user_pool", "user_pool")).toMatchObject({ user_pool_tier: "PLUS", user_pool_add_ons: { advanced_security_mode: "ENFORCED" } });
