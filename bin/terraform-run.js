@@ -23,6 +23,7 @@
 const { spawnSync } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
+const { outputValues, writeEnvironmentOutputs } = require("./outputs-file");
 
 const ROOT = path.join(__dirname, "..");
 /** Where synth writes (CDKTF_OUTDIR, as main.ts reads it), relative to the project. */
@@ -130,19 +131,8 @@ function readLine() {
 function writeOutputs(options, env) {
   const result = spawnSync("terraform", [`-chdir=${path.join(STACKS, env)}`, "output", "-json"], { encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
   if (result.status !== 0) fail(options.command, `applied, but 'terraform output -json' failed for ${env}: ${String(result.stderr).trim().split("\n")[0]}`);
-  const values = {};
-  for (const [name, output] of Object.entries(JSON.parse(result.stdout))) {
-    if (!output.sensitive || options.includeSensitive) values[name] = output.value;
-  }
   const file = path.resolve(options.outputsFile);
-  let all = {};
-  try {
-    all = JSON.parse(fs.readFileSync(file, "utf8"));
-  } catch {
-    all = {};
-  }
-  all[env] = values;
-  fs.writeFileSync(file, `${JSON.stringify(all, null, 2)}\n`, { mode: 0o600 });
+  writeEnvironmentOutputs(file, env, outputValues(JSON.parse(result.stdout), options.includeSensitive));
   process.stdout.write(`${options.command}: outputs of ${env} written to ${options.outputsFile}\n`);
 }
 

@@ -54,7 +54,7 @@ commands:
   call METHOD PATH         call the API with a token, print status and body
   smoke                    check every route against every client; non-zero exit on any mismatch
   dev                      run the offline environment (token endpoint + API) on 127.0.0.1
-  doctor                   check what a deploy needs (terraform, provider, AWS credentials, state); npm run preflight
+  doctor                   check what a deploy needs (terraform, the pinned providers, AWS credentials, concurrency, state); npm run preflight
   secret rotate            rotate a client's secret now (Secrets Manager RotateSecret)
   help                     print this text (also --help, -h)
 
@@ -466,7 +466,15 @@ async function doctorCommand(args: readonly string[], io: Io): Promise<number> {
   const model = loadModel(values.config);
   for (const name of values.env ?? []) environmentOf(model, name);
   const { runDoctor, formatCheck, readyToDeploy } = doctor();
-  const results = await runDoctor({ model, env: io.env, ...(values.env === undefined ? {} : { environments: values.env }) });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { requiredProviders } = require("../constructs/required-providers") as typeof import("../constructs/required-providers");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { accountConcurrency } = require("./lambda-account") as typeof import("./lambda-account");
+  const results = await runDoctor({
+    model, env: io.env, ...(values.env === undefined ? {} : { environments: values.env }),
+    requiredProviders: (e) => requiredProviders(model, e),
+    accountConcurrency,
+  });
   io.stdout(results.map((r) => `${formatCheck(r)}\n`).join(""));
   if (readyToDeploy(results)) return EXIT_OK;
   io.stderr(`m2m doctor: ${results.filter((r) => r.status === "fail").length} check(s) failed; fix them before deploying\n`);

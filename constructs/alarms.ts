@@ -1,8 +1,9 @@
 /**
  * CloudWatch alarms for a misbehaving client or a broken deployment, sent to an encrypted SNS
  * topic: API 5xx rate, 4xx spike, the scope checker failing closed or being throttled (per API),
- * Cognito token-request throttling (once per user pool). One topic per stack, whatever the
- * number of APIs: whoever is on call for the stack hears every API.
+ * Cognito token-request throttling (once per user pool), and the secret rotation function
+ * failing (`watchRotation`). One topic per stack, whatever the number of APIs: whoever is on call
+ * for the stack hears every API.
  */
 import { CloudwatchLogMetricFilter } from "@cdktn/provider-aws/lib/cloudwatch-log-metric-filter";
 import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from "@cdktn/provider-aws/lib/cloudwatch-metric-alarm";
@@ -52,9 +53,11 @@ type AlarmSpec = Omit<CloudwatchMetricAlarmConfig, "alarmName" | "alarmActions" 
 export class Alarms extends Construct {
   readonly topic: SnsTopic;
   readonly key: KmsKey;
+  private readonly namePrefix: string;
 
   constructor(scope: Construct, id: string, props: AlarmsProps) {
     super(scope, id);
+    this.namePrefix = props.namePrefix;
     // The topic admits alarms named after the stack's server or any of its APIs.
     const alarmNamePrefixes = [...new Set([props.namePrefix, ...props.apis.map((a) => a.namePrefix)])];
     this.key = this.createTopicKey(props.namePrefix, props.region, alarmNamePrefixes);
@@ -119,18 +122,34 @@ export class Alarms extends Construct {
         [where, target.namePrefix, { name: "scope_checker_throttles", alarmDescription: "The scope checker was throttled (callers got 500s)", namespace: "AWS/Lambda", dimensions: { FunctionName: target.scopeChecker.functionName }, metricName: "Throttles", ...sum }],
       );
     }
-    for (const [where, namePrefix, { name, ...spec }] of alarms) {
-      named(
-        new CloudwatchMetricAlarm(where, name, {
-          ...spec,
-          alarmName: `${namePrefix}-${name.replace(/_/g, "-")}`,
-          treatMissingData: "notBreaching",
-          alarmActions: [this.topic.arn],
-          okActions: [this.topic.arn],
-        }),
-        name,
-      );
-    }
+    for (const [where, namePrefix, spec] of alarms) this.alarm(where, namePrefix, spec);
+  }
+
+  /**
+   * The rotation function failing: any error of any step. Unlike the scope checker, it throws
+   * only when a rotation step failed (the secret stays as it was, and Secrets Manager retries at
+   * the next window), so Lambda's own Errors metric is the signal.
+   */
+  watchRotation(functionName: string): void {
+    this.alarm(this, this.namePrefix, {
+      name: "secret_rotation_errors",
+      alarmDescription: "A client-secret rotation step failed: the secret did not rotate (see the function's log group)",
+      namespace: "AWS/Lambda", dimensions: { FunctionName: functionName }, metricName: "Errors",
+      statistic: "Sum", period: 300, evaluationPeriods: 1, threshold: 0, comparisonOperator: "GreaterThanThreshold",
+    });
+  }
+
+  private alarm(where: Construct, namePrefix: string, { name, ...spec }: AlarmSpec): void {
+    named(
+      new CloudwatchMetricAlarm(where, name, {
+        ...spec,
+        alarmName: `${namePrefix}-${name.replace(/_/g, "-")}`,
+        treatMissingData: "notBreaching",
+        alarmActions: [this.topic.arn],
+        okActions: [this.topic.arn],
+      }),
+      name,
+    );
   }
 
   /**

@@ -57,6 +57,7 @@ export class BackendFunctions extends Construct {
           timeoutSeconds: fn.timeoutSeconds,
           logRetentionDays: props.logRetentionDays,
           environment: fn.environment,
+          ...(fn.reservedConcurrency[props.environmentName] === undefined ? {} : { reservedConcurrency: fn.reservedConcurrency[props.environmentName] }),
           statements: fn.permissions.map((p, i) => ({ Sid: `Declared${i + 1}`, Effect: "Allow", Action: p.actions, Resource: p.resources })),
         }),
       );

@@ -21,7 +21,13 @@ export interface ClientCredentialsProps {
   readonly needsArchiveProvider: () => void;
 }
 
-export function createClientCredentials(scope: Construct, props: ClientCredentialsProps): ClientSecrets {
+export interface ClientCredentials {
+  readonly secrets: ClientSecrets;
+  /** The rotation function, when a client of the environment rotates. */
+  readonly rotation?: SecretRotation;
+}
+
+export function createClientCredentials(scope: Construct, props: ClientCredentialsProps): ClientCredentials {
   const { environment: env, auth } = props;
   const namePrefix = `${props.serverName}-${env.name}`;
   const secretNamePrefix = `${props.serverName}/${env.name}`;
@@ -66,5 +72,5 @@ export function createClientCredentials(scope: Construct, props: ClientCredentia
     key.key.arn,
     key.accountId,
   );
-  return secrets;
+  return { secrets, ...(rotation ? { rotation } : {}) };
 }

@@ -220,22 +220,23 @@ export class M2MStack extends TerraformStack {
     if (env.waf.enabled) {
       new UserPoolWaf(this, "user-pool-waf", { namePrefix: serverPrefix, userPool: auth.userPool, rateLimitPer5Minutes: env.waf.tokenEndpointRateLimitPer5Minutes, logRetentionDays: env.logRetentionDays });
     }
-    if (env.alarms.enabled) {
-      new Alarms(this, "alarms", {
-        namePrefix: serverPrefix,
-        region: env.region,
-        apis: served.map((a) => ({
-          ...(singleApi ? {} : { scope: new Construct(a.scope, "alarms") }),
-          namePrefix: a.namePrefix,
-          restApiName: a.restApi.name,
-          stageName: env.stageName,
-          scopeChecker: a.scopeChecker ? { functionName: a.scopeChecker.function.functionName, logGroupName: a.scopeChecker.logGroup.name } : undefined,
-        })),
-        emails: env.alarms.emails,
-      });
-    }
+    const alarms = env.alarms.enabled
+      ? new Alarms(this, "alarms", {
+          namePrefix: serverPrefix,
+          region: env.region,
+          apis: served.map((a) => ({
+            ...(singleApi ? {} : { scope: new Construct(a.scope, "alarms") }),
+            namePrefix: a.namePrefix,
+            restApiName: a.restApi.name,
+            stageName: env.stageName,
+            scopeChecker: a.scopeChecker ? { functionName: a.scopeChecker.function.functionName, logGroupName: a.scopeChecker.logGroup.name } : undefined,
+          })),
+          emails: env.alarms.emails,
+        })
+      : undefined;
 
-    const secrets = createClientCredentials(this, { serverName: model.name, environment: env, auth, secretRotationBundle: props.secretRotationBundle, needsArchiveProvider });
+    const { secrets, rotation } = createClientCredentials(this, { serverName: model.name, environment: env, auth, secretRotationBundle: props.secretRotationBundle, needsArchiveProvider });
+    if (alarms && rotation) alarms.watchRotation(rotation.function.functionName);
 
     // Ids and secrets exist for enabled clients; every client keeps its Secrets Manager secret.
     const enabled = env.clients.filter((c) => !c.disabled);

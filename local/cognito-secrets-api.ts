@@ -2,7 +2,8 @@
  * Cognito's client-secret operations (`AWSCognitoIdentityProviderService.*`), answered from the
  * offline user pool: AddUserPoolClientSecret, ListUserPoolClientSecrets and
  * DeleteUserPoolClientSecret, with Cognito's limits (two active secrets per app client, the last
- * one cannot be deleted). Dates are epoch seconds, as the JSON protocol carries them; a listed
+ * one cannot be deleted); DescribeUserPoolClient (what rotation reads the allowed scopes from) and
+ * UpdateUserPoolClient's AllowedOAuthScopes (the part of a config change the rotation follows). Dates are epoch seconds, as the JSON protocol carries them; a listed
  * secret never shows its value, and an added one shows it only when Cognito generated it.
  */
 import { AwsApiError, optionalString, requiredString, type AwsJsonOperation } from "./aws-json-api";
@@ -39,6 +40,26 @@ export function cognitoSecretsOperations(userPool: LocalUserPool, nowSeconds: ()
       } catch (error) {
         throw cognitoError(error);
       }
+    },
+    [`${PREFIX}.DescribeUserPoolClient`]: (input) => {
+      const client = clientOf(input);
+      return {
+        UserPoolClient: {
+          UserPoolId: userPool.userPoolId, ClientId: client.clientId, ClientName: client.name,
+          AllowedOAuthFlows: ["client_credentials"], AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthScopes: [...client.scopes],
+        },
+      };
+    },
+    [`${PREFIX}.UpdateUserPoolClient`]: (input) => {
+      const client = clientOf(input);
+      const scopes = input.AllowedOAuthScopes;
+      if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === "string")) throw new AwsApiError("InvalidParameterException", "the offline pool updates AllowedOAuthScopes only: give it as a list");
+      try {
+        userPool.setAllowedScopes(client, scopes);
+      } catch (error) {
+        throw cognitoError(error);
+      }
+      return { UserPoolClient: { UserPoolId: userPool.userPoolId, ClientId: client.clientId, AllowedOAuthScopes: [...client.scopes] } };
     },
     [`${PREFIX}.ListUserPoolClientSecrets`]: (input) => ({
       ClientSecrets: userPool.clientSecrets(clientOf(input)).map((s) => ({ ClientSecretId: s.clientSecretId, ClientSecretCreateDate: s.createdAt })),

@@ -33,7 +33,7 @@ import { createScopeCheckerAuthorizer } from "./scope-checker-authorizer";
 import { createLocalSecretsManager, type LocalSecretsManager, type RotationEvent } from "./secrets-manager-api";
 import { createTokenEndpoint, type TokenEndpointMetrics } from "./token-endpoint";
 import { createUsageMeter } from "./usage-meter";
-import { createLocalUserPool } from "./user-pool";
+import { createLocalUserPool, type LocalUserPoolOptions } from "./user-pool";
 
 export interface LocalEnvironmentOptions {
   readonly model: M2MModel;
@@ -62,6 +62,8 @@ export interface LocalEnvironmentOptions {
   readonly backendLog?: (line: string) => void;
   /** Called once per request with its method, path (no query), status and, on an API's own port, that API: never headers or bodies. */
   readonly onRequest?: (entry: RequestLogEntry) => void;
+  /** Given app client ids and secrets by client name (e.g. a deployed stack's), instead of fresh ones. */
+  readonly clientCredentials?: LocalUserPoolOptions["clientCredentials"];
 }
 
 export interface RequestLogEntry {
@@ -237,7 +239,10 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
   const apiUrl = apis[0]!.url;
 
   // The issuer is this server's URL + /<pool id>, where discovery and the keys are served (oidc-discovery.ts).
-  const userPool = createLocalUserPool({ region: environment.region, resourceServerIdentifiers: identifiers, clients: environment.clients, authorizationServerUrl: url });
+  const userPool = createLocalUserPool({
+    region: environment.region, resourceServerIdentifiers: identifiers, clients: environment.clients, authorizationServerUrl: url,
+    ...(options.clientCredentials ? { clientCredentials: options.clientCredentials } : {}),
+  });
   const tokenEndpoint = createTokenEndpoint({
     userPool,
     ...(options.accessTokenLifetimeSeconds === undefined ? {} : { accessTokenLifetimeSeconds: options.accessTokenLifetimeSeconds }),

@@ -26,7 +26,7 @@ const MAX_SECRETS_PER_CLIENT = 2;
 /** Cognito's answers to a third secret and to deleting the last one (AWS JSON error types). */
 export class ClientSecretsError extends Error {
   constructor(
-    readonly type: "LimitExceededException" | "InvalidParameterException" | "ResourceNotFoundException",
+    readonly type: "LimitExceededException" | "InvalidParameterException" | "ResourceNotFoundException" | "ScopeDoesNotExistException",
     message: string,
   ) {
     super(message);
@@ -39,8 +39,8 @@ export interface LocalAppClient {
   readonly clientId: string;
   /** The secret the app client was created with (what the credentials file first holds). */
   readonly clientSecret: string;
-  /** Full scope identifiers the client may request, across the pool's resource servers. */
-  readonly scopes: readonly string[];
+  /** Full scope identifiers the client may request, across the pool's resource servers (UpdateUserPoolClient changes them). */
+  scopes: readonly string[];
   readonly disabled: boolean;
   readonly accessTokenValiditySeconds: number;
   /** The model's client (scope names), for access decisions. */
@@ -62,6 +62,8 @@ export interface LocalUserPool {
   addClientSecret(client: LocalAppClient, nowSeconds: number, value?: string): LocalClientSecret;
   /** DeleteUserPoolClientSecret: InvalidParameterException for the last one, ResourceNotFoundException for an unknown id. */
   deleteClientSecret(client: LocalAppClient, clientSecretId: string): void;
+  /** UpdateUserPoolClient's AllowedOAuthScopes (what a config change applies): ScopeDoesNotExistException for a scope of no resource server. */
+  setAllowedScopes(client: LocalAppClient, scopes: readonly string[]): void;
   /** Signs an access token with Cognito's client-credentials claim set. */
   issueAccessToken(client: LocalAppClient, scopes: readonly string[], lifetimeSeconds: number, nowSeconds: number): string;
 }
@@ -77,6 +79,8 @@ export interface LocalUserPoolOptions {
    * Cognito serves them at its issuer. Without it, Cognito's issuer for the pool.
    */
   readonly authorizationServerUrl?: string;
+  /** Given app client ids and secrets by client name (e.g. a deployed stack's); the others get fresh ones. */
+  readonly clientCredentials?: ReadonlyMap<string, { readonly clientId: string; readonly clientSecret: string }>;
 }
 
 const digest = (value: string) => createHash("sha256").update(value).digest();
@@ -92,8 +96,8 @@ export function createLocalUserPool(options: LocalUserPoolOptions): LocalUserPoo
   };
   const clients: LocalAppClient[] = options.clients.map((c) => ({
     name: c.name,
-    clientId: newClientId(),
-    clientSecret: newClientSecret(),
+    clientId: options.clientCredentials?.get(c.name)?.clientId ?? newClientId(),
+    clientSecret: options.clientCredentials?.get(c.name)?.clientSecret ?? newClientSecret(),
     scopes: c.scopes.map((g) => scopeIdentifier(identifierOf(g.api), g.scope)),
     disabled: c.disabled,
     accessTokenValiditySeconds: c.accessTokenValidity.value * SECONDS_PER_UNIT[c.accessTokenValidity.unit],
@@ -136,6 +140,12 @@ export function createLocalUserPool(options: LocalUserPoolOptions): LocalUserPoo
       if (!list.some((s) => s.clientSecretId === clientSecretId)) throw new ClientSecretsError("ResourceNotFoundException", `client secret ${clientSecretId} not found`);
       if (list.length === 1) throw new ClientSecretsError("InvalidParameterException", "cannot delete the last remaining secret of an app client");
       secrets.set(client.clientId, list.filter((s) => s.clientSecretId !== clientSecretId));
+    },
+    setAllowedScopes: (client, scopes) => {
+      const servers = [...options.resourceServerIdentifiers.values()];
+      const unknown = scopes.find((s) => !servers.some((identifier) => s.startsWith(`${identifier}/`)));
+      if (unknown !== undefined) throw new ClientSecretsError("ScopeDoesNotExistException", `scope ${unknown} is on no resource server of the pool`);
+      client.scopes = [...scopes];
     },
     issueAccessToken: (client, scopes, lifetimeSeconds, nowSeconds) =>
       signingKey.signJwt({

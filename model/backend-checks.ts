@@ -30,7 +30,7 @@ const isObject = (v: unknown): v is Raw => typeof v === "object" && v !== null &
 const RESERVED_FUNCTION_KEY = "scope-checker";
 
 /** The settings of one function that routes sharing it must agree on. */
-const SHARED_SETTINGS = ["memoryMb", "timeoutSeconds", "permissions", "environment"] as const;
+const SHARED_SETTINGS = ["memoryMb", "timeoutSeconds", "permissions", "environment", "reservedConcurrency"] as const;
 
 function checkHandler(problems: ConfigProblem[], at: string, handler: unknown, projectRoot: string | undefined): { file: string; exportName: string } | undefined {
   if (typeof handler !== "string") return undefined;
@@ -99,6 +99,13 @@ export function checkBackends(problems: ConfigProblem[], routes: readonly unknow
 
     const ref = checkHandler(problems, `${at}.handler`, backend.handler, projectRoot);
     checkEnvironmentVariables(problems, `${at}.environment`, backend.environment);
+    if (isObject(backend.reservedConcurrency)) {
+      for (const name of Object.keys(backend.reservedConcurrency)) {
+        if (!environmentNames.includes(name)) {
+          problems.push({ path: `${at}.reservedConcurrency[${JSON.stringify(name)}]`, rule: `must name an environment of the config (${environmentNames.join(", ")})`, value: name });
+        }
+      }
+    }
     if (!ref) return;
     const handler = `${ref.file}#${ref.exportName}`;
     const key = functionKeyOf(ref);
@@ -136,7 +143,7 @@ export function checkBackends(problems: ConfigProblem[], routes: readonly unknow
 
 /** The resolved backend of each route (by index) and the functions they name, in first-use order. */
 export function resolveBackends(api: string, routes: readonly ParsedRoute[]): { routeBackends: RouteBackend[]; functions: BackendFunction[] } {
-  const functions = new Map<string, { file: string; exportName: string; key: string; memoryMb?: number; timeoutSeconds?: number; permissions?: BackendFunction["permissions"]; environment?: Readonly<Record<string, string>> }>();
+  const functions = new Map<string, { file: string; exportName: string; key: string; memoryMb?: number; timeoutSeconds?: number; permissions?: BackendFunction["permissions"]; environment?: Readonly<Record<string, string>>; reservedConcurrency?: Readonly<Record<string, number>> }>();
   const routeBackends = routes.map((route): RouteBackend => {
     const backend = route.backend;
     if (backend === undefined || backend.type === "mock") return { type: "mock" };
@@ -154,6 +161,7 @@ export function resolveBackends(api: string, routes: readonly ParsedRoute[]): { 
       timeoutSeconds: fn.timeoutSeconds ?? backend.timeoutSeconds,
       permissions: fn.permissions ?? backend.permissions,
       environment: fn.environment ?? backend.environment,
+      reservedConcurrency: fn.reservedConcurrency ?? backend.reservedConcurrency,
     });
     return { type: "lambda", functionKey: fn.key };
   });
@@ -168,6 +176,7 @@ export function resolveBackends(api: string, routes: readonly ParsedRoute[]): { 
       timeoutSeconds: f.timeoutSeconds ?? LAMBDA_BACKEND_DEFAULTS.timeoutSeconds,
       permissions: f.permissions ?? [],
       environment: f.environment ?? {},
+      reservedConcurrency: f.reservedConcurrency ?? {},
     })),
   };
 }

@@ -64,6 +64,18 @@ const backendPermission = z.strictObject({
     .min(1, { error: "must name at least one resource ARN" }),
 });
 
+/**
+ * A function's reserved concurrency: opt-in, 1 to 1,000. 0 would stop the function; more than the
+ * account can spare fails the deploy (Lambda keeps 100 unreserved; `m2m doctor` reads the account).
+ */
+function reservedConcurrency(what: string) {
+  return z
+    .number()
+    .int({ error: "must be a whole number" })
+    .min(1, { error: `must be at least 1 (0 would stop ${what}; leave it out to reserve nothing)` })
+    .max(1000, { error: "must be at most 1000 (Lambda's default account quota; the account keeps 100 unreserved)" });
+}
+
 const routeBackend = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("mock") }),
   z.strictObject({
@@ -78,6 +90,7 @@ const routeBackend = z.discriminatedUnion("type", [
       .optional(),
     permissions: z.array(backendPermission).optional(),
     environment: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, { error: "must be a letter then letters, digits or underscores (Lambda environment variable name)" }), z.string()).optional(),
+    reservedConcurrency: z.record(z.string(), reservedConcurrency("the function")).optional(),
   }),
   z.strictObject({
     type: z.literal("lambda-arn"),
@@ -191,7 +204,7 @@ const environment = z.strictObject({
     .optional(),
   userPoolTier: z.enum(USER_POOL_TIERS).optional(),
   threatProtection: z.enum(["OFF", "AUDIT", "ENFORCED"]).optional(),
-  scopeChecker: z.strictObject({ reservedConcurrency: z.number().int({ error: "must be a whole number" }).min(1, { error: "must be at least 1 (0 would stop the checker)" }).max(1000, { error: "must be at most 1000" }).optional() }).optional(),
+  scopeChecker: z.strictObject({ reservedConcurrency: reservedConcurrency("the checker").optional() }).optional(),
 });
 
 const scopeChecker = z.strictObject({

@@ -80,6 +80,12 @@ export interface LambdaBackendInput {
   readonly permissions?: readonly BackendPermissionInput[];
   /** Plain settings for the handler (no secrets: read those from Secrets Manager at run time). */
   readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Reserved (and maximum) concurrency by environment name, 1–1000, e.g. `{ prod: 20 }`: a slow
+   * backend then cannot take the account's whole concurrency from the scope checker and the
+   * rotation function. Opt-in, like `environments[].scopeChecker.reservedConcurrency`. @default none
+   */
+  readonly reservedConcurrency?: Readonly<Record<string, number>>;
 }
 
 /** A Lambda function that exists already: this program only lets the route's method invoke it. */
@@ -293,7 +299,11 @@ export interface EnvironmentInput {
   /** Source CIDRs allowed to call the API (partners with fixed egress IPs); others are denied by the REST API's resource policy. */
   readonly allowedSourceIps?: readonly string[];
   readonly alarms?: AlarmsInput;
-  /** Reserved (and maximum) concurrency of the scope checker. @default production 100, development none */
+  /**
+   * Reserved (and maximum) concurrency of each scope checker of the environment, 1–1000. Opt-in:
+   * Lambda keeps 100 executions of the account unreserved and new accounts may have a quota of
+   * 10, so a default reservation would fail a fresh account's first deploy. @default none
+   */
   readonly scopeChecker?: { readonly reservedConcurrency?: number };
   readonly secretRotation?: SecretRotationInput;
   /** The user pool's feature plan, set explicitly so the plan never drifts. @default "ESSENTIALS" */

@@ -60,6 +60,8 @@ export interface BackendFunction {
   readonly timeoutSeconds: number;
   readonly permissions: readonly BackendPermission[];
   readonly environment: Readonly<Record<string, string>>;
+  /** Reserved concurrency by environment name; an environment not named reserves none. */
+  readonly reservedConcurrency: Readonly<Record<string, number>>;
 }
 
 export type RouteBackend =

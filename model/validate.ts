@@ -144,7 +144,7 @@ function resolve(parsed: ParsedSingleApiConfig | ParsedMultiApiConfig, sourceFil
   const context: ResolveContext = { layout: server.layout, apis: server.apis.map((a) => a.name), tiers: parsed.usageTiers };
   const environments: Environment[] = parsed.environments.map((e) => {
     const production = e.kind === "production";
-    const reservedConcurrency = e.scopeChecker?.reservedConcurrency ?? (production ? 100 : undefined);
+    const reservedConcurrency = e.scopeChecker?.reservedConcurrency;
     return {
       name: e.name,
       region: e.region,
@@ -168,7 +168,7 @@ function resolve(parsed: ParsedSingleApiConfig | ParsedMultiApiConfig, sourceFil
       },
       allowedSourceIps: e.allowedSourceIps ?? [],
       alarms: { enabled: e.alarms?.enabled ?? production, emails: e.alarms?.emails ?? [] },
-      // Production's checker reserves capacity so other functions of the account cannot starve it (and it cannot starve them).
+      // Opt-in: a reservation the account cannot spare fails the deploy (see docs/configure.md).
       ...(reservedConcurrency === undefined ? {} : { scopeCheckerReservedConcurrency: reservedConcurrency }),
       secretRotationGraceSeconds: (e.secretRotation?.gracePeriodHours ?? DEFAULT_GRACE_HOURS) * 3600,
       userPoolTier: e.userPoolTier ?? "ESSENTIALS",

@@ -22,6 +22,9 @@ export interface TerraformState {
   readonly resources: readonly { mode: string; type: string; name: string; instances: { attributes: Record<string, unknown> }[] }[];
 }
 
+/** What `terraform output -json` prints. */
+export type TerraformOutputs = Record<string, { readonly value: unknown; readonly type: unknown; readonly sensitive: boolean }>;
+
 export class TerraformCopy {
   private planCount = 0;
   private constructor(
@@ -113,6 +116,11 @@ export class TerraformCopy {
   /** Applies a saved plan, or plans and applies in one step. Returns seconds. */
   async apply(planFile?: string): Promise<number> {
     return (await this.run(["apply", "-input=false", ...(planFile ? [planFile] : ["-auto-approve"])])).seconds;
+  }
+
+  /** `terraform output -json`: every output of the state, `{ name: { value, type, sensitive } }`. */
+  async outputs(): Promise<TerraformOutputs> {
+    return JSON.parse((await this.run(["output", "-json"])).stdout) as TerraformOutputs;
   }
 
   /** Forgets resources without destroying them (`terraform state rm`). */

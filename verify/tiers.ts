@@ -15,7 +15,7 @@ import { EMULATOR_EXCLUSIONS } from "./emulator-exclusions";
 import { startMotoServer } from "./moto-server";
 import { actionCounts, formatDiffs, type PlannedAction, type PlannedChange } from "./plan-reading";
 import { cacheRoot, providerWorkspace } from "./provider-workspace";
-import { TerraformCopy } from "./terraform-copy";
+import { TerraformCopy, type TerraformOutputs } from "./terraform-copy";
 import { motoVersion, resultKey, TierResultCache } from "./tier-result-cache";
 import type { SynthesizedStackDir } from "./verified-configs";
 import type { BuildOptions, ExcludedResource } from "./working-copy";
@@ -131,6 +131,30 @@ export async function emulatorRun(stackDir: string, dir: string, options: Emulat
     const run: EmulatorRun = { applied: copy.stateResourceCount(), applySeconds, excluded: copy.excluded, adapted: copy.adapted, changes: replan.changes };
     if (key !== undefined && (options.keep?.(run) ?? true)) results().write("emulator", key, run);
     return run;
+  } finally {
+    await server.stop();
+  }
+}
+
+export interface AppliedStack {
+  /** The emulator the stack was applied to, still running: `http://127.0.0.1:<port>`. */
+  readonly endpoint: string;
+  /** `terraform output -json` after the apply. */
+  readonly outputs: TerraformOutputs;
+  readonly copy: TerraformCopy;
+}
+
+/**
+ * `stackDir`'s working copy applied to its own moto_server; `use` runs while the emulator is
+ * still up, with the stack's real outputs. Never kept: what `use` checks runs on this apply.
+ */
+export async function withAppliedStack<T>(stackDir: string, dir: string, use: (applied: AppliedStack) => Promise<T>): Promise<T> {
+  const workspace = await providerWorkspace();
+  const server = await startMotoServer();
+  try {
+    const copy = TerraformCopy.create(stackDir, dir, workspace, { kind: "emulator", endpoint: server.endpoint });
+    await copy.apply();
+    return await use({ endpoint: server.endpoint, outputs: await copy.outputs(), copy });
   } finally {
     await server.stop();
   }

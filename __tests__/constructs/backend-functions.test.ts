@@ -27,6 +27,7 @@ const config: M2MConfigInput = {
         timeoutSeconds: 20,
         permissions: [{ actions: ["dynamodb:GetItem"], resources: ["arn:aws:dynamodb:eu-west-1:123456789012:table/echo"] }],
         environment: { TABLE_NAME: "echo" },
+        reservedConcurrency: { prod: 20 },
       },
     },
     { method: "ANY", path: "/echo/{id}/items/{proxy+}", scopes: ["write"], authorizer: "scope-checker", backend: { type: "lambda", handler: `${ECHO}#handler` } },
@@ -67,6 +68,12 @@ describe("a Lambda handler of this repository", () => {
     // The default config's payments handler: defaults, no environment.
     expect(resourceOf(dev, "aws_lambda_function", "backend_payments")).toMatchObject({ memory_size: 256, timeout: 10, handler: "index.handler" });
     expect(resourceOf(dev, "aws_lambda_function", "backend_payments").environment).toBeUndefined();
+  });
+
+  it("reserves concurrency only in the environments its config names (opt-in, like the scope checker)", () => {
+    expect(resourceOf(stacks.prod!, "aws_lambda_function", ECHO_FN).reserved_concurrent_executions).toBe(20);
+    expect(resourceOf(stacks.prod!, "aws_lambda_function", "backend_payments").reserved_concurrent_executions).toBeUndefined();
+    expect(resourceOf(stacks.prod!, "aws_lambda_function", "scope_checker").reserved_concurrent_executions).toBeUndefined();
   });
 
   it("has its own log group with the environment's retention, and a role that writes only there, plus what it declared", () => {

@@ -66,7 +66,7 @@ test("production: alarms to an SNS topic under its own key, which CloudWatch may
   expect(key.policy).toContain('"Condition" = {"StringEquals" = {"aws:SourceAccount" = data.aws_caller_identity.current.account_id}, "ArnLike" = {"aws:SourceArn" = ');
   expect(resourceOf(prod!, "aws_sns_topic_subscription", "alarms_platform-oncall_at_example_com")).toMatchObject({ protocol: "email", endpoint: "platform-oncall@example.com" });
   const alarms = prod!.json.resource.aws_cloudwatch_metric_alarm!;
-  expect(Object.keys(alarms).sort()).toEqual(["api_4xx_spike", "api_5xx_rate", "cognito_token_throttles", "scope_checker_fail_closed", "scope_checker_throttles"]);
+  expect(Object.keys(alarms).sort()).toEqual(["api_4xx_spike", "api_5xx_rate", "cognito_token_throttles", "scope_checker_fail_closed", "scope_checker_throttles", "secret_rotation_errors"]);
   for (const alarm of Object.values(alarms)) expect((alarm as { alarm_actions: string[] }).alarm_actions).toEqual(["${aws_sns_topic.alarms.arn}"]);
   expect(resourceOf(prod!, "aws_cloudwatch_metric_alarm", "api_5xx_rate").dimensions).toEqual({ ApiName: "${aws_api_gateway_rest_api.rest_api.name}", Stage: "prod" });
   expect(resourceOf(prod!, "aws_cloudwatch_metric_alarm", "scope_checker_throttles").dimensions).toEqual({ FunctionName: "${aws_lambda_function.scope_checker.function_name}" });

@@ -68,6 +68,19 @@ describe("rotation in production (on by default, every 30 days, per-client overr
     expect(rotations["client_3rd-party"]!.rotation_rules).toEqual({ automatically_after_days: 30 });
   });
 
+  test("an Errors alarm on the rotation function, to the stack's alarm topic", () => {
+    expect(resourceOf(prod, "aws_cloudwatch_metric_alarm", "secret_rotation_errors")).toMatchObject({
+      alarm_name: "m2m-demo-api-prod-secret-rotation-errors",
+      namespace: "AWS/Lambda",
+      metric_name: "Errors",
+      dimensions: { FunctionName: "${aws_lambda_function.secret_rotation.function_name}" },
+      statistic: "Sum",
+      threshold: 0,
+      comparison_operator: "GreaterThanThreshold",
+      alarm_actions: ["${aws_sns_topic.alarms.arn}"],
+    });
+  });
+
   test("only Secrets Manager, for that one secret and this account, may invoke the function", () => {
     expect(resourceOf(prod, "aws_lambda_permission", "secret_rotation_reader")).toEqual({
       statement_id: "AllowSecretsManager-reader",
@@ -81,7 +94,10 @@ describe("rotation in production (on by default, every 30 days, per-client overr
 
   test("the role: client-secret actions on this pool, rotation actions on the rotating secrets, the key through Secrets Manager", () => {
     const policy = resourceOf(prod, "aws_iam_role_policy", "secret_rotation_access").policy as string;
-    expect(policy).toContain('"Action" = ["cognito-idp:AddUserPoolClientSecret", "cognito-idp:ListUserPoolClientSecrets", "cognito-idp:DeleteUserPoolClientSecret"], "Resource" = aws_cognito_user_pool.user_pool.arn');
+    // DescribeUserPoolClient: each rotation writes the app client's scopes as they are now.
+    expect(policy).toContain(
+      '"Action" = ["cognito-idp:AddUserPoolClientSecret", "cognito-idp:ListUserPoolClientSecrets", "cognito-idp:DeleteUserPoolClientSecret", "cognito-idp:DescribeUserPoolClient"], "Resource" = aws_cognito_user_pool.user_pool.arn',
+    );
     expect(policy).toContain('"Resource" = [aws_secretsmanager_secret.client_3rd-party.arn, aws_secretsmanager_secret.client_reader.arn, aws_secretsmanager_secret.client_billing.arn]');
     expect(policy).not.toContain("client_writer");
     expect(policy).toContain('"Resource" = aws_kms_key.client_secrets.arn, "Condition" = {"StringEquals" = {"kms:ViaService" = "secretsmanager.eu-west-1.amazonaws.com"}}');
@@ -177,9 +193,9 @@ describe("the token endpoint's web ACL, WAF logs, the feature plan, reserved con
     }
   });
 
-  test("the user pool's plan is explicit, and production's scope checker reserves concurrency", () => {
+  test("the user pool's plan is explicit; reserved concurrency is opt-in, production included (a fresh account could not spare it)", () => {
     expect(resourceOf(dev, "aws_cognito_user_pool", "user_pool").user_pool_tier).toBe("ESSENTIALS");
-    expect(resourceOf(prod, "aws_lambda_function", "scope_checker").reserved_concurrent_executions).toBe(100);
+    expect(resourceOf(prod, "aws_lambda_function", "scope_checker").reserved_concurrent_executions).toBeUndefined();
     expect(resourceOf(dev, "aws_lambda_function", "scope_checker").reserved_concurrent_executions).toBeUndefined();
     const plus = synthConfig(variant((c) => Object.assign(c.environments[1], { userPoolTier: "PLUS", threatProtection: "ENFORCED" }))).prod!;
     expect(resourceOf(plus, "aws_cognito_user_pool", "user_pool")).toMatchObject({ user_pool_tier: "PLUS", user_pool_add_ons: { advanced_security_mode: "ENFORCED" } });

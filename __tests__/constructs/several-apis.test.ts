@@ -188,6 +188,8 @@ describe("per-API resources of the multi-api fixture", () => {
     expect(alarms).toEqual(
       [
         "cognito_token_throttles",
+        // Production rotates secrets: one alarm for its rotation function.
+        "secret_rotation_errors",
         ...multi.model.apis.flatMap((a) => [`${a.name}_api_4xx_spike`, `${a.name}_api_5xx_rate`, `${a.name}_scope_checker_fail_closed`, `${a.name}_scope_checker_throttles`]),
       ].sort(),
     );

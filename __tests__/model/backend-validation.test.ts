@@ -18,7 +18,7 @@ const http = (backend: Mutable, route: Mutable = {}) => withRoute({ path: "/extr
 
 const cases: [string, (c: Mutable) => void, string][] = [
   ["unknown backend type", withRoute({ path: "/extra", backend: { type: "sqs" } }), 'routes[4].backend.type: must be "mock", "lambda", "lambda-arn" or "http" (got "sqs")'],
-  ["unknown backend field", lambda({ runtime: "nodejs18.x" }), 'routes[4].backend.runtime: is not a known field (known here: type, handler, memoryMb, timeoutSeconds, permissions, environment) (got "nodejs18.x")'],
+  ["unknown backend field", lambda({ runtime: "nodejs18.x" }), 'routes[4].backend.runtime: is not a known field (known here: type, handler, memoryMb, timeoutSeconds, permissions, environment, reservedConcurrency) (got "nodejs18.x")'],
   ["handler without an export", lambda({ handler: "backends/payments.ts" }), 'routes[4].backend.handler: must be <file>#<export>, e.g. backends/payments.ts#handler (a .ts, .mts, .js or .mjs file) (got "backends/payments.ts")'],
   ["handler outside the project", lambda({ handler: "../elsewhere/x.ts#handler" }), 'routes[4].backend.handler: must name a file inside the project (no ..) (got "../elsewhere/x.ts#handler")'],
   ["absolute handler path", lambda({ handler: "/work/x.ts#handler" }), 'routes[4].backend.handler: must name the file relative to the project root (absolute paths make the output machine-specific) (got "/work/x.ts#handler")'],
@@ -26,6 +26,10 @@ const cases: [string, (c: Mutable) => void, string][] = [
   ["handler export missing", lambda({ handler: "backends/payments.ts#handle" }), 'routes[4].backend.handler: must name an export of backends/payments.ts (it exports handler, parsePayment) (got "backends/payments.ts#handle")'],
   ["lambda timeout beyond API Gateway's 29 s", lambda({ timeoutSeconds: 30 }), "routes[4].backend.timeoutSeconds: must be from 1 to 29 seconds (API Gateway stops waiting after 29 s) (got 30)"],
   ["lambda memory", lambda({ memoryMb: 64 }), "routes[4].backend.memoryMb: must be from 128 to 10240 MB (got 64)"],
+  ["reserved concurrency zero", lambda({ reservedConcurrency: { prod: 0 } }), 'routes[4].backend.reservedConcurrency.prod: must be at least 1 (0 would stop the function; leave it out to reserve nothing) (got 0)'],
+  ["reserved concurrency beyond the default quota", lambda({ reservedConcurrency: { prod: 5000 } }), "routes[4].backend.reservedConcurrency.prod: must be at most 1000 (Lambda's default account quota; the account keeps 100 unreserved) (got 5000)"],
+  ["reserved concurrency not a whole number", lambda({ reservedConcurrency: { prod: 2.5 } }), "routes[4].backend.reservedConcurrency.prod: must be a whole number (got 2.5)"],
+  ["reserved concurrency for an unknown environment", lambda({ reservedConcurrency: { production: 10 } }), 'routes[4].backend.reservedConcurrency["production"]: must name an environment of the config (dev, prod) (got "production")'],
   ["permission with a wildcard action", lambda({ permissions: [{ actions: ["dynamodb:*"], resources: ["arn:aws:dynamodb:eu-west-1:123456789012:table/t"] }] }), 'routes[4].backend.permissions[0].actions[0]: must be one IAM action such as dynamodb:GetItem (no wildcards: least privilege) (got "dynamodb:*")'],
   ["permission on every resource", lambda({ permissions: [{ actions: ["dynamodb:GetItem"], resources: ["*"] }] }), 'routes[4].backend.permissions[0].resources[0]: must be an ARN (not a bare *: least privilege) (got "*")'],
   ["secret in the environment", lambda({ environment: { DB_PASSWORD: "hunter2" } }), 'routes[4].backend.environment["DB_PASSWORD"]: must not hold a secret (environment variables are plain text in the synthesized JSON, the state and the function\'s configuration): read it from Secrets Manager at run time (got "DB_PASSWORD")'],
@@ -93,8 +97,8 @@ describe("resolved backends", () => {
       { type: "http", url: "https://o.example.com/orders/{id}", timeoutMs: 29000 },
     ]);
     expect(model.apis[0]!.backendFunctions).toEqual([
-      { api: "m2m-demo-api", key: "payments", file: "backends/payments.ts", exportName: "handler", memoryMb: 256, timeoutSeconds: 10, permissions: [], environment: {} },
-      { api: "m2m-demo-api", key: "tests-fixtures-backends-echo", file: ECHO, exportName: "handler", memoryMb: 256, timeoutSeconds: 5, permissions: [], environment: {} },
+      { api: "m2m-demo-api", key: "payments", file: "backends/payments.ts", exportName: "handler", memoryMb: 256, timeoutSeconds: 10, permissions: [], environment: {}, reservedConcurrency: {} },
+      { api: "m2m-demo-api", key: "tests-fixtures-backends-echo", file: ECHO, exportName: "handler", memoryMb: 256, timeoutSeconds: 5, permissions: [], environment: {}, reservedConcurrency: {} },
     ]);
   });
 });

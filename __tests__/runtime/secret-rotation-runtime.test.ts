@@ -10,10 +10,13 @@
  *   Lambda without Docker, so its own invocations go to a stub), then the harness invokes
  *   createSecret → setSecret → testSecret → finishSecret on the bundle, each step twice (a retried
  *   step must change nothing).
+ * Between rotations the app client's allowed scopes change (UpdateUserPoolClient, as an apply
+ * does): each new version carries the scopes Cognito lists at that rotation.
  * Test-world values: TOKEN_ENDPOINT (the offline one), GRACE_PERIOD_SECONDS 0 (so three rotations
  * fit in seconds; the stack's is a day), the pool id.
  */
-import { CreateSecretCommand, DescribeSecretCommand, RotateSecretCommand, SecretsManagerClient, UpdateSecretVersionStageCommand } from "@aws-sdk/client-secrets-manager";
+import { CognitoIdentityProviderClient, UpdateUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, RotateSecretCommand, SecretsManagerClient, UpdateSecretVersionStageCommand } from "@aws-sdk/client-secrets-manager";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { sharedSecretReader } from "../../client/client-secret-store";
@@ -22,7 +25,7 @@ import { createTokenClient } from "../../client/token-client";
 import { deterministicZip } from "../../verify/deterministic-zip";
 import { startMotoServer, type MotoServer } from "../../verify/moto-server";
 import { synthesizeStacks, VERIFIED_CONFIGS } from "../../verify/verified-configs";
-import type { LocalEnvironment } from "../../local/local-environment";
+import { LOCAL_AWS_CREDENTIALS, type LocalEnvironment } from "../../local/local-environment";
 import { clientOf, startEnv } from "../local/local-test-kit";
 import { tempDir } from "../support/synth";
 import { lambdaArtifacts, resolvedEnvironment } from "./lambda-artifacts";
@@ -71,7 +74,7 @@ async function createStubFunction(name: string, handler: string, zip: Buffer): P
   return { FunctionArn: body.FunctionArn };
 }
 
-test("three rotations by the deployed bundle, each step retried: zero failed consumer calls", async () => {
+test("three rotations by the deployed bundle, each step retried, scopes changed between them: zero failed consumer calls", async () => {
   const [prod] = synthesizeStacks("default", VERIFIED_CONFIGS.default().config, path.join(root, "default")).filter((s) => s.environment === "prod");
   const world = (ref: string) => (/^aws_cognito_user_pool\.[a-z0-9_]+\.id$/.test(ref) ? env.userPoolId : placeholderWorld(ref));
   const artifact = lambdaArtifacts(prod!.dir, world).find((a) => a.functionName.endsWith("-secret-rotation"))!;
@@ -116,9 +119,16 @@ test("three rotations by the deployed bundle, each step retried: zero failed con
   const running = [consumer(), consumer()];
   const pause = () => new Promise((r) => setTimeout(r, 2200)); // longer than a token's life
   const stepErrors: string[] = [];
+  // What each rotation must write: the app client's scopes as they are then (an apply adds the
+  // reader's write scope before the second rotation, and takes it away before the third).
+  const cognito = new CognitoIdentityProviderClient({ endpoint: env.awsEndpoint, region: REGION, credentials: LOCAL_AWS_CREDENTIALS, maxAttempts: 1 });
+  const write = scopes[0]!.replace(/\/read$/, "/write");
+  const scopesAt = [[...scopes], [...scopes, write], [...scopes]];
+  const written: string[][] = [];
   try {
     for (let i = 0; i < 3; i++) {
       await pause();
+      await cognito.send(new UpdateUserPoolClientCommand({ UserPoolId: env.userPoolId, ClientId: client.clientId, AllowedOAuthScopes: scopesAt[i] }));
       const started = await sm.send(new RotateSecretCommand({ SecretId: arn, RotationLambdaARN: fn.FunctionArn, RotationRules: { AutomaticallyAfterDays: 30 } }));
       for (const Step of STEPS) {
         for (const attempt of [1, 2]) {
@@ -128,6 +138,7 @@ test("three rotations by the deployed bundle, each step retried: zero failed con
       }
       const stages = (await sm.send(new DescribeSecretCommand({ SecretId: arn }))).VersionIdsToStages!;
       expect(stages[started.VersionId!]).toContain("AWSCURRENT");
+      written.push((JSON.parse((await sm.send(new GetSecretValueCommand({ SecretId: arn }))).SecretString!) as { scopes: string[] }).scopes);
       // The service, not the function, takes AWSPENDING off a finished rotation (moto refuses the
       // next RotateSecret while it sits beside AWSCURRENT).
       await sm.send(new UpdateSecretVersionStageCommand({ SecretId: arn, VersionStage: "AWSPENDING", RemoveFromVersionId: started.VersionId }));
@@ -137,10 +148,13 @@ test("three rotations by the deployed bundle, each step retried: zero failed con
     stop = true;
     await Promise.all(running);
     await rotation.stop();
+    cognito.destroy();
   }
   console.log(`runtime rotation: ${calls} consumer calls, 3 rotations, ${failures.length} failed calls, ${secret.reads - 1} secret re-reads`);
   expect(stepErrors).toEqual([]);
   expect(failures).toEqual([]);
+  expect(written).toEqual(scopesAt);
+  expect(scopesAt[1]).toHaveLength(2);
   expect(calls).toBeGreaterThan(50);
   // The new secret obtains a token; the one the consumer started with is gone from Cognito.
   const latest = await secret.read();

@@ -10,6 +10,7 @@ import {
   CognitoIdentityProviderClient,
   DeleteUserPoolClientSecretCommand,
   ListUserPoolClientSecretsCommand,
+  UpdateUserPoolClientCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { GetSecretValueCommand, PutSecretValueCommand, RotateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { GracePeriodError, PendingSecretRejectedError } from "../../lambdas/secret-rotation/errors";
@@ -49,7 +50,7 @@ async function rotate(graceSeconds: number, token = begin()): Promise<string> {
   return token;
 }
 
-async function stored(stage: "AWSCURRENT" | "AWSPENDING" | "AWSPREVIOUS"): Promise<{ clientId: string; clientSecret: string; clientSecretId?: string }> {
+async function stored(stage: "AWSCURRENT" | "AWSPENDING" | "AWSPREVIOUS"): Promise<{ clientId: string; clientSecret: string; clientSecretId?: string; tokenEndpoint: string; scopes: string[] }> {
   const got = await secretsManager.send(new GetSecretValueCommand({ SecretId: env.secretArns.get(CLIENT)!, VersionStage: stage }));
   return JSON.parse(got.SecretString!);
 }
@@ -136,6 +137,51 @@ describe("a rotation", () => {
     }
     const statuses = await Promise.all(values.map((v) => tokenStatus(v.clientId, v.clientSecret)));
     expect(statuses).toEqual([400, 400, 200, 200]);
+  });
+});
+
+describe("a new version carries what the app client and the environment say now", () => {
+  /** The reader's scope `read` and the same API's `write`, as full identifiers. */
+  const scopesOf = (value: { scopes: string[] }) => ({ read: value.scopes[0]!, write: value.scopes[0]!.replace(/\/read$/, "/write") });
+  const setScopes = (clientId: string, scopes: string[]) => cognito.send(new UpdateUserPoolClientCommand({ UserPoolId: env.userPoolId, ClientId: clientId, AllowedOAuthScopes: scopes }));
+
+  test("a scope added, then removed, on the app client and a moved token endpoint reach the next version, which testSecret proves", async () => {
+    const original = await stored("AWSCURRENT");
+    const { read, write } = scopesOf(original);
+    expect(original.scopes).toEqual([read]);
+    // What an apply does: the app client's scopes change (Terraform), and the value the stack
+    // first wrote names the token endpoint of a domain prefix changed since.
+    await setScopes(original.clientId, [read, write]);
+    await secretsManager.send(new PutSecretValueCommand({ SecretId: env.secretArns.get(CLIENT)!, SecretString: JSON.stringify({ ...original, tokenEndpoint: "https://old-prefix.auth.eu-west-1.amazoncognito.com/oauth2/token" }) }));
+    await rotate(0);
+    const widened = await stored("AWSCURRENT");
+    expect(widened.scopes).toEqual([read, write]);
+    expect(widened.tokenEndpoint).toBe(env.tokenEndpoint);
+
+    await setScopes(original.clientId, [write]);
+    await rotate(0);
+    const narrowed = await stored("AWSCURRENT");
+    expect(narrowed.scopes).toEqual([write]);
+    // The stored list is what a consumer may request: the token endpoint grants exactly it.
+    const granted = await postToken(env, { headers: { authorization: basic(narrowed.clientId, narrowed.clientSecret), "content-type": FORM }, body: new URLSearchParams({ grant_type: "client_credentials", scope: narrowed.scopes.join(" ") }).toString() });
+    expect(granted.status).toBe(200);
+    expect(calls("AWSCognitoIdentityProviderService.DescribeUserPoolClient")).toBe(2);
+  });
+
+  test("a pending value with a scope the app client lost since fails testSecret and never becomes current", async () => {
+    const original = await stored("AWSCURRENT");
+    const { read, write } = scopesOf(original);
+    await setScopes(original.clientId, [read, write]);
+    const token = begin();
+    await step(0, "createSecret", token);
+    await setScopes(original.clientId, [read]);
+    await expect(step(0, "testSecret", token)).rejects.toThrow(/invalid_scope/);
+    expect((await stored("AWSCURRENT")).clientSecret).toBe(original.clientSecret);
+  });
+
+  test("UpdateUserPoolClient refuses a scope of no resource server, as Cognito does", async () => {
+    const original = await stored("AWSCURRENT");
+    await expect(setScopes(original.clientId, ["https://nowhere.example/read"])).rejects.toMatchObject({ name: "ScopeDoesNotExistException" });
   });
 });
 

@@ -8,36 +8,17 @@
  */
 import { spawnSync } from "node:child_process";
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { parseDocument } from "yaml";
+import { join } from "node:path";
 import { tempDir } from "../support/synth";
+import { REPO_ROOT as ROOT, runStep, stepOf } from "../support/workflow-steps";
 import { synthesizeApp } from "../../constructs/m2m-app";
 import defaultConfig from "../fixtures/single-api.config";
 import { validateConfig } from "../../model/validate";
 
-const ROOT = resolve(__dirname, "..", "..");
 const GUARD = join(ROOT, ".github", "plan-guard", "check-plan-input.js");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { checkStack } = require(GUARD) as { checkStack: (dir: string) => string[] };
 
-type Step = { name?: string; run?: string; env?: Record<string, string> };
-
-function stepOf(workflow: string, job: string, matches: (s: Step) => boolean): Step {
-  const wf = parseDocument(readFileSync(join(ROOT, ".github", "workflows", workflow), "utf8")).toJS() as { jobs: Record<string, { steps: Step[] }> };
-  const step = wf.jobs[job]!.steps.find(matches);
-  if (!step) throw new Error(`no such step in ${workflow} ${job}`);
-  return step;
-}
-
-/** Runs a step's script as GitHub's runner does (`bash --noprofile --norc -eo pipefail`). */
-function runStep(script: string, cwd: string, env: Record<string, string>): { status: number; stdout: string; stderr: string } {
-  const result = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", script], {
-    cwd,
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: cwd, ...env },
-    encoding: "utf8",
-  });
-  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
-}
 
 /** A workspace like the runner's after checkout and `npm run synth`: .github/ of this repository and freshly synthesized stacks. */
 function workspace(): string {
@@ -137,6 +118,17 @@ describe("authorizer cache flush after a deploy", () => {
     expect(result.stdout).toContain("flushed the authorizer cache of stage prod (REST API a1b2c3d4e5, eu-central-1)");
   });
 
+  it("flushes every API's stage of a stack of several APIs (invoke_urls, by API name)", () => {
+    const { dir, calls } = deployed({
+      prod: { invoke_urls: { content: "https://c0nt3nt001.execute-api.eu-west-1.amazonaws.com/prod", payments: "https://p4ym3nts01.execute-api.eu-west-1.amazonaws.com/prod" } },
+    });
+    expect(run(dir, "prod").status).toBe(0);
+    expect(calls()).toEqual([
+      "apigateway flush-stage-authorizers-cache --rest-api-id c0nt3nt001 --stage-name prod --region eu-west-1",
+      "apigateway flush-stage-authorizers-cache --rest-api-id p4ym3nts01 --stage-name prod --region eu-west-1",
+    ]);
+  });
+
   it("accepts an invoke URL with a trailing slash", () => {
     const { dir, calls } = deployed({ prod: { invoke_url: "https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/v1_live/" } });
     expect(run(dir, "prod").status).toBe(0);
@@ -147,6 +139,7 @@ describe("authorizer cache flush after a deploy", () => {
     ["no entry for the environment", { dev: { invoke_url: "https://devapi0001.execute-api.eu-west-1.amazonaws.com/dev" } }],
     ["no invoke_url", { prod: { token_endpoint: "https://x" } }],
     ["an invoke URL of another shape", { prod: { invoke_url: "https://example.com/prod; rm -rf /" } }],
+    ["one API's URL of another shape among several (none is flushed)", { prod: { invoke_urls: { a: "https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/prod", b: "http://evil/x" } } }],
   ])("fails with one ::error line, calling nothing, on %s", (_case, outputs) => {
     const { dir, calls } = deployed(outputs);
     const result = run(dir, "prod");

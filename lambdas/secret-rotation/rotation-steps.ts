@@ -5,9 +5,12 @@
  *
  * - createSecret: make room in Cognito (delete an orphan at once; delete the older secret only
  *   when the current one has been current for the grace period, else stop with
- *   GracePeriodError), add a new Cognito secret, store it as AWSPENDING under the rotation token.
+ *   GracePeriodError), add a new Cognito secret, store it as AWSPENDING under the rotation token,
+ *   with the app client's scopes as Cognito lists them now and the token endpoint of the
+ *   function's environment (never copied from the previous version: see docs/rotating-secrets.md).
  * - setSecret: nothing (see above).
- * - testSecret: obtain a token from the token endpoint with the pending secret.
+ * - testSecret: obtain a token from the token endpoint with the pending secret, requesting the
+ *   scopes it carries (what a consumer requesting the stored list gets).
  * - finishSecret: move AWSCURRENT to the pending version (the old one becomes AWSPREVIOUS), then
  *   delete orphans. The previous Cognito secret stays valid: a caller holding it keeps working
  *   until the next rotation, which deletes it (if the grace period is over).
@@ -30,6 +33,7 @@ import {
   UpdateSecretVersionStageCommand,
   type SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
+import { allowedScopes } from "./app-client-scopes";
 import { classifyCognitoSecrets, type CognitoSecret } from "./cognito-secrets";
 import { parseCredentialsValue, serializeCredentialsValue, type CredentialsValue } from "./credentials-value";
 import { GracePeriodError, PendingSecretRejectedError, RotationStateError } from "./errors";
@@ -49,7 +53,8 @@ export interface RotationContext {
   /** The environment's user pool: the only one whose clients this function rotates. */
   readonly userPoolId: string;
   /**
-   * The environment's token endpoint: testSecret sends the pending secret here and nowhere else
+   * The environment's token endpoint (Terraform sets it from the domain): createSecret writes it
+   * into each new version, and testSecret sends the pending secret here and nowhere else
    * (a secret whose value names another endpoint is refused, so whoever can write the secret
    * cannot make the function post a fresh credential to a server of theirs).
    */
@@ -148,6 +153,8 @@ async function createSecret(ctx: RotationContext, event: RotationEvent): Promise
     for (const old of found.older) await deleteCognitoSecret(ctx, current.clientId, old, "older than the current secret, grace period over", state.arn);
   }
 
+  // Read before the new Cognito secret exists: a failure here leaves no orphan behind.
+  const scopes = await allowedScopes(ctx.cognito, ctx.userPoolId, current.clientId);
   const added = await ctx.cognito.send(new AddUserPoolClientSecretCommand({ UserPoolId: ctx.userPoolId, ClientId: current.clientId }));
   const descriptor = added.ClientSecretDescriptor;
   if (!descriptor?.ClientSecretValue || !descriptor.ClientSecretId) throw new RotationStateError(state.arn, "Cognito returned no secret value");
@@ -156,7 +163,13 @@ async function createSecret(ctx: RotationContext, event: RotationEvent): Promise
     new PutSecretValueCommand({
       SecretId: state.arn,
       ClientRequestToken: event.ClientRequestToken,
-      SecretString: serializeCredentialsValue({ ...current, clientSecret: descriptor.ClientSecretValue, clientSecretId: descriptor.ClientSecretId }),
+      SecretString: serializeCredentialsValue({
+        clientId: current.clientId,
+        clientSecret: descriptor.ClientSecretValue,
+        tokenEndpoint: ctx.tokenEndpoint,
+        scopes,
+        clientSecretId: descriptor.ClientSecretId,
+      }),
       VersionStages: ["AWSPENDING"],
     }),
   );
@@ -169,7 +182,7 @@ async function testSecret(ctx: RotationContext, event: RotationEvent): Promise<v
   const pending = await readVersion(ctx, state.arn, { VersionId: event.ClientRequestToken, VersionStage: "AWSPENDING" });
   if (!pending) throw new RotationStateError(state.arn, `no AWSPENDING value for version ${event.ClientRequestToken}`);
   if (pending.tokenEndpoint !== ctx.tokenEndpoint) throw new RotationStateError(state.arn, `the secret names token endpoint ${pending.tokenEndpoint}, not this environment's ${ctx.tokenEndpoint}`);
-  const refused = await obtainToken({ tokenEndpoint: ctx.tokenEndpoint, clientId: pending.clientId, clientSecret: pending.clientSecret, fetch: ctx.fetch, sleep: ctx.sleep });
+  const refused = await obtainToken({ tokenEndpoint: ctx.tokenEndpoint, clientId: pending.clientId, clientSecret: pending.clientSecret, scopes: pending.scopes, fetch: ctx.fetch, sleep: ctx.sleep });
   if (refused !== undefined) throw new PendingSecretRejectedError(state.arn, refused);
   ctx.log({ event: "pending-secret-tested", secret: state.arn, clientId: pending.clientId });
 }

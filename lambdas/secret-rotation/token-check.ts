@@ -10,6 +10,8 @@ export interface TokenCheckOptions {
   readonly tokenEndpoint: string;
   readonly clientId: string;
   readonly clientSecret: string;
+  /** Requested explicitly when not empty (an empty list asks for every scope the client has). */
+  readonly scopes?: readonly string[];
   readonly fetch: FetchLike;
   readonly sleep: (ms: number) => Promise<void>;
   /** @default 5 */
@@ -30,7 +32,7 @@ export async function obtainToken(options: TokenCheckOptions): Promise<string | 
       const response = await options.fetch(options.tokenEndpoint, {
         method: "POST",
         headers: { authorization, "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-        body: "grant_type=client_credentials",
+        body: new URLSearchParams({ grant_type: "client_credentials", ...(options.scopes?.length ? { scope: options.scopes.join(" ") } : {}) }).toString(),
         signal: AbortSignal.timeout(5000),
       });
       const json = (await response.json().catch(() => undefined)) as { access_token?: unknown; error?: unknown } | undefined;
