@@ -20,13 +20,13 @@ import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, Rota
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { sharedSecretReader } from "../../client/client-secret-store";
-import { fetchWithToken } from "../../client/fetch-with-token";
 import { createTokenClient } from "../../client/token-client";
 import { deterministicZip } from "../../verify/deterministic-zip";
 import { startMotoServer, type MotoServer } from "../../verify/moto-server";
 import { synthesizeStacks, VERIFIED_CONFIGS } from "../../verify/verified-configs";
 import { LOCAL_AWS_CREDENTIALS, type LocalEnvironment } from "../../local/local-environment";
 import { clientOf, startEnv } from "../local/local-test-kit";
+import { startConsumer } from "../support/continuous-consumer";
 import { tempDir } from "../support/synth";
 import { lambdaArtifacts, resolvedEnvironment } from "./lambda-artifacts";
 import { LambdaProcess } from "./lambda-process";
@@ -101,22 +101,7 @@ test("three rotations by the deployed bundle, each step retried, scopes changed 
   const secret = sharedSecretReader(arn, aws);
   const initial = await secret.read();
   const tokens = createTokenClient({ tokenEndpoint: initial.tokenEndpoint, clientId: initial.clientId, clientSecret: initial.clientSecret, reloadCredentials: secret.read });
-  let stop = false;
-  let calls = 0;
-  const failures: string[] = [];
-  const consumer = async () => {
-    while (!stop) {
-      calls++;
-      try {
-        const response = await fetchWithToken(tokens, `${env.apiUrl}/premium`);
-        await response.text();
-        if (response.status !== 200) failures.push(`HTTP ${response.status}`);
-      } catch (error) {
-        failures.push((error as Error).message);
-      }
-    }
-  };
-  const running = [consumer(), consumer()];
+  const consumer = startConsumer(tokens, `${env.apiUrl}/premium`);
   const pause = () => new Promise((r) => setTimeout(r, 2200)); // longer than a token's life
   const stepErrors: string[] = [];
   // What each rotation must write: the app client's scopes as they are then (an apply adds the
@@ -125,6 +110,7 @@ test("three rotations by the deployed bundle, each step retried, scopes changed 
   const write = scopes[0]!.replace(/\/read$/, "/write");
   const scopesAt = [[...scopes], [...scopes, write], [...scopes]];
   const written: string[][] = [];
+  let consumed: Awaited<ReturnType<typeof consumer.stop>> = { calls: 0, failures: ["the consumer was not stopped"] };
   try {
     for (let i = 0; i < 3; i++) {
       await pause();
@@ -145,11 +131,11 @@ test("three rotations by the deployed bundle, each step retried, scopes changed 
     }
     await pause();
   } finally {
-    stop = true;
-    await Promise.all(running);
+    consumed = await consumer.stop();
     await rotation.stop();
     cognito.destroy();
   }
+  const { calls, failures } = consumed;
   console.log(`runtime rotation: ${calls} consumer calls, 3 rotations, ${failures.length} failed calls, ${secret.reads - 1} secret re-reads`);
   expect(stepErrors).toEqual([]);
   expect(failures).toEqual([]);

@@ -8,7 +8,7 @@
  */
 import { RotateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { sharedSecretReader } from "../../client/client-secret-store";
-import { fetchWithToken } from "../../client/fetch-with-token";
+import { startConsumer } from "../support/continuous-consumer";
 import { createTokenClient } from "../../client/token-client";
 import { LOCAL_AWS_CREDENTIALS, type LocalEnvironment } from "../../local/local-environment";
 import { basic, FORM, postToken, startEnv } from "../local/local-test-kit";
@@ -35,26 +35,12 @@ test("zero failed calls through three rotations", async () => {
   const initial = await secret.read();
   const tokens = createTokenClient({ tokenEndpoint: initial.tokenEndpoint, clientId: initial.clientId, clientSecret: initial.clientSecret, reloadCredentials: secret.read });
 
-  let stop = false;
-  let calls = 0;
-  const failures: string[] = [];
-  const worker = async () => {
-    while (!stop) {
-      calls++;
-      try {
-        const response = await fetchWithToken(tokens, `${env.apiUrl}/premium`);
-        await response.text();
-        if (response.status !== 200) failures.push(`HTTP ${response.status}`);
-      } catch (error) {
-        failures.push((error as Error).message);
-      }
-    }
-  };
-  const running = Array.from({ length: WORKERS }, worker);
+  const consumer = startConsumer(tokens, `${env.apiUrl}/premium`, WORKERS);
 
   const sm = new SecretsManagerClient({ ...access, maxAttempts: 1 });
   const pause = () => new Promise((r) => setTimeout(r, 1200)); // longer than a token's life
   let rotations = 0;
+  let consumed: Awaited<ReturnType<typeof consumer.stop>> = { calls: 0, failures: ["the consumer was not stopped"] };
   try {
     for (let i = 0; i < ROTATIONS; i++) {
       await pause();
@@ -63,10 +49,10 @@ test("zero failed calls through three rotations", async () => {
     }
     await pause();
   } finally {
-    stop = true;
-    await Promise.all(running);
+    consumed = await consumer.stop();
     sm.destroy();
   }
+  const { calls, failures } = consumed;
 
   const refused = await postToken(env, { headers: { authorization: basic(initial.clientId, initial.clientSecret), "content-type": FORM }, body: "grant_type=client_credentials" });
   // eslint-disable-next-line no-console
