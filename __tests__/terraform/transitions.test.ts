@@ -172,7 +172,8 @@ gate.describe(gate.title("change transitions: plan B against A's state, apply, r
         "aws_wafv2_web_acl_logging_configuration.user_pool_waf",
       ],
     },
-    // The alarms, their topic and its key, the subscription and the fail-closed metric filter that feeds one.
+    // The alarms (the rotation function's Errors alarm among them), their topic and its key, the
+    // subscription and the fail-closed metric filter that feeds one.
     "prod: turn alarms off": {
       delete: [
         "aws_cloudwatch_log_metric_filter.scope_checker_fail_closed",
@@ -181,6 +182,7 @@ gate.describe(gate.title("change transitions: plan B against A's state, apply, r
         "aws_cloudwatch_metric_alarm.cognito_token_throttles",
         "aws_cloudwatch_metric_alarm.scope_checker_fail_closed",
         "aws_cloudwatch_metric_alarm.scope_checker_throttles",
+        "aws_cloudwatch_metric_alarm.secret_rotation_errors",
         "aws_kms_alias.alarms",
         "aws_kms_key.alarms",
         "aws_sns_topic.alarms",

@@ -367,7 +367,7 @@ describe("deploy workflows", () => {
     expect(modelAt).toBeGreaterThan(-1);
     expect(scripts.findIndex((s) => s.includes("npm run synth"))).toBeGreaterThan(modelAt);
     const deployAt = scripts.indexOf('npm run deploy -- "${M2M_ENV}" --auto-approve --outputs-file outputs.json');
-    const smokeAt = scripts.indexOf('npx m2m smoke --outputs outputs.json --env "${M2M_ENV}"');
+    const smokeAt = scripts.indexOf('npx --no m2m smoke --outputs outputs.json --env "${M2M_ENV}"');
     expect(deployAt).toBeGreaterThan(-1);
     expect(smokeAt).toBeGreaterThan(deployAt);
     expect(scripts.some((s) => s.includes(".terraform.backend.s3"))).toBe(true); // refuses local state (backstop)
@@ -378,7 +378,7 @@ describe("deploy workflows", () => {
     const steps = job.steps!;
     const deployAt = steps.findIndex((s) => s.run?.startsWith("npm run deploy") === true);
     const flushAt = steps.findIndex((s) => s.run?.includes("flush-authorizer-cache.sh") === true);
-    const smokeAt = steps.findIndex((s) => s.run?.startsWith("npx m2m smoke") === true);
+    const smokeAt = steps.findIndex((s) => s.run?.startsWith("npx --no m2m smoke") === true);
     expect(steps[flushAt]!.run!.trim()).toBe('bash .github/scripts/flush-authorizer-cache.sh "${M2M_ENV}" outputs.json');
     expect(flushAt).toBe(deployAt + 1);
     expect(smokeAt).toBeGreaterThan(flushAt);
