@@ -41,6 +41,17 @@ export interface RestApiDefinitionInput {
    * metered routes (by key; all scope-checker routes) require one, so every call is counted.
    */
   readonly usagePlans?: { readonly meteredRoutes: ReadonlySet<string> };
+  /**
+   * The API is served by a custom domain at this URL: the document names it as its server and
+   * disables the default execute-api endpoint (the put's overwrite mode sets the REST API's
+   * endpoint settings from the document, so the setting lives here as well as on the REST API).
+   */
+  readonly customDomainUrl?: string;
+  /**
+   * The scope checker may deny for a certificate binding: API Gateway's 403 body then carries
+   * the reason the authorizer put in its context (`denyReason`), which the CLI shows.
+   */
+  readonly denyReasons?: boolean;
 }
 
 const IDENTITY_SOURCE = "method.request.header.Authorization";
@@ -119,13 +130,14 @@ function securitySchemes(input: RestApiDefinitionInput): JsonObject {
 }
 
 /** API Gateway's own 401 and 403, OAuth-shaped: a JSON body and an RFC 6750 challenge. */
-function gatewayResponses(realm: string): JsonObject {
+function gatewayResponses(realm: string, denyReasons: boolean): JsonObject {
   const body = { "application/json": '{"message":$context.error.messageString}' };
+  const deniedBody = denyReasons ? { "application/json": '{"message":$context.error.messageString,"reason":"$context.authorizer.denyReason"}' } : body;
   // Header values in gateway responses are static strings, single-quoted for API Gateway.
   const challenge = (value: string) => ({ "gatewayresponse.header.WWW-Authenticate": `'${value}'` });
   return {
     UNAUTHORIZED: { statusCode: 401, responseParameters: challenge(unauthorizedChallenge(realm)), responseTemplates: body },
-    ACCESS_DENIED: { statusCode: 403, responseParameters: challenge(insufficientScopeChallenge(realm)), responseTemplates: body },
+    ACCESS_DENIED: { statusCode: 403, responseParameters: challenge(insufficientScopeChallenge(realm)), responseTemplates: deniedBody },
   };
 }
 
@@ -160,9 +172,10 @@ export function restApiDefinition(input: RestApiDefinitionInput): JsonObject {
   return {
     openapi: "3.0.1",
     info: { title: input.title, description: input.description, version: "1" },
+    ...(input.customDomainUrl === undefined ? {} : { servers: [{ url: input.customDomainUrl, "x-amazon-apigateway-endpoint-configuration": { disableExecuteApiEndpoint: true } }] }),
     paths,
     components: { securitySchemes: securitySchemes(input) },
-    "x-amazon-apigateway-gateway-responses": gatewayResponses(input.realm),
+    "x-amazon-apigateway-gateway-responses": gatewayResponses(input.realm, input.denyReasons ?? false),
     ...(input.allowedSourceIps.length > 0 ? { "x-amazon-apigateway-policy": sourceIpPolicy(input.allowedSourceIps) } : {}),
     ...(input.usagePlans ? { "x-amazon-apigateway-api-key-source": "AUTHORIZER" } : {}),
   };

@@ -15,7 +15,8 @@
  *
  * The access file (access-file.ts) is JSON:
  *   {"clientIds": [allowed client ids],
- *    "routes": [{"method","path","scopes":[scope NAMES]}]}   full scope = `${RESOURCE_SERVER_ID}/${name}`
+ *    "routes": [{"method","path","scopes":[scope NAMES], "requireBoundCertificate"?: true}],
+ *    "bindings"?: [{"clientId", "subject"?, "sha256"?}]}   full scope = `${RESOURCE_SERVER_ID}/${name}`
  */
 import { readFileSync } from "node:fs";
 import { CognitoJwtVerifier } from "aws-jwt-verify/cognito-verifier";
@@ -23,6 +24,7 @@ import { ACCESS_FILE_NAME, ACCESS_FILE_PATH } from "./access-file";
 import { ScopeCheckerConfigError } from "./errors";
 import { compileRouteTable, type RouteSpec } from "./route-table";
 import type { ScopeCheckerOptions } from "./scope-checker";
+import type { CertificateBinding } from "../../model/certificate-binding";
 
 export interface LambdaSettings {
   readonly options: ScopeCheckerOptions;
@@ -33,6 +35,7 @@ type Environment = Readonly<Record<string, string | undefined>>;
 
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 const NO_WHITESPACE = /^\S+$/;
+const FINGERPRINT = /^[0-9A-F]{2}(?::[0-9A-F]{2}){31}$/;
 
 function required(env: Environment, name: string): string {
   const value = env[name];
@@ -68,8 +71,30 @@ function readRoutes(file: Record<string, unknown>, resourceServerId: string): Ro
     if (!Array.isArray(scopes) || scopes.length === 0 || !scopes.every(isNonEmptyString)) {
       throw new ScopeCheckerConfigError(`${ACCESS_FILE_NAME} routes[${i}]`, "scopes must be a non-empty array of scope names");
     }
-    return { method: method as string, path: path as string, scopes: scopes.map((name) => `${resourceServerId}/${name}`) };
+    const { requireBoundCertificate } = route as Record<string, unknown>;
+    if (requireBoundCertificate !== undefined && requireBoundCertificate !== true) {
+      throw new ScopeCheckerConfigError(`${ACCESS_FILE_NAME} routes[${i}]`, "requireBoundCertificate must be true or absent");
+    }
+    return { method: method as string, path: path as string, scopes: scopes.map((name) => `${resourceServerId}/${name}`), ...(requireBoundCertificate ? { requireBoundCertificate: true } : {}) };
   });
+}
+
+/** Clients bound to a certificate (absent from files of environments without bindings). */
+function readBindings(file: Record<string, unknown>): ReadonlyMap<string, CertificateBinding> | undefined {
+  const list = file.bindings;
+  if (list === undefined) return undefined;
+  const field = `${ACCESS_FILE_NAME} bindings`;
+  if (!Array.isArray(list)) throw new ScopeCheckerConfigError(field, "must be a JSON array");
+  const bindings = new Map<string, CertificateBinding>();
+  list.forEach((entry: unknown, i) => {
+    const { clientId, subject, sha256 } = (typeof entry === "object" && entry !== null ? entry : {}) as Record<string, unknown>;
+    const valid = isNonEmptyString(clientId) && (subject === undefined || (typeof subject === "string" && subject !== "")) && (sha256 === undefined || (typeof sha256 === "string" && FINGERPRINT.test(sha256)));
+    if (!valid || (subject === undefined && sha256 === undefined)) {
+      throw new ScopeCheckerConfigError(`${field}[${i}]`, "must name a clientId and a subject, an upper-case colon-separated sha256, or both");
+    }
+    bindings.set(clientId, { ...(subject === undefined ? {} : { subject: subject as string }), ...(sha256 === undefined ? {} : { sha256: sha256 as string }) });
+  });
+  return bindings;
 }
 
 function readJwksUri(env: Environment, userPoolId: string): string {
@@ -120,8 +145,9 @@ export function readLambdaEnvironment(env: Environment, readText: (path: string)
   const file = readAccessFile(env, readText);
   const clientIds = readClientIds(file);
   const routes = readRoutes(file, resourceServerId);
+  const bindings = readBindings(file);
   // Validate the routes now (method, path, scopes): a bad table must fail before the JWKS is
   // fetched. The handler reuses the compiled table (200 routes cost a cold start once, not twice).
   const routeTable = compileRouteTable(routes);
-  return { options: { userPoolId, clientIds, routes, routeTable }, jwksUri: readJwksUri(env, userPoolId) };
+  return { options: { userPoolId, clientIds, routes, routeTable, ...(bindings ? { bindings } : {}) }, jwksUri: readJwksUri(env, userPoolId) };
 }

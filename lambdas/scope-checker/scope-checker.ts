@@ -12,8 +12,9 @@
  * covers all routes, so API Gateway may cache it. Every result names the client's usage key
  * (usage-key.ts), by which API Gateway meters the calls of a client with limits.
  */
+import { checkBinding, type CertificateBinding } from "../../model/certificate-binding";
 import { PolicyBuilder } from "./access-policy";
-import type { AuthorizerHandler, AuthorizerResult, PolicyStatement, RequestAuthorizerEvent } from "./authorizer-types";
+import type { AuthorizerHandler, AuthorizerResult, CertificateDenyReason, PolicyStatement, RequestAuthorizerEvent } from "./authorizer-types";
 import { extractBearerToken } from "./bearer-token";
 import { logDecision, routeLabel, type UnauthorizedReason } from "./decision-log";
 import { unauthorized } from "./errors";
@@ -41,6 +42,11 @@ export interface ScopeCheckerOptions {
    * now, and the token is refused. Without it an unknown kid is simply refused.
    */
   readonly refreshJwks?: JwksRefresh;
+  /**
+   * Clients bound to a certificate, by client id: their tokens count only on a connection
+   * presenting it (`requestContext.identity.clientCert`). Absent: no client is bound.
+   */
+  readonly bindings?: ReadonlyMap<string, CertificateBinding>;
 }
 
 /** Builds the authorizer. Throws ScopeCheckerConfigError when the options are unusable. */
@@ -59,6 +65,14 @@ export function createHandler(options: ScopeCheckerOptions): AuthorizerHandler {
     const { clientId, scope } = check.token;
     const policy = policies.forScope(scope);
     const called = table.indexOf(event.httpMethod, event.resource);
+    const binding = certificateCheck(event, clientId, called);
+    if (!binding.ok) {
+      // A bound client on the wrong connection may call nothing: one Deny for the whole stage.
+      // An unbound client on a route that needs binding is denied that route only.
+      logDecision(route, { decision: "deny", reason: binding.reason, clientId });
+      const statements = binding.reason === "client-not-bound" ? policy.deny(prefix, called, event.methodArn) : [denyAll(prefix)];
+      return result(check.token, statements, binding.reason);
+    }
     let statements: readonly PolicyStatement[];
     if (called >= 0 && policy.grant.permitted[called]) {
       statements = policy.allow(prefix);
@@ -68,6 +82,13 @@ export function createHandler(options: ScopeCheckerOptions): AuthorizerHandler {
       logDecision(route, { decision: "deny", reason: called >= 0 ? "missing-scope" : "unknown-route", clientId });
     }
     return result(check.token, statements);
+  }
+
+  function certificateCheck(event: RequestAuthorizerEvent, clientId: string, called: number): ReturnType<typeof checkBinding> {
+    const required = called >= 0 && table.routes[called]!.requireBoundCertificate === true;
+    const bound = options.bindings?.get(clientId);
+    if (bound === undefined && !required) return { ok: true };
+    return checkBinding(bound, event.requestContext?.identity?.clientCert?.clientCertPem ?? undefined, required);
   }
 
   return async function scopeCheckerHandler(event: RequestAuthorizerEvent): Promise<AuthorizerResult> {
@@ -82,11 +103,15 @@ export function createHandler(options: ScopeCheckerOptions): AuthorizerHandler {
   };
 }
 
-function result(token: VerifiedAccessToken, statements: readonly PolicyStatement[]): AuthorizerResult {
+function denyAll(prefix: string): PolicyStatement {
+  return { Action: "execute-api:Invoke", Effect: "Deny", Resource: [`${prefix}*`] };
+}
+
+function result(token: VerifiedAccessToken, statements: readonly PolicyStatement[], denyReason?: CertificateDenyReason): AuthorizerResult {
   return {
     principalId: token.clientId,
     policyDocument: { Version: "2012-10-17", Statement: statements },
-    context: { clientId: token.clientId, scope: token.scope },
+    context: { clientId: token.clientId, scope: token.scope, ...(denyReason === undefined ? {} : { denyReason }) },
     // Every verified client's: ignored on methods that require no key (and never logged).
     usageIdentifierKey: usageIdentifierKey(token.clientId),
   };
