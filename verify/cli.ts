@@ -33,7 +33,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const workRoot = fs.mkdtempSync(path.join(os.tmpdir(), `m2m-verify-${tier}-`));
   const started = Date.now();
   try {
-    const names = tier === "plan" ? (["default", "all-options", "per-team", "large"] as const) : (["default", "all-options"] as const);
+    const names = tier === "plan" ? (["default", "all-options", "per-team", "partner-edge", "large"] as const) : (["default", "all-options", "partner-edge"] as const);
     const stacks: SynthesizedStackDir[] = names.flatMap((name) => {
       const { config } = VERIFIED_CONFIGS[name]();
       return synthesizeStacks(name, config, path.join(workRoot, "synth", name));
