@@ -112,6 +112,8 @@ export interface LocalEnvironment {
   readonly awsEndpoint: string;
   /** Over TLS: the local CA's certificate (PEM), which callers trust. */
   readonly caCertPem?: string;
+  /** Over TLS: the certificate the offline stage presents to https backends (PEM), which they pin. */
+  readonly gatewayClientCertificatePem?: string;
   /** The emulated AWS APIs: call counts, and faults tests inject. */
   readonly aws: AwsJsonApi;
   /** The offline Secrets Manager (tests start a rotation step by step with `beginRotation`). */
@@ -243,10 +245,12 @@ function writePrivate(file: string, text: string): void {
  * that subject and its key: what `m2m call --local` presents for that client. A binding by
  * fingerprint alone cannot be met by a certificate made here: that client brings its own.
  */
-function writeTlsFiles(ca: LocalCa, dir: string, clients: readonly Environment["clients"][number][]): { caFile: string; clients: Map<string, { certFile: string; keyFile: string }> } {
+function writeTlsFiles(ca: LocalCa, dir: string, clients: readonly Environment["clients"][number][], gateway: { certPem: string } | undefined): { caFile: string; clients: Map<string, { certFile: string; keyFile: string }> } {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const caFile = join(dir, "ca.pem");
   writeFileSync(caFile, ca.certPem);
+  // What an https backend pins (backends/gateway-certificate.ts), as it pins the stack's output.
+  if (gateway) writeFileSync(join(dir, "gateway-client-certificate.pem"), gateway.certPem);
   const files = new Map<string, { certFile: string; keyFile: string }>();
   for (const client of clients) {
     const subject = client.certificate?.subject;
@@ -290,6 +294,8 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
   const servers: Server[] = [];
   const apiOrigins = new Map<string, string>();
   let url: string;
+  // What the stage presents to HTTP backends (API Gateway's client certificate), offline.
+  const gatewayCertificate = options.tls?.ca.issue({ subject: { CN: "API Gateway client certificate (offline)", O: "cognito-m2m offline" }, usage: "client" });
   const serverCertificate = options.tls?.ca.issue({ subject: { CN: "127.0.0.1" }, usage: "server", dnsNames: ["localhost"], ipAddresses: [HOST] });
   // The APIs ask for a client certificate where the environment has mutual TLS: the config's
   // truststore, plus the local CA (which issues the offline clients' certificates).
@@ -344,6 +350,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
           stageName: environment.stageName,
           ...(options.backendUrls === undefined ? {} : { backendUrls: backendUrlsOf(api, options.backendUrls) }),
           ...(options.backendLog === undefined ? {} : { log: options.backendLog }),
+          ...(gatewayCertificate ? { clientCertificate: { ...gatewayCertificate, ca: options.tls!.ca.certPem } } : {}),
         }),
         ...(metering.plans.length > 0
           ? {
@@ -361,7 +368,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
   // Fractional, as AWS's JSON dates are: rotations within one second still order correctly.
   const nowSeconds = () => Date.now() / 1000;
   const secretArns = new Map<string, string>();
-  const tlsFiles = options.tls?.filesDir === undefined ? undefined : writeTlsFiles(options.tls.ca, options.tls.filesDir, environment.clients);
+  const tlsFiles = options.tls?.filesDir === undefined ? undefined : writeTlsFiles(options.tls.ca, options.tls.filesDir, environment.clients, gatewayCertificate);
   const credentialsOf = (): LocalCredentialsFile => ({
     environment: environment.name,
     tokenEndpoint: tokenEndpointUrl,
@@ -452,7 +459,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       return tokenEndpoint.metrics;
     },
     awsEndpoint: url,
-    ...(options.tls ? { caCertPem: options.tls.ca.certPem } : {}),
+    ...(options.tls ? { caCertPem: options.tls.ca.certPem, gatewayClientCertificatePem: gatewayCertificate!.certPem } : {}),
     aws,
     secretsManager,
     secretArns,
