@@ -17,7 +17,7 @@ const config = loadConfigFile(path.join(__dirname, "..", "..", "examples", "part
 const model = validateConfig(config);
 const stacks = synthModel(model);
 const prod = stacks.prod!;
-const staging = stacks.staging!;
+const dev = stacks.dev!;
 const documentOf = (stack: SynthesizedStack, api: string) => JSON.parse(resourceOf(stack, "aws_api_gateway_rest_api_put", `${api}_api`).body as string);
 
 describe("the API custom domain", () => {
@@ -49,8 +49,8 @@ describe("the API custom domain", () => {
 
   it("creates DNS records in the hosted zone when there is one, and outputs them when not", () => {
     expect(Object.keys(resourcesOf(prod, "aws_route53_record")).sort()).toEqual(["api_domain", "api_domain_certificate_validation", "token_domain", "token_domain_certificate_validation"]);
-    expect(staging.json.resource.aws_route53_record).toBeUndefined();
-    expect(Object.keys(staging.json.output.custom_domain_dns_records!.value as object)).toEqual(["api.staging.example.com"]);
+    expect(dev.json.resource.aws_route53_record).toBeUndefined();
+    expect(Object.keys(dev.json.output.custom_domain_dns_records!.value as object)).toEqual(["api.dev.example.com"]);
     expect(prod.json.output.custom_domain_dns_records).toBeUndefined();
   });
 });
@@ -58,7 +58,7 @@ describe("the API custom domain", () => {
 describe("scope identifiers", () => {
   it("are keyed to the custom domain: no REST API id in any scope", () => {
     expect(resourceOf(prod, "aws_cognito_resource_server", "payments_resource_server").identifier).toBe("https://api.example.com/payments");
-    expect(resourceOf(staging, "aws_cognito_resource_server", "content_resource_server").identifier).toBe("https://api.staging.example.com/content");
+    expect(resourceOf(dev, "aws_cognito_resource_server", "content_resource_server").identifier).toBe("https://api.dev.example.com/content");
     const client = resourceOf(prod, "aws_cognito_user_pool_client", "client_acme-bank");
     expect(client.allowed_oauth_scopes).toEqual(["${aws_cognito_resource_server.payments_resource_server.identifier}/read", "${aws_cognito_resource_server.payments_resource_server.identifier}/write"]);
     expect(JSON.stringify(resourcesOf(prod, "aws_cognito_resource_server"))).not.toContain("rest_api");
@@ -66,7 +66,7 @@ describe("scope identifiers", () => {
   it("and the outputs name the custom domain URLs and token endpoint", () => {
     expect(prod.json.output.invoke_urls!.value).toEqual({ content: "https://api.example.com/content", payments: "https://api.example.com/payments" });
     expect(prod.json.output.token_endpoint!.value).toBe("https://auth.example.com/oauth2/token");
-    expect(staging.json.output.token_endpoint!.value).toBe("https://edge-m2m-staging.auth.eu-west-1.amazoncognito.com/oauth2/token");
+    expect(dev.json.output.token_endpoint!.value).toBe("https://edge-m2m-dev.auth.eu-west-1.amazoncognito.com/oauth2/token");
   });
 });
 
@@ -78,7 +78,7 @@ describe("the token endpoint's custom domain", () => {
     expect(resourceOf(prod, "aws_cognito_user_pool_domain", "token_domain")).toMatchObject({ domain: "auth.example.com", certificate_arn: "${aws_acm_certificate_validation.token_domain_certificate.certificate_arn}" });
     // The prefix domain stays: clients move to the custom domain at their pace.
     expect(resourceOf(prod, "aws_cognito_user_pool_domain", "user_pool_domain").domain).toBe("edge-m2m-prod");
-    expect(staging.json.provider.aws).toHaveLength(1);
+    expect(dev.json.provider.aws).toHaveLength(1);
   });
 });
 

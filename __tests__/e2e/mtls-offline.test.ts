@@ -145,7 +145,7 @@ describe("m2m dev --tls with mutual TLS", () => {
 describe("npm run dev -- --tls on the partner-edge example", () => {
   it("starts over HTTPS, and the bound partner's call goes through with the certificate made for it", async () => {
     const local = join(dir, "edge", "local.json");
-    const child = spawn(process.execPath, [BIN, "dev", "--tls", "--config", "examples/partner-edge/m2m.config.ts", "--env", "staging", "--local-file", local], { cwd: ROOT });
+    const child = spawn(process.execPath, [BIN, "dev", "--tls", "--config", "examples/partner-edge/m2m.config.ts", "--env", "dev", "--local-file", local], { cwd: ROOT });
     try {
       const ready = await new Promise<string>((done, fail) => {
         let out = "";
@@ -155,7 +155,7 @@ describe("npm run dev -- --tls on the partner-edge example", () => {
         });
         child.on("close", (code) => fail(new Error(`dev exited ${code}`)));
       });
-      expect(ready).toMatch(/ready with content at https:\/\/127\.0\.0\.1:\d+\/staging, payments at https:\/\/127\.0\.0\.1:\d+\/staging .*over TLS, the local CA in .*tls\/ca\.pem/);
+      expect(ready).toMatch(/ready with content at https:\/\/127\.0\.0\.1:\d+\/dev, payments at https:\/\/127\.0\.0\.1:\d+\/dev .*over TLS, the local CA in .*tls\/ca\.pem/);
       const bank = await runCli(["call", "POST", "/payments", "--local", "--local-file", local, "--client", "acme-bank"]);
       expect(bank.stdout.split("\n")[0]).toBe("HTTP 201");
       const reader = await runCli(["call", "POST", "/payments", "--local", "--local-file", local, "--client", "reader"]);

@@ -16,7 +16,7 @@ const STACKS = [
   ["default", "dev"],
   ["default", "prod"],
   ["all-options", "live"],
-  ["partner-edge", "staging"],
+  ["partner-edge", "dev"],
   ["partner-edge", "prod"],
 ] as const;
 

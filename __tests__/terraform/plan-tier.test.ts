@@ -17,7 +17,7 @@ const STACKS = [
   ["all-options", "live"],
   ["per-team", "dev"],
   ["per-team", "prod"],
-  ["partner-edge", "staging"],
+  ["partner-edge", "dev"],
   ["partner-edge", "prod"],
   ["large", "dev"],
   ["large", "prod"],

@@ -73,12 +73,12 @@ export default defineConfig({
 
   environments: [
     {
-      name: "staging",
+      name: "dev",
       region: "eu-west-1",
-      domainPrefix: "edge-m2m-staging",
-      stageName: "staging",
+      domainPrefix: "edge-m2m-dev",
+      stageName: "dev",
       // No hosted zone here: the certificate's validation record and the domain's target are outputs.
-      customDomain: { apiDomainName: "api.staging.example.com" },
+      customDomain: { apiDomainName: "api.dev.example.com" },
       mtls: { truststoreFiles: ["examples/partner-edge/certs/partner-ca.pem"] },
     },
     {
@@ -88,6 +88,8 @@ export default defineConfig({
       stageName: "prod",
       customDomain: { apiDomainName: "api.example.com", hostedZoneId: "Z0123456789EXAMPLE01", tokenDomainName: "auth.example.com" },
       mtls: { truststoreFiles: ["examples/partner-edge/certs/partner-ca.pem"] },
+      // State holds every client secret: keep production's in an encrypted, locked S3 bucket.
+      backend: { type: "s3", bucket: "acme-terraform-state", key: "edge-m2m/prod.tfstate", region: "eu-west-1" },
     },
   ],
 });
