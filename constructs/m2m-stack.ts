@@ -29,7 +29,7 @@ import { ApiCustomDomain } from "./api-custom-domain";
 import { backendClientCertificate } from "./backend-client-certificate";
 import { MtlsTruststore } from "./mtls-truststore";
 import { TokenCustomDomain } from "./token-custom-domain";
-import { AuthorizationServer } from "./authorization-server";
+import { AuthorizationServer, type ResourceServerIdentifier } from "./authorization-server";
 import { BackendFunctions } from "./backend-functions";
 import { createClientCredentials } from "./client-credentials";
 import { ProtectedRestApi } from "./protected-rest-api";
@@ -129,8 +129,7 @@ export class M2MStack extends TerraformStack {
         api: a.api.name,
         ...(singleApi ? {} : { scope: a.scope }),
         name: a.api.resourceServerName,
-        // Keyed to the custom domain when there is one: no REST API id, so it survives a REST API's replacement.
-        identifier: env.customDomain ? customDomainApiUrl(env.customDomain.apiDomainName, a.api.name) : invokeUrl(a.restApi.id, env.region, env.stageName),
+        identifiers: resourceServerIdentifiers(env, a.api.name, a.restApi.id),
         scopes: a.api.scopes,
       })),
       clients: env.clients,
@@ -152,6 +151,7 @@ export class M2MStack extends TerraformStack {
         restApiExecutionArn: a.restApi.executionArn,
         userPoolId: auth.userPoolId,
         resourceServerIdentifier: auth.resourceServers.get(a.api.name)!.identifier,
+        resourceServerAliases: auth.aliasIdentifiers(a.api.name),
         // Only the clients granted this API's scopes, for this API's routes (the others cannot
         // pass any of them: left out before the per-route check, a pool holds 1,000 clients).
         clientIds: scopeCheckerAllowList(env.clients.filter((c) => c.scopes.some((g) => g.api === a.api.name)), a.api.routes).map((c) => auth.clientRefs(c.name).id),
@@ -204,8 +204,8 @@ export class M2MStack extends TerraformStack {
           realm: api.name,
           routes: api.routes,
           userPoolArn: auth.userPool.arn,
-          // This API's authorizers accept this API's resource server's scopes only.
-          scopeIdentifier: (name) => auth.scopeIdentifier(api.name, name),
+          // This API's authorizers accept this API's resource server's scopes only (either identifier while they move).
+          scopeIdentifiers: (name) => auth.scopeIdentifiers(api.name, name),
           // A cached result is keyed to the token alone: with certificate bindings each call is
           // checked against its own connection's certificate, so results are not cached.
           scopeChecker: scopeChecker ? { invokeArn: scopeChecker.function.invokeArn, resultTtlSeconds: binds ? 0 : model.scopeChecker.resultTtlSeconds } : undefined,
@@ -372,6 +372,20 @@ export class M2MStack extends TerraformStack {
     // Without a DynamoDB table, lock with S3 itself (Terraform >= 1.10).
     if (usesLockfile) this.addOverride("terraform.backend.s3.use_lockfile", true);
   }
+}
+
+/**
+ * An API's resource server identifiers, the canonical one first. Keyed to the custom domain when
+ * there is one (no REST API id, so they survive a REST API's replacement); to the invoke URL
+ * without one, or while the config keeps them there; both while they move (the custom domain's
+ * canonical: the scope checker reads the invoke URL's scopes as its aliases).
+ */
+function resourceServerIdentifiers(env: Environment, api: string, restApiId: string): ResourceServerIdentifier[] {
+  const invoke: ResourceServerIdentifier = { key: "invoke-url", identifier: invokeUrl(restApiId, env.region, env.stageName) };
+  const domain = env.customDomain;
+  if (!domain || domain.scopeIdentifiers === "invoke-url") return [invoke];
+  const custom: ResourceServerIdentifier = { key: "custom-domain", identifier: customDomainApiUrl(domain.apiDomainName, api) };
+  return domain.scopeIdentifiers === "both" ? [custom, invoke] : [custom];
 }
 
 /**

@@ -28,8 +28,8 @@ export interface RestApiDefinitionInput {
   readonly routes: readonly Route[];
   /** Cognito user pool the native authorizer trusts. */
   readonly userPoolArn: string;
-  /** Full scope identifier for a scope name (interpolates the resource server). */
-  readonly scopeIdentifier: (name: string) => string;
+  /** Full scope identifiers for a scope name (interpolate the resource servers): one, or two while identifiers move. */
+  readonly scopeIdentifiers: (name: string) => readonly string[];
   /** The scope checker, required when a route uses it. */
   readonly scopeChecker?: { readonly invokeArn: string; readonly resultTtlSeconds: number };
   /** Source IPs (CIDRs) allowed to call; empty: any source. */
@@ -85,7 +85,7 @@ function securityOf(route: Route, input: RestApiDefinitionInput): JsonObject[] {
   // The scopes of a COGNITO_USER_POOLS requirement become the method's authorization scopes
   // (any-of). Without them the method would accept only ID tokens, never client-credentials
   // access tokens, so there are always some.
-  return [{ [COGNITO_AUTHORIZER]: route.scopes.map((s) => input.scopeIdentifier(s)) }];
+  return [{ [COGNITO_AUTHORIZER]: route.scopes.flatMap((s) => input.scopeIdentifiers(s)) }];
 }
 
 function operationOf(route: Route, input: RestApiDefinitionInput): JsonObject {

@@ -27,6 +27,8 @@ export interface ScopeCheckerProps {
   readonly restApiExecutionArn: string;
   readonly userPoolId: string;
   readonly resourceServerIdentifier: string;
+  /** Other identifiers of the API's scopes while they move (RESOURCE_SERVER_ALIASES): tokens carrying those count as the canonical ones. */
+  readonly resourceServerAliases?: readonly string[];
   /** Ids of the clients the checker lets through (Terraform expressions). */
   readonly clientIds: readonly string[];
   /** The routes the checker guards (scope names, all-of). */
@@ -96,7 +98,11 @@ export class ScopeChecker extends Construct {
       logRetentionDays: props.logRetentionDays,
       reservedConcurrency: props.reservedConcurrency,
       layers: [this.accessLayer.arn],
-      environment: { USER_POOL_ID: props.userPoolId, RESOURCE_SERVER_ID: props.resourceServerIdentifier },
+      environment: {
+        USER_POOL_ID: props.userPoolId,
+        RESOURCE_SERVER_ID: props.resourceServerIdentifier,
+        ...(props.resourceServerAliases?.length ? { RESOURCE_SERVER_ALIASES: props.resourceServerAliases.join(" ") } : {}),
+      },
     });
     this.function = lambda.function;
     this.logGroup = lambda.logGroup;

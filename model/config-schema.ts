@@ -212,6 +212,7 @@ const environment = z.strictObject({
       apiDomainName: dnsName(),
       hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, { error: "must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ" }).optional(),
       tokenDomainName: dnsName().optional(),
+      scopeIdentifiers: z.enum(["invoke-url", "both", "custom-domain"]).optional(),
     })
     .optional(),
   mtls: z.strictObject({ truststoreFiles: z.array(z.string().min(1)).min(1, { error: "must list at least one CA file (omit mtls for none)" }) }).optional(),

@@ -305,6 +305,16 @@ export interface CustomDomainInput {
   readonly hostedZoneId?: string;
   /** The token endpoint's domain, e.g. `auth.example.com` (its certificate is issued in us-east-1, as Cognito requires). @default the Cognito prefix domain */
   readonly tokenDomainName?: string;
+  /**
+   * What scope identifiers are keyed to. `custom-domain`: `https://<apiDomainName>/<api>`.
+   * Moving an environment whose identifiers are keyed to the invoke URL takes three deploys
+   * (docs/custom-domains-and-mtls.md): `invoke-url` (the domain added, identifiers unchanged),
+   * `both` (each API gets a second resource server keyed to the domain; clients are allowed both
+   * sets of scopes and routes accept either), then `custom-domain` once every client requests
+   * the new scopes (the invoke-URL resource servers are deleted).
+   * @default "custom-domain"
+   */
+  readonly scopeIdentifiers?: "invoke-url" | "both" | "custom-domain";
 }
 
 /**

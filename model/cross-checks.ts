@@ -498,6 +498,6 @@ export function crossCheck(input: unknown, options: { readonly projectRoot?: str
   checkEnvironmentQuotas(problems, arrayOf(input.clients), environments, apis, layout);
   checkUsageLimits(problems, input, environments, apis, layout);
   checkRotationAndPlan(problems, arrayOf(input.clients), environments);
-  checkEdge(problems, { environments, clients: arrayOf(input.clients), routeLists: apis.map((a) => ({ routes: a.routes, at: a.routesAt })), ...(options.projectRoot === undefined ? {} : { projectRoot: options.projectRoot }) });
+  checkEdge(problems, { environments, apiCount: apis.length, clients: arrayOf(input.clients), routeLists: apis.map((a) => ({ routes: a.routes, at: a.routesAt })), ...(options.projectRoot === undefined ? {} : { projectRoot: options.projectRoot }) });
   return problems;
 }

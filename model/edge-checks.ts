@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { X509Certificate } from "node:crypto";
 import { PROJECT_ROOT } from "./handler-exports";
+import { QUOTAS } from "./aws-limits";
 import type { ConfigProblem } from "./problems";
 
 type Raw = Record<string, unknown>;
@@ -65,6 +66,8 @@ export interface EdgeCheckInput {
   /** Every API's routes with where they are (`routes`, `apis[1].routes`). */
   readonly routeLists: readonly { readonly routes: unknown[]; readonly at: string }[];
   readonly projectRoot?: string;
+  /** How many APIs (resource servers) the config defines. */
+  readonly apiCount: number;
 }
 
 export function checkEdge(problems: ConfigProblem[], input: EdgeCheckInput): void {
@@ -85,6 +88,21 @@ export function checkEdge(problems: ConfigProblem[], input: EdgeCheckInput): voi
       if (typeof file !== "string" || file === "") return;
       const read = readTruststoreFile(file, input.projectRoot);
       if (!read.ok) problems.push({ path: `${at}.mtls.truststoreFiles[${k}]`, rule: read.problem, value: file });
+    });
+  });
+  // While identifiers move (`both`) every API has two resource servers and every scope two identifiers.
+  input.environments.forEach((env, i) => {
+    if (!isObject(env) || !isObject(env.customDomain) || env.customDomain.scopeIdentifiers !== "both") return;
+    const at = `environments[${i}].customDomain.scopeIdentifiers`;
+    if (input.apiCount * 2 > QUOTAS.resourceServersPerPool) {
+      problems.push({ path: at, rule: `makes ${input.apiCount * 2} resource servers (two per API while identifiers move); Cognito allows ${QUOTAS.resourceServersPerPool} per user pool: move the APIs in groups`, value: "both" });
+    }
+    input.clients.forEach((client, k) => {
+      const count = isObject(client) && Array.isArray(client.scopes) ? client.scopes.length : 0;
+      const inEnv = isObject(client) && (!Array.isArray(client.environments) || client.environments.includes(env.name));
+      if (inEnv && count * 2 > QUOTAS.scopesPerClient) {
+        problems.push({ path: `clients[${k}].scopes`, rule: `make ${count * 2} allowed scopes in environment ${String(env.name)} while its identifiers move (two per scope); Cognito allows ${QUOTAS.scopesPerClient} per app client`, value: `${count} scopes` });
+      }
     });
   });
   const envNames = new Set(input.environments.map((e) => (isObject(e) && typeof e.name === "string" ? e.name : undefined)).filter((n): n is string => n !== undefined));

@@ -176,6 +176,8 @@ export interface CustomDomain {
   readonly apiDomainName: string;
   readonly hostedZoneId?: string;
   readonly tokenDomainName?: string;
+  /** What scope identifiers are keyed to (see CustomDomainInput.scopeIdentifiers). */
+  readonly scopeIdentifiers: "invoke-url" | "both" | "custom-domain";
 }
 
 export interface MutualTls {

@@ -178,7 +178,7 @@ function resolve(parsed: ParsedSingleApiConfig | ParsedMultiApiConfig, sourceFil
       secretRotationGraceSeconds: (e.secretRotation?.gracePeriodHours ?? DEFAULT_GRACE_HOURS) * 3600,
       userPoolTier: e.userPoolTier ?? "ESSENTIALS",
       threatProtection: e.threatProtection ?? "OFF",
-      ...(e.customDomain === undefined ? {} : { customDomain: e.customDomain }),
+      ...(e.customDomain === undefined ? {} : { customDomain: { ...e.customDomain, scopeIdentifiers: e.customDomain.scopeIdentifiers ?? "custom-domain" } }),
       ...(e.mtls === undefined ? {} : { mtls: { truststoreFiles: e.mtls.truststoreFiles, truststorePem: truststorePem(e.mtls.truststoreFiles, projectRoot) } }),
     };
   });

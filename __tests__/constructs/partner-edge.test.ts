@@ -57,10 +57,10 @@ describe("the API custom domain", () => {
 
 describe("scope identifiers", () => {
   it("are keyed to the custom domain: no REST API id in any scope", () => {
-    expect(resourceOf(prod, "aws_cognito_resource_server", "payments_resource_server").identifier).toBe("https://api.example.com/payments");
-    expect(resourceOf(dev, "aws_cognito_resource_server", "content_resource_server").identifier).toBe("https://api.dev.example.com/content");
+    expect(resourceOf(prod, "aws_cognito_resource_server", "payments_domain_resource_server").identifier).toBe("https://api.example.com/payments");
+    expect(resourceOf(dev, "aws_cognito_resource_server", "content_domain_resource_server").identifier).toBe("https://api.dev.example.com/content");
     const client = resourceOf(prod, "aws_cognito_user_pool_client", "client_acme-bank");
-    expect(client.allowed_oauth_scopes).toEqual(["${aws_cognito_resource_server.payments_resource_server.identifier}/read", "${aws_cognito_resource_server.payments_resource_server.identifier}/write"]);
+    expect(client.allowed_oauth_scopes).toEqual(["${aws_cognito_resource_server.payments_domain_resource_server.identifier}/read", "${aws_cognito_resource_server.payments_domain_resource_server.identifier}/write"]);
     expect(JSON.stringify(resourcesOf(prod, "aws_cognito_resource_server"))).not.toContain("rest_api");
   });
   it("and the outputs name the custom domain URLs and token endpoint", () => {

@@ -69,7 +69,7 @@ describe("edge config validation", () => {
   it("resolves domains, the truststore and normalized bindings into the model", () => {
     const model = validateConfig(edgeConfig(), { projectRoot: root });
     const env = model.environments[0]!;
-    expect(env.customDomain).toEqual({ apiDomainName: "api.example.com", tokenDomainName: "auth.example.com" });
+    expect(env.customDomain).toEqual({ apiDomainName: "api.example.com", tokenDomainName: "auth.example.com", scopeIdentifiers: "custom-domain" });
     expect(env.mtls!.truststoreFiles).toEqual(["certs/ca.pem"]);
     // Re-encoded by node:crypto: the CRLF and the comment are gone, the certificate is the same.
     expect(env.mtls!.truststorePem).toBe(`${new X509Certificate(ca.certPem).toString().trim()}\n`);
@@ -103,6 +103,16 @@ describe("edge config validation", () => {
       'apis[0].routes[1].requireBoundCertificate: needs authorizer: "scope-checker" (only the scope checker sees the connection\'s certificate) (got true)',
       "apis[0].routes[0].requireBoundCertificate: needs mutual TLS in every environment: environment nomtls has no mtls, so no client there could be bound (got true)",
     ]));
+  });
+
+  it("counts the doubled resource servers and scopes while identifiers move", () => {
+    const found = problems((c) => {
+      c.environments[0].customDomain.scopeIdentifiers = "both";
+      c.apis[0].scopes = Array.from({ length: 26 }, (_, k) => ({ name: `s${k}`, description: "x" }));
+      c.apis[0].routes = [{ method: "GET", path: "/payments", scopes: ["s0"] }];
+      c.clients = [{ name: "shop", scopes: c.apis[0].scopes.map((s: Mutable) => `payments:${s.name}`) }];
+    });
+    expect(found).toEqual(["clients[0].scopes: make 52 allowed scopes in environment dev while its identifiers move (two per scope); Cognito allows 50 per app client (got \"26 scopes\")"]);
   });
 
   it("refuses a domain name that is not one", () => {

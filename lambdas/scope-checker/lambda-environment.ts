@@ -8,6 +8,9 @@
  *
  *   USER_POOL_ID        `<region>_<id>`
  *   RESOURCE_SERVER_ID  the resource server identifier (scope prefix)
+ *   RESOURCE_SERVER_ALIASES  optional; other identifiers of the same scopes while they move
+ *                       (invoke URL to custom domain), space separated: a token's scope under
+ *                       one of them counts as the same scope under RESOURCE_SERVER_ID
  *   JWKS_URI            optional; where to load the pool's keys from. Default: the pool's
  *                       Cognito JWKS. Only https, or http on loopback (tests, local runs).
  *   ACCESS_FILE         optional (tests, local runs); the access file's path. Default:
@@ -79,6 +82,16 @@ function readRoutes(file: Record<string, unknown>, resourceServerId: string): Ro
   });
 }
 
+/** RESOURCE_SERVER_ALIASES: other identifiers of the API's scopes while they move, space separated. */
+function readAliases(env: Environment, resourceServerId: string): { from: string; to: string }[] {
+  const text = env.RESOURCE_SERVER_ALIASES?.trim();
+  if (!text) return [];
+  return text.split(/\s+/).map((from) => {
+    if (from === resourceServerId || from.endsWith("/")) throw new ScopeCheckerConfigError("RESOURCE_SERVER_ALIASES", "must list identifiers other than RESOURCE_SERVER_ID, without a trailing /");
+    return { from, to: resourceServerId };
+  });
+}
+
 /** Clients bound to a certificate (absent from files of environments without bindings). */
 function readBindings(file: Record<string, unknown>): ReadonlyMap<string, CertificateBinding> | undefined {
   const list = file.bindings;
@@ -146,8 +159,9 @@ export function readLambdaEnvironment(env: Environment, readText: (path: string)
   const clientIds = readClientIds(file);
   const routes = readRoutes(file, resourceServerId);
   const bindings = readBindings(file);
+  const aliases = readAliases(env, resourceServerId);
   // Validate the routes now (method, path, scopes): a bad table must fail before the JWKS is
   // fetched. The handler reuses the compiled table (200 routes cost a cold start once, not twice).
   const routeTable = compileRouteTable(routes);
-  return { options: { userPoolId, clientIds, routes, routeTable, ...(bindings ? { bindings } : {}) }, jwksUri: readJwksUri(env, userPoolId) };
+  return { options: { userPoolId, clientIds, routes, routeTable, ...(bindings ? { bindings } : {}), ...(aliases.length > 0 ? { scopeAliases: aliases } : {}) }, jwksUri: readJwksUri(env, userPoolId) };
 }

@@ -47,6 +47,12 @@ export interface ScopeCheckerOptions {
    * presenting it (`requestContext.identity.clientCert`). Absent: no client is bound.
    */
   readonly bindings?: ReadonlyMap<string, CertificateBinding>;
+  /**
+   * While an API's scope identifiers move (invoke URL to custom domain), a token may carry
+   * either: a granted scope starting `from` counts as the same scope under `to` (the identifier
+   * the routes name). Absent: none.
+   */
+  readonly scopeAliases?: readonly { readonly from: string; readonly to: string }[];
 }
 
 /** Builds the authorizer. Throws ScopeCheckerConfigError when the options are unusable. */
@@ -62,8 +68,8 @@ export function createHandler(options: ScopeCheckerOptions): AuthorizerHandler {
 
   function decide(event: RequestAuthorizerEvent, prefix: string, route: string, check: TokenCheck): AuthorizerResult {
     if (!check.ok) return refuse(route, check.reason, check.clientId);
-    const { clientId, scope } = check.token;
-    const policy = policies.forScope(scope);
+    const { clientId } = check.token;
+    const policy = policies.forScope(canonical(check.token.scope));
     const called = table.indexOf(event.httpMethod, event.resource);
     const binding = certificateCheck(event, clientId, called);
     if (!binding.ok) {
@@ -82,6 +88,19 @@ export function createHandler(options: ScopeCheckerOptions): AuthorizerHandler {
       logDecision(route, { decision: "deny", reason: called >= 0 ? "missing-scope" : "unknown-route", clientId });
     }
     return result(check.token, statements);
+  }
+
+  const aliases = (options.scopeAliases ?? []).map(({ from, to }) => ({ from: `${from}/`, to: `${to}/` }));
+  /** The scope claim with aliased identifiers written as the routes name them (unchanged without aliases). */
+  function canonical(scope: string): string {
+    if (aliases.length === 0) return scope;
+    return scope
+      .split(" ")
+      .map((s) => {
+        const alias = aliases.find((a) => s.startsWith(a.from));
+        return alias ? `${alias.to}${s.slice(alias.from.length)}` : s;
+      })
+      .join(" ");
   }
 
   function certificateCheck(event: RequestAuthorizerEvent, clientId: string, called: number): ReturnType<typeof checkBinding> {
