@@ -111,7 +111,7 @@ export class M2MStack extends TerraformStack {
           description,
           endpointConfiguration: { types: ["REGIONAL"] },
           // Served by the custom domain only: its TLS policy and mutual TLS cannot be gone around.
-          ...(env.customDomain ? { disableExecuteApiEndpoint: true } : {}),
+          ...(executeApiDisabled(env) ? { disableExecuteApiEndpoint: true } : {}),
           // Usage-plan keys come from the scope checker's usageIdentifierKey, never from callers.
           ...(metered ? { apiKeySource: "AUTHORIZER" } : {}),
         }),
@@ -210,7 +210,7 @@ export class M2MStack extends TerraformStack {
           // checked against its own connection's certificate, so results are not cached.
           scopeChecker: scopeChecker ? { invokeArn: scopeChecker.function.invokeArn, resultTtlSeconds: binds ? 0 : model.scopeChecker.resultTtlSeconds } : undefined,
           ...(binds ? { denyReasons: true } : {}),
-          ...(env.customDomain ? { customDomainUrl: customDomainApiUrl(env.customDomain.apiDomainName, api.name) } : {}),
+          ...(env.customDomain ? { customDomain: { url: customDomainApiUrl(env.customDomain.apiDomainName, api.name), disableExecuteApiEndpoint: executeApiDisabled(env) } } : {}),
           allowedSourceIps: env.allowedSourceIps,
           ...(backends ? { lambdaInvokeUri: (route) => backends.invokeUriOf(route) } : {}),
           ...(metered ? { usagePlans: { meteredRoutes } } : {}),
@@ -372,6 +372,15 @@ export class M2MStack extends TerraformStack {
     // Without a DynamoDB table, lock with S3 itself (Terraform >= 1.10).
     if (usesLockfile) this.addOverride("terraform.backend.s3.use_lockfile", true);
   }
+}
+
+/**
+ * Whether the REST APIs answer on their custom domain only. With mutual TLS always (else it
+ * could be gone around); otherwise once the scope identifiers are the custom domain's: while
+ * they move (`invoke-url`, `both`), callers still on the invoke URL keep working.
+ */
+function executeApiDisabled(env: Environment): boolean {
+  return env.customDomain !== undefined && (env.mtls !== undefined || env.customDomain.scopeIdentifiers === "custom-domain");
 }
 
 /**

@@ -43,10 +43,11 @@ export interface RestApiDefinitionInput {
   readonly usagePlans?: { readonly meteredRoutes: ReadonlySet<string> };
   /**
    * The API is served by a custom domain at this URL: the document names it as its server and
-   * disables the default execute-api endpoint (the put's overwrite mode sets the REST API's
-   * endpoint settings from the document, so the setting lives here as well as on the REST API).
+   * says whether the default execute-api endpoint is disabled (the put's overwrite mode sets the
+   * REST API's endpoint settings from the document, so the setting lives here as well as on the
+   * REST API).
    */
-  readonly customDomainUrl?: string;
+  readonly customDomain?: { readonly url: string; readonly disableExecuteApiEndpoint: boolean };
   /**
    * The scope checker may deny for a certificate binding: API Gateway's 403 body then carries
    * the reason the authorizer put in its context (`denyReason`), which the CLI shows.
@@ -172,7 +173,9 @@ export function restApiDefinition(input: RestApiDefinitionInput): JsonObject {
   return {
     openapi: "3.0.1",
     info: { title: input.title, description: input.description, version: "1" },
-    ...(input.customDomainUrl === undefined ? {} : { servers: [{ url: input.customDomainUrl, "x-amazon-apigateway-endpoint-configuration": { disableExecuteApiEndpoint: true } }] }),
+    ...(input.customDomain === undefined
+      ? {}
+      : { servers: [{ url: input.customDomain.url, "x-amazon-apigateway-endpoint-configuration": { disableExecuteApiEndpoint: input.customDomain.disableExecuteApiEndpoint } }] }),
     paths,
     components: { securitySchemes: securitySchemes(input) },
     "x-amazon-apigateway-gateway-responses": gatewayResponses(input.realm, input.denyReasons ?? false),
