@@ -7,7 +7,7 @@
  */
 import { ApiGatewayBasePathMapping } from "@cdktn/provider-aws/lib/api-gateway-base-path-mapping";
 import { ApiGatewayDomainName } from "@cdktn/provider-aws/lib/api-gateway-domain-name";
-import { Route53Record } from "@cdktn/provider-aws/lib/route53-record";
+import { aliasRecord } from "./alias-record";
 import { Construct } from "constructs";
 import type { CustomDomain } from "../model/model-types";
 import { DnsValidatedCertificate, type ValidationRecord } from "./dns-validated-certificate";
@@ -60,15 +60,7 @@ export class ApiCustomDomain extends Construct {
       );
     }
     if (domain.hostedZoneId !== undefined) {
-      named(
-        new Route53Record(this, "alias", {
-          zoneId: domain.hostedZoneId,
-          name: domain.apiDomainName,
-          type: "A",
-          alias: { name: this.domainName.regionalDomainName, zoneId: this.domainName.regionalZoneId, evaluateTargetHealth: false },
-        }),
-        "api_domain",
-      );
+      aliasRecord(this, "api_domain", { zoneId: domain.hostedZoneId, name: domain.apiDomainName, target: { name: this.domainName.regionalDomainName, zoneId: this.domainName.regionalZoneId } });
     }
   }
 }

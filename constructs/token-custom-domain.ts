@@ -6,7 +6,7 @@
  */
 import { CognitoUserPoolDomain } from "@cdktn/provider-aws/lib/cognito-user-pool-domain";
 import type { AwsProvider } from "@cdktn/provider-aws/lib/provider";
-import { Route53Record } from "@cdktn/provider-aws/lib/route53-record";
+import { aliasRecord } from "./alias-record";
 import { Construct } from "constructs";
 import { DnsValidatedCertificate, type ValidationRecord } from "./dns-validated-certificate";
 import { named } from "./terraform-names";
@@ -37,15 +37,7 @@ export class TokenCustomDomain extends Construct {
       "token_domain",
     );
     if (props.hostedZoneId !== undefined) {
-      named(
-        new Route53Record(this, "alias", {
-          zoneId: props.hostedZoneId,
-          name: props.domainName,
-          type: "A",
-          alias: { name: this.domain.cloudfrontDistribution, zoneId: this.domain.cloudfrontDistributionZoneId, evaluateTargetHealth: false },
-        }),
-        "token_domain",
-      );
+      aliasRecord(this, "token_domain", { zoneId: props.hostedZoneId, name: props.domainName, target: { name: this.domain.cloudfrontDistribution, zoneId: this.domain.cloudfrontDistributionZoneId } });
     }
   }
 }

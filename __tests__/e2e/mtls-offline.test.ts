@@ -14,21 +14,16 @@ import { createLocalCa } from "../../local/local-ca";
 import { readCredentialsFile } from "../../local/credentials-file";
 import { startLocalEnvironment, type LocalEnvironment } from "../../local/local-environment";
 import { validateConfig } from "../../model/validate";
+import { runNode, type ChildRun } from "../support/node-child";
 
 const ROOT = resolve(__dirname, "../..");
 const BIN = join(ROOT, "bin", "m2m.js");
 
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** `m2m <args>` as a user runs it, without the host's M2M_* and AWS_* settings. */
+function runCli(args: string[]): Promise<ChildRun> {
   const env = { ...process.env };
   for (const key of Object.keys(env)) if (key.startsWith("M2M_") || key.startsWith("AWS_")) delete env[key];
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => done({ code, stdout, stderr }));
-  });
+  return runNode([BIN, ...args], env);
 }
 
 let dir: string;
