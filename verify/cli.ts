@@ -1,5 +1,5 @@
 /**
- * `npm run verify:terraform`: every stack of the default, all-options and large configs through
+ * `npm run verify:terraform`: every stack of the default, all-options and large configs through 
  * real Terraform (validate, plan). `npm run verify:emulator`: every stack of the default and
  * all-options configs applied to moto_server, then re-planned (must be empty).
  * One line per stack and a total. Terraform runs for real every time (a result kept by
