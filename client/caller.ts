@@ -30,6 +30,17 @@ export interface CallerFlags {
   readonly apiUrl?: string;
   /** `--api NAME`: the API to call (and whose scopes short names mean). */
   readonly api?: string;
+  /** `--cert FILE --key FILE`: a client certificate for mutual TLS; `--ca FILE`: the CA to trust for the servers' certificates. */
+  readonly cert?: string;
+  readonly key?: string;
+  readonly ca?: string;
+}
+
+/** TLS files of a caller (paths): a client certificate and key, a CA to trust. */
+export interface CallerTls {
+  readonly cert?: string;
+  readonly key?: string;
+  readonly ca?: string;
 }
 
 /** One API as a credential source lists it. */
@@ -58,6 +69,8 @@ export interface Caller {
   readonly scopes?: readonly string[];
   /** The offline environment's credentials file, when the caller comes from it. */
   readonly localFile?: string;
+  /** TLS files: the flags', or with `--local` the offline environment's (its CA, the client's certificate). */
+  readonly tls?: CallerTls;
   /** Re-reads the credentials from where they came (Secrets Manager, the offline file), after a rotation; absent for flags. */
   readonly reloadCredentials?: () => Promise<{ clientId: string; clientSecret: string }>;
 }
@@ -125,7 +138,24 @@ export function withApi(caller: Caller, api: CallerApi, apiUrlOverride?: string)
   return { ...caller, api, apiUrl: apiUrlOverride ?? api.url };
 }
 
+/** The flags' TLS files over the source's; a certificate needs its key and a key its certificate. */
+function tlsOf(flags: CallerFlags, source: CallerTls = {}): CallerTls | undefined {
+  if ((flags.cert === undefined) !== (flags.key === undefined)) throw new UsageError(`--cert and --key go together (a client certificate and its private key), got only ${flags.cert === undefined ? "--key" : "--cert"}`);
+  const cert = flags.cert ?? source.cert;
+  const key = flags.key ?? source.key;
+  const ca = flags.ca ?? source.ca;
+  if (cert === undefined && ca === undefined) return undefined;
+  return { ...(cert === undefined ? {} : { cert, key: key! }), ...(ca === undefined ? {} : { ca }) };
+}
+
 export async function resolveCaller(flags: CallerFlags, environment: NodeJS.ProcessEnv): Promise<Caller> {
+  const caller = await resolveCredentials(flags, environment);
+  if (caller.tls !== undefined) return caller;
+  const tls = tlsOf(flags);
+  return tls ? { ...caller, tls } : caller;
+}
+
+async function resolveCredentials(flags: CallerFlags, environment: NodeJS.ProcessEnv): Promise<Caller> {
   const sources = [flags.local && "--local", flags.outputs !== undefined && "--outputs", flags.secretId !== undefined && "--secret-id"].filter(Boolean);
   if (sources.length > 1) throw new UsageError(`use one credential source, not ${sources.join(" and ")}`);
   // The README promises exactly one source: explicit credentials beside another source would be silently ignored.
@@ -153,9 +183,10 @@ export async function resolveCaller(flags: CallerFlags, environment: NodeJS.Proc
     const api = chooseApi(apis, flags.api, flags.localFile);
     // The offline environment rewrites its file after `m2m secret rotate --local`.
     const reloadCredentials = async () => pickLocalClient(readCredentialsFile(flags.localFile).clients, client.name, flags.localFile);
+    const tls = tlsOf(flags, { ca: file.caFile, cert: client.certFile, key: client.keyFile });
     return {
       tokenEndpoint: file.tokenEndpoint, clientId: client.clientId, clientSecret: client.clientSecret, apiUrl: apiUrlOverride ?? api?.url,
-      apis, ...(api ? { api } : {}), scopes: client.scopes, localFile: flags.localFile, reloadCredentials,
+      apis, ...(api ? { api } : {}), scopes: client.scopes, localFile: flags.localFile, reloadCredentials, ...(tls ? { tls } : {}),
     };
   }
 

@@ -2,7 +2,8 @@
  * `m2m`: get a token, call the API, smoke-test a stack, run the offline environment.
  * User mistakes end with one line on stderr and a non-zero exit status, never a stack trace.
  */
-import { resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { setDecisionLogSink } from "../lambdas/scope-checker/decision-log";
 import { DEFAULT_CREDENTIALS_FILE, LocalCredentialsFileError, readCredentialsFile } from "../local/credentials-file";
@@ -24,7 +25,8 @@ import type { SmokeCredentials, SmokeTarget } from "./smoke";
 import type { RequestLogEntry } from "../local/local-environment";
 import { rotateClientSecret, SecretRotationError } from "./secret-rotate";
 import { readStackOutputs, StackOutputsError } from "./stack-outputs";
-import { createTokenClient } from "./token-client";
+import { tlsFetch } from "./tls-fetch";
+import { createTokenClient, type FetchLike } from "./token-client";
 import { UsageError } from "./usage-error";
 
 const DEFAULT_ENVIRONMENT = "dev";
@@ -39,6 +41,8 @@ const configModel = () => require("./load-model") as typeof import("./load-model
 const loadModel = (file: string) => configModel().loadModel(file);
 const environmentOf = (model: Parameters<typeof import("./load-model").environmentOf>[0], name: string) => configModel().environmentOf(model, name);
 const offline = () => require("../local/local-environment") as typeof import("../local/local-environment");
+// node-forge is loaded only by `m2m dev --tls`.
+const offlineCa = () => require("../local/local-ca") as typeof import("../local/local-ca");
 const smoke = () => require("./smoke") as typeof import("./smoke");
 const doctor = () => require("./doctor") as typeof import("./doctor");
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -68,13 +72,17 @@ credentials (token, call), from exactly one source:
   --api-url URL (or M2M_API_URL)        the stage URL, for call with --secret-id or explicit credentials
   --api NAME                            the API to call, with --local or --outputs (needed when the config has several
                                         and the route does not tell; short --scope names are that API's)
+  --cert FILE --key FILE                a client certificate for mutual TLS (with --local: the bound client's own by default)
+  --ca FILE                             the CA that signed the servers' certificates (with --local: the offline CA by default)
   --scope SCOPE                         request this scope (repeatable; default: all of the client's scopes;
                                         read, <api>:read, or the full identifier)
 
 call:   --data JSON                     send JSON as the body, with content-type: application/json
         --config FILE                   with --outputs and several APIs: the config whose routes tell which API (default ${DEFAULT_CONFIG_FILE})
 smoke:  --local [--local-file FILE] | --outputs FILE --env NAME      [--config FILE]
-dev:    [--env NAME] [--port N] [--access-log] [--config FILE] [--local-file FILE]
+dev:    [--env NAME] [--port N] [--access-log] [--tls] [--config FILE] [--local-file FILE]
+        --tls                           HTTPS on 127.0.0.1 with a new local CA (its certificate, and one per client bound to a
+                                        certificate subject, in <local-file dir>/tls/); mutual TLS on the APIs where the env has mtls
         [--backend-url "[API] METHOD /path=URL"]  send an HTTP (or lambda-arn) route to a server on this machine (repeatable)
         defaults: --env ${DEFAULT_ENVIRONMENT}, --port 0 (any free port), --config ${DEFAULT_CONFIG_FILE}, --local-file ${DEFAULT_CREDENTIALS_FILE}
 doctor: [--env NAME (repeatable; default all)] [--config FILE]
@@ -101,6 +109,9 @@ const credentialOptions = {
   "api-url": { type: "string" },
   api: { type: "string" },
   scope: { type: "string", multiple: true },
+  cert: { type: "string" },
+  key: { type: "string" },
+  ca: { type: "string" },
 } as const satisfies ParseArgsConfig["options"];
 
 const callOptions = { ...credentialOptions, data: { type: "string" }, config: { type: "string", default: DEFAULT_CONFIG_FILE } } as const satisfies ParseArgsConfig["options"];
@@ -120,6 +131,7 @@ const devOptions = {
   "local-file": { type: "string", default: DEFAULT_CREDENTIALS_FILE },
   "access-log": { type: "boolean", default: false },
   "backend-url": { type: "string", multiple: true },
+  tls: { type: "boolean", default: false },
 } as const satisfies ParseArgsConfig["options"];
 
 const doctorOptions = {
@@ -174,6 +186,9 @@ function callerFlags(values: Record<string, unknown>): CallerFlags {
     ...(str("token-endpoint") === undefined ? {} : { tokenEndpoint: str("token-endpoint")! }),
     ...(str("api-url") === undefined ? {} : { apiUrl: str("api-url")! }),
     ...(str("api") === undefined ? {} : { api: str("api")! }),
+    ...(str("cert") === undefined ? {} : { cert: str("cert")! }),
+    ...(str("key") === undefined ? {} : { key: str("key")! }),
+    ...(str("ca") === undefined ? {} : { ca: str("ca")! }),
   };
 }
 
@@ -182,8 +197,9 @@ async function tokenCommand(args: readonly string[], io: Io): Promise<number> {
   if (positionals.length > 0) throw new UsageError(`token takes no arguments, got "${positionals[0]}"`);
   const caller = await resolveCaller(callerFlags(values), io.env);
   await offlineEnvironmentRunning(caller);
-  const tokens = createTokenClient({ ...caller, ...(values.scope ? { scopes: expandScopes(values.scope, caller) } : {}) });
-  io.stdout(`${await withOAuthNextStep(callerFlags(values), () => tokens.getToken())}\n`);
+  const tokens = createTokenClient({ ...caller, ...fetchOf(caller), ...(values.scope ? { scopes: expandScopes(values.scope, caller) } : {}) });
+  io.stdout(`${await withOAuthNextStep(callerFlags(values), () => tokens.getToken())}
+`);
   return 0;
 }
 
@@ -205,13 +221,15 @@ async function callCommand(args: readonly string[], io: Io): Promise<number> {
   const caller = routedCaller(await resolveCaller(callerFlags(values), io.env), upper, path, values.config);
   if (caller.apiUrl === undefined) throw new UsageError("no API URL: pass --api-url URL (or M2M_API_URL), --local or --outputs FILE");
   await offlineEnvironmentRunning(caller);
-  const tokens = createTokenClient({ ...caller, ...(values.scope ? { scopes: expandScopes(values.scope, caller) } : {}) });
+  // Over TLS with the given client certificate and CA (--cert/--key/--ca), else the global fetch.
+  const transport = fetchOf(caller);
+  const tokens = createTokenClient({ ...caller, ...transport, ...(values.scope ? { scopes: expandScopes(values.scope, caller) } : {}) });
   const url = `${caller.apiUrl}${path}`;
   // The token each attempt carried: the last one is what a refusal is explained with.
   let sent: string | undefined;
   const recordingFetch = (input: string | URL, init?: RequestInit) => {
     sent = new Headers(init?.headers).get("authorization")?.replace(/^Bearer /, "");
-    return fetch(input, init);
+    return (transport.fetch ?? fetch)(input, init);
   };
   // The deployed integrations accept application/json only (415 otherwise), and fetch would label a string body text/plain.
   const response = await reachable(url, () =>
@@ -289,6 +307,21 @@ function routedCaller(caller: Caller, method: string, path: string, configFile: 
   const api = caller.apis.find((a) => a.name === name);
   if (!api) throw new CommandFailure(`${configFile} has API "${name}", which the credential source does not list (it has: ${caller.apis.map((a) => a.name).join(", ")})`);
   return withApi(caller, api, caller.apiUrl);
+}
+
+/** A fetch over the caller's TLS files (client certificate, CA), read once; none: the global fetch. */
+function fetchOf(caller: Caller): { fetch?: FetchLike } {
+  if (caller.tls === undefined) return {};
+  const read = (flag: string, file: string | undefined) => {
+    if (file === undefined) return undefined;
+    try {
+      return readFileSync(file, "utf8");
+    } catch {
+      throw new UsageError(`${flag} ${file}: cannot read the file`);
+    }
+  };
+  const material = { ca: read("--ca", caller.tls.ca), cert: read("--cert", caller.tls.cert), key: read("--key", caller.tls.key) };
+  return { fetch: tlsFetch(Object.fromEntries(Object.entries(material).filter(([, v]) => v !== undefined))) };
 }
 
 /** Turns "fetch failed" into one line naming the host and the reason (exit 1: the command line was fine). */
@@ -436,6 +469,7 @@ async function devCommand(args: readonly string[], io: Io): Promise<number> {
       port,
       credentialsFile: resolve(values["local-file"]),
       backendUrls,
+      ...(values.tls ? { tls: { ca: offlineCa().createLocalCa(), filesDir: resolve(dirname(values["local-file"]), "tls") } } : {}),
       ...(accessLog ? { onRequest: ({ method, path, status, api }: RequestLogEntry) => io.stderr(`${status} ${method} ${path}${api === undefined ? "" : ` (${api})`}\n`) } : {}),
     });
   } catch (error) {
@@ -452,7 +486,8 @@ async function devCommand(args: readonly string[], io: Io): Promise<number> {
   }
   // One line whatever the number of APIs: each API's URL, then the one token endpoint they share.
   const where = model.layout === "single-api" ? `at ${local.apiUrl}` : `with ${local.apis.map((a) => `${a.name} at ${a.url}`).join(", ")}`;
-  io.stdout(`m2m dev: "${values.env}" ready ${where} (token endpoint ${local.tokenEndpoint}); credentials in ${values["local-file"]}; Ctrl+C stops\n`);
+  const tls = values.tls ? `; over TLS, the local CA in ${join(dirname(values["local-file"]), "tls", "ca.pem")}` : "";
+  io.stdout(`m2m dev: "${values.env}" ready ${where} (token endpoint ${local.tokenEndpoint}); credentials in ${values["local-file"]}${tls}; Ctrl+C stops\n`);
 
   await stopRequested;
   clearInterval(orphaned);

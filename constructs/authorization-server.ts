@@ -21,10 +21,26 @@ export interface ResourceServerSpec {
    */
   readonly scope?: Construct;
   readonly name: string;
-  /** The invoke URL of the API's stage (a Terraform expression built from its REST API's id). */
-  readonly identifier: string;
+  /**
+   * Its identifiers, each a resource server of its own, the first the canonical one (what the
+   * outputs and the scope checker name): the invoke URL of the API's stage (a Terraform
+   * expression built from its REST API's id), keyed `invoke-url`, and/or its custom-domain URL,
+   * keyed `custom-domain`. Two during a move from one to the other (both sets of scopes valid).
+   */
+  readonly identifiers: readonly ResourceServerIdentifier[];
   readonly scopes: readonly Scope[];
 }
+
+export interface ResourceServerIdentifier {
+  /** Which resource server: names its Terraform address (`resource_server`, `domain_resource_server`), so each keeps its own. */
+  readonly key: "invoke-url" | "custom-domain";
+  readonly identifier: string;
+}
+
+const RESOURCE_SERVER_NAMES: Readonly<Record<ResourceServerIdentifier["key"], readonly [id: string, name: string]>> = {
+  "invoke-url": ["resource-server", "resource_server"],
+  "custom-domain": ["domain-resource-server", "domain_resource_server"],
+};
 
 /** An app client and its `id` and `client_secret` references. */
 export interface AppClientRefs {
@@ -45,7 +61,7 @@ export interface AuthorizationServerProps {
 export class AuthorizationServer extends Construct {
   readonly userPool: CognitoUserPool;
   readonly domain: CognitoUserPoolDomain;
-  /** Resource servers by API name. */
+  /** Each API's canonical resource server (the first of its identifiers), by API name. */
   readonly resourceServers: ReadonlyMap<string, CognitoResourceServer>;
   /** App clients by client name (enabled clients only). */
   readonly clients: ReadonlyMap<string, CognitoUserPoolClient>;
@@ -54,7 +70,7 @@ export class AuthorizationServer extends Construct {
    * The resource server's `identifier` reference, taken once: every attribute access mints a
    * cdktf token (with a captured stack trace), and scopes are built hundreds of times.
    */
-  private readonly identifierRefs = new Map<string, string>();
+  private readonly identifierRefs = new Map<string, readonly string[]>();
   /** Likewise the pool's id and each app client's id and secret: a pool holds up to 1,000 clients. */
   /** The pool's `id` reference. */
   readonly userPoolId: string;
@@ -92,17 +108,20 @@ export class AuthorizationServer extends Construct {
 
     const resourceServers = new Map<string, CognitoResourceServer>();
     for (const spec of props.resourceServers) {
-      const resourceServer = named(
-        new CognitoResourceServer(spec.scope ?? this, "resource-server", {
-          userPoolId: this.userPoolId,
-          identifier: spec.identifier,
-          name: spec.name,
-          scope: spec.scopes.map((s) => ({ scopeName: s.name, scopeDescription: s.description })),
-        }),
-        "resource_server",
-      );
-      resourceServers.set(spec.api, resourceServer);
-      this.identifierRefs.set(spec.api, resourceServer.identifier);
+      const servers = spec.identifiers.map(({ key, identifier }) => {
+        const [id, name] = RESOURCE_SERVER_NAMES[key];
+        return named(
+          new CognitoResourceServer(spec.scope ?? this, id, {
+            userPoolId: this.userPoolId,
+            identifier,
+            name: spec.name,
+            scope: spec.scopes.map((s) => ({ scopeName: s.name, scopeDescription: s.description })),
+          }),
+          name,
+        );
+      });
+      resourceServers.set(spec.api, servers[0]!);
+      this.identifierRefs.set(spec.api, servers.map((s) => s.identifier));
     }
     this.resourceServers = resourceServers;
 
@@ -119,9 +138,19 @@ export class AuthorizationServer extends Construct {
    * that uses it, or Cognito answers ScopeDoesNotExistException.
    */
   scopeIdentifier(api: string, name: string): string {
-    const identifier = this.identifierRefs.get(api);
-    if (identifier === undefined) throw new Error(`no resource server for API ${api}`); // validated model: cannot happen
-    return scopeIdentifier(identifier, name);
+    return this.scopeIdentifiers(api, name)[0]!;
+  }
+
+  /** The scope's identifier on each of the API's resource servers, the canonical one first (two while identifiers move). */
+  scopeIdentifiers(api: string, name: string): string[] {
+    const identifiers = this.identifierRefs.get(api);
+    if (identifiers === undefined) throw new Error(`no resource server for API ${api}`); // validated model: cannot happen
+    return identifiers.map((identifier) => scopeIdentifier(identifier, name));
+  }
+
+  /** The API's resource server identifiers besides the canonical one (two while identifiers move). */
+  aliasIdentifiers(api: string): readonly string[] {
+    return (this.identifierRefs.get(api) ?? []).slice(1);
   }
 
   /** An enabled client's app client with its `id` and `client_secret` references (taken once). */
@@ -150,7 +179,8 @@ export class AuthorizationServer extends Construct {
         allowedOauthFlowsUserPoolClient: true,
         allowedOauthFlows: ["client_credentials"],
         // Across the APIs: one token carries scopes of several resource servers, each API accepts its own.
-        allowedOauthScopes: client.scopes.map((g) => this.grantIdentifier(g)),
+        // While an API's identifiers move, both of its sets of scopes (tokens may carry either).
+        allowedOauthScopes: client.scopes.flatMap((g) => this.scopeIdentifiers(g.api, g.scope)),
         // Client credentials needs no user auth flow; refresh-token auth is the minimum Cognito keeps.
         explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
         enableTokenRevocation: true,

@@ -16,7 +16,7 @@ import { AwsProvider } from "@cdktn/provider-aws/lib/provider";
 import { LocalBackend, S3Backend, TerraformOutput, TerraformResource, TerraformStack } from "cdktn";
 import { Construct } from "constructs";
 import { scopeCheckerAllowList } from "../model/access";
-import { invokeUrl } from "../model/aws-urls";
+import { customDomainApiUrl, invokeUrl, tokenEndpointUrl } from "../model/aws-urls";
 import { allRoutes, terraformPrefix } from "../model/apis";
 import type { Api, Environment, M2MModel } from "../model/model-types";
 import { usageMetering } from "../model/usage-plans";
@@ -25,7 +25,11 @@ import { ApiAccessLogs } from "./api-access-logs";
 import { ACCOUNT_ROLE_ADDRESSES, ApiGatewayAccountRole } from "./api-gateway-account-role";
 import { ApiMethodSettings } from "./api-method-settings";
 import { ApiWaf } from "./api-waf";
-import { AuthorizationServer } from "./authorization-server";
+import { ApiCustomDomain } from "./api-custom-domain";
+import { backendClientCertificate } from "./backend-client-certificate";
+import { MtlsTruststore } from "./mtls-truststore";
+import { TokenCustomDomain } from "./token-custom-domain";
+import { AuthorizationServer, type ResourceServerIdentifier } from "./authorization-server";
 import { BackendFunctions } from "./backend-functions";
 import { createClientCredentials } from "./client-credentials";
 import { ProtectedRestApi } from "./protected-rest-api";
@@ -65,6 +69,7 @@ export interface MovedBlock {
 export class M2MStack extends TerraformStack {
   /** The moves this stack declares (empty unless an API is `movedFromSingleApi`). */
   readonly moves: readonly MovedBlock[];
+  private readonly serverName: string;
 
   constructor(scope: Construct, props: M2MStackProps) {
     const { model, environment: env } = props;
@@ -83,6 +88,7 @@ export class M2MStack extends TerraformStack {
     });
 
     const serverPrefix = `${model.name}-${env.name}`;
+    this.serverName = model.name;
     const metering = usageMetering(env.clients, allRoutes(model));
     const metered = metering.plans.length > 0;
     let archiveProvider: ArchiveProvider | undefined;
@@ -104,6 +110,8 @@ export class M2MStack extends TerraformStack {
           name: namePrefix,
           description,
           endpointConfiguration: { types: ["REGIONAL"] },
+          // Served by the custom domain only: its TLS policy and mutual TLS cannot be gone around.
+          ...(executeApiDisabled(env) ? { disableExecuteApiEndpoint: true } : {}),
           // Usage-plan keys come from the scope checker's usageIdentifierKey, never from callers.
           ...(metered ? { apiKeySource: "AUTHORIZER" } : {}),
         }),
@@ -121,11 +129,15 @@ export class M2MStack extends TerraformStack {
         api: a.api.name,
         ...(singleApi ? {} : { scope: a.scope }),
         name: a.api.resourceServerName,
-        identifier: invokeUrl(a.restApi.id, env.region, env.stageName),
+        identifiers: resourceServerIdentifiers(env, a.api.name, a.restApi.id),
         scopes: a.api.scopes,
       })),
       clients: env.clients,
     });
+
+    // Certificate bindings: the access file lists bound clients; routes may require one.
+    const boundClients = env.clients.filter((c) => c.certificate !== undefined && !c.disabled);
+    const bindsCertificates = (api: Api) => boundClients.some((c) => c.scopes.some((g) => g.api === api.name)) || api.routes.some((r) => r.requireBoundCertificate);
 
     // The backend functions' bundles are zipped too.
     if (model.apis.some((a) => a.backendFunctions.length > 0)) needsArchiveProvider();
@@ -139,10 +151,12 @@ export class M2MStack extends TerraformStack {
         restApiExecutionArn: a.restApi.executionArn,
         userPoolId: auth.userPoolId,
         resourceServerIdentifier: auth.resourceServers.get(a.api.name)!.identifier,
+        resourceServerAliases: auth.aliasIdentifiers(a.api.name),
         // Only the clients granted this API's scopes, for this API's routes (the others cannot
         // pass any of them: left out before the per-route check, a pool holds 1,000 clients).
         clientIds: scopeCheckerAllowList(env.clients.filter((c) => c.scopes.some((g) => g.api === a.api.name)), a.api.routes).map((c) => auth.clientRefs(c.name).id),
         routes: checkerRoutes,
+        ...(bindsCertificates(a.api) ? { bindings: boundClients.filter((c) => c.scopes.some((g) => g.api === a.api.name)).map((c) => ({ clientId: auth.clientRefs(c.name).id, ...c.certificate })) } : {}),
         settings: model.scopeChecker,
         logRetentionDays: env.logRetentionDays,
         reservedConcurrency: env.scopeCheckerReservedConcurrency,
@@ -177,6 +191,9 @@ export class M2MStack extends TerraformStack {
             accountSetting: accountRole?.account,
           })
         : undefined;
+      // HTTP backends are shown the gateway's certificate, so they can tell its requests from others.
+      const clientCertificate = api.routes.some((r) => r.backend.type === "http") ? backendClientCertificate(a.scope, a.namePrefix) : undefined;
+      const binds = scopeChecker !== undefined && bindsCertificates(api);
       const meteredRoutes = new Set(metering.meteredRoutes.filter((r) => r.api === api.name).map((r) => r.key));
       const protectedApi = new ProtectedRestApi(a.scope, "api", {
         restApi: a.restApi,
@@ -187,16 +204,23 @@ export class M2MStack extends TerraformStack {
           realm: api.name,
           routes: api.routes,
           userPoolArn: auth.userPool.arn,
-          // This API's authorizers accept this API's resource server's scopes only.
-          scopeIdentifier: (name) => auth.scopeIdentifier(api.name, name),
-          scopeChecker: scopeChecker ? { invokeArn: scopeChecker.function.invokeArn, resultTtlSeconds: model.scopeChecker.resultTtlSeconds } : undefined,
+          // This API's authorizers accept this API's resource server's scopes only (either identifier while they move).
+          scopeIdentifiers: (name) => auth.scopeIdentifiers(api.name, name),
+          // A cached result is keyed to the token alone: with certificate bindings each call is
+          // checked against its own connection's certificate, so results are not cached.
+          scopeChecker: scopeChecker ? { invokeArn: scopeChecker.function.invokeArn, resultTtlSeconds: binds ? 0 : model.scopeChecker.resultTtlSeconds } : undefined,
+          ...(binds ? { denyReasons: true } : {}),
+          ...(env.customDomain ? { customDomain: { url: customDomainApiUrl(env.customDomain.apiDomainName, api.name), disableExecuteApiEndpoint: executeApiDisabled(env) } } : {}),
           allowedSourceIps: env.allowedSourceIps,
           ...(backends ? { lambdaInvokeUri: (route) => backends.invokeUriOf(route) } : {}),
           ...(metered ? { usagePlans: { meteredRoutes } } : {}),
         },
-        stageOptions: accessLogs ? { ...accessLogs.stageSettings, dependsOn: accessLogs.prerequisites } : undefined,
+        stageOptions:
+          accessLogs || clientCertificate
+            ? { ...(accessLogs ? { ...accessLogs.stageSettings, dependsOn: accessLogs.prerequisites } : {}), ...(clientCertificate ? { clientCertificateId: clientCertificate.id } : {}) }
+            : undefined,
       });
-      return { ...a, scopeChecker, accessLogs, protectedApi };
+      return { ...a, scopeChecker, accessLogs, protectedApi, clientCertificate };
     });
 
     if (metered) {
@@ -235,6 +259,8 @@ export class M2MStack extends TerraformStack {
         })
       : undefined;
 
+    const edge = this.buildEdge(env, serverPrefix, auth.userPoolId, served.map((a) => ({ name: a.api.name, restApiId: a.restApi.id, stageName: a.protectedApi.stage.stageName })));
+
     const { secrets, rotation } = createClientCredentials(this, { serverName: model.name, environment: env, auth, secretRotationBundle: props.secretRotationBundle, needsArchiveProvider });
     if (alarms && rotation) alarms.watchRotation(rotation.function.functionName);
 
@@ -246,18 +272,22 @@ export class M2MStack extends TerraformStack {
     const [only] = served;
     const perApi: [string, string, unknown][] = singleApi
       ? [
-          ["invoke_url", "Base URL of the API stage", only!.protectedApi.stage.invokeUrl],
+          env.customDomain
+            ? ["invoke_url", "Base URL of the API on its custom domain (the execute-api endpoint is disabled)", customDomainApiUrl(env.customDomain.apiDomainName, only!.api.name)]
+            : ["invoke_url", "Base URL of the API stage", only!.protectedApi.stage.invokeUrl],
           ["resource_server_identifier", "Resource server identifier: the prefix of every scope", auth.resourceServers.get(only!.api.name)!.identifier],
           ["scopes", "Full scope identifiers clients request", scopesOf(only!.api)],
         ]
       : [
-          ["invoke_urls", "Base URL of each API's stage, by API name", apiMap((a) => a.protectedApi.stage.invokeUrl)],
+          env.customDomain
+            ? ["invoke_urls", "Base URL of each API on the custom domain, by API name (the execute-api endpoints are disabled)", apiMap((a) => customDomainApiUrl(env.customDomain!.apiDomainName, a.api.name))]
+            : ["invoke_urls", "Base URL of each API's stage, by API name", apiMap((a) => a.protectedApi.stage.invokeUrl)],
           ["resource_server_identifiers", "Resource server identifier of each API (the prefix of its scopes), by API name", apiMap((a) => auth.resourceServers.get(a.api.name)!.identifier)],
           ["scopes", "Full scope identifiers clients request, by API name", apiMap((a) => scopesOf(a.api))],
         ];
     const outputs: [string, string, unknown, boolean?][] = [
       perApi[0]!,
-      ["token_endpoint", "OAuth 2.0 token endpoint (client_credentials grant)", auth.tokenEndpoint],
+      ["token_endpoint", "OAuth 2.0 token endpoint (client_credentials grant)", env.customDomain?.tokenDomainName ? tokenEndpointUrl(env.domainPrefix, env.region, env.customDomain.tokenDomainName) : auth.tokenEndpoint],
       ["user_pool_id", "Cognito user pool id (the token issuer is https://cognito-idp.<region>.amazonaws.com/<id>)", auth.userPoolId],
       perApi[1]!,
       perApi[2]!,
@@ -266,6 +296,15 @@ export class M2MStack extends TerraformStack {
       // Rotating clients are left out: after a rotation the app client's secret attribute is stale (Secrets Manager has the value).
       ["client_secrets", "App client secret per client name (clients whose secret does not rotate)", clientMap(enabled.filter((c) => c.secretRotationDays === undefined), (n) => auth.clientRefs(n).clientSecret), true],
     ];
+    outputs.push(...edge.outputs);
+    const certificates = served.filter((a) => a.clientCertificate);
+    if (certificates.length > 0) {
+      const byApi = <T>(value: (c: NonNullable<(typeof served)[number]["clientCertificate"]>) => T) => Object.fromEntries(certificates.map((a) => [a.api.name, value(a.clientCertificate!)]));
+      outputs.push(
+        ["backend_client_certificates", "PEM of the certificate API Gateway presents to HTTP backends, by API name (backends verify it)", byApi((c) => c.pemEncodedCertificate)],
+        ["backend_client_certificate_expirations", "When each backend client certificate expires, by API name (no CloudWatch metric reports it: watch this date)", byApi((c) => c.expirationDate)],
+      );
+    }
     for (const [id, description, value, sensitive] of outputs) {
       named(new TerraformOutput(this, id, { value, description, sensitive: sensitive ?? false }), id);
     }
@@ -273,6 +312,41 @@ export class M2MStack extends TerraformStack {
     if (!singleApi) for (const a of apis) tagApiResources(a.scope, a.api.name, model.name);
     this.moves = singleApi ? [] : apis.filter((a) => a.api.movedFromSingleApi).flatMap((a) => movesFromSingleApi(a.scope, terraformPrefix(model, a.api)));
     if (this.moves.length > 0) this.addOverride("moved", this.moves.map((m) => ({ ...m })));
+  }
+
+  /**
+   * The partner edge: the APIs' custom domain (with the mutual-TLS truststore) and the token
+   * endpoint's (its certificate from us-east-1, through a second provider). Without a hosted zone
+   * the DNS records to create are outputs.
+   */
+  private buildEdge(env: Environment, serverPrefix: string, userPoolId: string, apis: readonly { name: string; restApiId: string; stageName: string }[]): { outputs: [string, string, unknown][] } {
+    const domain = env.customDomain;
+    if (!domain) return { outputs: [] };
+    const truststore = env.mtls ? new MtlsTruststore(this, "truststore", { namePrefix: serverPrefix, pem: env.mtls.truststorePem }) : undefined;
+    const apiDomain = new ApiCustomDomain(this, "api-domain", { domain, ...(truststore ? { truststore } : {}), apis });
+    const outputs: [string, string, unknown][] = [];
+    const records: Record<string, unknown> = {};
+    if (domain.hostedZoneId === undefined) {
+      records[domain.apiDomainName] = { certificate_validation: apiDomain.validationRecord, alias_target: { name: apiDomain.domainName.regionalDomainName, zone_id: apiDomain.domainName.regionalZoneId } };
+    }
+    if (domain.tokenDomainName !== undefined) {
+      const usEast1 = new AwsProvider(this, "aws-us-east-1", {
+        alias: "us_east_1",
+        region: "us-east-1",
+        defaultTags: [{ tags: { ...env.tags, Project: "cognito-m2m", Api: this.serverName, Environment: env.name, ManagedBy: "cdktf" } }],
+      });
+      const tokenDomain = new TokenCustomDomain(this, "token-domain", {
+        domainName: domain.tokenDomainName,
+        userPoolId,
+        certificateProvider: usEast1,
+        ...(domain.hostedZoneId === undefined ? {} : { hostedZoneId: domain.hostedZoneId }),
+      });
+      if (domain.hostedZoneId === undefined) {
+        records[domain.tokenDomainName] = { certificate_validation: tokenDomain.validationRecord, alias_target: { name: tokenDomain.domain.cloudfrontDistribution, zone_id: tokenDomain.domain.cloudfrontDistributionZoneId } };
+      }
+    }
+    if (Object.keys(records).length > 0) outputs.push(["custom_domain_dns_records", "DNS records to create where the domains are hosted (no Route 53 zone given): each certificate's validation CNAME and the A/ALIAS target", records]);
+    return { outputs };
   }
 
   /**
@@ -299,6 +373,29 @@ export class M2MStack extends TerraformStack {
     // Without a DynamoDB table, lock with S3 itself (Terraform >= 1.10).
     if (usesLockfile) this.addOverride("terraform.backend.s3.use_lockfile", true);
   }
+}
+
+/**
+ * Whether the REST APIs answer on their custom domain only. With mutual TLS always (else it
+ * could be gone around); otherwise once the scope identifiers are the custom domain's: while
+ * they move (`invoke-url`, `both`), callers still on the invoke URL keep working.
+ */
+function executeApiDisabled(env: Environment): boolean {
+  return env.customDomain !== undefined && (env.mtls !== undefined || env.customDomain.scopeIdentifiers === "custom-domain");
+}
+
+/**
+ * An API's resource server identifiers, the canonical one first. Keyed to the custom domain when
+ * there is one (no REST API id, so they survive a REST API's replacement); to the invoke URL
+ * without one, or while the config keeps them there; both while they move (the custom domain's
+ * canonical: the scope checker reads the invoke URL's scopes as its aliases).
+ */
+function resourceServerIdentifiers(env: Environment, api: string, restApiId: string): ResourceServerIdentifier[] {
+  const invoke: ResourceServerIdentifier = { key: "invoke-url", identifier: invokeUrl(restApiId, env.region, env.stageName) };
+  const domain = env.customDomain;
+  if (!domain || domain.scopeIdentifiers === "invoke-url") return [invoke];
+  const custom: ResourceServerIdentifier = { key: "custom-domain", identifier: customDomainApiUrl(domain.apiDomainName, api) };
+  return domain.scopeIdentifiers === "both" ? [custom, invoke] : [custom];
 }
 
 /**

@@ -28,8 +28,8 @@ export interface RestApiDefinitionInput {
   readonly routes: readonly Route[];
   /** Cognito user pool the native authorizer trusts. */
   readonly userPoolArn: string;
-  /** Full scope identifier for a scope name (interpolates the resource server). */
-  readonly scopeIdentifier: (name: string) => string;
+  /** Full scope identifiers for a scope name (interpolate the resource servers): one, or two while identifiers move. */
+  readonly scopeIdentifiers: (name: string) => readonly string[];
   /** The scope checker, required when a route uses it. */
   readonly scopeChecker?: { readonly invokeArn: string; readonly resultTtlSeconds: number };
   /** Source IPs (CIDRs) allowed to call; empty: any source. */
@@ -41,6 +41,18 @@ export interface RestApiDefinitionInput {
    * metered routes (by key; all scope-checker routes) require one, so every call is counted.
    */
   readonly usagePlans?: { readonly meteredRoutes: ReadonlySet<string> };
+  /**
+   * The API is served by a custom domain at this URL: the document names it as its server and
+   * says whether the default execute-api endpoint is disabled (the put's overwrite mode sets the
+   * REST API's endpoint settings from the document, so the setting lives here as well as on the
+   * REST API).
+   */
+  readonly customDomain?: { readonly url: string; readonly disableExecuteApiEndpoint: boolean };
+  /**
+   * The scope checker may deny for a certificate binding: API Gateway's 403 body then carries
+   * the reason the authorizer put in its context (`denyReason`), which the CLI shows.
+   */
+  readonly denyReasons?: boolean;
 }
 
 const IDENTITY_SOURCE = "method.request.header.Authorization";
@@ -74,7 +86,7 @@ function securityOf(route: Route, input: RestApiDefinitionInput): JsonObject[] {
   // The scopes of a COGNITO_USER_POOLS requirement become the method's authorization scopes
   // (any-of). Without them the method would accept only ID tokens, never client-credentials
   // access tokens, so there are always some.
-  return [{ [COGNITO_AUTHORIZER]: route.scopes.map((s) => input.scopeIdentifier(s)) }];
+  return [{ [COGNITO_AUTHORIZER]: route.scopes.flatMap((s) => input.scopeIdentifiers(s)) }];
 }
 
 function operationOf(route: Route, input: RestApiDefinitionInput): JsonObject {
@@ -119,13 +131,14 @@ function securitySchemes(input: RestApiDefinitionInput): JsonObject {
 }
 
 /** API Gateway's own 401 and 403, OAuth-shaped: a JSON body and an RFC 6750 challenge. */
-function gatewayResponses(realm: string): JsonObject {
+function gatewayResponses(realm: string, denyReasons: boolean): JsonObject {
   const body = { "application/json": '{"message":$context.error.messageString}' };
+  const deniedBody = denyReasons ? { "application/json": '{"message":$context.error.messageString,"reason":"$context.authorizer.denyReason"}' } : body;
   // Header values in gateway responses are static strings, single-quoted for API Gateway.
   const challenge = (value: string) => ({ "gatewayresponse.header.WWW-Authenticate": `'${value}'` });
   return {
     UNAUTHORIZED: { statusCode: 401, responseParameters: challenge(unauthorizedChallenge(realm)), responseTemplates: body },
-    ACCESS_DENIED: { statusCode: 403, responseParameters: challenge(insufficientScopeChallenge(realm)), responseTemplates: body },
+    ACCESS_DENIED: { statusCode: 403, responseParameters: challenge(insufficientScopeChallenge(realm)), responseTemplates: deniedBody },
   };
 }
 
@@ -160,9 +173,12 @@ export function restApiDefinition(input: RestApiDefinitionInput): JsonObject {
   return {
     openapi: "3.0.1",
     info: { title: input.title, description: input.description, version: "1" },
+    ...(input.customDomain === undefined
+      ? {}
+      : { servers: [{ url: input.customDomain.url, "x-amazon-apigateway-endpoint-configuration": { disableExecuteApiEndpoint: input.customDomain.disableExecuteApiEndpoint } }] }),
     paths,
     components: { securitySchemes: securitySchemes(input) },
-    "x-amazon-apigateway-gateway-responses": gatewayResponses(input.realm),
+    "x-amazon-apigateway-gateway-responses": gatewayResponses(input.realm, input.denyReasons ?? false),
     ...(input.allowedSourceIps.length > 0 ? { "x-amazon-apigateway-policy": sourceIpPolicy(input.allowedSourceIps) } : {}),
     ...(input.usagePlans ? { "x-amazon-apigateway-api-key-source": "AUTHORIZER" } : {}),
   };

@@ -16,7 +16,7 @@ import { LambdaLayerVersion } from "@cdktn/provider-aws/lib/lambda-layer-version
 import { LambdaPermission } from "@cdktn/provider-aws/lib/lambda-permission";
 import { Fn } from "cdktn";
 import { Construct } from "constructs";
-import { ACCESS_FILE_NAME, type AccessFile } from "../lambdas/scope-checker/access-file";
+import { ACCESS_FILE_NAME, type AccessFile, type AccessFileBinding } from "../lambdas/scope-checker/access-file";
 import type { Route, ScopeCheckerSettings } from "../model/model-types";
 import { nodeLambda } from "./node-lambda";
 import { named, stackFileName } from "./terraform-names";
@@ -27,10 +27,14 @@ export interface ScopeCheckerProps {
   readonly restApiExecutionArn: string;
   readonly userPoolId: string;
   readonly resourceServerIdentifier: string;
+  /** Other identifiers of the API's scopes while they move (RESOURCE_SERVER_ALIASES): tokens carrying those count as the canonical ones. */
+  readonly resourceServerAliases?: readonly string[];
   /** Ids of the clients the checker lets through (Terraform expressions). */
   readonly clientIds: readonly string[];
   /** The routes the checker guards (scope names, all-of). */
   readonly routes: readonly Route[];
+  /** Clients bound to a certificate (ids are Terraform expressions); absent: no binding in this environment. */
+  readonly bindings?: readonly AccessFileBinding[];
   readonly settings: ScopeCheckerSettings;
   readonly logRetentionDays: number;
   /** Caps the checker's concurrency (and reserves it) when set. */
@@ -41,7 +45,7 @@ export interface ScopeCheckerProps {
 
 /** The routes as the access file lists them (scope names; the Lambda prefixes the identifier). */
 function accessFileRoutes(routes: readonly Route[]): AccessFile["routes"] {
-  return routes.map((r) => ({ method: r.method, path: r.path, scopes: [...r.scopes] }));
+  return routes.map((r) => ({ method: r.method, path: r.path, scopes: [...r.scopes], ...(r.requireBoundCertificate ? { requireBoundCertificate: true as const } : {}) }));
 }
 
 export class ScopeChecker extends Construct {
@@ -61,7 +65,7 @@ export class ScopeChecker extends Construct {
     const accessArchive = named(
       new DataArchiveFile(this, "access-archive", {
         type: "zip",
-        sourceContent: Fn.jsonencode({ clientIds: props.clientIds, routes: accessFileRoutes(props.routes) }),
+        sourceContent: Fn.jsonencode({ clientIds: props.clientIds, routes: accessFileRoutes(props.routes), ...(props.bindings ? { bindings: props.bindings } : {}) }),
         sourceContentFilename: ACCESS_FILE_NAME,
         outputPath: stackFileName(this, "scope-checker-access.zip"),
         outputFileMode: "0644",
@@ -94,7 +98,11 @@ export class ScopeChecker extends Construct {
       logRetentionDays: props.logRetentionDays,
       reservedConcurrency: props.reservedConcurrency,
       layers: [this.accessLayer.arn],
-      environment: { USER_POOL_ID: props.userPoolId, RESOURCE_SERVER_ID: props.resourceServerIdentifier },
+      environment: {
+        USER_POOL_ID: props.userPoolId,
+        RESOURCE_SERVER_ID: props.resourceServerIdentifier,
+        ...(props.resourceServerAliases?.length ? { RESOURCE_SERVER_ALIASES: props.resourceServerAliases.join(" ") } : {}),
+      },
     });
     this.function = lambda.function;
     this.logGroup = lambda.logGroup;

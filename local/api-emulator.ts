@@ -57,9 +57,9 @@ export function createApiEmulator(options: ApiEmulatorOptions): ApiEmulator {
         case "unauthorized":
           return unauthorized(realm);
         case "explicit-deny":
-          return accessDenied(realm, true);
+          return accessDenied(realm, true, result.reason);
         case "implicit-deny":
-          return accessDenied(realm, false);
+          return accessDenied(realm, false, result.reason);
         case "authorizer-error":
           return authorizerConfigurationError();
       }

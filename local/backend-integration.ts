@@ -16,6 +16,9 @@ import { IDENTITY_HEADERS } from "../model/backends";
 import { PROJECT_ROOT } from "../model/handler-exports";
 import type { BackendFunction, Route } from "../model/model-types";
 import { identityHeaderValues, authorizerContextOf, type CallerIdentity } from "./caller-identity";
+import { rootCertificates } from "node:tls";
+import { tlsFetch } from "../client/tls-fetch";
+import type { FetchLike } from "../client/token-client";
 import { jsonResponse, type LocalRequest, type LocalResponse } from "./http-types";
 import { mockIntegration } from "./mock-integration";
 import { headerPairs, restProxyEvent } from "./proxy-event";
@@ -36,6 +39,11 @@ export interface BackendIntegrationsOptions {
   readonly backendUrls?: ReadonlyMap<string, string>;
   /** Where a one-line note goes when a backend fails (never a header, body or event). @default stderr */
   readonly log?: (line: string) => void;
+  /**
+   * The certificate the stage presents to HTTP backends (API Gateway's client certificate), used
+   * on https backends; `ca`: CAs trusted for their server certificates besides the system's.
+   */
+  readonly clientCertificate?: { readonly certPem: string; readonly keyPem: string; readonly ca?: string };
 }
 
 export interface BackendIntegrations {
@@ -146,13 +154,20 @@ export function createBackendIntegrations(options: BackendIntegrationsOptions): 
     }
   }
 
+  // As the stage does, the proxy presents its client certificate to https backends.
+  const certificate = options.clientCertificate;
+  const upstreamFetch: FetchLike = certificate
+    ? tlsFetch({ cert: certificate.certPem, key: certificate.keyPem, ca: [...rootCertificates, ...(certificate.ca ? [certificate.ca] : [])].join("\n") })
+    : (input, init) => fetch(input, init);
+  const httpsOnly = (fetchImpl: FetchLike): FetchLike => (input, init) => (String(input).startsWith("https:") ? fetchImpl(input, init) : fetch(input, init));
+
   async function proxyHttp(base: string, timeoutMs: number, call: BackendCall): Promise<LocalResponse> {
     const { request } = call;
     const url = targetUrl(base, call.pathParameters, request.query);
     let upstream: Response;
     let body: string;
     try {
-      upstream = await fetch(url, {
+      upstream = await httpsOnly(upstreamFetch)(url, {
         method: request.method,
         headers: forwardedHeaders(request.rawHeaders, call.identity),
         ...(request.body.length > 0 && request.method !== "GET" && request.method !== "HEAD" ? { body: request.body } : {}),

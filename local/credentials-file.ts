@@ -16,6 +16,9 @@ export interface LocalClientCredentials {
   readonly scopes: readonly string[];
   /** The client's credentials secret in the offline Secrets Manager (what `m2m secret rotate --local` rotates). */
   readonly secretArn?: string;
+  /** Over TLS, a client bound to a certificate subject: a certificate for it from the local CA (PEM files, mode 0600). */
+  readonly certFile?: string;
+  readonly keyFile?: string;
 }
 
 /** One API the offline environment serves. */
@@ -37,6 +40,8 @@ export interface LocalCredentialsFile {
   readonly apis: readonly LocalApiEndpoint[];
   readonly userPoolId: string;
   readonly clients: readonly LocalClientCredentials[];
+  /** Over TLS (`m2m dev --tls`): the local CA's certificate, which callers trust for the servers' certificates. */
+  readonly caFile?: string;
 }
 
 /** Thrown when the file is missing or not what the offline environment writes. */

@@ -14,16 +14,29 @@ export function unauthorized(realm: string): LocalResponse {
   return jsonResponse(401, { message: "Unauthorized" }, { "www-authenticate": unauthorizedChallenge(realm), "x-amzn-errortype": "UnauthorizedException" });
 }
 
-/** 403 from a Lambda authorizer's policy: an explicit Deny, or an Allow that does not cover the called method. */
-export function accessDenied(realm: string, explicit: boolean): LocalResponse {
+/**
+ * 403 from a Lambda authorizer's policy: an explicit Deny, or an Allow that does not cover the
+ * called method. `reason`: the scope checker's `denyReason` (a certificate binding), which the
+ * deployed ACCESS_DENIED response of an API with bindings carries too.
+ */
+export function accessDenied(realm: string, explicit: boolean, reason?: string): LocalResponse {
   const message = explicit
     ? "User is not authorized to access this resource with an explicit deny"
     : "User is not authorized to access this resource";
   return jsonResponse(
     403,
-    { message },
+    reason === undefined ? { message } : { message, reason },
     { "www-authenticate": insufficientScopeChallenge(realm), "x-amzn-errortype": "AccessDeniedException" },
   );
+}
+
+/**
+ * 403 when the API's custom domain requires mutual TLS and the connection presented no
+ * certificate from the truststore. Offline the answer is this 403 (with a reason the CLI shows);
+ * API Gateway may instead end the TLS handshake (docs/custom-domains-and-mtls.md).
+ */
+export function clientCertificateRequired(): LocalResponse {
+  return jsonResponse(403, { message: "Forbidden", reason: "client-certificate-required" }, { "x-amzn-errortype": "ForbiddenException" });
 }
 
 /** 403 for a path or method the API does not define (API Gateway's famously misleading wording). */

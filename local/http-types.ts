@@ -15,6 +15,12 @@ export interface LocalRequest {
   readonly rawHeaders: readonly string[];
   readonly body: Buffer;
   readonly sourceIp: string;
+  /**
+   * Over mutual TLS: the client certificate the connection presented, PEM, when it chains to
+   * the environment's truststore (what API Gateway hands the authorizer as
+   * `requestContext.identity.clientCert.clientCertPem`).
+   */
+  readonly clientCertPem?: string;
 }
 
 export interface LocalResponse {

@@ -15,9 +15,14 @@
  * path, which API Gateway never does. The one-API form keeps its single port (token endpoint, JWKS
  * and the stage on one origin), as it always had.
  */
+import { X509Certificate } from "node:crypto";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import { join } from "node:path";
+import type { TLSSocket } from "node:tls";
 import type { AddressInfo } from "node:net";
-import type { Api, M2MModel, Route } from "../model/model-types";
+import type { Api, Environment, M2MModel, Route } from "../model/model-types";
 import { usageMetering } from "../model/usage-plans";
 import { createApiEmulator } from "./api-emulator";
 import { createAwsJsonApi, type AwsJsonApi } from "./aws-json-api";
@@ -25,7 +30,8 @@ import { cognitoSecretsOperations } from "./cognito-secrets-api";
 import { createBackendIntegrations } from "./backend-integration";
 import { newRestApiId } from "./cognito-ids";
 import { removeCredentialsFile, writeCredentialsFile, type LocalApiEndpoint, type LocalCredentialsFile } from "./credentials-file";
-import { missingAuthenticationToken } from "./gateway-responses";
+import { clientCertificateRequired, missingAuthenticationToken } from "./gateway-responses";
+import type { LocalCa } from "./local-ca";
 import { jsonResponse, type LocalRequest, type LocalResponse } from "./http-types";
 import { discoveryDocument, wellKnownPath } from "./oidc-discovery";
 import { createNativeAuthorizer } from "./native-authorizer";
@@ -64,6 +70,14 @@ export interface LocalEnvironmentOptions {
   readonly onRequest?: (entry: RequestLogEntry) => void;
   /** Given app client ids and secrets by client name (e.g. a deployed stack's), instead of fresh ones. */
   readonly clientCredentials?: LocalUserPoolOptions["clientCredentials"];
+  /**
+   * Serve over HTTPS with a certificate for 127.0.0.1 and localhost from this CA, and where the
+   * environment has `mtls`, mutual TLS on the APIs: a client certificate from the truststore (or
+   * this CA) is asked for, handed to the scope checker as API Gateway does, and required.
+   * `filesDir`: where the CA's certificate and, for each client bound to a certificate subject,
+   * a certificate with that subject are written (listed in the credentials file).
+   */
+  readonly tls?: { readonly ca: LocalCa; readonly filesDir?: string };
 }
 
 export interface RequestLogEntry {
@@ -101,6 +115,10 @@ export interface LocalEnvironment {
    * (`endpoint` of its clients): the environment's own URL.
    */
   readonly awsEndpoint: string;
+  /** Over TLS: the local CA's certificate (PEM), which callers trust. */
+  readonly caCertPem?: string;
+  /** Over TLS: the certificate the offline stage presents to https backends (PEM), which they pin. */
+  readonly gatewayClientCertificatePem?: string;
   /** The emulated AWS APIs: call counts, and faults tests inject. */
   readonly aws: AwsJsonApi;
   /** The offline Secrets Manager (tests start a rotation step by step with `beginRotation`). */
@@ -143,9 +161,25 @@ function send(response: ServerResponse, local: LocalResponse): void {
 
 type Dispatch = (request: LocalRequest) => Promise<LocalResponse>;
 
+/** HTTPS settings of a server: its certificate, and the CAs whose client certificates it asks for. */
+interface ServerTls {
+  readonly cert: string;
+  readonly key: string;
+  /** Ask for a client certificate from these CAs (mutual TLS); absent: none asked for. */
+  readonly clientCas?: string;
+}
+
+/** The client certificate of a mutual-TLS connection, when it chains to the server's CAs. */
+function trustedClientCertificate(req: IncomingMessage): string | undefined {
+  const socket = req.socket as Partial<TLSSocket>;
+  if (socket.authorized !== true || typeof socket.getPeerCertificate !== "function") return undefined;
+  const raw = socket.getPeerCertificate().raw;
+  return raw ? new X509Certificate(raw).toString() : undefined;
+}
+
 /** One listening server on 127.0.0.1 whose requests go to `dispatch()` (set once everything exists). */
-async function listen(port: number, dispatch: () => Dispatch, onRequest: ((entry: { method: string; path: string; status: number }) => void) | undefined): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
+async function listen(port: number, dispatch: () => Dispatch, onRequest: ((entry: { method: string; path: string; status: number }) => void) | undefined, tls?: ServerTls): Promise<{ server: Server; url: string }> {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       // Split by hand: `new URL` would read a path like `//x` as a host name.
       const rawUrl = req.url ?? "/";
@@ -162,6 +196,7 @@ async function listen(port: number, dispatch: () => Dispatch, onRequest: ((entry
           rawHeaders: req.rawHeaders,
           body,
           sourceIp: req.socket.remoteAddress ?? HOST,
+          ...(tls?.clientCas === undefined ? {} : { clientCertPem: trustedClientCertificate(req) }),
         });
       } catch (error) {
         local = error instanceof BodyTooLargeError ? jsonResponse(413, { message: "Request Too Long" }) : jsonResponse(500, { message: "Internal server error" });
@@ -170,7 +205,12 @@ async function listen(port: number, dispatch: () => Dispatch, onRequest: ((entry
       send(res, local);
       onRequest?.({ method: req.method ?? "GET", path, status: local.status });
     })();
-  });
+  };
+  // Mutual TLS: a certificate is asked for but the handshake never fails on it, so a call
+  // without one gets an answer that says so (rejectUnauthorized: false; `authorized` tells).
+  const server: Server = tls
+    ? (createHttpsServer({ cert: tls.cert, key: tls.key, minVersion: "TLSv1.2", ...(tls.clientCas === undefined ? {} : { requestCert: true, rejectUnauthorized: false, ca: tls.clientCas }) }, handler) as unknown as Server)
+    : createServer(handler);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, HOST, () => {
@@ -178,7 +218,7 @@ async function listen(port: number, dispatch: () => Dispatch, onRequest: ((entry
       resolve();
     });
   });
-  return { server, url: `http://${HOST}:${(server.address() as AddressInfo).port}` };
+  return { server, url: `${tls ? "https" : "http"}://${HOST}:${(server.address() as AddressInfo).port}` };
 }
 
 function closeServer(server: Server): Promise<void> {
@@ -199,6 +239,49 @@ function backendUrlsOf(api: Api, urls: ReadonlyMap<string, string>): Map<string,
   return own;
 }
 
+/** A private file (0600), whatever the umask. */
+function writePrivate(file: string, text: string): void {
+  writeFileSync(file, text, { mode: 0o600 });
+  chmodSync(file, 0o600);
+}
+
+/**
+ * The local CA's certificate and, per client bound to a certificate subject, a certificate with
+ * that subject and its key: what `m2m call --local` presents for that client. A binding by
+ * fingerprint alone cannot be met by a certificate made here: that client brings its own.
+ */
+function writeTlsFiles(ca: LocalCa, dir: string, clients: readonly Environment["clients"][number][], gateway: { certPem: string } | undefined): { caFile: string; clients: Map<string, { certFile: string; keyFile: string }> } {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const caFile = join(dir, "ca.pem");
+  writeFileSync(caFile, ca.certPem);
+  // What an https backend pins (backends/gateway-certificate.ts), as it pins the stack's output.
+  if (gateway) writeFileSync(join(dir, "gateway-client-certificate.pem"), gateway.certPem);
+  const files = new Map<string, { certFile: string; keyFile: string }>();
+  for (const client of clients) {
+    const subject = client.certificate?.subject;
+    if (subject === undefined || client.certificate?.sha256 !== undefined) continue;
+    let issued: { certPem: string; keyPem: string };
+    try {
+      issued = ca.issue({ subject: subjectAttributes(subject), usage: "client" });
+    } catch {
+      continue; // an attribute the local CA does not write: the client brings its own certificate
+    }
+    const certFile = join(dir, `${client.name}.pem`);
+    const keyFile = join(dir, `${client.name}.key`);
+    writeFileSync(certFile, issued.certPem);
+    writePrivate(keyFile, issued.keyPem);
+    files.set(client.name, { certFile, keyFile });
+  }
+  return { caFile, clients: files };
+}
+
+/** `CN=a,O=b` (normalized) -> `{ CN: "a", O: "b" }`, in RFC 2253's reverse order (most significant first). */
+function subjectAttributes(subject: string): Record<string, string> {
+  const pairs = subject.split(",").map((part) => [part.slice(0, part.indexOf("=")), part.slice(part.indexOf("=") + 1)] as const);
+  const order = ["C", "ST", "L", "O", "OU", "CN"];
+  return Object.fromEntries([...pairs].sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0])));
+}
+
 /** `METHOD /path` of each route: what the credentials file lists per API. */
 const routeLines = (api: Api) => api.routes.map((r) => `${r.method} ${r.path}`);
 
@@ -216,8 +299,17 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
   const servers: Server[] = [];
   const apiOrigins = new Map<string, string>();
   let url: string;
+  // What the stage presents to HTTP backends (API Gateway's client certificate), offline.
+  const gatewayCertificate = options.tls?.ca.issue({ subject: { CN: "API Gateway client certificate (offline)", O: "cognito-m2m offline" }, usage: "client" });
+  const serverCertificate = options.tls?.ca.issue({ subject: { CN: "127.0.0.1" }, usage: "server", dnsNames: ["localhost"], ipAddresses: [HOST] });
+  // The APIs ask for a client certificate where the environment has mutual TLS: the config's
+  // truststore, plus the local CA (which issues the offline clients' certificates).
+  const clientCas = options.tls && environment.mtls ? `${environment.mtls.truststorePem}${options.tls.ca.certPem}` : undefined;
+  const tlsOf = (api: boolean): ServerTls | undefined =>
+    serverCertificate && { cert: serverCertificate.certPem, key: serverCertificate.keyPem, ...(api && clientCas !== undefined ? { clientCas } : {}) };
   try {
-    const main = await listen(basePort, () => authDispatch, options.onRequest);
+    // In the one-API form the token endpoint shares the API's origin, so its server asks too (the token endpoint ignores the certificate).
+    const main = await listen(basePort, () => authDispatch, options.onRequest, tlsOf(sharedOrigin));
     servers.push(main.server);
     url = main.url;
     for (const [index, api] of model.apis.entries()) {
@@ -225,7 +317,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
         apiOrigins.set(api.name, url);
         continue;
       }
-      const own = await listen(basePort === 0 ? 0 : basePort + index + 1, () => apiDispatch.get(api.name) ?? starting, options.onRequest && ((entry) => options.onRequest!({ ...entry, api: api.name })));
+      const own = await listen(basePort === 0 ? 0 : basePort + index + 1, () => apiDispatch.get(api.name) ?? starting, options.onRequest && ((entry) => options.onRequest!({ ...entry, api: api.name })), tlsOf(true));
       servers.push(own.server);
       apiOrigins.set(api.name, own.url);
     }
@@ -267,6 +359,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
           stageName: environment.stageName,
           ...(options.backendUrls === undefined ? {} : { backendUrls: backendUrlsOf(api, options.backendUrls) }),
           ...(options.backendLog === undefined ? {} : { log: options.backendLog }),
+          ...(gatewayCertificate ? { clientCertificate: { ...gatewayCertificate, ca: options.tls!.ca.certPem } } : {}),
         }),
         ...(metering.plans.length > 0
           ? {
@@ -284,6 +377,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
   // Fractional, as AWS's JSON dates are: rotations within one second still order correctly.
   const nowSeconds = () => Date.now() / 1000;
   const secretArns = new Map<string, string>();
+  const tlsFiles = options.tls?.filesDir === undefined ? undefined : writeTlsFiles(options.tls.ca, options.tls.filesDir, environment.clients, gatewayCertificate);
   const credentialsOf = (): LocalCredentialsFile => ({
     environment: environment.name,
     tokenEndpoint: tokenEndpointUrl,
@@ -292,8 +386,10 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     userPoolId: userPool.userPoolId,
     clients: userPool.clients.map((c) => {
       const stored = JSON.parse(secretsManager.currentValue(secretArns.get(c.name)!)) as { clientSecret?: string };
-      return { name: c.name, clientId: c.clientId, clientSecret: stored.clientSecret ?? c.clientSecret, scopes: c.scopes, secretArn: secretArns.get(c.name)! };
+      const certificate = tlsFiles?.clients.get(c.name);
+      return { name: c.name, clientId: c.clientId, clientSecret: stored.clientSecret ?? c.clientSecret, scopes: c.scopes, secretArn: secretArns.get(c.name)!, ...certificate };
     }),
+    ...(tlsFiles ? { caFile: tlsFiles.caFile } : {}),
   });
   // Rotation runs the deployed rotation function's own code, its SDK clients pointed back here.
   // Imported on first use: `m2m dev` without a rotation never loads the AWS SDK.
@@ -336,6 +432,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
   /** One API's stage: below it, that API's routes alone; anything else is API Gateway's 403. */
   const stageOf = (api: string): Dispatch => async (request) => {
     if (request.path === stagePrefix || request.path.startsWith(`${stagePrefix}/`)) {
+      if (clientCas !== undefined && request.clientCertPem === undefined) return clientCertificateRequired();
       return emulators.get(api)!.handle(request, request.path.slice(stagePrefix.length) || "/");
     }
     return missingAuthenticationToken();
@@ -376,6 +473,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       return tokenEndpoint.metrics;
     },
     awsEndpoint: url,
+    ...(options.tls ? { caCertPem: options.tls.ca.certPem, gatewayClientCertificatePem: gatewayCertificate!.certPem } : {}),
     aws,
     secretsManager,
     secretArns,

@@ -8,7 +8,7 @@
  * One per API, as deployed: its allow-list and routes are that API's, its scopes are under that
  * API's resource server, so a client with scopes on other APIs only is not on its allow-list (401).
  */
-import { randomUUID } from "node:crypto";
+import { randomUUID, X509Certificate } from "node:crypto";
 import { scopeCheckerAllowList } from "../model/access";
 import { scopeIdentifier } from "../model/aws-urls";
 import type { Route } from "../model/model-types";
@@ -26,7 +26,8 @@ export type ScopeCheckerDecision = PolicyVerdict | "no-token" | "unauthorized" |
 /** The decision, and on allow the principal and context the Lambda returned (which API Gateway hands the integration) and the usage-plan key it named. */
 export type ScopeCheckerResult =
   | { readonly decision: "allow"; readonly identity: CallerIdentity; readonly usageIdentifierKey?: string }
-  | { readonly decision: Exclude<ScopeCheckerDecision, "allow"> };
+  | { readonly decision: "explicit-deny" | "implicit-deny"; readonly reason?: string }
+  | { readonly decision: Exclude<ScopeCheckerDecision, "allow" | "explicit-deny" | "implicit-deny"> };
 
 export interface ScopeCheckerAuthorizer {
   authorize(request: LocalRequest, route: Route, apiPath: string, pathParameters: Readonly<Record<string, string>>): Promise<ScopeCheckerResult>;
@@ -53,6 +54,19 @@ function contextValues(context: unknown): Record<string, string | number | boole
   return out;
 }
 
+/** `requestContext.identity.clientCert` as API Gateway fills it on a mutual-TLS domain. */
+function clientCertOf(pem: string): Record<string, unknown> {
+  const cert = new X509Certificate(pem);
+  const dn = (name: string) => name.split("\n").reverse().join(",");
+  return {
+    clientCertPem: pem,
+    subjectDN: dn(cert.subject),
+    issuerDN: dn(cert.issuer),
+    serialNumber: cert.serialNumber.match(/.{1,2}/g)!.join(":").toLowerCase(),
+    validity: { notBefore: cert.validFrom, notAfter: cert.validTo },
+  };
+}
+
 export function createScopeCheckerAuthorizer(options: ScopeCheckerAuthorizerOptions): ScopeCheckerAuthorizer {
   const { userPool, restApiId, stageName } = options;
   const allowed = new Set(scopeCheckerAllowList(userPool.clients.map((c) => ({ ...c.model, clientId: c.clientId })), options.routes).map((c) => c.clientId));
@@ -62,8 +76,10 @@ export function createScopeCheckerAuthorizer(options: ScopeCheckerAuthorizerOpti
     clientIds: userPool.clients.filter((c) => allowed.has(c.clientId)).map((c) => c.clientId),
     routes: options.routes
       .filter((r) => r.authorizer === "scope-checker")
-      .map((r) => ({ method: r.method, path: r.path, scopes: r.scopes.map((s) => scopeIdentifier(options.resourceServerIdentifier, s)) })),
+      .map((r) => ({ method: r.method, path: r.path, scopes: r.scopes.map((s) => scopeIdentifier(options.resourceServerIdentifier, s)), ...(r.requireBoundCertificate ? { requireBoundCertificate: true } : {}) })),
     jwks: { keys: userPool.signingKey.jwks.keys.map((k) => ({ ...k })) },
+    // As the construct writes them into the access file: enabled clients bound to a certificate.
+    bindings: new Map(userPool.clients.filter((c) => c.model.certificate !== undefined && allowed.has(c.clientId)).map((c) => [c.clientId, c.model.certificate!])),
   });
 
   return {
@@ -99,7 +115,7 @@ export function createScopeCheckerAuthorizer(options: ScopeCheckerAuthorizerOpti
           protocol: "HTTP/1.1",
           requestId: randomUUID(),
           requestTimeEpoch: now,
-          identity: { sourceIp: request.sourceIp, userAgent: request.headers["user-agent"] ?? null },
+          identity: { sourceIp: request.sourceIp, userAgent: request.headers["user-agent"] ?? null, ...(request.clientCertPem === undefined ? {} : { clientCert: clientCertOf(request.clientCertPem) }) },
         },
       };
 
@@ -112,7 +128,10 @@ export function createScopeCheckerAuthorizer(options: ScopeCheckerAuthorizerOpti
       const authorizerResult = result as { principalId?: unknown; policyDocument?: unknown; context?: unknown; usageIdentifierKey?: unknown } | null | undefined;
       if (!authorizerResult || typeof authorizerResult.principalId !== "string" || !authorizerResult.policyDocument) return { decision: "authorizer-error" };
       const verdict = evaluatePolicy(authorizerResult.policyDocument, methodArn);
-      if (verdict !== "allow") return { decision: verdict };
+      if (verdict !== "allow") {
+        const reason = contextValues(authorizerResult.context).denyReason;
+        return typeof reason === "string" ? { decision: verdict, reason } : { decision: verdict };
+      }
       const identity: CallerIdentity = { authorizer: "scope-checker", principalId: authorizerResult.principalId, context: contextValues(authorizerResult.context) };
       return typeof authorizerResult.usageIdentifierKey === "string" ? { decision: "allow", identity, usageIdentifierKey: authorizerResult.usageIdentifierKey } : { decision: "allow", identity };
     },

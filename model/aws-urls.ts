@@ -9,12 +9,21 @@ export function invokeUrl(restApiId: string, region: string, stageName: string):
   return `https://${restApiId}.execute-api.${region}.amazonaws.com/${stageName}`;
 }
 
+/**
+ * An API's base URL on the environment's custom domain: one base path per API, its name. This is
+ * the resource server identifier when the environment has a custom domain: it names no REST API
+ * id, so it survives the REST API's replacement (and app clients no longer depend on REST APIs).
+ */
+export function customDomainApiUrl(apiDomainName: string, apiName: string): string {
+  return `https://${apiDomainName}/${apiName}`;
+}
+
 export function cognitoDomainUrl(domainPrefix: string, region: string): string {
   return `https://${domainPrefix}.auth.${region}.amazoncognito.com`;
 }
 
-export function tokenEndpointUrl(domainPrefix: string, region: string): string {
-  return `${cognitoDomainUrl(domainPrefix, region)}/oauth2/token`;
+export function tokenEndpointUrl(domainPrefix: string, region: string, customDomainName?: string): string {
+  return `${customDomainName === undefined ? cognitoDomainUrl(domainPrefix, region) : `https://${customDomainName}`}/oauth2/token`;
 }
 
 /** The `iss` claim of tokens from a user pool. */

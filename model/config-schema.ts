@@ -34,6 +34,12 @@ const usageLimits = z.strictObject({
 const tierName = () => z.string().regex(NAMING.slug, { error: "must name a tier: 1–64 lowercase letters, digits or hyphens" });
 const clientLimits = z.union([tierName(), usageLimits]);
 
+/** A fully qualified domain name of at least two labels, lowercase (what ACM and API Gateway accept). */
+const dnsName = () =>
+  z.string().regex(/^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/, {
+    error: "must be a lowercase domain name such as api.example.com",
+  });
+
 const retentionDays = z
   .number()
   .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), { error: `must be one of CloudWatch's retention values (${LOG_RETENTION_DAYS.join(", ")})` });
@@ -123,6 +129,7 @@ const route = z.strictObject({
     .optional(),
   description: z.string().max(500, { error: "must be at most 500 characters" }).optional(),
   throttling: throttling.optional(),
+  requireBoundCertificate: z.boolean().optional(),
 });
 
 const rotationDays = z
@@ -139,7 +146,15 @@ const consumer = z.string().regex(/^arn:aws(-[a-z]+)*:iam::\d{12}:(role|user)\/[
 });
 const consumers = z.array(consumer).min(1, { error: "must list at least one principal (omit it for none)" });
 
+const clientCertificate = z
+  .strictObject({
+    subject: z.string().regex(/^[^=,]+=[^,]*(,\s*[^=,]+=[^,]*)*$/, { error: "must be a distinguished name such as CN=shop.partner.example,O=Partner Ltd" }).optional(),
+    sha256: z.string().regex(/^(?:[0-9A-Fa-f]{64}|[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){31})$/, { error: "must be a SHA-256 fingerprint: 64 hex digits, with or without colons" }).optional(),
+  })
+  .refine((c) => c.subject !== undefined || c.sha256 !== undefined, { error: "must name the subject, the sha256 fingerprint or both" });
+
 const clientOverride = z.strictObject({
+  certificate: clientCertificate.optional(),
   accessTokenValidity: tokenValidity.optional(),
   disabled: z.boolean().optional(),
   limits: clientLimits.nullable().optional(),
@@ -157,6 +172,7 @@ const client = z.strictObject({
   limits: clientLimits.optional(),
   secretRotation: clientSecretRotation.optional(),
   consumers: consumers.optional(),
+  certificate: clientCertificate.optional(),
   overrides: z.record(z.string(), clientOverride).optional(),
 });
 
@@ -204,6 +220,15 @@ const environment = z.strictObject({
     .optional(),
   userPoolTier: z.enum(USER_POOL_TIERS).optional(),
   threatProtection: z.enum(["OFF", "AUDIT", "ENFORCED"]).optional(),
+  customDomain: z
+    .strictObject({
+      apiDomainName: dnsName(),
+      hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, { error: "must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ" }).optional(),
+      tokenDomainName: dnsName().optional(),
+      scopeIdentifiers: z.enum(["invoke-url", "both", "custom-domain"]).optional(),
+    })
+    .optional(),
+  mtls: z.strictObject({ truststoreFiles: z.array(z.string().min(1)).min(1, { error: "must list at least one CA file (omit mtls for none)" }) }).optional(),
   scopeChecker: z.strictObject({ reservedConcurrency: reservedConcurrency("the checker").optional() }).optional(),
 });
 

@@ -124,6 +124,12 @@ export interface RouteInput {
   readonly description?: string;
   /** Overrides the environment's throttling for this route. */
   readonly throttling?: ThrottlingInput;
+  /**
+   * Only clients bound to a certificate (`certificate`) may call this route, and only over a
+   * connection presenting that certificate (mutual TLS on the environment's custom domain).
+   * Checked by the scope checker: the route must use it. @default false
+   */
+  readonly requireBoundCertificate?: boolean;
 }
 
 /** API Gateway usage-plan quota periods. */
@@ -147,8 +153,22 @@ export interface UsageLimitsInput {
 /** A client's limits: a tier's name (see `usageTiers`), or limits of its own. */
 export type ClientLimitsInput = string | UsageLimitsInput;
 
+/**
+ * The certificate a client must present on the mutual-TLS connection (in effect a
+ * certificate-bound access token, RFC 8705, which Cognito does not issue): the scope checker
+ * refuses the client's tokens on any other connection. Subject, SHA-256 fingerprint or both.
+ */
+export interface ClientCertificateInput {
+  /** Subject distinguished name, e.g. `CN=shop.partner.example,O=Partner Ltd` (order and spaces after commas do not matter). */
+  readonly subject?: string;
+  /** SHA-256 fingerprint of the DER certificate: 64 hex digits, with or without colons (`openssl x509 -fingerprint -sha256`). */
+  readonly sha256?: string;
+}
+
 /** Settings a client may override in one environment. */
 export interface ClientEnvironmentOverride {
+  /** Another certificate in this environment. */
+  readonly certificate?: ClientCertificateInput;
   readonly accessTokenValidity?: TokenValidityInput;
   readonly disabled?: boolean;
   /** Other limits in this environment; `null` lifts the client's limits there. */
@@ -197,6 +217,8 @@ export interface ClientInput {
    * @default none (principals of the account with IAM permissions only)
    */
   readonly consumers?: readonly string[];
+  /** Bind the client to a certificate in every environment it exists in (they need `mtls`). @default not bound */
+  readonly certificate?: ClientCertificateInput;
   /** Per-environment overrides, keyed by environment name. */
   readonly overrides?: Readonly<Record<string, ClientEnvironmentOverride>>;
 }
@@ -273,6 +295,44 @@ export interface AlarmsInput {
   readonly emails?: readonly string[];
 }
 
+/**
+ * Stable names for partners: the APIs at `https://<apiDomainName>/<api name>` (a regional API
+ * Gateway custom domain, one base path per API) and the token endpoint at
+ * `https://<tokenDomainName>/oauth2/token` (a Cognito custom domain). Scope identifiers are then
+ * keyed to the custom domain, so they survive a REST API replacement.
+ */
+export interface CustomDomainInput {
+  /** The APIs' domain, e.g. `api.example.com`; its ACM certificate is validated by DNS. */
+  readonly apiDomainName: string;
+  /**
+   * Route 53 hosted zone of the domains: the certificate validation records and the alias
+   * records are created there. @default none (the records to create are stack outputs)
+   */
+  readonly hostedZoneId?: string;
+  /** The token endpoint's domain, e.g. `auth.example.com` (its certificate is issued in us-east-1, as Cognito requires). @default the Cognito prefix domain */
+  readonly tokenDomainName?: string;
+  /**
+   * What scope identifiers are keyed to. `custom-domain`: `https://<apiDomainName>/<api>`.
+   * Moving an environment whose identifiers are keyed to the invoke URL takes three deploys
+   * (docs/custom-domains-and-mtls.md): `invoke-url` (the domain added, identifiers unchanged),
+   * `both` (each API gets a second resource server keyed to the domain; clients are allowed both
+   * sets of scopes and routes accept either), then `custom-domain` once every client requests
+   * the new scopes (the invoke-URL resource servers are deleted).
+   * @default "custom-domain"
+   */
+  readonly scopeIdentifiers?: "invoke-url" | "both" | "custom-domain";
+}
+
+/**
+ * Mutual TLS on the API custom domain: callers must present a certificate issued by one of these
+ * CAs (the truststore, an S3 object whose version the domain pins), and the default execute-api
+ * endpoint is disabled so nobody can go around it.
+ */
+export interface MutualTlsInput {
+  /** PEM files of the trusted CAs, relative to the project root, e.g. `certs/partner-ca.pem`. */
+  readonly truststoreFiles: readonly string[];
+}
+
 export interface EnvironmentInput {
   /** Stack name: 1–20 lowercase letters, digits, hyphens. */
   readonly name: string;
@@ -310,6 +370,10 @@ export interface EnvironmentInput {
   readonly userPoolTier?: "LITE" | "ESSENTIALS" | "PLUS";
   /** Cognito threat protection (advanced security): needs userPoolTier "PLUS". @default "OFF" */
   readonly threatProtection?: "OFF" | "AUDIT" | "ENFORCED";
+  /** Custom domains for the APIs and the token endpoint. @default the execute-api and Cognito prefix domains */
+  readonly customDomain?: CustomDomainInput;
+  /** Mutual TLS on the API custom domain (needs `customDomain`). @default off */
+  readonly mtls?: MutualTlsInput;
 }
 
 export interface ScopeCheckerInput {

@@ -7,7 +7,8 @@ import { checkBackends } from "./backend-checks";
 import { alarmSubscriptionName } from "./alarm-subscriptions";
 import { ACCESS_TOKEN_VALIDITY, NAMING, QUOTAS, SECONDS_PER_UNIT } from "./aws-limits";
 import { nearestRegion, partitionOf } from "./aws-regions";
-import { invokeUrl, scopeIdentifier } from "./aws-urls";
+import { customDomainApiUrl, invokeUrl, scopeIdentifier } from "./aws-urls";
+import { checkEdge } from "./edge-checks";
 import { defaultLocalStatePath, localStateLocation, localStateProblem } from "./local-state";
 import { normalizePath, parsePath, routeKey, pathKey, segmentText } from "./paths";
 import { configLayout } from "./config-schema";
@@ -207,7 +208,9 @@ function checkScopeIdentifierLengths(problems: ConfigProblem[], api: RawApi, env
     scopes.forEach((scope, k) => {
       const name = stringAt(scope, "name");
       if (name === undefined) return;
-      const length = scopeIdentifier(invokeUrl(SAMPLE_API_ID, region, stage), name).length;
+      const domain = isObject(env) && isObject(env.customDomain) && typeof env.customDomain.apiDomainName === "string" ? env.customDomain.apiDomainName : undefined;
+      const base = domain === undefined ? invokeUrl(SAMPLE_API_ID, region, stage) : customDomainApiUrl(domain, api.name ?? "");
+      const length = scopeIdentifier(base, name).length;
       if (length > 256) {
         problems.push({ path: `${api.at}.scopes[${k}].name`, rule: `makes a ${length}-character scope identifier in environment ${stringAt(env, "name")} (<invoke URL>/<name>; Cognito allows 256): shorten the scope or the stage name`, value: name });
       }
@@ -534,5 +537,6 @@ export function crossCheck(input: unknown, options: { readonly projectRoot?: str
   checkEnvironmentQuotas(problems, arrayOf(input.clients), environments, apis, layout);
   checkUsageLimits(problems, input, environments, apis, layout);
   checkRotationAndPlan(problems, arrayOf(input.clients), environments);
+  checkEdge(problems, { environments, apiCount: apis.length, clients: arrayOf(input.clients), routeLists: apis.map((a) => ({ routes: a.routes, at: a.routesAt })), ...(options.projectRoot === undefined ? {} : { projectRoot: options.projectRoot }) });
   return problems;
 }

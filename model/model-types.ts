@@ -3,6 +3,7 @@
  * Everything downstream (constructs, scope checker wiring, local environment, reports)
  * reads this, never the raw config.
  */
+import type { CertificateBinding } from "./certificate-binding";
 import type { AuthorizerKind, EnvironmentKind, HttpMethod, QuotaPeriod, TokenValidityUnit } from "./config-types";
 
 export interface Throttling {
@@ -87,6 +88,8 @@ export interface Route {
   readonly throttling?: Throttling;
   /** Stable, readable Terraform name part, e.g. `get_orders_id` for `GET /orders/{id}`. */
   readonly key: string;
+  /** Only clients bound to a certificate, over a connection presenting it (scope-checker routes only). */
+  readonly requireBoundCertificate: boolean;
 }
 
 export interface TokenValidity {
@@ -121,6 +124,8 @@ export interface Client {
   readonly secretRotationDays?: number;
   /** IAM principals allowed to read its secret (and decrypt it), besides the account's own. */
   readonly consumers: readonly string[];
+  /** The certificate it must present in this environment (normalized); absent: not bound. */
+  readonly certificate?: CertificateBinding;
 }
 
 export type Backend =
@@ -163,6 +168,29 @@ export interface Environment {
   readonly secretRotationGraceSeconds: number;
   readonly userPoolTier: "LITE" | "ESSENTIALS" | "PLUS";
   readonly threatProtection: "OFF" | "AUDIT" | "ENFORCED";
+  /** Custom domains; absent: the execute-api and Cognito prefix domains. */
+  readonly customDomain?: CustomDomain;
+  /** Mutual TLS on the API custom domain; absent: off. */
+  readonly mtls?: MutualTls;
+}
+
+export interface CustomDomain {
+  readonly apiDomainName: string;
+  readonly hostedZoneId?: string;
+  readonly tokenDomainName?: string;
+  /** What scope identifiers are keyed to (see CustomDomainInput.scopeIdentifiers). */
+  readonly scopeIdentifiers: "invoke-url" | "both" | "custom-domain";
+}
+
+export interface MutualTls {
+  /** The CA files, relative to the project root, in config order. */
+  readonly truststoreFiles: readonly string[];
+  /**
+   * The truststore as uploaded: each file's certificates re-encoded as PEM by node:crypto, in
+   * file order, joined by newlines (deterministic: line endings and whitespace of the files do
+   * not matter, so the object's hash changes only when a certificate does).
+   */
+  readonly truststorePem: string;
 }
 
 /**

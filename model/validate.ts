@@ -13,6 +13,8 @@ import { resolveBackends } from "./backend-checks";
 import type { Api, Client, Environment, M2MModel, ModelLayout, Route, UsageLimits } from "./model-types";
 import { normalizePath, routeKey } from "./paths";
 import { knownFieldsAt, nearestField } from "./field-suggestions";
+import { normalizeFingerprint, normalizeSubject } from "./certificate-binding";
+import { truststorePem } from "./edge-checks";
 import { ConfigValidationError, formatPath, type ConfigProblem } from "./problems";
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
@@ -86,6 +88,7 @@ function resolveClient(raw: ParsedClient, env: ParsedEnvironment, context: Resol
   const rotates = !disabled && (override?.secretRotation?.enabled ?? raw.secretRotation?.enabled ?? env.secretRotation?.enabled ?? production);
   const everyDays = override?.secretRotation?.everyDays ?? raw.secretRotation?.everyDays ?? env.secretRotation?.everyDays ?? DEFAULT_ROTATION_DAYS;
   const limits = resolveLimits(override?.limits !== undefined ? override.limits : raw.limits, raw.name, tiers);
+  const certificate = override?.certificate ?? raw.certificate;
   return {
     name: raw.name,
     ...(raw.description === undefined ? {} : { description: raw.description }),
@@ -97,6 +100,7 @@ function resolveClient(raw: ParsedClient, env: ParsedEnvironment, context: Resol
     ...(rotates ? { secretRotationDays: everyDays } : {}),
     consumers: override?.consumers ?? raw.consumers ?? [],
     ...(limits === undefined ? {} : { limits }),
+    ...(certificate === undefined ? {} : { certificate: { ...(certificate.subject === undefined ? {} : { subject: normalizeSubject(certificate.subject) }), ...(certificate.sha256 === undefined ? {} : { sha256: normalizeFingerprint(certificate.sha256) }) } }),
   };
 }
 
@@ -116,6 +120,7 @@ function resolveRoutes(api: string, parsedRoutes: readonly ParsedRoute[]): Pick<
       ...(r.description === undefined ? {} : { description: r.description }),
       ...(r.throttling === undefined ? {} : { throttling: r.throttling }),
       key: routeKey(r.method, path),
+      requireBoundCertificate: r.requireBoundCertificate ?? false,
     };
   });
   return { routes, backendFunctions: backends.functions };
@@ -139,7 +144,7 @@ function resolveApis(parsed: ParsedSingleApiConfig | ParsedMultiApiConfig, sourc
   return { name: parsed.name, layout: "multi-api", owners: parsed.owners, apis, clients: parsed.clients ?? [] };
 }
 
-function resolve(parsed: ParsedSingleApiConfig | ParsedMultiApiConfig, sourceFiles: readonly (string | undefined)[]): M2MModel {
+function resolve(parsed: ParsedSingleApiConfig | ParsedMultiApiConfig, sourceFiles: readonly (string | undefined)[], projectRoot: string | undefined): M2MModel {
   const { clients, ...server } = resolveApis(parsed, sourceFiles);
   const context: ResolveContext = { layout: server.layout, apis: server.apis.map((a) => a.name), tiers: parsed.usageTiers };
   const environments: Environment[] = parsed.environments.map((e) => {
@@ -173,6 +178,8 @@ function resolve(parsed: ParsedSingleApiConfig | ParsedMultiApiConfig, sourceFil
       secretRotationGraceSeconds: (e.secretRotation?.gracePeriodHours ?? DEFAULT_GRACE_HOURS) * 3600,
       userPoolTier: e.userPoolTier ?? "ESSENTIALS",
       threatProtection: e.threatProtection ?? "OFF",
+      ...(e.customDomain === undefined ? {} : { customDomain: { ...e.customDomain, scopeIdentifiers: e.customDomain.scopeIdentifiers ?? "custom-domain" } }),
+      ...(e.mtls === undefined ? {} : { mtls: { truststoreFiles: e.mtls.truststoreFiles, truststorePem: truststorePem(e.mtls.truststoreFiles, projectRoot) } }),
     };
   });
   return {
@@ -215,5 +222,5 @@ export function validateConfig(input: unknown, options: ValidateOptions = {}): M
   const origins = originsOf(input);
   const problems = [...(result.success ? [] : withoutMisspelledRequired(result.error.issues.flatMap((i) => problemsFromIssue(i, input, schema)))), ...crossCheck(input, options)];
   if (problems.length > 0 || !result.success) throw new ConfigValidationError(locateProblems(problems, origins));
-  return resolve(result.data, origins?.apis.map((o) => o?.file) ?? []);
+  return resolve(result.data, origins?.apis.map((o) => o?.file) ?? [], options.projectRoot);
 }

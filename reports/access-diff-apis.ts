@@ -8,7 +8,7 @@
  */
 import type { M2MModel } from "../model/model-types";
 import { grantLabel } from "../model/scope-grants";
-import { byKey, diffAccess, diffClients, diffRoutes, minus, sameSet, union, type AccessDiff, type ClientDiff, type ClientFacts, type EnvironmentDiff, type RouteDiff, type ClientAccessDiff } from "./access-diff";
+import { byKey, diffAccess, edgePostureChanges, diffClients, diffRoutes, minus, sameSet, union, type AccessDiff, type ClientDiff, type ClientFacts, type EnvironmentDiff, type RouteDiff, type ClientAccessDiff } from "./access-diff";
 import { modelPlatformAccess, type EnvironmentAccess, type PlatformAccess, type PlatformClientAccess } from "./environment-access";
 
 /** The team a client belongs to: its sponsor API's, or the main config's (no sponsor). */
@@ -137,7 +137,10 @@ function clientChanges(base: PlatformAccess | undefined, head: PlatformAccess | 
 function diffEnvironment(name: string, base: { model: M2MModel; platform?: PlatformAccess }, head: { model: M2MModel; platform?: PlatformAccess }): EnvironmentDiff {
   const b = base.platform;
   const h = head.platform;
-  const endpoints = b && h && b.tokenEndpoint !== h.tokenEndpoint ? [{ what: "token endpoint" as const, before: b.tokenEndpoint, after: h.tokenEndpoint }] : [];
+  const endpoints = [
+    ...(b && h && b.tokenEndpoint !== h.tokenEndpoint ? [{ what: "token endpoint" as const, before: b.tokenEndpoint, after: h.tokenEndpoint }] : []),
+    ...(b && h ? edgePostureChanges(b.apis, h.apis) : []),
+  ];
   const sourceIps = b && h && !sameSet(b.guards.allowedSourceIps, h.guards.allowedSourceIps) ? { before: b.guards.allowedSourceIps, after: h.guards.allowedSourceIps } : undefined;
   const baseApis = byKey(b?.apis ?? [], (a) => a.apiName);
   const headApis = byKey(h?.apis ?? [], (a) => a.apiName);

@@ -4,12 +4,19 @@
  * Environments whose changes read the same are shown once, together.
  */
 import { backendShortText, decisionText, DISABLED_CLIENT_NOTE, listOf, plain, requirementText, validityText } from "./access-wording";
-import type { AccessDiff, ClientAccessDiff, ClientDiff, EnvironmentDiff, LossCause, RouteDiff } from "./access-diff";
+import type { AccessDiff, ClientAccessDiff, ClientDiff, EndpointChange, EnvironmentDiff, LossCause, RouteDiff } from "./access-diff";
 import { reviewersOf, type ApiDiff, type ClientTeam, type GrantChange } from "./access-diff-apis";
 import type { BackendSummary } from "./environment-access";
 import { mdCode, mdText } from "./markdown-text";
 import type { AuthorizerKind } from "../model/config-types";
 import { scopeMatchOf } from "../model/access";
+
+const ENDPOINT_LABELS: Readonly<Record<EndpointChange, string>> = {
+  "token endpoint": "Token endpoint",
+  "invoke URL": "Invoke URL (and every scope identifier)",
+  "mutual TLS": "Mutual TLS",
+  "certificate bindings": "Certificate-bound clients",
+};
 
 /** First line of the comment: CI finds the comment it posted before by it and updates it. */
 export const ACCESS_DIFF_MARKER = "<!-- cognito-m2m-access-diff -->";
@@ -148,7 +155,7 @@ function apisEnvironmentBody(env: EnvironmentDiff): string {
   if (env.status === "added") out.push("New environment: everything below is created.", "");
   if (env.status === "removed") out.push("Environment removed from the config: its clients lose all access.", "");
   const shared = [
-    ...env.endpoints.map((e) => `Token endpoint (every API's): ${mdCode(e.before)} → ${mdCode(e.after)}`),
+    ...env.endpoints.map((e) => `${e.what === "token endpoint" ? "Token endpoint (every API's)" : ENDPOINT_LABELS[e.what]}: ${mdCode(e.before)} → ${mdCode(e.after)}`),
     ...(env.sourceIps ? [`Allowed source IPs: ${sourceIpsText(env.sourceIps.before)} → **${sourceIpsText(env.sourceIps.after)}** (other sources get 403 on every route of every API)`] : []),
   ];
   if (shared.length > 0) out.push(...shared.map((c) => `- ${c}`), "");
@@ -166,7 +173,7 @@ function environmentBody(env: EnvironmentDiff): string {
   else out.push("Effective access: unchanged.", "");
 
   const changes = [
-    ...env.endpoints.map((e) => `${e.what === "token endpoint" ? "Token endpoint" : "Invoke URL (and every scope identifier)"}: ${mdCode(e.before)} → ${mdCode(e.after)}`),
+    ...env.endpoints.map((e) => `${ENDPOINT_LABELS[e.what]}: ${mdCode(e.before)} → ${mdCode(e.after)}`),
     ...(env.sourceIps ? [`Allowed source IPs: ${sourceIpsText(env.sourceIps.before)} → **${sourceIpsText(env.sourceIps.after)}** (other sources get 403 on every route)`] : []),
     ...env.scopesDefined.map((s) => `Scope ${mdCode(s)} **defined** on the resource server`),
     ...env.scopesDeleted.map((s) => `Scope ${mdCode(s)} **deleted** from the resource server`),

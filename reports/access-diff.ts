@@ -77,7 +77,8 @@ export interface EnvironmentDiff {
    */
   readonly apis?: readonly ApiDiff[];
   readonly status: "added" | "removed" | "changed" | "unchanged";
-  readonly endpoints: readonly { readonly what: "token endpoint" | "invoke URL"; readonly before: string; readonly after: string }[];
+  /** Endpoints and the partner edge's posture (mutual TLS, certificate bindings) that changed. */
+  readonly endpoints: readonly { readonly what: EndpointChange; readonly before: string; readonly after: string }[];
   /** The source-IP allow-list in front of every route (empty: any source). */
   readonly sourceIps?: ValueChange<readonly string[]>;
   /** Scopes defined on the resource server. */
@@ -214,11 +215,31 @@ export function diffAccess(
   return out;
 }
 
+/**
+ * The partner edge's posture that changed between two environments (all of each one's APIs):
+ * mutual TLS on or off (and from which CA files), and which clients are bound to which certificate.
+ */
+export function edgePostureChanges(base: readonly EnvironmentAccess[], head: readonly EnvironmentAccess[]): { what: EndpointChange; before: string; after: string }[] {
+  const mtls = (apis: readonly EnvironmentAccess[]) => {
+    const files = apis.find((a) => a.edge?.truststoreFiles)?.edge?.truststoreFiles;
+    return files ? `on (${files.join(", ")})` : "off";
+  };
+  const bindings = (apis: readonly EnvironmentAccess[]) =>
+    [...new Set(apis.flatMap((a) => (a.edge?.boundClients ?? []).map((b) => `${b.client}=${[b.subject, b.sha256].filter(Boolean).join("/")}`)))].sort().join("; ") || "none";
+  const out: { what: EndpointChange; before: string; after: string }[] = [];
+  if (mtls(base) !== mtls(head)) out.push({ what: "mutual TLS", before: mtls(base), after: mtls(head) });
+  if (bindings(base) !== bindings(head)) out.push({ what: "certificate bindings", before: bindings(base), after: bindings(head) });
+  return out;
+}
+
+export type EndpointChange = "token endpoint" | "invoke URL" | "mutual TLS" | "certificate bindings";
+
 function diffEnvironment(name: string, base: EnvironmentAccess | undefined, head: EnvironmentAccess | undefined): EnvironmentDiff {
-  const endpoints: { what: "token endpoint" | "invoke URL"; before: string; after: string }[] = [];
+  const endpoints: { what: EndpointChange; before: string; after: string }[] = [];
   if (base && head) {
     if (base.tokenEndpoint !== head.tokenEndpoint) endpoints.push({ what: "token endpoint", before: base.tokenEndpoint, after: head.tokenEndpoint });
     if (base.invokeUrlTemplate !== head.invokeUrlTemplate) endpoints.push({ what: "invoke URL", before: base.invokeUrlTemplate, after: head.invokeUrlTemplate });
+    endpoints.push(...edgePostureChanges([base], [head]));
   }
   const sourceIps =
     base && head && !sameSet(base.guards.allowedSourceIps, head.guards.allowedSourceIps)

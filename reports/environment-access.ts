@@ -5,7 +5,7 @@
  */
 import { decideRouteAccess, scopeCheckerAllowList, scopeMatchOf, type AccessDecision, type ScopeMatch } from "../model/access";
 import { apisOf, grantLabel, scopesOn } from "../model/scope-grants";
-import { invokeUrl, scopeIdentifier, tokenEndpointUrl } from "../model/aws-urls";
+import { customDomainApiUrl, invokeUrl, scopeIdentifier, tokenEndpointUrl } from "../model/aws-urls";
 import { backendFunctionName } from "../model/backends";
 import type { AuthorizerKind, HttpMethod } from "../model/config-types";
 import type { EnvironmentKind } from "../model/config-types";
@@ -127,8 +127,13 @@ export interface EnvironmentAccess {
   readonly owners?: readonly string[];
   /** Its team file, relative to the config's directory (an API of a team file only). */
   readonly sourceFile?: string;
-  /** Invoke URL with {@link REST_API_ID_PLACEHOLDER}; also the resource server identifier. */
+  /**
+   * Invoke URL with {@link REST_API_ID_PLACEHOLDER}, or with a custom domain its URL there
+   * (`https://<domain>/<api>`, no placeholder); also the resource server identifier.
+   */
   readonly invokeUrlTemplate: string;
+  /** The partner edge, when the environment has a custom domain: what reviewers check (issue 24). */
+  readonly edge?: EdgeAccess;
   readonly tokenEndpoint: string;
   readonly guards: EnvironmentGuards;
   /** Clients the scope checker accepts tokens of (others get 401 on its routes); empty without scope-checker routes. */
@@ -138,6 +143,18 @@ export interface EnvironmentAccess {
   readonly routes: readonly RouteAccess[];
   /** One cell per client and route, clients in config order, routes in config order within each client. */
   readonly matrix: readonly AccessCell[];
+}
+
+/** Custom domains, mutual TLS and certificate bindings of an environment, as reports show them. */
+export interface EdgeAccess {
+  readonly apiDomainName: string;
+  readonly tokenDomainName?: string;
+  /** The truststore's CA files; absent: no mutual TLS. */
+  readonly truststoreFiles?: readonly string[];
+  /** Clients of this API bound to a certificate, with what they must present. */
+  readonly boundClients: readonly { readonly client: string; readonly subject?: string; readonly sha256?: string }[];
+  /** Routes only bound clients may call (`METHOD /path`). */
+  readonly routesRequiringBoundCertificate: readonly string[];
 }
 
 export function routeId(route: { readonly method: string; readonly path: string }): string {
@@ -172,7 +189,8 @@ function indexCells(matrix: readonly AccessCell[]): CellIndex {
  * on it.
  */
 export function environmentAccess(model: M2MModel, environment: Environment, api: Api = model.apis[0]!): EnvironmentAccess {
-  const template = invokeUrl(REST_API_ID_PLACEHOLDER, environment.region, environment.stageName);
+  const domain = environment.customDomain;
+  const template = domain ? customDomainApiUrl(domain.apiDomainName, api.name) : invokeUrl(REST_API_ID_PLACEHOLDER, environment.region, environment.stageName);
   // Each client's scope names on this API, read once (the filter, the scopes' grantees and the clients' rows all need them).
   const onApi = new Map(environment.clients.map((c) => [c.name, scopesOn(c.scopes, api.name)]));
   const clients = model.layout === "single-api" ? environment.clients : environment.clients.filter((c) => onApi.get(c.name)!.length > 0);
@@ -209,7 +227,18 @@ export function environmentAccess(model: M2MModel, environment: Environment, api
     ...(model.layout === "multi-api" ? { owners: api.owners } : {}),
     ...(api.sourceFile === undefined ? {} : { sourceFile: api.sourceFile }),
     invokeUrlTemplate: template,
-    tokenEndpoint: tokenEndpointUrl(environment.domainPrefix, environment.region),
+    ...(domain
+      ? {
+          edge: {
+            apiDomainName: domain.apiDomainName,
+            ...(domain.tokenDomainName === undefined ? {} : { tokenDomainName: domain.tokenDomainName }),
+            ...(environment.mtls ? { truststoreFiles: environment.mtls.truststoreFiles } : {}),
+            boundClients: clients.filter((c) => c.certificate !== undefined).map((c) => ({ client: c.name, ...c.certificate })),
+            routesRequiringBoundCertificate: routes.filter((r) => r.requireBoundCertificate).map(routeId),
+          },
+        }
+      : {}),
+    tokenEndpoint: tokenEndpointUrl(environment.domainPrefix, environment.region, domain?.tokenDomainName),
     guards: {
       allowedSourceIps: environment.allowedSourceIps,
       ...(environment.waf.enabled ? { wafRateLimitPer5Minutes: environment.waf.rateLimitPer5Minutes } : {}),

@@ -119,7 +119,7 @@ export function buildOpenApi(access: EnvironmentAccess): JsonObject {
   for (const s of access.scopes) scopes[s.identifier] = s.description;
 
   const body = {
-    servers: [
+    servers: access.edge ? [{ url: access.invokeUrlTemplate, description: `The API on its custom domain (${access.edge.truststoreFiles ? "mutual TLS: present a client certificate from a trusted CA" : "TLS 1.2 or later"}).` }] : [
       {
         url: access.invokeUrlTemplate,
         description:

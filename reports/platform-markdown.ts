@@ -28,8 +28,15 @@ function apiFacts(api: EnvironmentAccess): [string, string][] {
   const facts: [string, string][] = [
     ["Owners", none(api.owners ?? [], (o) => listOf(o, mdCode))],
     ["Defined in", api.sourceFile === undefined ? "the main config" : mdCode(api.sourceFile)],
-    ["Invoke URL", `${mdCode(api.invokeUrlTemplate)} (also its resource server identifier; ${mdCode(REST_API_ID_PLACEHOLDER)} is this API's REST API id)`],
+    api.edge
+      ? ["Base URL", `${mdCode(api.invokeUrlTemplate)} on the custom domain (also its resource server identifier)`]
+      : ["Invoke URL", `${mdCode(api.invokeUrlTemplate)} (also its resource server identifier; ${mdCode(REST_API_ID_PLACEHOLDER)} is this API's REST API id)`],
   ];
+  if (api.edge) {
+    facts.push(["Mutual TLS", api.edge.truststoreFiles === undefined ? "off" : `on (${listOf(api.edge.truststoreFiles, mdCode)})`]);
+    facts.push(["Certificate-bound clients", none(api.edge.boundClients.map((b) => b.client), (c) => listOf(c, mdCode))]);
+    if (api.edge.routesRequiringBoundCertificate.length > 0) facts.push(["Bound clients only", listOf(api.edge.routesRequiringBoundCertificate, mdCode)]);
+  }
   if (api.routes.some((r) => r.authorizer === "scope-checker")) {
     const list = api.scopeCheckerAllowList;
     facts.push(["Scope checker allow-list", `${list.length === 0 ? "nobody" : listOf(list, mdCode)} (other clients get 401 on its scope-checker routes)`]);

@@ -36,6 +36,7 @@ export const ALLOW_LIST_CONFIGS: Readonly<Record<string, M2MConfigInput>> = {
   default: defaultConfig,
   "all-options": allOptionsConfig,
   "per-team": loadConfigFile(resolve(__dirname, "..", "examples", "per-team", "m2m.config.ts")) as M2MConfigInput,
+  "partner-edge": loadConfigFile(resolve(__dirname, "..", "examples", "partner-edge", "m2m.config.ts")) as M2MConfigInput,
   "single-api": singleApiConfig,
   "moved-from-single-api": movedConfig,
 };

@@ -36,9 +36,15 @@ import { userPoolDeletionProtectionRule } from "./rules/user-pool-deletion-prote
 import { tokenEndpointGuardRule } from "./rules/token-endpoint-guard";
 import { wafLoggingRule } from "./rules/waf-logging";
 import { webAclRule } from "./rules/web-acl";
+import { domainTlsPolicyRule } from "./rules/domain-tls-policy";
+import { mtlsNotBypassedRule } from "./rules/mtls-not-bypassed";
+import { truststoreBucketRule } from "./rules/truststore-bucket";
 import type { SecurityRule } from "./rule";
 
 export const ALL_RULES: readonly SecurityRule[] = [
+  domainTlsPolicyRule,
+  mtlsNotBypassedRule,
+  truststoreBucketRule,
   methodAuthorizerRule,
   methodScopesRule,
   stageTracingRule,

@@ -5,6 +5,7 @@
  */
 
 export interface EmulatorAdaptation {
+  /** A resource type, or `output` for the stack's outputs. */
   readonly type: string;
   readonly reason: string;
   /** Rewrites one resource body in place; returns false when it had nothing to change. */
@@ -62,7 +63,47 @@ function dropAttribute(name: string): (body: Record<string, unknown>) => boolean
   };
 }
 
+/** A reference to a resource that verify/emulator-exclusions leaves out of every emulator copy. */
+const EXCLUDED_CLIENT_CERTIFICATE = /\baws_api_gateway_client_certificate\./;
+
+/**
+ * A Route 53 zone the config names by id exists outside the stack (the operator's zone), and the
+ * emulator has no such zone: records in it are excluded (verify/emulator-exclusions), so the
+ * certificate validation waits for moto to issue the certificate (MOTO_ACM_VALIDATION_WAIT=0)
+ * instead of naming the records' FQDNs.
+ */
+function dropValidationRecords(body: Record<string, unknown>): boolean {
+  if (!Array.isArray(body.validation_record_fqdns) || !body.validation_record_fqdns.every((f) => typeof f === "string" && f.includes("aws_route53_record."))) return false;
+  delete body.validation_record_fqdns;
+  return true;
+}
+
 export const EMULATOR_ADAPTATIONS: readonly EmulatorAdaptation[] = [
+  {
+    type: "aws_acm_certificate_validation",
+    reason: "validation_record_fqdns left out: the records live in the operator's Route 53 zone, which the emulator lacks (the records are excluded); moto issues the certificate by itself",
+    adapt: dropValidationRecords,
+  },
+  {
+    type: "aws_api_gateway_domain_name",
+    reason: "mutual_tls_authentication left out: moto 5.2.1 CreateDomainName ignores mutualTlsAuthentication (reads back none); the plan tier plans it, the truststore object is applied",
+    adapt: dropAttribute("mutual_tls_authentication"),
+  },
+  {
+    type: "aws_cognito_user_pool_domain",
+    reason: "certificate_arn left out: moto 5.2.1 keeps a custom domain's CustomDomainConfig but DescribeUserPoolDomain returns none (reads back \"\", so every re-plan would replace the domain); the plan tier plans it",
+    adapt: dropAttribute("certificate_arn"),
+  },
+  {
+    type: "aws_api_gateway_stage",
+    reason: "client_certificate_id left out: moto 5.2.1 has no GenerateClientCertificate (the client certificate is excluded); the plan tier plans it",
+    adapt: (body) => typeof body.client_certificate_id === "string" && EXCLUDED_CLIENT_CERTIFICATE.test(body.client_certificate_id) && delete body.client_certificate_id,
+  },
+  {
+    type: "output",
+    reason: "value null: it reads the backend client certificate, which moto 5.2.1 cannot generate (excluded); the plan tier plans the output",
+    adapt: (body) => EXCLUDED_CLIENT_CERTIFICATE.test(JSON.stringify(body.value ?? null)) && ((body.value = null), true),
+  },
   {
     type: "aws_cognito_user_pool",
     reason: "user_pool_tier left out: moto 5.2.1 does not model the feature plan (reads back none); the plan tier still plans it",

@@ -4,7 +4,9 @@
  * the real AWS endpoint must never happen by omission.
  */
 const SERVICE_BY_PREFIX: readonly (readonly [string, string])[] = [
+  ["aws_acm_", "acm"],
   ["aws_api_gateway_", "apigateway"],
+  ["aws_route53_", "route53"],
   ["aws_cognito_", "cognitoidp"],
   ["aws_cloudwatch_log_", "logs"],
   ["aws_cloudwatch_metric_alarm", "cloudwatch"],

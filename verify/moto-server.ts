@@ -69,7 +69,9 @@ export async function startMotoServer(options: { readonly timeoutMs?: number } =
   const child = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], {
     detached: true,
     stdio: ["ignore", "ignore", "pipe"],
-    env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: "true" },
+    // ACM: moto issues a DNS-validated certificate after this many seconds (60 by default); with
+    // no DNS to look at, waiting proves nothing and costs each custom-domain stack a minute.
+    env: { MOTO_ACM_VALIDATION_WAIT: "0", ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: "true" },
   });
   running.add(child);
   let stderr = "";

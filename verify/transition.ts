@@ -91,11 +91,24 @@ export class TransitionChain {
    * after which the destroy is planned again and applied.
    */
   async applyRemoval(plan: TransitionPlan): Promise<void> {
+    return this.applyForgettingUndeletable(plan, { destroy: true });
+  }
+
+  /**
+   * Applies a change whose plan deletes what the emulator cannot delete (a resource server whose
+   * identifier moved): those are forgotten from state first (printed), the change planned again
+   * and applied. The plan asserted on is the one with the deletes, as AWS would run it.
+   */
+  async applyChange(plan: TransitionPlan): Promise<void> {
+    return this.applyForgettingUndeletable(plan, { destroy: false });
+  }
+
+  private async applyForgettingUndeletable(plan: TransitionPlan, options: { destroy: boolean }): Promise<void> {
     const undeletable = plan.changes.filter((c) => c.action === "delete" && EMULATOR_UNDELETABLE_TYPES.some((t) => t.type === c.type));
     if (undeletable.length === 0) return this.apply(plan);
-    for (const change of undeletable) console.log(`emulator: ${change.address} forgotten before the destroy apply: ${EMULATOR_UNDELETABLE_TYPES.find((t) => t.type === change.type)!.reason}`);
+    for (const change of undeletable) console.log(`emulator: ${change.address} forgotten before the apply: ${EMULATOR_UNDELETABLE_TYPES.find((t) => t.type === change.type)!.reason}`);
     await this.copy.forget(undeletable.map((c) => c.address));
-    const again = await this.copy.plan({ refresh: false, destroy: true });
+    const again = await this.copy.plan({ refresh: false, ...(options.destroy ? { destroy: true } : {}) });
     this.applySeconds.push(await this.copy.apply(again.planFile));
   }
 

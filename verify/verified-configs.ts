@@ -1,7 +1,7 @@
 /**
  * The configs the Terraform tiers run: the default config (several APIs), the all-options test
  * config (every option on, the one-API form), the per-team example (team files merged by the
- * loader) and the large generated config of the benchmarks. Each is validated and
+ * loader), the partner-edge example (custom domains, mutual TLS, certificate-bound clients) and the large generated config of the benchmarks. Each is validated and
  * synthesized for real, into a directory of the run.
  */
 import * as fs from "node:fs";
@@ -19,10 +19,11 @@ export interface VerifiedConfig {
   readonly config: M2MConfigInput;
 }
 
-export const VERIFIED_CONFIGS: Readonly<Record<"default" | "all-options" | "per-team" | "large", () => VerifiedConfig>> = {
+export const VERIFIED_CONFIGS: Readonly<Record<"default" | "all-options" | "per-team" | "partner-edge" | "large", () => VerifiedConfig>> = {
   default: () => ({ name: "default", config: defaultConfig }),
   "all-options": () => ({ name: "all-options", config: allOptionsConfig }),
   "per-team": () => ({ name: "per-team", config: loadConfigFile(path.join(__dirname, "..", "examples", "per-team", "m2m.config.ts")) as M2MConfigInput }),
+  "partner-edge": () => ({ name: "partner-edge", config: loadConfigFile(path.join(__dirname, "..", "examples", "partner-edge", "m2m.config.ts")) as M2MConfigInput }),
   large: () => ({ name: "large", config: largeConfig() }),
 };
 

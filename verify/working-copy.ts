@@ -274,9 +274,10 @@ function applyExclusions(json: Json, problems: string[]): ExcludedResource[] {
 function applyAdaptations(json: Json, problems: string[]): ExcludedResource[] {
   const adapted: ExcludedResource[] = [];
   for (const adaptation of EMULATOR_ADAPTATIONS) {
-    for (const [name, body] of Object.entries((json.resource?.[adaptation.type] ?? {}) as Json)) {
+    const outputs = adaptation.type === "output";
+    for (const [name, body] of Object.entries(((outputs ? json.output : json.resource?.[adaptation.type]) ?? {}) as Json)) {
       try {
-        if (adaptation.adapt(body)) adapted.push({ address: `${adaptation.type}.${name}`, reason: adaptation.reason });
+        if (adaptation.adapt(body)) adapted.push({ address: `${outputs ? "output" : adaptation.type}.${name}`, reason: adaptation.reason });
       } catch (error) {
         problems.push(`${adaptation.type}.${name}: ${error instanceof Error ? error.message : String(error)}`);
       }
@@ -308,8 +309,9 @@ export function buildWorkingCopy(options: BuildOptions): WorkingCopy {
   pinProviders(json, problems);
   resolveArchives(json, stackDir, target, problems);
   fixNetworkDataSources(json, variant, problems);
-  const excluded = variant.kind === "emulator" ? applyExclusions(json, problems) : [];
+  // Adaptations first: one may detach a reference to a resource the exclusions then leave out.
   const adapted = variant.kind === "emulator" ? applyAdaptations(json, problems) : [];
+  const excluded = variant.kind === "emulator" ? applyExclusions(json, problems) : [];
 
   const services = new Set<string>(ALL_SERVICES);
   for (const section of ["resource", "data"]) {

@@ -8,10 +8,12 @@
  *   <!-- config: merged into clients -->            entries appended to (or merged by name into) an array
  *   <!-- config: merged into apis.payments.routes -->   ... of a named element: apis[name = payments].routes
  *   <!-- config: merged into environments.prod -->  fields merged into a named element
+ *   <!-- config: merged into examples/x/m2m.config.ts -->   top-level fields, merged into that config
  *   <!-- not config: why -->                        application code (a handler, the token client)
  *
  * Merging: objects merge field by field; in an array, an entry with the `name` of an existing one
- * (a route: the same `method` and `path`) merges into it, any other entry is appended.
+ * (a route: the same `method` and `path`) merges into it, any other entry is appended; an array
+ * of plain values (scopes, emails) replaces the one it meets.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -57,7 +59,7 @@ function sameEntry(a: Record<string, Json>, b: Record<string, Json>): boolean {
 }
 
 function merge(base: Json, extra: Json): Json {
-  if (Array.isArray(base) && Array.isArray(extra)) {
+  if (Array.isArray(base) && Array.isArray(extra) && extra.every(isObject)) {
     const out = [...base];
     for (const entry of extra) {
       const at = isObject(entry) ? out.findIndex((e) => isObject(e) && sameEntry(e, entry)) : -1;
@@ -95,6 +97,8 @@ function configOf(block: Block): Json {
   if (kind === "whole") return read(block.text, "file");
   const base = loadConfigFile(path.join(ROOT, "m2m.config.ts"));
   if (kind === "merged") return merge(base, read(block.text, "object"));
+  const file = /^merged into (\S+\.ts)$/.exec(kind)?.[1];
+  if (file !== undefined) return merge(loadConfigFile(path.join(ROOT, file)), read(block.text, "object"));
   const into = /^merged into ([\w.-]+)$/.exec(kind)?.[1];
   if (into === undefined) throw new Error(`unknown marker "${block.marker}"`);
   const last = into.split(".").pop()!;

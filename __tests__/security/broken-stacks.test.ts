@@ -3,7 +3,10 @@
  * resource: no rule can pass vacuously. Each case breaks one thing in the all-options stack
  * (or a default-config stack) and expects exactly that rule to report exactly that address.
  */
+import * as path from "node:path";
 import defaultConfig from "../fixtures/single-api.config";
+import type { M2MConfigInput } from "../../model/config-types";
+import { loadConfigFile } from "../../model/load-config";
 import { ALL_RULES } from "../../security/all-rules";
 import type { StackUnderCheck } from "../../security/rule";
 import type { TerraformJson } from "../../security/terraform-json";
@@ -11,6 +14,14 @@ import allOptionsConfig from "./fixtures/all-options.config";
 import { copyOf, synthesizeForCheck } from "./stacks-under-check";
 
 const live = synthesizeForCheck(allOptionsConfig).live;
+const edge = synthesizeForCheck(loadConfigFile(path.join(__dirname, "..", "..", "examples", "partner-edge", "m2m.config.ts")) as M2MConfigInput).prod!;
+/** Edits one API's document in the partner-edge stack. */
+function editEdgeDocument(json: TerraformJson, api: string, edit: (document: Record<string, any>) => void): void {
+  const put = resource(json, "aws_api_gateway_rest_api_put", `${api}_api`);
+  const document = JSON.parse(put.body as string);
+  edit(document);
+  put.body = JSON.stringify(document);
+}
 const defaults = synthesizeForCheck(defaultConfig);
 
 /** The mutable body of `type.name` in a copy (throws if the stack lacks it, so a case cannot silently break nothing). */
@@ -598,6 +609,16 @@ const cases: BrokenCase[] = [
     rule: "M2M-OUT-001", what: "a temp path in the local backend of the dev stack", address: "terraform.backend.local", problem: /path holds an absolute path \("\/tmp\/"\)/,
     base: defaults.dev, breakIt: (j) => { (j.terraform!.backend as any).local.path = "/tmp/terraform.dev.tfstate"; },
   },
+  // Issue 24: the partner edge (the partner-edge example's production stack).
+  { rule: "M2M-EDG-001", what: "a custom domain on TLS 1.0", address: "aws_api_gateway_domain_name.api_domain", problem: /security_policy is "TLS_1_0"/, base: edge, breakIt: (j) => void (resource(j, "aws_api_gateway_domain_name", "api_domain").security_policy = "TLS_1_0") },
+  { rule: "M2M-EDG-001", what: "a custom domain on API Gateway's default policy", address: "aws_api_gateway_domain_name.api_domain", problem: /security_policy is null/, base: edge, breakIt: (j) => void delete resource(j, "aws_api_gateway_domain_name", "api_domain").security_policy },
+  { rule: "M2M-EDG-002", what: "a REST API behind mTLS with its execute-api endpoint on", address: "aws_api_gateway_rest_api.payments_rest_api", problem: /disable_execute_api_endpoint is not true/, base: edge, breakIt: (j) => void delete resource(j, "aws_api_gateway_rest_api", "payments_rest_api").disable_execute_api_endpoint },
+  { rule: "M2M-EDG-002", what: "a put document that would turn the execute-api endpoint back on", address: "aws_api_gateway_rest_api_put.content_api", problem: /overwrite mode would turn the execute-api endpoint/, base: edge, breakIt: (j) => editEdgeDocument(j, "content", (d) => delete d.servers) },
+  { rule: "M2M-EDG-003", what: "an unversioned truststore bucket", address: "aws_s3_bucket.truststore", problem: /is not versioned/, base: edge, breakIt: (j) => void (resource(j, "aws_s3_bucket_versioning", "truststore").versioning_configuration = { status: "Suspended" }) },
+  { rule: "M2M-EDG-003", what: "a truststore bucket open to public policies", address: "aws_s3_bucket.truststore", problem: /does not block public access/, base: edge, breakIt: (j) => void (resource(j, "aws_s3_bucket_public_access_block", "truststore").block_public_policy = false) },
+  { rule: "M2M-EDG-003", what: "a truststore bucket without its TLS-only policy", address: "aws_s3_bucket.truststore", problem: /denying requests without TLS/, base: edge, breakIt: (j) => void delete j.resource!.aws_s3_bucket_policy },
+  { rule: "M2M-EDG-003", what: "a truststore bucket without encryption", address: "aws_s3_bucket.truststore", problem: /no default server-side encryption/, base: edge, breakIt: (j) => void delete j.resource!.aws_s3_bucket_server_side_encryption_configuration },
+  { rule: "M2M-EDG-003", what: "a domain that does not pin the truststore version", address: "aws_api_gateway_domain_name.api_domain", problem: /does not pin truststore_version/, base: edge, breakIt: (j) => void delete resource(j, "aws_api_gateway_domain_name", "api_domain").mutual_tls_authentication.truststore_version },
 ];
 
 describe("each rule fails on a broken stack, naming the address", () => {

@@ -30,7 +30,7 @@ describe("plan guard allow-list", () => {
     expect(readFileSync(guard.ALLOW_LIST_FILE, "utf8")).toBe(allowListText(stacks));
     expect(Object.keys(stacks).sort()).toEqual([
       "all-options/live", "default/dev", "default/prod", "moved-from-single-api/dev", "moved-from-single-api/prod",
-      "per-team/dev", "per-team/prod", "single-api/dev", "single-api/prod",
+      "partner-edge/dev", "partner-edge/prod", "per-team/dev", "per-team/prod", "single-api/dev", "single-api/prod",
     ]);
   });
 

@@ -16,6 +16,8 @@ const STACKS = [
   ["default", "dev"],
   ["default", "prod"],
   ["all-options", "live"],
+  ["partner-edge", "dev"],
+  ["partner-edge", "prod"],
 ] as const;
 
 gate.describe(gate.title("apply every stack to the emulator, then re-plan empty"), () => {
@@ -25,7 +27,7 @@ gate.describe(gate.title("apply every stack to the emulator, then re-plan empty"
 
   beforeAll(() => {
     root = tempDir("tf-emulator");
-    const stacks = (["default", "all-options"] as const).flatMap((name) => synthesizeStacks(name, VERIFIED_CONFIGS[name]().config, path.join(root, "synth", name)));
+    const stacks = (["default", "all-options", "partner-edge"] as const).flatMap((name) => synthesizeStacks(name, VERIFIED_CONFIGS[name]().config, path.join(root, "synth", name)));
     const started = Date.now();
     outcomes = eachLimited(stacks, 2, (s) => emulateStack(s, root)).then((list) => {
       console.log(`emulator tier: ${list.length} stacks in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -17,6 +17,8 @@ const STACKS = [
   ["all-options", "live"],
   ["per-team", "dev"],
   ["per-team", "prod"],
+  ["partner-edge", "dev"],
+  ["partner-edge", "prod"],
   ["large", "dev"],
   ["large", "prod"],
 ] as const;
@@ -28,7 +30,7 @@ gate.describe(gate.title("terraform validate + plan of every synthesized stack")
 
   beforeAll(() => {
     root = tempDir("tf-plan");
-    const stacks = (["default", "all-options", "per-team", "large"] as const).flatMap((name) =>
+    const stacks = (["default", "all-options", "per-team", "partner-edge", "large"] as const).flatMap((name) =>
       synthesizeStacks(name, VERIFIED_CONFIGS[name]().config, path.join(root, "synth", name)),
     );
     expect(stacks.map((s) => s.label)).toEqual(STACKS.map(([c, e]) => `${c}/${e}`));

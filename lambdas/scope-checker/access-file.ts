@@ -11,8 +11,20 @@ export const ACCESS_FILE_NAME = "access.json";
 /** Where Lambda puts it: layers are unpacked into /opt. */
 export const ACCESS_FILE_PATH = `/opt/${ACCESS_FILE_NAME}`;
 
-/** What the access file holds. Scope NAMES; the full identifier is `${RESOURCE_SERVER_ID}/${name}`. */
+/** A client bound to a certificate (model/certificate-binding.ts: normalized subject, colon-separated SHA-256). */
+export interface AccessFileBinding {
+  readonly clientId: string;
+  readonly subject?: string;
+  readonly sha256?: string;
+}
+
+/**
+ * What the access file holds. Scope NAMES; the full identifier is `${RESOURCE_SERVER_ID}/${name}`.
+ * `bindings` and a route's `requireBoundCertificate` appear only when the environment binds
+ * clients to certificates (files without them read as they always did).
+ */
 export interface AccessFile {
   readonly clientIds: readonly string[];
-  readonly routes: readonly { readonly method: string; readonly path: string; readonly scopes: readonly string[] }[];
+  readonly routes: readonly { readonly method: string; readonly path: string; readonly scopes: readonly string[]; readonly requireBoundCertificate?: true }[];
+  readonly bindings?: readonly AccessFileBinding[];
 }

@@ -13,6 +13,11 @@ export interface RequestAuthorizerEvent {
   readonly httpMethod?: string | null;
   readonly headers?: Readonly<Record<string, string | undefined>> | null;
   readonly multiValueHeaders?: Readonly<Record<string, readonly string[] | undefined>> | null;
+  /** On a mutual-TLS custom domain, the certificate the caller presented (API Gateway validated its chain). */
+  readonly requestContext?: {
+    readonly identity?: { readonly clientCert?: { readonly clientCertPem?: string | null; readonly [field: string]: unknown } | null; readonly [field: string]: unknown } | null;
+    readonly [field: string]: unknown;
+  } | null;
 }
 
 export interface PolicyStatement {
@@ -31,7 +36,12 @@ export interface AuthorizerContext {
   readonly clientId: string;
   /** The token's `scope` claim, space separated, as Cognito issued it. */
   readonly scope: string;
+  /** Why a verified token was denied for its certificate binding (the 403 body shows it): absent otherwise. */
+  readonly denyReason?: CertificateDenyReason;
 }
+
+/** A certificate binding refused the call (model/certificate-binding.ts). */
+export type CertificateDenyReason = "certificate-missing" | "certificate-mismatch" | "client-not-bound";
 
 export interface AuthorizerResult {
   readonly principalId: string;

@@ -33,7 +33,7 @@ export type UnauthorizedReason =
   | "bad-event";
 
 /** Why a verified token got a Deny (403) for the route it called. */
-export type DenyReason = "missing-scope" | "unknown-route";
+export type DenyReason = "missing-scope" | "unknown-route" | "certificate-missing" | "certificate-mismatch" | "client-not-bound";
 
 export type Decision =
   | { readonly decision: "allow"; readonly reason: "scopes-satisfied"; readonly clientId: string }

@@ -8,6 +8,9 @@
  *
  *   USER_POOL_ID        `<region>_<id>`
  *   RESOURCE_SERVER_ID  the resource server identifier (scope prefix)
+ *   RESOURCE_SERVER_ALIASES  optional; other identifiers of the same scopes while they move
+ *                       (invoke URL to custom domain), space separated: a token's scope under
+ *                       one of them counts as the same scope under RESOURCE_SERVER_ID
  *   JWKS_URI            optional; where to load the pool's keys from. Default: the pool's
  *                       Cognito JWKS. Only https, or http on loopback (tests, local runs).
  *   ACCESS_FILE         optional (tests, local runs); the access file's path. Default:
@@ -15,7 +18,8 @@
  *
  * The access file (access-file.ts) is JSON:
  *   {"clientIds": [allowed client ids],
- *    "routes": [{"method","path","scopes":[scope NAMES]}]}   full scope = `${RESOURCE_SERVER_ID}/${name}`
+ *    "routes": [{"method","path","scopes":[scope NAMES], "requireBoundCertificate"?: true}],
+ *    "bindings"?: [{"clientId", "subject"?, "sha256"?}]}   full scope = `${RESOURCE_SERVER_ID}/${name}`
  */
 import { readFileSync } from "node:fs";
 import { CognitoJwtVerifier } from "aws-jwt-verify/cognito-verifier";
@@ -23,6 +27,7 @@ import { ACCESS_FILE_NAME, ACCESS_FILE_PATH } from "./access-file";
 import { ScopeCheckerConfigError } from "./errors";
 import { compileRouteTable, type RouteSpec } from "./route-table";
 import type { ScopeCheckerOptions } from "./scope-checker";
+import type { CertificateBinding } from "../../model/certificate-binding";
 
 export interface LambdaSettings {
   readonly options: ScopeCheckerOptions;
@@ -33,6 +38,7 @@ type Environment = Readonly<Record<string, string | undefined>>;
 
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 const NO_WHITESPACE = /^\S+$/;
+const FINGERPRINT = /^[0-9A-F]{2}(?::[0-9A-F]{2}){31}$/;
 
 function required(env: Environment, name: string): string {
   const value = env[name];
@@ -68,8 +74,40 @@ function readRoutes(file: Record<string, unknown>, resourceServerId: string): Ro
     if (!Array.isArray(scopes) || scopes.length === 0 || !scopes.every(isNonEmptyString)) {
       throw new ScopeCheckerConfigError(`${ACCESS_FILE_NAME} routes[${i}]`, "scopes must be a non-empty array of scope names");
     }
-    return { method: method as string, path: path as string, scopes: scopes.map((name) => `${resourceServerId}/${name}`) };
+    const { requireBoundCertificate } = route as Record<string, unknown>;
+    if (requireBoundCertificate !== undefined && requireBoundCertificate !== true) {
+      throw new ScopeCheckerConfigError(`${ACCESS_FILE_NAME} routes[${i}]`, "requireBoundCertificate must be true or absent");
+    }
+    return { method: method as string, path: path as string, scopes: scopes.map((name) => `${resourceServerId}/${name}`), ...(requireBoundCertificate ? { requireBoundCertificate: true } : {}) };
   });
+}
+
+/** RESOURCE_SERVER_ALIASES: other identifiers of the API's scopes while they move, space separated. */
+function readAliases(env: Environment, resourceServerId: string): { from: string; to: string }[] {
+  const text = env.RESOURCE_SERVER_ALIASES?.trim();
+  if (!text) return [];
+  return text.split(/\s+/).map((from) => {
+    if (from === resourceServerId || from.endsWith("/")) throw new ScopeCheckerConfigError("RESOURCE_SERVER_ALIASES", "must list identifiers other than RESOURCE_SERVER_ID, without a trailing /");
+    return { from, to: resourceServerId };
+  });
+}
+
+/** Clients bound to a certificate (absent from files of environments without bindings). */
+function readBindings(file: Record<string, unknown>): ReadonlyMap<string, CertificateBinding> | undefined {
+  const list = file.bindings;
+  if (list === undefined) return undefined;
+  const field = `${ACCESS_FILE_NAME} bindings`;
+  if (!Array.isArray(list)) throw new ScopeCheckerConfigError(field, "must be a JSON array");
+  const bindings = new Map<string, CertificateBinding>();
+  list.forEach((entry: unknown, i) => {
+    const { clientId, subject, sha256 } = (typeof entry === "object" && entry !== null ? entry : {}) as Record<string, unknown>;
+    const valid = isNonEmptyString(clientId) && (subject === undefined || (typeof subject === "string" && subject !== "")) && (sha256 === undefined || (typeof sha256 === "string" && FINGERPRINT.test(sha256)));
+    if (!valid || (subject === undefined && sha256 === undefined)) {
+      throw new ScopeCheckerConfigError(`${field}[${i}]`, "must name a clientId and a subject, an upper-case colon-separated sha256, or both");
+    }
+    bindings.set(clientId, { ...(subject === undefined ? {} : { subject: subject as string }), ...(sha256 === undefined ? {} : { sha256: sha256 as string }) });
+  });
+  return bindings;
 }
 
 function readJwksUri(env: Environment, userPoolId: string): string {
@@ -120,8 +158,10 @@ export function readLambdaEnvironment(env: Environment, readText: (path: string)
   const file = readAccessFile(env, readText);
   const clientIds = readClientIds(file);
   const routes = readRoutes(file, resourceServerId);
+  const bindings = readBindings(file);
+  const aliases = readAliases(env, resourceServerId);
   // Validate the routes now (method, path, scopes): a bad table must fail before the JWKS is
   // fetched. The handler reuses the compiled table (200 routes cost a cold start once, not twice).
   const routeTable = compileRouteTable(routes);
-  return { options: { userPoolId, clientIds, routes, routeTable }, jwksUri: readJwksUri(env, userPoolId) };
+  return { options: { userPoolId, clientIds, routes, routeTable, ...(bindings ? { bindings } : {}), ...(aliases.length > 0 ? { scopeAliases: aliases } : {}) }, jwksUri: readJwksUri(env, userPoolId) };
 }

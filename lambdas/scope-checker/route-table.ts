@@ -12,6 +12,8 @@ export interface RouteSpec {
   readonly method: string;
   readonly path: string;
   readonly scopes: readonly string[];
+  /** Only clients bound to a certificate, over a connection presenting it. */
+  readonly requireBoundCertificate?: boolean;
 }
 
 export interface CompiledRoute extends RouteSpec {
@@ -97,7 +99,7 @@ export function compileRouteTable(specs: readonly RouteSpec[]): RouteTable {
     byResource.set(path, methods);
     const pathPattern = segments.map((s) => (s.kind === "literal" ? s.text : "*")).join("/");
     const arnPattern = `${spec.method === "ANY" ? "*" : spec.method}/${pathPattern}`;
-    routes.push(Object.freeze({ method: spec.method, path, scopes, label: key, arnPattern }));
+    routes.push(Object.freeze({ method: spec.method, path, scopes, label: key, arnPattern, ...(spec.requireBoundCertificate === true ? { requireBoundCertificate: true } : {}) }));
     requests.push(requestPattern(spec.method, segments));
     looseRequests.push(requestPattern(spec.method, segments, true));
     globs.push(globPattern(arnPattern));

@@ -12,8 +12,9 @@
  * covers all routes, so API Gateway may cache it. Every result names the client's usage key
  * (usage-key.ts), by which API Gateway meters the calls of a client with limits.
  */
+import { checkBinding, type CertificateBinding } from "../../model/certificate-binding";
 import { PolicyBuilder } from "./access-policy";
-import type { AuthorizerHandler, AuthorizerResult, PolicyStatement, RequestAuthorizerEvent } from "./authorizer-types";
+import type { AuthorizerHandler, AuthorizerResult, CertificateDenyReason, PolicyStatement, RequestAuthorizerEvent } from "./authorizer-types";
 import { extractBearerToken } from "./bearer-token";
 import { logDecision, routeLabel, type UnauthorizedReason } from "./decision-log";
 import { unauthorized } from "./errors";
@@ -43,6 +44,17 @@ export interface ScopeCheckerOptions {
    * now, and the token is refused. Without it an unknown kid is simply refused.
    */
   readonly refreshJwks?: JwksRefresh;
+  /**
+   * Clients bound to a certificate, by client id: their tokens count only on a connection
+   * presenting it (`requestContext.identity.clientCert`). Absent: no client is bound.
+   */
+  readonly bindings?: ReadonlyMap<string, CertificateBinding>;
+  /**
+   * While an API's scope identifiers move (invoke URL to custom domain), a token may carry
+   * either: a granted scope starting `from` counts as the same scope under `to` (the identifier
+   * the routes name). Absent: none.
+   */
+  readonly scopeAliases?: readonly { readonly from: string; readonly to: string }[];
 }
 
 /** Builds the authorizer. Throws ScopeCheckerConfigError when the options are unusable. */
@@ -58,9 +70,17 @@ export function createHandler(options: ScopeCheckerOptions): AuthorizerHandler {
 
   function decide(event: RequestAuthorizerEvent, prefix: string, route: string, check: TokenCheck): AuthorizerResult {
     if (!check.ok) return refuse(route, check.reason, check.clientId);
-    const { clientId, scope } = check.token;
-    const policy = policies.forScope(scope);
+    const { clientId } = check.token;
+    const policy = policies.forScope(canonical(check.token.scope));
     const called = table.indexOf(event.httpMethod, event.resource);
+    const binding = certificateCheck(event, clientId, called);
+    if (!binding.ok) {
+      // A bound client on the wrong connection may call nothing: one Deny for the whole stage.
+      // An unbound client on a route that needs binding is denied that route only.
+      logDecision(route, { decision: "deny", reason: binding.reason, clientId });
+      const statements = binding.reason === "client-not-bound" ? policy.deny(prefix, called, event.methodArn) : [denyAll(prefix)];
+      return result(check.token, statements, binding.reason);
+    }
     let statements: readonly PolicyStatement[];
     if (called >= 0 && policy.grant.permitted[called]) {
       statements = policy.allow(prefix);
@@ -70,6 +90,26 @@ export function createHandler(options: ScopeCheckerOptions): AuthorizerHandler {
       logDecision(route, { decision: "deny", reason: called >= 0 ? "missing-scope" : "unknown-route", clientId });
     }
     return result(check.token, statements);
+  }
+
+  const aliases = (options.scopeAliases ?? []).map(({ from, to }) => ({ from: `${from}/`, to: `${to}/` }));
+  /** The scope claim with aliased identifiers written as the routes name them (unchanged without aliases). */
+  function canonical(scope: string): string {
+    if (aliases.length === 0) return scope;
+    return scope
+      .split(" ")
+      .map((s) => {
+        const alias = aliases.find((a) => s.startsWith(a.from));
+        return alias ? `${alias.to}${s.slice(alias.from.length)}` : s;
+      })
+      .join(" ");
+  }
+
+  function certificateCheck(event: RequestAuthorizerEvent, clientId: string, called: number): ReturnType<typeof checkBinding> {
+    const required = called >= 0 && table.routes[called]!.requireBoundCertificate === true;
+    const bound = options.bindings?.get(clientId);
+    if (bound === undefined && !required) return { ok: true };
+    return checkBinding(bound, event.requestContext?.identity?.clientCert?.clientCertPem ?? undefined, required);
   }
 
   return async function scopeCheckerHandler(event: RequestAuthorizerEvent): Promise<AuthorizerResult> {
@@ -84,11 +124,15 @@ export function createHandler(options: ScopeCheckerOptions): AuthorizerHandler {
   };
 }
 
-function result(token: VerifiedAccessToken, statements: readonly PolicyStatement[]): AuthorizerResult {
+function denyAll(prefix: string): PolicyStatement {
+  return { Action: "execute-api:Invoke", Effect: "Deny", Resource: [`${prefix}*`] };
+}
+
+function result(token: VerifiedAccessToken, statements: readonly PolicyStatement[], denyReason?: CertificateDenyReason): AuthorizerResult {
   return {
     principalId: token.clientId,
     policyDocument: { Version: "2012-10-17", Statement: statements },
-    context: { clientId: token.clientId, scope: token.scope },
+    context: { clientId: token.clientId, scope: token.scope, ...(denyReason === undefined ? {} : { denyReason }) },
     // Every verified client's: ignored on methods that require no key (and never logged).
     usageIdentifierKey: usageIdentifierKey(token.clientId),
   };
