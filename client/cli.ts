@@ -366,12 +366,15 @@ async function smokeCommand(args: readonly string[], io: Io): Promise<number> {
 
   let environment: Environment;
   let target: SmokeTarget;
+  // `m2m dev --tls`: the servers' certificates come from the local CA its credentials file names.
+  let transport: { fetch?: FetchLike } = {};
   if (values.local) {
     const file = readCredentialsFile(values["local-file"]);
     if (values.env !== undefined && values.env !== file.environment) {
       throw new UsageError(`the offline environment runs "${file.environment}", not "${values.env}" (restart it with m2m dev --env ${values.env})`);
     }
     environment = environmentOf(model, file.environment);
+    if (file.caFile !== undefined) transport = { fetch: tlsFetch({ ca: readFileSync(file.caFile, "utf8") }) };
     await offlineEnvironmentRunning({ localFile: values["local-file"], tokenEndpoint: file.tokenEndpoint });
     target = {
       apiUrls: new Map(file.apis.map((a) => [a.name, a.url])),
@@ -402,7 +405,7 @@ async function smokeCommand(args: readonly string[], io: Io): Promise<number> {
   }
 
   const { runSmoke, formatSmokeTable } = smoke();
-  const report = await reachable(firstApiUrl(target), () => runSmoke({ model, environment, target }));
+  const report = await reachable(firstApiUrl(target), () => runSmoke({ model, environment, target, ...transport }));
   io.stdout(`${formatSmokeTable(report)}\n`);
   return report.failed === 0 ? 0 : 1;
 }

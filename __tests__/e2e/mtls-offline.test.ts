@@ -162,3 +162,29 @@ describe("npm run dev -- --tls on the partner-edge example", () => {
     }
   });
 });
+
+describe("npm run dev -- --tls on the default config (TLS, no mutual TLS)", () => {
+  it("m2m smoke --local trusts the local CA its credentials file names: every check passes over HTTPS", async () => {
+    const local = join(dir, "default-tls", "local.json");
+    const child = spawn(process.execPath, [BIN, "dev", "--tls", "--local-file", local], { cwd: ROOT });
+    try {
+      await new Promise<string>((done, fail) => {
+        let out = "";
+        child.stdout.on("data", (d) => {
+          out += d;
+          if (out.includes("Ctrl+C stops")) done(out);
+        });
+        child.on("close", (code) => fail(new Error(`dev exited ${code}`)));
+      });
+      expect(readCredentialsFile(local).tokenEndpoint).toMatch(/^https:\/\/127\.0\.0\.1:\d+\//);
+      const smoke = await runCli(["smoke", "--local", "--local-file", local]);
+      expect(smoke.stderr).toBe("");
+      expect(smoke.stdout.trimEnd().split("\n").pop()).toMatch(/^\d+ checks, (\d+) passed, 0 failed$/);
+      expect(smoke.code).toBe(0);
+    } finally {
+      const closed = new Promise((done) => child.once("close", done));
+      child.kill("SIGTERM");
+      await closed;
+    }
+  });
+});
