@@ -1,7 +1,7 @@
 /**
  * `npm run verify:terraform`: every stack of the default, all-options, per-team, partner-edge and
  * large configs through real Terraform (validate, plan). `npm run verify:emulator`: every stack of
- * the default, all-options and partner-edge configs applied to moto_server, then re-planned (must be empty).
+ * the default, all-options, per-team and partner-edge configs applied to moto_server, then re-planned (must be empty).
  * One line per stack and a total. Terraform runs for real every time (a result kept by
  * `npm test` for the same bytes is used only with --reuse). Exit codes: 0 all good, 1 a stack failed (Terraform's own
  * message first), 2 usage, 3 the tools are missing on this machine (nothing was verified).
@@ -33,7 +33,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const workRoot = fs.mkdtempSync(path.join(os.tmpdir(), `m2m-verify-${tier}-`));
   const started = Date.now();
   try {
-    const names = tier === "plan" ? (["default", "all-options", "per-team", "partner-edge", "large"] as const) : (["default", "all-options", "partner-edge"] as const);
+    const names = tier === "plan" ? (["default", "all-options", "per-team", "partner-edge", "large"] as const) : (["default", "all-options", "per-team", "partner-edge"] as const);
     const stacks: SynthesizedStackDir[] = names.flatMap((name) => {
       const { config } = VERIFIED_CONFIGS[name]();
       return synthesizeStacks(name, config, path.join(workRoot, "synth", name));

@@ -1,5 +1,5 @@
 /**
- * Tier 2: every stack of the default and all-options configs applied to moto_server (its own
+ * Tier 2: every stack of the default, all-options, per-team and partner-edge configs applied to moto_server (its own
  * emulator per stack, on a free 127.0.0.1 port), then re-planned with refresh: the plan must
  * say "no changes". A non-empty re-plan fails with the exact attributes that differ.
  * Resources moto cannot serve are left out by verify/emulator-exclusions (printed, never silent).
@@ -16,6 +16,8 @@ const STACKS = [
   ["default", "dev"],
   ["default", "prod"],
   ["all-options", "live"],
+  ["per-team", "dev"],
+  ["per-team", "prod"],
   ["partner-edge", "dev"],
   ["partner-edge", "prod"],
 ] as const;
@@ -27,7 +29,7 @@ gate.describe(gate.title("apply every stack to the emulator, then re-plan empty"
 
   beforeAll(() => {
     root = tempDir("tf-emulator");
-    const stacks = (["default", "all-options", "partner-edge"] as const).flatMap((name) => synthesizeStacks(name, VERIFIED_CONFIGS[name]().config, path.join(root, "synth", name)));
+    const stacks = (["default", "all-options", "per-team", "partner-edge"] as const).flatMap((name) => synthesizeStacks(name, VERIFIED_CONFIGS[name]().config, path.join(root, "synth", name)));
     const started = Date.now();
     outcomes = eachLimited(stacks, 2, (s) => emulateStack(s, root)).then((list) => {
       console.log(`emulator tier: ${list.length} stacks in ${((Date.now() - started) / 1000).toFixed(1)} s`);
