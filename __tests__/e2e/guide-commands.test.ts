@@ -4,7 +4,8 @@
  * every `npm run m2m -- ...` / `npm run report` line runs against it. What the test adds to a line
  * is only where files go (the credentials file and the report directory, in a temporary folder,
  * so the test leaves the working tree alone). Every line must succeed, except the one the README
- * says is refused, which must exit 1 and say why.
+ * says is refused, which must exit 1 and say why. The `m2m` CLI guide's examples
+ * (docs/offline-and-cli.md) run the same way, those that need no deployed stack or AWS account.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -29,9 +30,22 @@ function tourCommands(): { line: string; script: string; args: string[]; refused
     });
 }
 
+/** docs/offline-and-cli.md's `m2m` examples that run offline (--help, or against --local). */
+function cliGuideCommands(): string[][] {
+  const guide = readFileSync(join(ROOT, "docs", "offline-and-cli.md"), "utf8");
+  const section = guide.slice(guide.indexOf("## The `m2m` CLI"));
+  const block = /```sh\n([\s\S]*?)```/.exec(section)![1]!;
+  return block
+    .split("\n")
+    .map((line) => line.split(/\s+#\s/)[0]!.trim())
+    .filter((line) => line.startsWith("m2m ") && (line.includes("--local") || line === "m2m --help"))
+    .map((line) => (line.match(/'[^']*'|\S+/g) ?? []).slice(1).map((w) => w.replace(/^'(.*)'$/, "$1")));
+}
+
 let dir: string;
 let dev: ChildProcess;
 const commands = tourCommands();
+const guideCommands = cliGuideCommands();
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "m2m-tour-"));
@@ -72,4 +86,14 @@ test.each(commands.slice(1).map((c) => [c.line, c] as const))("%s", async (_line
   } else {
     expect([result.code, result.stderr]).toEqual([0, expect.not.stringMatching(/error|refused/i)]);
   }
+}, 30000);
+
+test("the CLI guide's offline examples are found", () => {
+  expect(guideCommands.map((args) => args[0])).toEqual(["--help", "token", "call", "call", "call", "smoke"]);
+});
+
+test.each(guideCommands.map((args) => [`m2m ${args.join(" ")}`, args] as const))("docs/offline-and-cli.md: %s", async (_line, args) => {
+  const local = args.includes("--local") ? ["--local-file", join(dir, "local.json")] : [];
+  const result = await runNode([join(ROOT, "bin", "m2m.js"), ...args, ...local], { ...process.env, M2M_CLIENT_ID: "", M2M_CLIENT_SECRET: "", M2M_TOKEN_ENDPOINT: "", M2M_API_URL: "" });
+  expect([result.code, result.stderr]).toEqual([0, ""]);
 }, 30000);
