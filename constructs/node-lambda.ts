@@ -121,6 +121,8 @@ export function nodeLambda(scope: Construct, props: NodeLambdaProps): NodeLambda
       handler: props.handler,
       filename: archive.outputPath,
       sourceCodeHash: archive.outputBase64Sha256,
+      // The deployed code is compared with this (provider >= 6.27): a change made outside Terraform is drift in the next plan.
+      codeSha256: archive.outputBase64Sha256,
       ...(props.layers && props.layers.length > 0 ? { layers: [...props.layers] } : {}),
       memorySize: props.memoryMb,
       timeout: props.timeoutSeconds,

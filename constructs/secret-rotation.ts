@@ -92,6 +92,8 @@ export class SecretRotation extends Construct {
         handler: "index.handler",
         filename: archive.outputPath,
         sourceCodeHash: archive.outputBase64Sha256,
+        // The deployed code is compared with this (provider >= 6.27): a change made outside Terraform is drift in the next plan.
+        codeSha256: archive.outputBase64Sha256,
         memorySize: 256,
         // testSecret retries a refused new secret for up to ~8 s; each step makes a handful of API calls.
         timeout: 60,

@@ -32,6 +32,11 @@ export const ARGUMENT_BRIDGES: readonly ArgumentBridge[] = [
     bridge: (value, context) =>
       value === context.providerRegion ? undefined : `per-resource region ${JSON.stringify(value)} differs from the provider's ${JSON.stringify(context.providerRegion)}; 5.100 cannot express it`,
   },
+  {
+    argument: "code_sha256",
+    why: "6.27 made a function's `code_sha256` an argument (optional + computed: the provider then compares it with the deployed code, so code changed outside Terraform shows as drift); 5.100 only reads it back. The stacks set it to the archive's base64 SHA-256, the value `source_code_hash` carries beside it, so dropping it leaves the same code and the same replacement trigger.",
+    bridge: () => undefined,
+  },
 ];
 
 export class ProviderBridgeError extends Error {
@@ -51,7 +56,10 @@ export function bridgeBlock(address: string, body: Record<string, unknown>, sche
       out[key] = value;
       continue;
     }
-    if (schema.attributes?.[key]) {
+    const attribute = schema.attributes?.[key];
+    // An attribute 5.100 only reads back (computed, neither optional nor required) is not an
+    // argument there: it falls to the rules below like an unknown one (6.27's code_sha256).
+    if (attribute && (attribute.optional || attribute.required)) {
       out[key] = value;
       continue;
     }

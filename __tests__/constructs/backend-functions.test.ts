@@ -58,6 +58,7 @@ describe("a Lambda handler of this repository", () => {
       handler: "index.handler",
       filename: `\${data.archive_file.${ECHO_FN}.output_path}`,
       source_code_hash: `\${data.archive_file.${ECHO_FN}.output_base64sha256}`,
+      code_sha256: `\${data.archive_file.${ECHO_FN}.output_base64sha256}`,
       memory_size: 512,
       timeout: 20,
       tracing_config: { mode: "Active" },
