@@ -94,7 +94,8 @@ function realAwsCli(): string | undefined {
 
 /** An `aws` for the flush: records its arguments; with the CLI installed, the stage it names must exist in the emulator. */
 function awsStandIn(dir: string, endpoint: string, real: string | undefined): string {
-  const bin = path.join(dir, "bin");
+  // Not dir/bin: the checkout links the project's bin/, and a stand-in written there would land in the repository.
+  const bin = path.join(dir, "aws-stand-in");
   fs.mkdirSync(bin, { recursive: true });
   const check = real
     ? `if [ "$1 $2" = "apigateway flush-stage-authorizers-cache" ]; then\n  exec "${real}" apigateway get-stage "\${@:3}" --endpoint-url "${endpoint}" > /dev/null\nfi\nexit 1\n`
