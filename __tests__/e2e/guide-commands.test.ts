@@ -7,11 +7,10 @@
  * says is refused, which must exit 1 and say why. The `m2m` CLI guide's examples
  * (docs/offline-and-cli.md) run the same way, those that need no deployed stack or AWS account.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ROOT, runNode } from "../support/node-child";
+import { ROOT, runNode, startDev, type RunningDev } from "../support/node-child";
 
 const README = readFileSync(join(ROOT, "README.md"), "utf8");
 
@@ -43,7 +42,7 @@ function cliGuideCommands(): string[][] {
 }
 
 let dir: string;
-let dev: ChildProcess;
+let dev: RunningDev | undefined;
 const commands = tourCommands();
 const guideCommands = cliGuideCommands();
 
@@ -51,23 +50,11 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "m2m-tour-"));
   const first = commands[0]!;
   expect(first.script).toBe("dev");
-  dev = spawn(process.execPath, [join(ROOT, "bin", "m2m.js"), "dev", ...first.args, "--local-file", join(dir, "local.json")], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-  await new Promise<void>((ready, failed) => {
-    let out = "";
-    dev.stdout!.on("data", (d) => {
-      out += d;
-      if (/ready .*\n/.test(out)) ready();
-    });
-    dev.on("close", () => failed(new Error(`npm run dev ended before it was ready: ${out}`)));
-  });
+  dev = await startDev([...first.args, "--local-file", join(dir, "local.json")]);
 }, 30000);
 
 afterAll(async () => {
-  if (dev && dev.exitCode === null) {
-    const closed = new Promise((done) => dev.on("close", done));
-    dev.kill("SIGTERM");
-    await closed;
-  }
+  await dev?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 

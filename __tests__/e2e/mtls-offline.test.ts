@@ -6,7 +6,6 @@
  * gets through with its certificate and is refused (403, the reason printed) with another
  * client's certificate or none. The partner CA and every certificate are made in the test.
  */
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -14,7 +13,7 @@ import { createLocalCa } from "../../local/local-ca";
 import { readCredentialsFile } from "../../local/credentials-file";
 import { startLocalEnvironment, type LocalEnvironment } from "../../local/local-environment";
 import { validateConfig } from "../../model/validate";
-import { runNode, type ChildRun } from "../support/node-child";
+import { runNode, startDev, type ChildRun } from "../support/node-child";
 
 const ROOT = resolve(__dirname, "../..");
 const BIN = join(ROOT, "bin", "m2m.js");
@@ -140,25 +139,15 @@ describe("m2m dev --tls with mutual TLS", () => {
 describe("npm run dev -- --tls on the partner-edge example", () => {
   it("starts over HTTPS, and the bound partner's call goes through with the certificate made for it", async () => {
     const local = join(dir, "edge", "local.json");
-    const child = spawn(process.execPath, [BIN, "dev", "--tls", "--config", "examples/partner-edge/m2m.config.ts", "--env", "dev", "--local-file", local], { cwd: ROOT });
+    const dev = await startDev(["--tls", "--config", "examples/partner-edge/m2m.config.ts", "--env", "dev", "--local-file", local]);
     try {
-      const ready = await new Promise<string>((done, fail) => {
-        let out = "";
-        child.stdout.on("data", (d) => {
-          out += d;
-          if (out.includes("Ctrl+C stops")) done(out);
-        });
-        child.on("close", (code) => fail(new Error(`dev exited ${code}`)));
-      });
-      expect(ready).toMatch(/ready with content at https:\/\/127\.0\.0\.1:\d+\/dev, payments at https:\/\/127\.0\.0\.1:\d+\/dev .*over TLS, the local CA in .*tls\/ca\.pem/);
+      expect(dev.ready).toMatch(/ready with content at https:\/\/127\.0\.0\.1:\d+\/dev, payments at https:\/\/127\.0\.0\.1:\d+\/dev .*over TLS, the local CA in .*tls\/ca\.pem/);
       const bank = await runCli(["call", "POST", "/payments", "--local", "--local-file", local, "--client", "acme-bank"]);
       expect(bank.stdout.split("\n")[0]).toBe("HTTP 201");
       const reader = await runCli(["call", "POST", "/payments", "--local", "--local-file", local, "--client", "reader"]);
       expect(reader.stdout).toContain('"reason": "client-certificate-required"');
     } finally {
-      const closed = new Promise((done) => child.once("close", done));
-      child.kill("SIGTERM");
-      await closed;
+      await dev.stop();
     }
   });
 });
@@ -166,25 +155,15 @@ describe("npm run dev -- --tls on the partner-edge example", () => {
 describe("npm run dev -- --tls on the default config (TLS, no mutual TLS)", () => {
   it("m2m smoke --local trusts the local CA its credentials file names: every check passes over HTTPS", async () => {
     const local = join(dir, "default-tls", "local.json");
-    const child = spawn(process.execPath, [BIN, "dev", "--tls", "--local-file", local], { cwd: ROOT });
+    const dev = await startDev(["--tls", "--local-file", local]);
     try {
-      await new Promise<string>((done, fail) => {
-        let out = "";
-        child.stdout.on("data", (d) => {
-          out += d;
-          if (out.includes("Ctrl+C stops")) done(out);
-        });
-        child.on("close", (code) => fail(new Error(`dev exited ${code}`)));
-      });
       expect(readCredentialsFile(local).tokenEndpoint).toMatch(/^https:\/\/127\.0\.0\.1:\d+\//);
       const smoke = await runCli(["smoke", "--local", "--local-file", local]);
       expect(smoke.stderr).toBe("");
       expect(smoke.stdout.trimEnd().split("\n").pop()).toMatch(/^\d+ checks, (\d+) passed, 0 failed$/);
       expect(smoke.code).toBe(0);
     } finally {
-      const closed = new Promise((done) => child.once("close", done));
-      child.kill("SIGTERM");
-      await closed;
+      await dev.stop();
     }
   });
 });

@@ -22,3 +22,27 @@ export function runNode(args: readonly string[], env: NodeJS.ProcessEnv): Promis
     child.on("close", (code) => done({ code, stdout, stderr }));
   });
 }
+
+/** A running `m2m dev`: what it printed up to its ready line, and how to stop it (SIGTERM, then its close). */
+export interface RunningDev {
+  readonly ready: string;
+  stop(): Promise<void>;
+}
+
+/** Starts `node bin/m2m.js dev <args>` in the project root and waits for its ready line. */
+export function startDev(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<RunningDev> {
+  const child = spawn(process.execPath, [resolve(ROOT, "bin", "m2m.js"), "dev", ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const closed = new Promise<void>((done) => child.once("close", () => done()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    await closed;
+  };
+  return new Promise((ready, failed) => {
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+      if (out.includes("Ctrl+C stops")) ready({ ready: out, stop });
+    });
+    child.once("close", (code) => failed(new Error(`m2m dev exited with ${String(code)} before it was ready: ${out}`)));
+  });
+}
