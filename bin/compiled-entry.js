@@ -184,4 +184,4 @@ function requireWithCodeCache(file) {
   return mod.exports;
 }
 
-module.exports = { loadCompiled, disableCreationStacks };
+module.exports = { loadCompiled };
